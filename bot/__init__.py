@@ -1,0 +1,1 @@
+"""SSE community of practice bot: application package (config, services, CLI, offline gateway)."""

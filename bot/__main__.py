@@ -1,0 +1,205 @@
+"""Command line: ``python -m bot <command>``. Every command calls the same services as Discord."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from bot.app import App
+from bot.config import Settings, load_settings
+from bot.content import load_content
+from bot.errors import UserError
+from bot.services.glossary import Miss
+from bot.yamlfile import YamlProblems
+
+log = logging.getLogger("bot")
+
+EXIT_USAGE = 2
+NO_TOKEN_HELP = """\
+DISCORD_TOKEN is not set, so the bot cannot connect to Discord.
+
+To get a token: open https://discord.com/developers/applications, create an application,
+open its Bot page, press "Reset Token" and copy it. Enable the MESSAGE CONTENT intent there.
+Invite the bot with the OAuth2 URL generator (scopes: bot, applications.commands).
+Then start it with:  DISCORD_TOKEN=your-token ./dev run
+
+To try every command now without a Discord account:  ./dev bot console
+"""
+
+
+def _print_problems(problems: list[Any]) -> None:
+    for p in problems:
+        print(f"error: {p}", file=sys.stderr)
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return load_settings(Path(args.config) if args.config else None)
+
+
+async def _with_app(settings: Settings, action: Callable[[App], Awaitable[int]]) -> int:
+    app = await App.create(settings)
+    try:
+        return await action(app)
+    finally:
+        await app.close()
+
+
+# ---------------------------------------------------------------------- commands
+def cmd_run(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    if not settings.token:
+        print(NO_TOKEN_HELP, file=sys.stderr)
+        return EXIT_USAGE
+    from bot.runner import run_bot
+
+    return asyncio.run(run_bot(settings))
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    settings = _settings(args)  # config problems raise YamlProblems: reported by main()
+    content, problems = load_content(settings.content_dir)
+    if problems:
+        _print_problems(problems)
+        print(f"{len(problems)} problem(s) found.", file=sys.stderr)
+        return 1
+    print(
+        f"config OK ({settings.config_path}); content OK: {len(content.terms)} glossary terms, "
+        f"{len(content.resources)} resources, {len(content.command_strings)} translated command strings."
+    )
+    return 0
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    from db.engine import create_engine
+    from db.migrate import current_revisions, upgrade
+
+    async def go() -> int:
+        engine = create_engine(_settings(args).database_url)
+        try:
+            if args.action == "upgrade":
+                await upgrade(engine)
+            print("database at revision(s):", ", ".join(sorted(await current_revisions(engine))) or "none")
+        finally:
+            await engine.dispose()
+        return 0
+
+    return asyncio.run(go())
+
+
+def cmd_console(args: argparse.Namespace) -> int:
+    from bot.console import run_console
+
+    return asyncio.run(run_console(_settings(args)))
+
+
+def _emit(args: argparse.Namespace, data: Any, text: str) -> None:
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        print(text)
+
+
+def cmd_define(args: argparse.Namespace) -> int:
+    async def go(app: App) -> int:
+        from bot.i18n import parse_language
+
+        lang = "en"
+        if args.lang:
+            parsed = parse_language(args.lang)
+            if parsed is None:
+                raise UserError(f"unknown language {args.lang!r}")
+            lang = parsed
+        result = app.glossary.define(args.text, lang)
+        if isinstance(result, Miss):
+            suggestions = [{"id": s.value, "name": s.name} for s in result.suggestions]
+            _emit(args, {"error": f"no term matches {result.query!r}", "suggestions": suggestions},
+                  f"No term matches {result.query!r}. Did you mean: " + ", ".join(s["name"] for s in suggestions))
+            return 1
+        data = {
+            "id": result.id, "term": result.term, "language": result.language, "local_name": result.local_name,
+            "definition": result.short, "explanation": result.explanation, "aliases": list(result.aliases),
+            "related": [r for r, _ in result.related], "countries": list(result.countries),
+            "translations": {t.language: t.text for t in result.translations},
+            "translation_status": "draft" if result.draft_translation else "reviewed",
+            "sources": list(result.sources),
+        }
+        title = f"{result.local_name} — {result.term}" if result.local_name else result.term
+        _emit(args, data, f"{title}\n\n{result.short}\n\n{result.explanation}\n\nSources: {'; '.join(result.sources)}")
+        return 0
+
+    return asyncio.run(_with_app(_settings(args), go))
+
+
+def cmd_resources(args: argparse.Namespace) -> int:
+    async def go(app: App) -> int:
+        filters = app.resources.parse_filters(args.query, args.country, args.topic, args.type, args.language)
+        page = app.resources.search(filters, page=1, page_size=10_000)
+        items = [asdict(r) | {"countries": list(r.countries)} for r in page.items]
+        lines = [f"{r.title} ({r.type}, {r.publisher} {r.year}) {r.url or ''}".rstrip() for r in page.items]
+        _emit(args, items, "\n".join(lines) or "Nothing matched.")
+        return 0
+
+    return asyncio.run(_with_app(_settings(args), go))
+
+
+# ---------------------------------------------------------------------- parser
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="SSE community of practice bot")
+    parser.add_argument("--config", help="path to config.yaml (default: $SSE_CONFIG or ./config.yaml)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("run", help="connect to Discord and serve").set_defaults(func=cmd_run)
+    sub.add_parser("check", help="validate config and all content, printing every problem").set_defaults(func=cmd_check)
+    sub.add_parser("console", help="try the bot in a terminal, no Discord account needed").set_defaults(func=cmd_console)
+    db = sub.add_parser("db", help="database maintenance")
+    db.add_argument("action", choices=["upgrade", "current"])
+    db.set_defaults(func=cmd_db)
+
+    define = sub.add_parser("define", help="look up a glossary term")
+    define.add_argument("text")
+    define.add_argument("--lang", help="language code or name (th, vi, km, lo, mn, ky, ru, id, ms, fil, zh, ja, ko)")
+    define.add_argument("--json", action="store_true")
+    define.set_defaults(func=cmd_define)
+
+    res = sub.add_parser("resources", help="search the resource catalogue")
+    res.add_argument("query", nargs="?")
+    res.add_argument("--country")
+    res.add_argument("--topic")
+    res.add_argument("--type")
+    res.add_argument("--language")
+    res.add_argument("--json", action="store_true")
+    res.set_defaults(func=cmd_resources)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings_level = "INFO"
+        try:
+            settings_level = _settings(args).config.log_level
+        except YamlProblems:
+            pass
+        logging.basicConfig(level=getattr(logging, settings_level), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        return int(args.func(args))
+    except YamlProblems as exc:
+        _print_problems(exc.problems)
+        return EXIT_USAGE
+    except UserError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        if exc.suggestions:
+            print("did you mean: " + ", ".join(exc.suggestions), file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,112 @@
+"""Settings from ``config.yaml`` and the environment, validated in one pass.
+
+Every problem names the file, the line and the key; ``python -m bot`` turns them into
+exit code 2 without a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from bot.yamlfile import load_model
+
+DEFAULT_CONFIG_PATH = Path("config.yaml")
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/sse.db"
+
+Snowflake = Annotated[int, Field(ge=0)]
+
+
+def _check_zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {name!r} (use an IANA name such as Asia/Bangkok)") from None
+    return name
+
+
+TimeZoneName = Annotated[str, AfterValidator(_check_zone)]
+
+
+class _Section(BaseModel):
+    # strict: "123" is not silently taken for 123, and unknown keys (typos) are errors.
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Channels(_Section):
+    announcements: Snowflake = 0
+    qa_forum: Snowflake = 0
+    archived: list[Snowflake] = Field(default_factory=list)
+
+
+class Roles(_Section):
+    facilitators: list[Snowflake] = Field(default_factory=list)
+    helpers: list[Snowflake] = Field(default_factory=list)
+
+
+class Reminders(_Section):
+    offsets_minutes: list[Annotated[int, Field(ge=0, le=60 * 24 * 30)]] = Field(
+        default_factory=lambda: [24 * 60, 60, 0]
+    )
+
+
+class Config(_Section):
+    guild_id: Snowflake = 0
+    channels: Channels = Field(default_factory=Channels)
+    roles: Roles = Field(default_factory=Roles)
+    timezone: TimeZoneName = "Asia/Bangkok"
+    reminders: Reminders = Field(default_factory=Reminders)
+    content_dir: str = "content"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    def content_path(self, base: Path) -> Path:
+        path = Path(self.content_dir)
+        return path if path.is_absolute() else base / path
+
+
+class Settings(BaseModel):
+    """Config plus what comes from the environment (secrets and deployment)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    config: Config
+    config_path: Path
+    database_url: str
+    token: str | None
+
+    @property
+    def content_dir(self) -> Path:
+        return self.config.content_path(self.config_path.resolve().parent)
+
+
+def load_config(path: Path) -> Config:
+    if not path.exists():
+        # A missing file means defaults: the bot runs with no setup at all.
+        return Config()
+    return load_model(Config, path)
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the URLs hosting providers hand out and pick the async driver."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url.removeprefix("postgres://")
+    if url.startswith("postgresql://"):
+        url = "postgresql+asyncpg://" + url.removeprefix("postgresql://")
+    if url.startswith("sqlite:///"):
+        url = "sqlite+aiosqlite:///" + url.removeprefix("sqlite:///")
+    return url
+
+
+def load_settings(config_path: Path | None = None, env: dict[str, str] | None = None) -> Settings:
+    env = dict(os.environ) if env is None else env
+    path = config_path or Path(env.get("SSE_CONFIG", str(DEFAULT_CONFIG_PATH)))
+    return Settings(
+        config=load_config(path),
+        config_path=path,
+        database_url=normalise_database_url(env.get("DATABASE_URL") or DEFAULT_DATABASE_URL),
+        token=(env.get("DISCORD_TOKEN") or "").strip() or None,
+    )

@@ -1,0 +1,178 @@
+"""Shipped content (glossary, resources, command translations): schema and loading.
+
+Everything is validated in one pass; ``python -m bot check`` prints every problem with
+file and line, and the bot refuses to start on broken content.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from bot.i18n import COUNTRIES, TRANSLATION_LANGUAGES
+from bot.yamlfile import Problem, YamlProblems, line_for, load_yaml, validate
+
+Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
+CountryCode = Literal["KH", "CN", "ID", "JP", "KR", "KG", "LA", "MY", "MN", "PH", "TH", "VN"]
+assert set(CountryCode.__args__) == set(COUNTRIES)  # type: ignore[attr-defined]
+NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Term(_Strict):
+    id: Identifier
+    term: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    # short must fit an embed field (1,024) with room to spare; explanation a description.
+    short: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+    explanation: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1200)]
+    aliases: list[NonEmpty] = Field(default_factory=list)
+    related: list[Identifier] = Field(default_factory=list)
+    countries: list[CountryCode] = Field(default_factory=list)
+    core: bool = False
+    translation_status: Literal["draft", "reviewed"] = "draft"
+    translations: dict[str, NonEmpty] = Field(default_factory=dict)
+    sources: list[NonEmpty] = Field(min_length=1)
+
+    @field_validator("translations")
+    @classmethod
+    def _known_languages(cls, value: dict[str, str]) -> dict[str, str]:
+        unknown = sorted(set(value) - set(TRANSLATION_LANGUAGES))
+        if unknown:
+            raise ValueError(f"unknown language code(s) {unknown}; use {', '.join(TRANSLATION_LANGUAGES)}")
+        return value
+
+
+class GlossaryFile(_Strict):
+    terms: list[Term]
+
+
+ResourceType = Literal[
+    "resolution", "recommendation", "law", "country-study", "policy-brief", "report", "workshop-output",
+    "training-course", "video", "guide", "website", "book", "recording", "slides",
+]
+Topic = Literal[
+    "sse-policy", "legal-frameworks", "cooperatives", "social-enterprise", "informal-economy", "decent-work",
+    "finance", "value-chains", "gender", "sdgs", "just-transition", "capacity-building", "statistics",
+    "south-south", "agriculture", "rural-development", "care-economy", "fair-trade", "green-economy",
+    "social-protection",
+]
+
+
+class Resource(_Strict):
+    id: Identifier
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    type: ResourceType
+    publisher: NonEmpty
+    year: int = Field(ge=1900, le=2100)
+    countries: list[CountryCode] = Field(default_factory=list)
+    topics: list[Topic] = Field(min_length=1)
+    languages: list[Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]] = Field(min_length=1)
+    url: Annotated[str, StringConstraints(pattern=r"^https://\S+$")] | None = None
+    summary: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400)]
+
+
+class ResourcesFile(_Strict):
+    resources: list[Resource]
+
+
+COMMAND_NAME_LOCALES = ("th", "vi", "id", "ru", "zh-CN", "ja", "ko")
+
+
+class TranslationsFile(_Strict):
+    # English string (as written in the code) -> Discord locale -> translation.
+    strings: dict[str, dict[str, NonEmpty]]
+
+
+@dataclass(frozen=True)
+class Content:
+    terms: tuple[Term, ...]
+    resources: tuple[Resource, ...]
+    command_strings: dict[str, dict[str, str]]
+
+
+def _load_many(
+    files: list[Path], model: type[GlossaryFile] | type[ResourcesFile], key: str, problems: list[Problem]
+) -> list[tuple[Path, int | None, BaseModel]]:
+    items: list[tuple[Path, int | None, BaseModel]] = []
+    for file in files:
+        try:
+            data, lines = load_yaml(file)
+            parsed = validate(model, data, file, lines)
+        except YamlProblems as exc:
+            problems.extend(exc.problems)
+            continue
+        for i, item in enumerate(getattr(parsed, key)):
+            items.append((file, line_for(lines, (key, i)), item))
+    return items
+
+
+def load_content(content_dir: Path) -> tuple[Content, list[Problem]]:
+    """Load every content file; return what loaded plus every problem found."""
+    problems: list[Problem] = []
+    glossary_files = sorted((content_dir / "glossary").glob("*.yaml"))
+    if not glossary_files:
+        problems.append(Problem(str(content_dir / "glossary"), None, "", "no glossary files (*.yaml) found"))
+    terms = _load_many(glossary_files, GlossaryFile, "terms", problems)
+
+    seen: dict[str, tuple[Path, int | None]] = {}
+    for file, line, term in terms:
+        assert isinstance(term, Term)
+        if term.id in seen:
+            first = seen[term.id]
+            problems.append(
+                Problem(str(file), line, f"terms id={term.id}", f"duplicate id (first defined at {first[0]}:{first[1]})")
+            )
+        else:
+            seen[term.id] = (file, line)
+    for file, line, term in terms:
+        assert isinstance(term, Term)
+        for ref in term.related:
+            if ref not in seen:
+                problems.append(Problem(str(file), line, f"terms id={term.id}: related", f"unknown term id {ref!r}"))
+            elif ref == term.id:
+                problems.append(Problem(str(file), line, f"terms id={term.id}: related", "a term cannot relate to itself"))
+        if term.core:
+            missing = [lang for lang in TRANSLATION_LANGUAGES if lang not in term.translations]
+            if missing:
+                problems.append(
+                    Problem(str(file), line, f"terms id={term.id}: translations", f"core term lacks {', '.join(missing)}")
+                )
+
+    resource_file = content_dir / "resources.yaml"
+    resources = _load_many([resource_file], ResourcesFile, "resources", problems) if resource_file.exists() else []
+    resource_ids: set[str] = set()
+    for file, line, res in resources:
+        assert isinstance(res, Resource)
+        if res.id in resource_ids:
+            problems.append(Problem(str(file), line, f"resources id={res.id}", "duplicate id"))
+        resource_ids.add(res.id)
+
+    command_strings: dict[str, dict[str, str]] = {}
+    strings_file = content_dir / "i18n" / "commands.yaml"
+    if strings_file.exists():
+        try:
+            data, lines = load_yaml(strings_file)
+            parsed = validate(TranslationsFile, data, strings_file, lines)
+            command_strings = {k: dict(v) for k, v in parsed.strings.items()}
+            for english, by_locale in command_strings.items():
+                for locale in by_locale:
+                    if locale not in COMMAND_NAME_LOCALES:
+                        problems.append(
+                            Problem(str(strings_file), line_for(lines, ("strings", english, locale)),
+                                    f"strings.{english}.{locale}", f"unsupported locale; use {COMMAND_NAME_LOCALES}")
+                        )
+        except YamlProblems as exc:
+            problems.extend(exc.problems)
+
+    content = Content(
+        terms=tuple({t.id: t for _, _, t in reversed(terms) if isinstance(t, Term)}.values())[::-1],
+        resources=tuple(r for _, _, r in resources if isinstance(r, Resource)),
+        command_strings=command_strings,
+    )
+    return content, problems

@@ -1,0 +1,100 @@
+"""Languages and countries the community uses, and how a reply's language is chosen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.text import fold
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    english: str
+    native: str
+    discord_locales: tuple[str, ...] = ()
+
+
+LANGUAGES: dict[str, Language] = {
+    lang.code: lang
+    for lang in [
+        Language("en", "English", "English", ("en-US", "en-GB")),
+        Language("th", "Thai", "ไทย", ("th",)),
+        Language("vi", "Vietnamese", "Tiếng Việt", ("vi",)),
+        Language("km", "Khmer", "ខ្មែរ"),
+        Language("lo", "Lao", "ລາວ"),
+        Language("mn", "Mongolian", "Монгол"),
+        Language("ky", "Kyrgyz", "Кыргызча"),
+        Language("ru", "Russian", "Русский", ("ru",)),
+        Language("id", "Indonesian", "Bahasa Indonesia", ("id",)),
+        Language("ms", "Malay", "Bahasa Melayu"),
+        Language("fil", "Filipino", "Filipino"),
+        Language("zh", "Chinese", "中文", ("zh-CN", "zh-TW")),
+        Language("ja", "Japanese", "日本語", ("ja",)),
+        Language("ko", "Korean", "한국어", ("ko",)),
+    ]
+}
+TRANSLATION_LANGUAGES = tuple(code for code in LANGUAGES if code != "en")
+_LOCALE_TO_LANGUAGE = {loc: lang.code for lang in LANGUAGES.values() for loc in lang.discord_locales}
+_LANGUAGE_NAMES = {
+    fold(name): lang.code for lang in LANGUAGES.values() for name in (lang.code, lang.english, lang.native)
+}
+
+
+def language_for_locale(discord_locale: str | None) -> str | None:
+    if not discord_locale:
+        return None
+    return _LOCALE_TO_LANGUAGE.get(discord_locale) or _LOCALE_TO_LANGUAGE.get(discord_locale.split("-")[0])
+
+
+def parse_language(text: str | None) -> str | None:
+    """A language code from a code, English name or native name; None if unknown."""
+    if not text:
+        return None
+    return _LANGUAGE_NAMES.get(fold(text))
+
+
+def resolve_language(explicit: str | None, preferred: str | None, discord_locale: str | None) -> str:
+    """The language of a reply: what was asked for, then /language, then the Discord locale."""
+    for candidate in (explicit, preferred, language_for_locale(discord_locale)):
+        if candidate and candidate in LANGUAGES:
+            return candidate
+    return "en"
+
+
+@dataclass(frozen=True)
+class Country:
+    code: str
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+COUNTRIES: dict[str, Country] = {
+    c.code: c
+    for c in [
+        Country("KH", "Cambodia", ("Kampuchea", "កម្ពុជា")),
+        Country("CN", "China", ("PRC", "中国", "中國")),
+        Country("ID", "Indonesia", ("Indonesia",)),
+        Country("JP", "Japan", ("日本", "Nippon")),
+        Country("KR", "Republic of Korea", ("Korea", "South Korea", "한국", "대한민국")),
+        Country("KG", "Kyrgyzstan", ("Kyrgyz Republic", "Кыргызстан", "Киргизия")),
+        Country("LA", "Lao PDR", ("Laos", "Lao", "ລາວ")),
+        Country("MY", "Malaysia", ("Malaysia",)),
+        Country("MN", "Mongolia", ("Монгол", "Монголия")),
+        Country("PH", "Philippines", ("Pilipinas", "The Philippines")),
+        Country("TH", "Thailand", ("ไทย", "ประเทศไทย", "Siam")),
+        Country("VN", "Viet Nam", ("Vietnam", "Việt Nam")),
+    ]
+}
+_COUNTRY_NAMES = {fold(n): c.code for c in COUNTRIES.values() for n in (c.code, c.name, *c.aliases)}
+
+
+def parse_country(text: str | None) -> str | None:
+    if not text:
+        return None
+    return _COUNTRY_NAMES.get(fold(text))
+
+
+def country_name(code: str) -> str:
+    country = COUNTRIES.get(code)
+    return country.name if country else code

@@ -1,0 +1,182 @@
+"""Glossary: look up SSE terms in any language, by alias or with a typo."""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz, process
+
+from bot.content import Term
+from bot.errors import InvalidInput
+from bot.i18n import LANGUAGES, country_name
+from bot.text import clean, fold, require_text
+
+MAX_QUERY_LEN = 100
+AUTOCOMPLETE_LIMIT = 25
+# Below this a fuzzy match is only a suggestion, not an answer.
+ANSWER_SCORE = 86
+SUGGEST_SCORE = 55
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One autocomplete entry: what the member sees and the term id sent back."""
+
+    name: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Translation:
+    language: str
+    language_name: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Definition:
+    id: str
+    term: str
+    language: str
+    local_name: str | None  # the term's name in ``language``, when a translation exists
+    draft_translation: bool
+    short: str
+    explanation: str
+    aliases: tuple[str, ...]
+    related: tuple[tuple[str, str], ...]  # (id, English name)
+    countries: tuple[str, ...]  # display names
+    translations: tuple[Translation, ...]
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Miss:
+    query: str
+    suggestions: tuple[Choice, ...]
+
+
+@dataclass(frozen=True)
+class _Key:
+    folded: str
+    term_id: str
+    label: str  # the text that matched, as written
+    language: str
+
+
+class GlossaryService:
+    def __init__(self, terms: tuple[Term, ...] | list[Term]):
+        self._terms = {t.id: t for t in terms}
+        keys: dict[tuple[str, str], _Key] = {}
+        for t in terms:
+            names = [(t.term, "en"), (t.id.replace("-", " "), "en"), *((a, "en") for a in t.aliases)]
+            names += [(text, lang) for lang, text in t.translations.items()]
+            for label, lang in names:
+                folded = fold(label)
+                if folded:
+                    keys.setdefault((folded, t.id), _Key(folded, t.id, label, lang))
+        self._keys = sorted(keys.values(), key=lambda k: k.folded)
+        self._folded = [k.folded for k in self._keys]
+        self._exact: dict[str, list[str]] = {}
+        for k in self._keys:
+            ids = self._exact.setdefault(k.folded, [])
+            if k.term_id not in ids:
+                ids.append(k.term_id)
+        self._by_term_order = sorted(terms, key=lambda t: (not t.core, t.term.casefold()))
+
+    def __len__(self) -> int:
+        return len(self._terms)
+
+    def term(self, term_id: str) -> Term | None:
+        return self._terms.get(term_id)
+
+    def _choice(self, key: _Key) -> Choice:
+        term = self._terms[key.term_id]
+        if fold(term.term) == key.folded:
+            name = term.term
+        else:
+            name = f"{key.label} — {term.term}"
+        return Choice(name=name[:100], value=term.id)
+
+    def _ranked(self, query: str, limit: int, cutoff: float) -> list[tuple[_Key, float]]:
+        """Keys ranked: exact, then prefix, then fuzzy; one entry per term."""
+        results: list[tuple[_Key, float]] = []
+        seen: set[str] = set()
+
+        def add(key: _Key, score: float) -> None:
+            if key.term_id not in seen:
+                seen.add(key.term_id)
+                results.append((key, score))
+
+        start = bisect.bisect_left(self._folded, query)
+        for i in range(start, len(self._folded)):
+            folded = self._folded[i]
+            if not folded.startswith(query) or len(results) >= limit:
+                break
+            add(self._keys[i], 100.0 if folded == query else 95.0)
+        if len(results) < limit and len(query) >= 2:
+            # WRatio copes with typos, word order and a query that is part of a longer name.
+            for _, score, index in process.extract(
+                query, self._folded, scorer=fuzz.WRatio, limit=limit * 3, score_cutoff=cutoff
+            ):
+                add(self._keys[index], float(score))
+                if len(results) >= limit:
+                    break
+        return results
+
+    def autocomplete(self, text: str | None) -> list[Choice]:
+        """Up to 25 choices for what the member has typed so far, in any language."""
+        query = fold(text or "")[:MAX_QUERY_LEN]
+        if not query:
+            return [Choice(t.term[:100], t.id) for t in self._by_term_order[:AUTOCOMPLETE_LIMIT]]
+        return [self._choice(k) for k, _ in self._ranked(query, AUTOCOMPLETE_LIMIT, SUGGEST_SCORE)]
+
+    def resolve(self, text: str) -> Term | Miss:
+        """The term meant by ``text`` (id from autocomplete, name, alias, translation, typo)."""
+        cleaned = clean(text)
+        if cleaned in self._terms:
+            return self._terms[cleaned]
+        query = fold(cleaned)
+        exact = self._exact.get(query)
+        if exact:
+            return self._terms[exact[0]]
+        ranked = self._ranked(query, 5, SUGGEST_SCORE)
+        if ranked and ranked[0][1] >= ANSWER_SCORE and (len(ranked) == 1 or ranked[0][1] > ranked[1][1] + 3):
+            return self._terms[ranked[0][0].term_id]
+        suggestions = [self._choice(k) for k, _ in ranked]
+        if not suggestions:
+            # Never an empty reply: offer the core terms to browse.
+            suggestions = [Choice(t.term, t.id) for t in self._by_term_order[:5]]
+        return Miss(query=cleaned, suggestions=tuple(suggestions))
+
+    def define(self, text: str | None, language: str = "en") -> Definition | Miss:
+        query = require_text(text, field="term", max_len=10_000)
+        if len(query) > MAX_QUERY_LEN:
+            raise InvalidInput(
+                f"That is {len(query):,} characters; a glossary term is at most {MAX_QUERY_LEN}. "
+                "Try a word or two, such as `cooperative`."
+            )
+        found = self.resolve(query)
+        if isinstance(found, Miss):
+            return found
+        return self.definition(found, language)
+
+    def definition(self, term: Term, language: str = "en") -> Definition:
+        local = term.translations.get(language)
+        translations = tuple(
+            Translation(lang, LANGUAGES[lang].native, text) for lang, text in term.translations.items()
+        )
+        return Definition(
+            id=term.id,
+            term=term.term,
+            language=language,
+            local_name=local,
+            draft_translation=term.translation_status == "draft",
+            short=term.short,
+            explanation=term.explanation,
+            aliases=tuple(term.aliases),
+            related=tuple((r, self._terms[r].term) for r in term.related if r in self._terms),
+            countries=tuple(country_name(c) for c in term.countries),
+            translations=translations,
+            sources=tuple(term.sources),
+        )

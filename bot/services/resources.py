@@ -1,0 +1,191 @@
+"""Resource catalogue: find country studies, briefs, resolutions... by topic, country, type, language."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from bot.content import Resource, ResourceType, Topic
+from bot.errors import InvalidInput
+from bot.i18n import COUNTRIES, LANGUAGES, country_name, parse_country, parse_language
+from bot.services.glossary import Choice
+from bot.text import fold, optional_text
+
+PAGE_SIZE = 5
+RESOURCE_TYPES: tuple[str, ...] = ResourceType.__args__  # type: ignore[attr-defined]
+TOPICS: tuple[str, ...] = Topic.__args__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class ResourceFilters:
+    query: str | None = None
+    country: str | None = None  # ISO code
+    topic: str | None = None
+    type: str | None = None
+    language: str | None = None
+
+    def describe(self) -> str:
+        parts = []
+        if self.query:
+            parts.append(f"“{self.query}”")
+        if self.country:
+            parts.append(country_name(self.country))
+        if self.topic:
+            parts.append(f"topic {self.topic}")
+        if self.type:
+            parts.append(f"type {self.type}")
+        if self.language:
+            parts.append(LANGUAGES[self.language].english if self.language in LANGUAGES else self.language)
+        return ", ".join(parts) or "all resources"
+
+
+@dataclass(frozen=True)
+class ResourceView:
+    id: str
+    title: str
+    type: str
+    publisher: str
+    year: int
+    countries: tuple[str, ...]
+    topics: tuple[str, ...]
+    languages: tuple[str, ...]
+    url: str | None
+    summary: str
+
+
+@dataclass(frozen=True)
+class ResourcePage:
+    filters: ResourceFilters
+    items: tuple[ResourceView, ...]
+    page: int
+    pages: int
+    total: int
+    hints: tuple[str, ...] = field(default=())
+
+
+def _view(r: Resource) -> ResourceView:
+    return ResourceView(
+        id=r.id, title=r.title, type=r.type, publisher=r.publisher, year=r.year,
+        countries=tuple(r.countries), topics=tuple(r.topics), languages=tuple(r.languages),
+        url=r.url, summary=r.summary,
+    )
+
+
+def _closest(value: str, options: list[str]) -> list[str]:
+    return [m for m, _, _ in process.extract(fold(value), options, scorer=fuzz.WRatio, limit=3, score_cutoff=50)]
+
+
+class ResourceService:
+    def __init__(self, resources: tuple[Resource, ...] | list[Resource]):
+        self._resources = list(resources)
+        self._text = {r.id: fold(" ".join([r.title, r.publisher, r.summary, *r.topics, r.type])) for r in resources}
+        self._titles = {r.id: fold(r.title) for r in resources}
+
+    def __len__(self) -> int:
+        return len(self._resources)
+
+    def add(self, resource: Resource) -> None:
+        """Add (or replace) an entry at run time, e.g. session materials."""
+        self._resources = [r for r in self._resources if r.id != resource.id] + [resource]
+        self._text[resource.id] = fold(" ".join([resource.title, resource.publisher, resource.summary, *resource.topics]))
+        self._titles[resource.id] = fold(resource.title)
+
+    # -- parsing filters typed by a member ------------------------------------------------
+    def parse_filters(
+        self, query: str | None = None, country: str | None = None, topic: str | None = None,
+        type: str | None = None, language: str | None = None,
+    ) -> ResourceFilters:
+        query = optional_text(query, field="query", max_len=200)
+        country_text = optional_text(country, field="country", max_len=100)
+        topic_text = optional_text(topic, field="topic", max_len=100)
+        type_text = optional_text(type, field="type", max_len=100)
+        language_text = optional_text(language, field="language", max_len=100)
+
+        country_code = None
+        if country_text:
+            country_code = parse_country(country_text)
+            if not country_code:
+                names = [c.name for c in COUNTRIES.values()]
+                raise InvalidInput("I don't know that country.", suggestions=_closest(country_text, names) or names)
+        topic_value = self._pick(topic_text, TOPICS, "topic")
+        type_value = self._pick(type_text, RESOURCE_TYPES, "type")
+        language_code = None
+        if language_text:
+            language_code = parse_language(language_text)
+            if not language_code:
+                names = [lang.english for lang in LANGUAGES.values()]
+                raise InvalidInput("I don't know that language.", suggestions=_closest(language_text, names))
+        return ResourceFilters(query, country_code, topic_value, type_value, language_code)
+
+    @staticmethod
+    def _pick(text: str | None, allowed: tuple[str, ...], what: str) -> str | None:
+        if not text:
+            return None
+        folded = fold(text).replace(" ", "-")
+        if folded in allowed:
+            return folded
+        raise InvalidInput(f"There is no {what} like that.", suggestions=_closest(text, list(allowed)) or list(allowed))
+
+    # -- searching ------------------------------------------------------------------------
+    def search(self, filters: ResourceFilters, page: int = 1, page_size: int = PAGE_SIZE) -> ResourcePage:
+        matches = [
+            r for r in self._resources
+            if (not filters.country or filters.country in r.countries)
+            and (not filters.topic or filters.topic in r.topics)
+            and (not filters.type or r.type == filters.type)
+            and (not filters.language or filters.language in r.languages)
+        ]
+        hints: tuple[str, ...] = ()
+        if filters.query:
+            scored = [(self._score(filters.query, r), r) for r in matches]
+            matches = [r for score, r in sorted(scored, key=lambda x: (-x[0], -x[1].year)) if score > 0]
+        else:
+            matches.sort(key=lambda r: (-r.year, r.title))
+        if not matches:
+            hints = ("Try fewer filters, or a shorter query.",)
+        pages = max(1, math.ceil(len(matches) / page_size))
+        page = min(max(1, page), pages)
+        chunk = matches[(page - 1) * page_size : page * page_size]
+        return ResourcePage(filters, tuple(_view(r) for r in chunk), page, pages, len(matches), hints)
+
+    def _score(self, query: str, r: Resource) -> float:
+        words = [w for w in fold(query).split() if w]
+        text = self._text[r.id]
+        hits = sum(1 for w in words if w in text)
+        if hits == len(words):
+            return 100 + hits + (10 if all(w in self._titles[r.id] for w in words) else 0)
+        # Tolerate a typo: partial matches still count, below every full match.
+        fuzzy = fuzz.partial_ratio(fold(query), self._titles[r.id])
+        return fuzzy if fuzzy >= 80 else 0
+
+    # -- autocomplete for the filter options ----------------------------------------------
+    @staticmethod
+    def _complete(text: str | None, options: list[tuple[str, str]]) -> list[Choice]:
+        typed = fold(text or "")
+        if not typed:
+            return [Choice(name, value) for name, value in options[:25]]
+        starts = [(n, v) for n, v in options if fold(n).startswith(typed) or fold(v).startswith(typed)]
+        others = [(n, v) for n, v in options if (n, v) not in starts and typed in fold(n)]
+        found = starts + others
+        if not found:
+            names = [fold(n) for n, _ in options]
+            found = [options[i] for _, _, i in process.extract(typed, names, scorer=fuzz.WRatio, limit=10, score_cutoff=50)]
+        return [Choice(n[:100], v[:100]) for n, v in found[:25]]
+
+    def complete_country(self, text: str | None) -> list[Choice]:
+        options = [(c.name, c.name) for c in COUNTRIES.values()]
+        aliases = [(f"{a} ({c.name})", c.name) for c in COUNTRIES.values() for a in c.aliases if fold(a) != fold(c.name)]
+        return self._complete(text, options + aliases)
+
+    def complete_topic(self, text: str | None) -> list[Choice]:
+        return self._complete(text, [(t.replace("-", " "), t) for t in TOPICS])
+
+    def complete_type(self, text: str | None) -> list[Choice]:
+        return self._complete(text, [(t.replace("-", " "), t) for t in RESOURCE_TYPES])
+
+    def complete_language(self, text: str | None) -> list[Choice]:
+        options = [(f"{lang.english} ({lang.native})" if lang.native != lang.english else lang.english, lang.code)
+                   for lang in LANGUAGES.values()]
+        return self._complete(text, options)

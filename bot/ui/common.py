@@ -1,0 +1,73 @@
+"""Shared rendering and reply helpers."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import discord
+
+from bot.errors import UserError
+from bot.text import safe_echo, truncate
+
+log = logging.getLogger(__name__)
+
+COLOUR = discord.Colour(0x2E7D32)  # the community's green
+ERROR_COLOUR = discord.Colour(0xE67E22)
+NO_MENTIONS = discord.AllowedMentions.none()
+
+
+def error_embed(error: UserError) -> discord.Embed:
+    embed = discord.Embed(description=truncate(error.message, 4000), colour=ERROR_COLOUR)
+    if error.suggestions:
+        embed.add_field(
+            name="Did you mean",
+            value=truncate("\n".join(f"• {safe_echo(s, 90)}" for s in error.suggestions[:10]), 1024),
+            inline=False,
+        )
+    return embed
+
+
+async def reply(interaction: discord.Interaction[Any], **kwargs: Any) -> None:
+    """Send a reply whether or not the interaction was already answered or deferred."""
+    kwargs.setdefault("allowed_mentions", NO_MENTIONS)
+    if interaction.response.is_done():
+        await interaction.followup.send(**kwargs)
+    else:
+        await interaction.response.send_message(**kwargs)
+
+
+async def reply_error(interaction: discord.Interaction[Any], error: BaseException) -> None:
+    """A user error politely and privately; anything else is logged as a bug and apologised for."""
+    if isinstance(error, UserError):
+        embed = error_embed(error)
+    else:
+        log.error("unexpected error in %s", _describe(interaction), exc_info=error)
+        embed = discord.Embed(
+            description="Sorry, something went wrong on my side. It has been logged; please try again later.",
+            colour=ERROR_COLOUR,
+        )
+    try:
+        await reply(interaction, embed=embed, ephemeral=True)
+    except discord.HTTPException:
+        log.warning("could not deliver the error reply for %s", _describe(interaction))
+
+
+def _describe(interaction: discord.Interaction[Any]) -> str:
+    if interaction.command is not None:
+        return f"/{interaction.command.qualified_name}"
+    data = interaction.data or {}
+    return str(data.get("custom_id") or interaction.type)
+
+
+async def guarded(interaction: discord.Interaction[Any], action: Callable[[], Awaitable[None]]) -> None:
+    """Run a component or modal callback; errors become ephemeral replies, as for commands."""
+    try:
+        await action()
+    except Exception as exc:
+        await reply_error(interaction, exc)
+
+
+def clip_choices(choices: list[Any]) -> list[discord.app_commands.Choice[str]]:
+    return [discord.app_commands.Choice(name=truncate(c.name, 100), value=c.value[:100]) for c in choices[:25]]

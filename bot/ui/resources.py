@@ -1,0 +1,30 @@
+"""Resource catalogue rendering."""
+
+from __future__ import annotations
+
+import discord
+
+from bot.i18n import LANGUAGES, country_name
+from bot.services.resources import ResourcePage
+from bot.text import truncate
+from bot.ui.common import COLOUR
+
+TYPE_LABELS = {"country-study": "Country study", "policy-brief": "Policy brief", "workshop-output": "Workshop output",
+               "training-course": "Training course"}
+
+
+def resources_embed(page: ResourcePage) -> discord.Embed:
+    title = f"Resources: {page.filters.describe()}"
+    embed = discord.Embed(title=truncate(title, 256), colour=COLOUR)
+    if not page.items:
+        embed.description = "Nothing matched. " + " ".join(page.hints)
+        return embed
+    embed.description = f"{page.total} found" + (f" — page {page.page} of {page.pages}" if page.pages > 1 else "")
+    for r in page.items:
+        kind = TYPE_LABELS.get(r.type, r.type.replace("-", " ").capitalize())
+        where = ", ".join(country_name(c) for c in r.countries) or "Regional / global"
+        langs = ", ".join(LANGUAGES[code].english if code in LANGUAGES else code for code in r.languages)
+        link = f"[Open]({r.url})" if r.url else f"Available from {r.publisher}"
+        value = f"{kind} · {r.publisher}, {r.year} · {where} · {langs}\n{link}\n{r.summary}"
+        embed.add_field(name=truncate(r.title, 256), value=truncate(value, 1024), inline=False)
+    return embed

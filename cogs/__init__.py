@@ -1,0 +1,1 @@
+"""Thin Discord adapters: convert inputs, call one service, render, respond."""

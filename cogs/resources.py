@@ -1,0 +1,74 @@
+"""/resources: the catalogue, filtered and paginated."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import discord
+from discord import app_commands
+from discord.app_commands import locale_str as _
+from discord.ext import commands
+
+from bot.bot import SSEBot
+from bot.services.queries import StoredQuery, save_query
+from bot.services.resources import ResourceFilters
+from bot.ui.common import clip_choices, reply
+from bot.ui.pager import page_view
+from bot.ui.resources import resources_embed
+
+KIND = "resources"
+
+
+async def render_page(bot: SSEBot, stored: StoredQuery, page: int) -> tuple[discord.Embed, int, int]:
+    result = bot.app.resources.search(ResourceFilters(**stored.params), page=page)
+    return resources_embed(result), result.page, result.pages
+
+
+class Resources(commands.Cog):
+    def __init__(self, bot: SSEBot):
+        self.bot = bot
+
+    async def cog_load(self) -> None:
+        self.bot.pagers[KIND] = render_page
+
+    @app_commands.command(name=_("resources"), description=_("Find SSE studies, briefs, resolutions and courses"))
+    @app_commands.describe(
+        query=_("Words to look for in titles and summaries"),
+        country=_("Only resources about this country"),
+        topic=_("Only resources on this topic"),
+        type=_("Only this kind of resource"),
+        language=_("Only resources available in this language"),
+    )
+    async def resources(
+        self, interaction: discord.Interaction[SSEBot], query: str | None = None, country: str | None = None,
+        topic: str | None = None, type: str | None = None, language: str | None = None,
+    ) -> None:
+        app = self.bot.app
+        filters = app.resources.parse_filters(query, country, topic, type, language)
+        result = app.resources.search(filters)
+        view = None
+        if result.pages > 1:
+            async with app.db.begin() as session:
+                query_id = await save_query(session, KIND, asdict(filters), interaction.user.id, str(interaction.locale))
+            view = page_view(query_id, result.page, result.pages)
+        await reply(interaction, embed=resources_embed(result), view=view or discord.utils.MISSING)
+
+    @resources.autocomplete("country")
+    async def _country(self, interaction: discord.Interaction[SSEBot], current: str) -> list[app_commands.Choice[str]]:
+        return clip_choices(self.bot.app.resources.complete_country(current))
+
+    @resources.autocomplete("topic")
+    async def _topic(self, interaction: discord.Interaction[SSEBot], current: str) -> list[app_commands.Choice[str]]:
+        return clip_choices(self.bot.app.resources.complete_topic(current))
+
+    @resources.autocomplete("type")
+    async def _type(self, interaction: discord.Interaction[SSEBot], current: str) -> list[app_commands.Choice[str]]:
+        return clip_choices(self.bot.app.resources.complete_type(current))
+
+    @resources.autocomplete("language")
+    async def _language(self, interaction: discord.Interaction[SSEBot], current: str) -> list[app_commands.Choice[str]]:
+        return clip_choices(self.bot.app.resources.complete_language(current))
+
+
+async def setup(bot: SSEBot) -> None:
+    await bot.add_cog(Resources(bot))

@@ -1,0 +1,153 @@
+"""Fixtures: a migrated temporary database (SQLite, or PostgreSQL when TEST_DATABASE_URL is
+set), the real App, and the real bot driven through the offline Discord gateway."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import os
+import shutil
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from bot.app import App
+from bot.config import load_settings, normalise_database_url
+from bot.offline import OfflineDiscord, boot_offline
+from db.engine import create_engine
+from db.migrate import upgrade
+
+ROOT = Path(__file__).resolve().parent.parent
+GUILD_ID = 900000000000000001
+FACILITATOR_ROLE = 900000000000000101
+HELPER_ROLE = 900000000000000102
+ANNOUNCEMENTS = 900000000000000201
+QA_FORUM = 900000000000000202
+ARCHIVED = 900000000000000203
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+_db_counter = itertools.count()
+
+
+def base_config() -> dict[str, Any]:
+    return {
+        "guild_id": GUILD_ID,
+        "channels": {"announcements": ANNOUNCEMENTS, "qa_forum": QA_FORUM, "archived": [ARCHIVED]},
+        "roles": {"facilitators": [FACILITATOR_ROLE], "helpers": [HELPER_ROLE]},
+        "timezone": "Asia/Bangkok",
+        "content_dir": str(ROOT / "content"),
+    }
+
+
+# ---------------------------------------------------------------- databases
+@pytest.fixture(scope="session")
+def template_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Migrate once per run; each test gets a copy (fast, and every test starts clean)."""
+    if PG_URL:
+        url = make_url(normalise_database_url(PG_URL))
+        name = f"sse_template_{os.getpid()}"
+
+        async def make() -> None:
+            admin = create_engine(url.render_as_string(hide_password=False), isolation_level="AUTOCOMMIT")
+            async with admin.connect() as conn:
+                await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+                await conn.execute(text(f'CREATE DATABASE "{name}"'))
+            await admin.dispose()
+            engine = create_engine(url.set(database=name).render_as_string(hide_password=False))
+            await upgrade(engine)
+            await engine.dispose()
+
+        asyncio.run(make())
+        yield name
+    else:
+        path = tmp_path_factory.mktemp("template") / "template.db"
+
+        async def make_sqlite() -> None:
+            engine = create_engine(f"sqlite+aiosqlite:///{path}")
+            await upgrade(engine)
+            async with engine.connect() as conn:
+                await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            await engine.dispose()
+
+        asyncio.run(make_sqlite())
+        yield str(path)
+
+
+@pytest.fixture
+async def database_url(template_database: str, tmp_path: Path) -> AsyncIterator[str]:
+    if PG_URL:
+        url = make_url(normalise_database_url(PG_URL))
+        name = f"sse_test_{os.getpid()}_{next(_db_counter)}"
+        admin = create_engine(url.render_as_string(hide_password=False), isolation_level="AUTOCOMMIT")
+        async with admin.connect() as conn:
+            await conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template_database}"'))
+        yield url.set(database=name).render_as_string(hide_password=False)
+        async with admin.connect() as conn:
+            await conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        await admin.dispose()
+    else:
+        path = tmp_path / "sse.db"
+        shutil.copy(template_database, path)
+        yield f"sqlite+aiosqlite:///{path}"
+
+
+# ---------------------------------------------------------------- app and bot
+@pytest.fixture
+def config_data() -> dict[str, Any]:
+    """Tests may change this before the app starts."""
+    return base_config()
+
+
+@pytest.fixture
+def settings(tmp_path: Path, config_data: dict[str, Any], database_url: str):  # type: ignore[no-untyped-def]
+    path = tmp_path / "config.yaml"
+    path.write_text(yaml.safe_dump(config_data), encoding="utf-8")
+    return load_settings(path, env={"DATABASE_URL": database_url})
+
+
+@pytest.fixture
+async def app(settings) -> AsyncIterator[App]:  # type: ignore[no-untyped-def]
+    application = await App.create(settings)
+    yield application
+    await application.close()
+
+
+class ErrorLogCatcher(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture
+def error_logs() -> Iterator[ErrorLogCatcher]:
+    """discord.py logs handler exceptions instead of raising them: any ERROR fails the test."""
+    catcher = ErrorLogCatcher()
+    root = logging.getLogger()
+    root.addHandler(catcher)
+    yield catcher
+    root.removeHandler(catcher)
+
+
+@pytest.fixture
+async def gw(app: App, error_logs: ErrorLogCatcher) -> AsyncIterator[OfflineDiscord]:
+    """The real bot, booted against the offline Discord. Fails the test on any limit
+    violation, any logged error, or any interaction left without a response."""
+    _bot, gateway = await boot_offline(app)
+    try:
+        yield gateway
+    finally:
+        await gateway.close()
+    assert not gateway.violations, f"payloads broke Discord limits: {gateway.violations}"
+    errors = [f"{r.name}: {r.getMessage()}" for r in error_logs.records if not getattr(r, "expected", False)]
+    assert not errors, f"errors were logged: {errors}"
+    unanswered = [i.id for i in gateway.interactions if i.callback is None]
+    assert not unanswered, f"interactions got no response: {unanswered}"
