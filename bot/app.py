@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from bot.config import Settings
 from bot.content import Content, load_content
+from bot.services.archive import ArchiveWriter
 from bot.services.glossary import GlossaryService
 from bot.services.resources import ResourceService
 from bot.yamlfile import YamlProblems
@@ -23,6 +24,7 @@ class App:
     db: Database
     glossary: GlossaryService
     resources: ResourceService
+    archive: ArchiveWriter  # live ingest for search, off the event loop
 
     @classmethod
     async def create(cls, settings: Settings, *, migrate: bool = True) -> App:
@@ -38,6 +40,7 @@ class App:
             db=db,
             glossary=GlossaryService(content.terms),
             resources=ResourceService(content.resources),
+            archive=ArchiveWriter(db),
         )
 
     @property
@@ -45,4 +48,5 @@ class App:
         return self.settings.config
 
     async def close(self) -> None:
+        await self.archive.close()
         await self.db.close()
