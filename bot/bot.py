@@ -20,7 +20,7 @@ from db.models import BotState
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("cogs.glossary", "cogs.resources")
+EXTENSIONS = ("cogs.glossary", "cogs.resources", "cogs.qa", "cogs.search", "cogs.privacy")
 
 
 class SSETree(app_commands.CommandTree["SSEBot"]):

@@ -202,7 +202,8 @@ async def backfill_start(session: AsyncSession, channel_id: int, *, restart: boo
 
 
 async def backfill_page(
-    session: AsyncSession, channel_id: int, records: Sequence[MessageRecord], *, done: bool
+    session: AsyncSession, channel_id: int, records: Sequence[MessageRecord], *, done: bool,
+    oldest_id: int | None = None,
 ) -> BackfillState:
     """Store one page (newest first) and move the checkpoint, in the same transaction."""
     changed = await store_messages(session, records)
@@ -210,8 +211,9 @@ async def backfill_page(
     if row is None:
         row = ArchiveCheckpoint(channel_id=channel_id, before_id=None, stored=0, done=False)
         session.add(row)
-    if records:
-        row.before_id = min(r.id for r in records)
+    oldest = min([r.id for r in records] + ([oldest_id] if oldest_id else []), default=None)
+    if oldest is not None:
+        row.before_id = oldest
     row.stored += changed
     row.done = done
     row.updated_at = datetime.now(UTC)

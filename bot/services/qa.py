@@ -6,16 +6,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from rapidfuzz import process
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
 from bot.errors import InvalidInput, NotAllowed, NotFound
 from bot.services.archive import MessageRecord, jump_url, store_messages
 from bot.services.permissions import Actor, is_facilitator
+from bot.services.queries import load_query
 from bot.text import clean, optional_text, require_text
 from db import search
-from db.models import ArchivedMessage, Question
+from db.models import ArchivedMessage, Question, SavedQuery
 
 MAX_TITLE = 100  # a forum post title
 MAX_BODY = 1800  # leaves room in the 2,000-character starter message for the asker line
@@ -91,6 +92,13 @@ def validate_draft(config: Config, title: str | None, body: str | None, country:
         country=_pick(country, config.qa.countries, "country"),
         topic=_pick(topic, config.qa.topics, "topic"),
     )
+
+
+async def take_draft(session: AsyncSession, draft_id: int, user_id: int) -> QuestionDraft:
+    """The draft saved while the asker looked at similar questions (usable once, by them only)."""
+    stored = await load_query(session, draft_id, user_id)
+    await session.execute(delete(SavedQuery).where(SavedQuery.id == draft_id))
+    return QuestionDraft(**stored.params)
 
 
 def question_text(title: str, body: str) -> str:
