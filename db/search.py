@@ -144,11 +144,15 @@ def query_terms(text: str) -> list[Term]:
 
 
 def highlight_words(text: str) -> list[str]:
-    """Folded pieces of the query to highlight in snippets."""
+    """Folded pieces of the query to highlight in snippets: whole words as typed (``c++``,
+    ``don't``), and the letter runs inside them that are long enough to mean something."""
     words = []
     for word in fold(text).split():
-        for run, _ in _runs(word):
-            if run:
+        stripped = word.strip(".,;:!?()[]{}\"'“”‘’«»")
+        if stripped:
+            words.append(stripped)
+        for run, unsegmented in _runs(word):
+            if unsegmented or len(run) >= 2:
                 words.append(run)
     return words
 

@@ -203,7 +203,9 @@ async def mark_answer(
     return Solved(thread_id, message_id, url, config.qa.solved_tag)
 
 
-async def route_unanswered(session: AsyncSession, config: Config, now: datetime) -> list[Routing]:
+async def route_unanswered(
+    session: AsyncSession, config: Config, now: datetime, *, claim: bool = True
+) -> list[Routing]:
     """Questions with no reply yet, due to be shown to helpers, then to facilitators.
 
     Each step is claimed with a conditional UPDATE before anything is posted, so it happens at
@@ -223,6 +225,9 @@ async def route_unanswered(session: AsyncSession, config: Config, now: datetime)
             ).order_by(Question.created_at).limit(50)
         )).scalars().all()
         for q in rows:
+            if not claim:
+                out.append(Routing(q.thread_id, q.guild_id, q.title, target, roles))
+                continue
             claimed = await session.execute(
                 update(Question).where(Question.thread_id == q.thread_id, column.is_(None)).values({column.key: now})
             )

@@ -27,7 +27,8 @@ def highlighted(hit: SearchHit) -> str:
 
 
 def search_embed(page: SearchPage) -> discord.Embed:
-    embed = discord.Embed(title=truncate(f"Search: {page.params.describe()}", 256), colour=COLOUR)
+    title = discord.utils.escape_mentions(page.params.describe())
+    embed = discord.Embed(title=truncate(f"Search: {title}", 256), colour=COLOUR)
     if not page.hits:
         embed.description = (
             "Nothing found. Try fewer or shorter words, another spelling, or scope **all**. "
