@@ -142,7 +142,7 @@ def _filters(params: SearchParams) -> search.SearchFilters:
 
 def rank(candidates: list[search.Candidate]) -> list[search.Candidate]:
     """Solved first, then relevance, then newest."""
-    return sorted(candidates, key=lambda c: (not c.solved, -round(c.score, 6), -c.message_id))
+    return sorted(candidates, key=lambda c: (not c.solved, -c.score, -c.message_id))
 
 
 async def search_messages(
@@ -159,27 +159,37 @@ async def search_messages(
     return SearchPage(params, tuple(hits), total, total >= CANDIDATES, page, pages)
 
 
+HIT_COLUMNS = (
+    ArchivedMessage.id, ArchivedMessage.kind, ArchivedMessage.channel_id, ArchivedMessage.guild_id,
+    ArchivedMessage.thread_id, ArchivedMessage.author_id, ArchivedMessage.created_at, ArchivedMessage.content,
+    Question.title,
+)
+
+
+def hits_query(ids: list[int]) -> Any:
+    return (
+        select(*HIT_COLUMNS).outerjoin(Question, Question.thread_id == ArchivedMessage.thread_id)
+        .where(ArchivedMessage.id.in_(ids))
+    )
+
+
 async def load_hits(session: AsyncSession, chosen: list[search.Candidate], query: str) -> list[SearchHit]:
     if not chosen:
         return []
-    ids = [c.message_id for c in chosen]
-    rows = await session.execute(
-        select(ArchivedMessage, Question.title)
-        .outerjoin(Question, Question.thread_id == ArchivedMessage.thread_id)
-        .where(ArchivedMessage.id.in_(ids))
-    )
-    by_id = {m.id: (m, title) for m, title in rows}
+    rows = await session.execute(hits_query([c.message_id for c in chosen]))
+    by_id = {row[0]: row for row in rows}
     words = search.highlight_words(query)
     hits = []
     for c in chosen:
-        if c.message_id not in by_id:
+        row = by_id.get(c.message_id)
+        if row is None:
             continue
-        m, title = by_id[c.message_id]
-        snippet, spans = make_snippet(m.content, words)
+        mid, kind, channel_id, guild_id, thread_id, author_id, created_at, content, title = row
+        snippet, spans = make_snippet(content, words)
         hits.append(SearchHit(
-            kind=m.kind, message_id=m.id, channel_id=m.channel_id, guild_id=m.guild_id, thread_id=m.thread_id,
-            author_id=m.author_id, created_at=m.created_at, content=m.content, snippet=snippet,
-            highlights=tuple(spans), jump_url=jump_url(m.guild_id, m.channel_id, m.id), score=round(c.score, 4),
+            kind=kind, message_id=mid, channel_id=channel_id, guild_id=guild_id, thread_id=thread_id,
+            author_id=author_id, created_at=created_at, content=content, snippet=snippet,
+            highlights=tuple(spans), jump_url=jump_url(guild_id, channel_id, mid), score=round(c.score, 4),
             solved=c.solved, question_title=title,
         ))
     return hits
@@ -191,7 +201,9 @@ def _folded_with_map(text: str) -> tuple[str, list[int]]:
     out: list[str] = []
     index: list[int] = []
     for i, ch in enumerate(text):
-        if ch.isspace():
+        if ch.isascii():
+            piece = " " if ch.isspace() else ch.lower()
+        elif ch.isspace():
             piece = " "
         elif unicodedata.category(ch) == "Mn" and out and out[-1].isascii():
             piece = ""  # a combining accent on a Latin letter folds away
@@ -205,7 +217,7 @@ def _folded_with_map(text: str) -> tuple[str, list[int]]:
 
 def make_snippet(content: str, words: list[str], width: int = SNIPPET) -> tuple[str, list[tuple[int, int]]]:
     """A window of the message around the first match, and the matched spans inside it."""
-    content = " ".join(content.split())
+    content = " ".join(content.split())[:4000]
     folded, index = _folded_with_map(content)
     spans: list[tuple[int, int]] = []
     for w in sorted(set(words), key=len, reverse=True):

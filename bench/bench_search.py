@@ -1,0 +1,137 @@
+"""Import throughput, /search end to end through the offline harness vs the raw SQL it runs,
+database size and process RSS, over a deterministic mixed-script corpus.
+
+    .venv/bin/python bench/bench_search.py --messages 100000
+    .venv/bin/python bench/bench_search.py --messages 1000000 --keep   # reuse with --db next time
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import psutil  # noqa: E402
+import yaml  # noqa: E402
+
+import corpus  # noqa: E402
+from bot.app import App  # noqa: E402
+from bot.config import load_settings  # noqa: E402
+from bot.offline import boot_offline  # noqa: E402
+from bot.services import archive, search  # noqa: E402
+from db import search as fts  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+CHANNEL = 710000000000000201
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def settings_for(db_path: Path, workdir: Path):  # type: ignore[no-untyped-def]
+    cfg = workdir / "config.yaml"
+    cfg.write_text(yaml.safe_dump({
+        "guild_id": 710000000000000001, "channels": {"archived": [CHANNEL], "qa_forum": 0},
+        "content_dir": str(ROOT / "content"), "log_level": "WARNING",
+    }), encoding="utf-8")
+    return load_settings(cfg, env={"DATABASE_URL": f"sqlite+aiosqlite:///{db_path}"})
+
+
+async def build(app: App, n: int, batch: int) -> float:
+    chunk = 50_000
+    stored = 0
+    elapsed = 0.0
+    for start in range(0, n, chunk):
+        data = {"guild": {"id": "710000000000000001"}, "channel": {"id": str(CHANNEL)},
+                "messages": list(corpus.messages(min(chunk, n - start), start=start, total=n))}
+        t0 = time.perf_counter()
+        records, _ = archive.parse_dce_export(data)
+        for i in range(0, len(records), batch):
+            async with app.db.begin() as session:
+                stored += await archive.store_messages(session, records[i : i + batch])
+        elapsed += time.perf_counter() - t0
+        print(f"  imported {stored:,} ({stored / elapsed:,.0f} msg/s)", file=sys.stderr)
+    return stored / elapsed
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--messages", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--batch", type=int, default=2000)
+    parser.add_argument("--db", help="reuse (or keep) this database file")
+    parser.add_argument("--keep", action="store_true")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+
+    workdir = Path(tempfile.mkdtemp(prefix="sse-bench-"))
+    db_path = Path(args.db) if args.db else workdir / "bench.db"
+    fresh = not db_path.exists()
+    app = await App.create(settings_for(db_path, workdir))
+    print(f"corpus: {args.messages:,} messages, mixed scripts {corpus.MIX}")
+    if fresh:
+        rate = await build(app, args.messages, args.batch)
+        print(f"import (parse DCE + upsert + FTS index, batches of {args.batch}): {rate:,.0f} msg/s")
+        # replaying the import stores nothing twice
+        async with app.db.begin() as session:
+            total = await archive.count_messages(session)
+        print(f"stored rows: {total:,}")
+    async with app.db.engine.connect() as conn:
+        await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    size = sum(p.stat().st_size for p in db_path.parent.glob(db_path.name + "*"))
+    print(f"database size: {size / 1e6:,.0f} MB")
+
+    queries = corpus.queries(args.queries)
+    bot, gw = await boot_offline(app)
+    # warm-up (page cache, statement cache)
+    for q in queries[:20]:
+        await gw.slash("search", query=q)
+    raw = sqlite3.connect(db_path)
+    harness: list[float] = []
+    rawt: list[float] = []
+    hits = 0
+    for q in queries:
+        params = search.parse_params(q)
+        sql, sql_params = fts.candidate_sql("sqlite", fts.query_terms(params.query), search._filters(params),
+                                            limit=search.CANDIDATES)
+        t0 = time.perf_counter()
+        rows = raw.execute(sql, sql_params).fetchall()
+        rawt.append((time.perf_counter() - t0) * 1000)
+        hits += bool(rows)
+        t0 = time.perf_counter()
+        result = await gw.slash("search", query=q)
+        harness.append((time.perf_counter() - t0) * 1000)
+        assert result.callback is not None
+    raw.close()
+    print(f"queries: {len(queries)} mixed, {hits} with a hit")
+    print(f"raw SQL candidates query: p50 {statistics.median(rawt):.1f} ms, p95 {pct(rawt, 95):.1f} ms, "
+          f"max {max(rawt):.1f} ms")
+    print(f"/search through the harness: p50 {statistics.median(harness):.1f} ms, p95 {pct(harness, 95):.1f} ms, "
+          f"max {max(harness):.1f} ms")
+    print(f"ratio harness/raw: p50 {statistics.median(harness) / statistics.median(rawt):.2f}x, "
+          f"p95 {pct(harness, 95) / pct(rawt, 95):.2f}x")
+    print(f"process RSS: {psutil.Process(os.getpid()).memory_info().rss / 1e6:,.0f} MB")
+    await gw.close()
+    await app.close()
+    if not args.keep and not args.db:
+        for p in workdir.glob("*"):
+            p.unlink()
+        workdir.rmdir()
+    else:
+        print(f"database kept at {db_path}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
