@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import logging
 import os
+import shutil
 import sqlite3
 import statistics
 import sys
@@ -21,15 +22,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import psutil  # noqa: E402
-import yaml  # noqa: E402
+import corpus
+import psutil
+import yaml
 
-import corpus  # noqa: E402
-from bot.app import App  # noqa: E402
-from bot.config import load_settings  # noqa: E402
-from bot.offline import boot_offline  # noqa: E402
-from bot.services import archive, search  # noqa: E402
-from db import search as fts  # noqa: E402
+from bot.app import App
+from bot.config import load_settings
+from bot.offline import boot_offline
+from bot.services import archive, search
+from db import search as fts
 
 ROOT = Path(__file__).resolve().parent.parent
 CHANNEL = 710000000000000201
@@ -37,7 +38,7 @@ CHANNEL = 710000000000000201
 
 def pct(values: list[float], p: float) -> float:
     values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+    return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
 
 
 def settings_for(db_path: Path, workdir: Path):  # type: ignore[no-untyped-def]
@@ -94,7 +95,7 @@ async def main() -> None:
     print(f"database size: {size / 1e6:,.0f} MB")
 
     queries = corpus.queries(args.queries)
-    bot, gw = await boot_offline(app)
+    _bot, gw = await boot_offline(app)
     # warm-up (page cache, statement cache)
     for q in queries[:20]:
         await gw.slash("search", query=q)
@@ -126,9 +127,7 @@ async def main() -> None:
     await gw.close()
     await app.close()
     if not args.keep and not args.db:
-        for p in workdir.glob("*"):
-            p.unlink()
-        workdir.rmdir()
+        shutil.rmtree(workdir)
     else:
         print(f"database kept at {db_path}")
 

@@ -179,7 +179,7 @@ def cmd_import_archive(args: argparse.Namespace) -> int:
     async def go(app: App) -> int:
         path = Path(args.file)
         try:
-            data = json.loads(path.read_text(encoding="utf-8-sig"))
+            data = json.loads(await asyncio.to_thread(path.read_text, encoding="utf-8-sig"))
         except (OSError, ValueError) as exc:
             raise UserError(f"cannot read {path}: {exc}") from None
         records, problems = archive.parse_dce_export(data)

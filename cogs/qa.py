@@ -8,6 +8,7 @@ import logging
 import re
 from dataclasses import asdict
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import discord
@@ -22,7 +23,15 @@ from bot.services.archive import MessageRecord
 from bot.services.permissions import Actor
 from bot.services.queries import save_query
 from bot.ui.common import NO_MENTIONS, reply
-from bot.ui.qa import AskModal, PostAnywayButton, post_anyway_view, routing_notice, similar_embed, solved_notice, starter_content
+from bot.ui.qa import (
+    AskModal,
+    PostAnywayButton,
+    post_anyway_view,
+    routing_notice,
+    similar_embed,
+    solved_notice,
+    starter_content,
+)
 
 log = logging.getLogger(__name__)
 
@@ -107,8 +116,9 @@ class QA(commands.Cog):
     async def _tags(self, forum: discord.ForumChannel, names: list[str]) -> list[discord.ForumTag]:
         """The forum's tags with these names, creating missing ones when the bot may."""
         tags = []
+        by_name = {t.name.casefold(): t for t in forum.available_tags}
         for name in names:
-            tag = discord.utils.find(lambda t, n=name: t.name.casefold() == n.casefold(), forum.available_tags)
+            tag = by_name.get(name.casefold())
             if tag is None:
                 try:
                     tag = await forum.create_tag(name=name, reason="Q&A tag")
@@ -211,17 +221,15 @@ class QA(commands.Cog):
     @commands.Cog.listener()
     async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
         ids = [payload.message_id]
-        self.bot.app.archive.run(lambda session: archive.delete_messages(session, ids))
+        self.bot.app.archive.run(partial(archive.delete_messages, ids=ids))
 
     @commands.Cog.listener()
     async def on_raw_bulk_message_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
-        ids = list(payload.message_ids)
-        self.bot.app.archive.run(lambda session: archive.delete_messages(session, ids))
+        self.bot.app.archive.run(partial(archive.delete_messages, ids=list(payload.message_ids)))
 
     @commands.Cog.listener()
     async def on_raw_thread_delete(self, payload: discord.RawThreadDeleteEvent) -> None:
-        tid = payload.thread_id
-        self.bot.app.archive.run(lambda session: archive.delete_thread(session, tid))
+        self.bot.app.archive.run(partial(archive.delete_thread, thread_id=payload.thread_id))
 
     # ------------------------------------------------------------------ backfill
     archive_group = app_commands.Group(name=_("archive"), description=_("Searchable archive of discussions"))

@@ -224,6 +224,7 @@ from sqlalchemy.ext.asyncio import AsyncSession  # noqa: E402
 
 def dialect(session: AsyncSession) -> str:
     bind = session.bind
+    assert bind is not None, "the session is not bound to an engine"
     return bind.dialect.name
 
 
@@ -313,7 +314,7 @@ def snowflake_at(when: datetime) -> int:
 
 
 def snowflake_time(snowflake: int) -> datetime:
-    from datetime import UTC  # noqa: PLC0415
+    from datetime import UTC
 
     return datetime.fromtimestamp(((snowflake >> 22) + DISCORD_EPOCH_MS) / 1000, tz=UTC)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
@@ -82,7 +82,7 @@ async def store_messages(session: AsyncSession, records: Sequence[MessageRecord]
     changed = [r for mid, r in latest.items() if mid in existing and existing[mid][0] != r.content[:MAX_CONTENT]]
     if new:
         await session.execute(
-            ArchivedMessage.__table__.insert(),
+            insert(ArchivedMessage),
             [
                 {
                     "id": r.id, "guild_id": r.guild_id, "channel_id": r.channel_id, "thread_id": r.thread_id,
@@ -161,7 +161,7 @@ async def delete_thread(session: AsyncSession, thread_id: int) -> int:
 
 
 async def count_messages(session: AsyncSession, channel_id: int | None = None) -> int:
-    from sqlalchemy import func  # noqa: PLC0415
+    from sqlalchemy import func
 
     stmt = select(func.count()).select_from(ArchivedMessage)
     if channel_id is not None:
@@ -243,7 +243,7 @@ def parse_dce_export(data: Any) -> tuple[list[MessageRecord], list[str]]:
         raise InvalidInput("This is not a DiscordChatExporter JSON export (no `messages` list).")
     try:
         guild_id = int((data.get("guild") or {}).get("id") or 0)
-        channel_id = int((data.get("channel") or {}).get("id"))
+        channel_id = int((data.get("channel") or {}).get("id") or "")
     except (TypeError, ValueError):
         raise InvalidInput("The export has no valid `channel.id`.") from None
     records = []
@@ -261,7 +261,7 @@ def parse_dce_export(data: Any) -> tuple[list[MessageRecord], list[str]]:
             continue
         try:
             mid = int(m["id"])
-            author_id = int(author.get("id"))
+            author_id = int(author.get("id") or "")
         except (KeyError, TypeError, ValueError):
             problems.append(f"messages[{i}]: no valid id or author id; skipped")
             continue

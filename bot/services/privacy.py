@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.archive import delete_messages, jump_url
@@ -90,5 +90,5 @@ async def forget(session: AsyncSession, user_id: int) -> Forgotten:
     result = await session.execute(
         update(Question).where(Question.author_id == user_id).values(title=REMOVED_TITLE, author_id=0)
     )
-    await session.execute(SavedQuery.__table__.delete().where(SavedQuery.owner_id == user_id))
+    await session.execute(delete(SavedQuery).where(SavedQuery.owner_id == user_id))
     return Forgotten(removed, int(getattr(result, "rowcount", 0) or 0))

@@ -191,7 +191,7 @@ async def test_unanswered_questions_go_to_helpers_then_facilitators_once(gw: Off
 
 
 async def test_a_replied_question_is_not_routed(gw: OfflineDiscord) -> None:
-    thread, _answer, _helper = await _question_with_reply(gw)
+    _thread, _answer, _helper = await _question_with_reply(gw)
     await gw.bot.app.archive.flush()  # type: ignore[attr-defined]
     cog: Any = gw.bot.get_cog("QA")
     assert await cog.route_unanswered(datetime.now(UTC) + timedelta(days=5)) == 0
