@@ -28,7 +28,7 @@ SCOPES: dict[str, tuple[str, ...]] = {
     "discussions": ("message",),
 }
 MAX_QUERY = 300
-CANDIDATES = 1500
+CANDIDATES = 500  # newest matches ranked per search (see bench/README.md)
 PAGE_SIZE = 5
 SNIPPET = 220
 

@@ -1,0 +1,84 @@
+"""Live ingest: messages arrive through the gateway at a steady rate while a probe measures how
+late the event loop wakes up (the worst lag is what members would feel as a slow reply).
+
+    .venv/bin/python bench/bench_ingest.py --rate 200 --seconds 30 [--db bench/out/m1.db]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import corpus  # noqa: E402
+from bench_search import CHANNEL, settings_for  # noqa: E402
+from bot.app import App  # noqa: E402
+from bot.offline import boot_offline  # noqa: E402
+from bot.services import archive  # noqa: E402
+
+
+async def probe(lags: list[float], stop: asyncio.Event, interval: float = 0.005) -> None:
+    loop = asyncio.get_running_loop()
+    while not stop.is_set():
+        t0 = loop.time()
+        await asyncio.sleep(interval)
+        lags.append((loop.time() - t0 - interval) * 1000)
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rate", type=int, default=200, help="messages per second")
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--db", help="an existing database (e.g. the 1M one from bench_search --keep)")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    workdir = Path(tempfile.mkdtemp(prefix="sse-ingest-"))
+    db_path = Path(args.db) if args.db else workdir / "ingest.db"
+    app = await App.create(settings_for(db_path, workdir))
+    async with app.db.begin() as session:
+        before = await archive.count_messages(session)
+    _bot, gw = await boot_offline(app)
+    author = gw.add_user("bench")
+    texts = [m["content"] for m in corpus.messages(int(args.rate * args.seconds), seed=99)]
+
+    lags: list[float] = []
+    stop = asyncio.Event()
+    probe_task = asyncio.create_task(probe(lags, stop), name="sse-bg:probe")
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    for i, text in enumerate(texts):
+        due = start + i / args.rate
+        delay = due - loop.time()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        msg = gw.message_payload(text, author=author, channel_id=CHANNEL)
+        gw.dispatch("MESSAGE_CREATE", msg)
+    sent_in = loop.time() - start
+    t0 = time.perf_counter()
+    await app.archive.flush()
+    drain = time.perf_counter() - t0
+    stop.set()
+    await probe_task
+    async with app.db.begin() as session:
+        after = await archive.count_messages(session)
+    print(f"database held {before:,} messages; sent {len(texts):,} at {args.rate}/s in {sent_in:.1f} s")
+    print(f"stored {after - before:,}; queue drained {drain * 1000:.0f} ms after the last message")
+    print(f"event-loop lag: p50 {statistics.median(lags):.2f} ms, p99 {sorted(lags)[int(len(lags) * 0.99)]:.2f} ms, "
+          f"worst {max(lags):.1f} ms ({len(lags):,} probes)")
+    await gw.close()
+    await app.close()
+    if not args.db:
+        shutil.rmtree(workdir)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
