@@ -19,11 +19,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import corpus  # noqa: E402
-from bench_search import CHANNEL, settings_for  # noqa: E402
-from bot.app import App  # noqa: E402
-from bot.offline import boot_offline  # noqa: E402
-from bot.services import archive  # noqa: E402
+import corpus
+from bench_search import CHANNEL, settings_for
+
+from bot.app import App
+from bot.offline import boot_offline
+from bot.services import archive
 
 
 async def probe(lags: list[float], stop: asyncio.Event, interval: float = 0.005) -> None:

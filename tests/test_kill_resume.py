@@ -22,7 +22,7 @@ N = 12_000
 
 def export(path: Path) -> None:
     sys.path.insert(0, str(ROOT / "bench"))
-    import corpus  # noqa: PLC0415
+    import corpus
 
     path.write_text(json.dumps(corpus.export(N, seed=5), ensure_ascii=False), encoding="utf-8")
 
