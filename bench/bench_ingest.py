@@ -27,12 +27,16 @@ from bot.offline import boot_offline
 from bot.services import archive
 
 
-async def probe(lags: list[float], stop: asyncio.Event, interval: float = 0.005) -> None:
+async def probe(lags: list[float], stop: asyncio.Event, interval: float = 0.005,
+                at: list[float] | None = None) -> None:
     loop = asyncio.get_running_loop()
+    start = loop.time()
     while not stop.is_set():
         t0 = loop.time()
         await asyncio.sleep(interval)
         lags.append((loop.time() - t0 - interval) * 1000)
+        if at is not None:
+            at.append(t0 - start)
 
 
 async def main() -> None:
@@ -52,8 +56,9 @@ async def main() -> None:
     texts = [m["content"] for m in corpus.messages(int(args.rate * args.seconds), seed=99)]
 
     lags: list[float] = []
+    at: list[float] = []
     stop = asyncio.Event()
-    probe_task = asyncio.create_task(probe(lags, stop), name="sse-bg:probe")
+    probe_task = asyncio.create_task(probe(lags, stop, at=at), name="sse-bg:probe")
     loop = asyncio.get_running_loop()
     start = loop.time()
     for i, text in enumerate(texts):
@@ -75,6 +80,11 @@ async def main() -> None:
     print(f"stored {after - before:,}; queue drained {drain * 1000:.0f} ms after the last message")
     print(f"event-loop lag: p50 {statistics.median(lags):.2f} ms, p99 {sorted(lags)[int(len(lags) * 0.99)]:.2f} ms, "
           f"worst {max(lags):.1f} ms ({len(lags):,} probes)")
+    worst = sorted(zip(lags, at, strict=True), reverse=True)[:5]
+    print("worst lags (ms @ s into the run): " + ", ".join(f"{lag:.0f} @ {t:.1f}" for lag, t in worst))
+    later = [lag for lag, t in zip(lags, at, strict=True) if t > 1.0]
+    if later:
+        print(f"worst lag after the first second (warm-up excluded): {max(later):.1f} ms")
     await gw.close()
     await app.close()
     if not args.db:

@@ -355,12 +355,17 @@ def candidate_sql(
         )
     else:
         params["q"] = fts_match(terms, any_term=any_term)
+        # FTS5's bm25 first counts every row matching each phrase in the whole index (its IDF):
+        # cheap for a few single tokens, ~60 ms at 1M rows for a 9-bigram Thai word. Such queries
+        # are ranked by a length prior instead (short messages that contain all the words first).
+        cheap = len(terms) <= 3 and all(len(t.tokens) == 1 and not t.prefix for t in terms)
+        score = "-bm25(search_fts)" if cheap else "1.0 / (1 + length(m.content) / 200.0)"
         if filters.after is not None:
             where += " AND search_fts.rowid >= :after_id"
         if filters.before is not None:
             where += " AND search_fts.rowid < :before_id"
         sql = (
-            "SELECT m.id, -bm25(search_fts) AS score, q.solved_at IS NOT NULL AS solved "
+            f"SELECT m.id, {score} AS score, q.solved_at IS NOT NULL AS solved "
             "FROM search_fts JOIN archive_messages m ON m.id = search_fts.rowid "
             "LEFT JOIN qa_questions q ON q.thread_id = m.thread_id "
             f"WHERE search_fts MATCH :q{where} ORDER BY search_fts.rowid DESC LIMIT :limit"
@@ -375,5 +380,9 @@ async def candidates(
     if not terms:
         return []
     sql, params = candidate_sql(dialect(session), terms, filters, limit=limit, any_term=any_term)
-    result = await session.execute(text(sql), params)
+    connection = await session.connection()
+    if dialect(session) == "postgresql":
+        result = await connection.execute(text(sql), params)
+    else:
+        result = await connection.exec_driver_sql(sql, params)  # plain DB-API: no statement compile
     return [Candidate(mid, score or 0.0, bool(solved)) for mid, score, solved in result]

@@ -8,6 +8,7 @@ newest. Any text is a valid query; words are quoted before they reach the engine
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -196,7 +197,7 @@ async def load_hits(session: AsyncSession, chosen: list[search.Candidate], query
 
 
 # ---------------------------------------------------------------- snippets
-def _folded_with_map(text: str) -> tuple[str, list[int]]:
+def _folded_with_map(text: str) -> tuple[str, Sequence[int]]:
     """Text folded character by character, with the original index of every folded character."""
     out: list[str] = []
     index: list[int] = []
@@ -218,7 +219,12 @@ def _folded_with_map(text: str) -> tuple[str, list[int]]:
 def make_snippet(content: str, words: list[str], width: int = SNIPPET) -> tuple[str, list[tuple[int, int]]]:
     """A window of the message around the first match, and the matched spans inside it."""
     content = " ".join(content.split())[:4000]
-    folded, index = _folded_with_map(content)
+    lowered = content.casefold()
+    if len(lowered) == len(content) and all(w in lowered for w in words):
+        # Fast path (Thai, CJK, plain Latin...): case-folding kept every position.
+        folded, index = lowered, range(len(content))
+    else:
+        folded, index = _folded_with_map(content)
     spans: list[tuple[int, int]] = []
     for w in sorted(set(words), key=len, reverse=True):
         start = 0
