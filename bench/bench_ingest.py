@@ -43,6 +43,7 @@ async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rate", type=int, default=200, help="messages per second")
     parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--gc-callbacks", action="store_true", help="print full garbage collections")
     parser.add_argument("--db", help="an existing database (e.g. the 1M one from bench_search --keep)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
@@ -52,6 +53,16 @@ async def main() -> None:
     async with app.db.begin() as session:
         before = await archive.count_messages(session)
     _bot, gw = await boot_offline(app)
+    if args.gc_callbacks:
+        import gc  # noqa: PLC0415
+
+        def note(phase: str, info: dict[str, int]) -> None:
+            if phase == "start":
+                note.t0 = time.perf_counter()  # type: ignore[attr-defined]
+            elif info["generation"] == 2:
+                print(f"  gc gen2: {(time.perf_counter() - note.t0) * 1000:.0f} ms")  # type: ignore[attr-defined]
+
+        gc.callbacks.append(note)
     author = gw.add_user("bench")
     texts = [m["content"] for m in corpus.messages(int(args.rate * args.seconds), seed=99)]
 

@@ -67,6 +67,28 @@ async def build(app: App, n: int, batch: int) -> float:
     return stored / elapsed
 
 
+def add_qa(db_path: Path) -> int:
+    """Turn every 50th message into Q&A: posts of 4 messages (question + 3 answers), 40 % solved."""
+    db = sqlite3.connect(db_path)
+    if db.execute("SELECT count(*) FROM qa_questions").fetchone()[0]:
+        return 0
+    ids = [r[0] for r in db.execute("SELECT id FROM archive_messages WHERE id % 50 = 0 ORDER BY id")]
+    questions = []
+    for i in range(0, len(ids) - 3, 4):
+        thread = ids[i]
+        db.execute("UPDATE archive_messages SET kind = 'question', thread_id = ? WHERE id = ?", (thread, thread))
+        db.executemany("UPDATE archive_messages SET kind = 'answer', thread_id = ? WHERE id = ?",
+                       [(thread, a) for a in ids[i + 1 : i + 4]])
+        solved = "2025-01-01 00:00:00.000000" if (i // 4) % 5 < 2 else None
+        questions.append((thread, CHANNEL, 1, 1, "bench question", "2024-01-01 00:00:00.000000", ids[i + 1] if solved
+                          else None, solved))
+    db.executemany("INSERT INTO qa_questions(thread_id, forum_id, guild_id, author_id, title, created_at, answer_id, "
+                   "solved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", questions)
+    db.commit()
+    db.close()
+    return len(questions)
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--messages", type=int, default=100_000)
@@ -89,6 +111,9 @@ async def main() -> None:
         async with app.db.begin() as session:
             total = await archive.count_messages(session)
         print(f"stored rows: {total:,}")
+    added = await asyncio.to_thread(add_qa, db_path)
+    if added:
+        print(f"Q&A: {added:,} questions of 4 messages each, 40% solved")
     async with app.db.engine.connect() as conn:
         await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     size = sum(p.stat().st_size for p in db_path.parent.glob(db_path.name + "*"))
@@ -106,8 +131,8 @@ async def main() -> None:
     hits = 0
     for q in queries:
         params = search.parse_params(q)
-        sql, sql_params = fts.candidate_sql("sqlite", fts.query_terms(params.query), search._filters(params),
-                                            limit=search.CANDIDATES)
+        terms, filters = fts.query_terms(params.query), search._filters(params)
+        sql, sql_params = fts.candidate_sql("sqlite", terms, filters, limit=search.CANDIDATES)
         t0 = time.perf_counter()
         rows = raw.execute(sql, sql_params).fetchall()
         rawt.append((time.perf_counter() - t0) * 1000)

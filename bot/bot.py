@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import logging
@@ -89,3 +90,7 @@ class SSEBot(commands.Bot):
 
     async def on_ready(self) -> None:
         log.info("ready as %s in %d guild(s)", self.user, len(self.guilds))
+        # Everything loaded so far lives as long as the process: move it out of the collector's
+        # way, so a full collection no longer pauses the event loop (~90 ms, bench/bench_ingest.py).
+        gc.collect()
+        gc.freeze()
