@@ -54,7 +54,7 @@ async def main() -> None:
         before = await archive.count_messages(session)
     _bot, gw = await boot_offline(app)
     if args.gc_callbacks:
-        import gc  # noqa: PLC0415
+        import gc
 
         def note(phase: str, info: dict[str, int]) -> None:
             if phase == "start":

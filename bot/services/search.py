@@ -220,6 +220,7 @@ def make_snippet(content: str, words: list[str], width: int = SNIPPET) -> tuple[
     """A window of the message around the first match, and the matched spans inside it."""
     content = " ".join(content.split())[:4000]
     lowered = content.casefold()
+    index: Sequence[int]
     if len(lowered) == len(content) and all(w in lowered for w in words):
         # Fast path (Thai, CJK, plain Latin...): case-folding kept every position.
         folded, index = lowered, range(len(content))
