@@ -75,7 +75,8 @@ class SSEBot(commands.Bot):
         """Sync with Discord only when the command set differs from the last sync (rate limits)."""
         payload = await self.command_payload()
         digest = hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-        key = f"commands:{self.app.config.guild_id or 'global'}"
+        # Keyed by application too: the offline console shares the database with the real bot.
+        key = f"commands:{self.application_id}:{self.app.config.guild_id or 'global'}"
         async with self.app.db.begin() as session:
             row = await session.get(BotState, key)
             if row is not None and row.value == digest:

@@ -494,7 +494,7 @@ class OfflineDiscord:
             quiet_rounds = 0
             remaining = deadline - loop.time()
             if remaining <= 0:
-                names = [t.get_name() for t in pending]
+                names = [f"{t.get_name()} {t.get_coro()!r}" for t in pending]
                 raise TimeoutError(f"tasks still running after {timeout}s: {names}")
             await asyncio.wait(pending, timeout=remaining)
 
@@ -893,8 +893,10 @@ class _FakeResponse:
 
 
 def _is_background(task: asyncio.Task[Any]) -> bool:
+    """Long-lived tasks settle() must not wait for: our background loops and view timeouts."""
     name = task.get_name()
-    return name.startswith("sse-bg:") or "-timeout-" in name
+    coro_name = getattr(task.get_coro(), "__qualname__", "")
+    return name.startswith("sse-bg:") or "-timeout-" in name or "timeout_task" in coro_name
 
 
 def text_file(name: str, data: bytes) -> discord.File:
