@@ -25,10 +25,11 @@ class App:
     resources: ResourceService
 
     @classmethod
-    async def create(cls, settings: Settings, *, migrate: bool = True) -> App:
-        content, problems = load_content(settings.content_dir)
-        if problems:
-            raise YamlProblems(problems)
+    async def create(cls, settings: Settings, *, migrate: bool = True, content: Content | None = None) -> App:
+        if content is None:
+            content, problems = load_content(settings.content_dir)
+            if problems:
+                raise YamlProblems(problems)
         db = Database.from_url(settings.database_url)
         if migrate:
             await upgrade(db.engine)

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from bot.content import Term
-from bot.errors import InvalidInput
 from bot.i18n import LANGUAGES, country_name
 from bot.text import clean, fold, require_text
 
@@ -150,12 +149,7 @@ class GlossaryService:
         return Miss(query=cleaned, suggestions=tuple(suggestions))
 
     def define(self, text: str | None, language: str = "en") -> Definition | Miss:
-        query = require_text(text, field="term", max_len=10_000)
-        if len(query) > MAX_QUERY_LEN:
-            raise InvalidInput(
-                f"That is {len(query):,} characters; a glossary term is at most {MAX_QUERY_LEN}. "
-                "Try a word or two, such as `cooperative`."
-            )
+        query = require_text(text, field="term", max_len=MAX_QUERY_LEN)
         found = self.resolve(query)
         if isinstance(found, Miss):
             return found
