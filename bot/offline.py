@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-import itertools
 import json
 import logging
 import re
@@ -338,11 +337,11 @@ class OfflineDiscord:
         guild_id: int | None = None,
         channels: dict[str, tuple[int, int]] | None = None,
         on_violation: Callable[[str], None] | None = None,
+        app_id: int | None = None,
     ):
         self.bot = bot
-        self._snowflakes = itertools.count()
         self._last_snowflake = 0
-        self.app_id = self.snowflake()
+        self.app_id = app_id or self.snowflake()
         self.bot_user = self.user_payload(self.snowflake(), "SSE Bot", bot=True)
         self.owner = self.user_payload(self.snowflake(), "owner")
         self.guild_id = guild_id or self.snowflake()
@@ -905,6 +904,7 @@ def text_file(name: str, data: bytes) -> discord.File:
 
 async def boot_offline(
     app: Any, *, on_violation: Callable[[str], None] | None = None, channels: dict[str, tuple[int, int]] | None = None,
+    app_id: int | None = None,
 ) -> tuple[Any, OfflineDiscord]:
     """Start the real bot (cogs, views, command sync) against an offline Discord."""
     from bot.bot import SSEBot
@@ -916,7 +916,8 @@ async def boot_offline(
     layout = {name: spec for name, spec in known.items() if spec[0]}
     layout.update(channels or {})
     bot = SSEBot(app)
-    gateway = OfflineDiscord(bot, guild_id=config.guild_id or None, channels=layout, on_violation=on_violation)
+    gateway = OfflineDiscord(bot, guild_id=config.guild_id or None, channels=layout, on_violation=on_violation,
+                             app_id=app_id)
     for role_id in config.roles.facilitators:
         gateway.add_role(role_id, "Facilitator")
     for role_id in config.roles.helpers:

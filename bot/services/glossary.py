@@ -140,8 +140,14 @@ class GlossaryService:
         if exact:
             return self._terms[exact[0]]
         ranked = self._ranked(query, 5, SUGGEST_SCORE)
-        if ranked and ranked[0][1] >= ANSWER_SCORE and (len(ranked) == 1 or ranked[0][1] > ranked[1][1] + 3):
-            return self._terms[ranked[0][0].term_id]
+        # Answer only a near-spelling of a whole name (a typo); a partial or word-salad
+        # match is offered as a suggestion instead of guessed.
+        close = [(fuzz.ratio(query, k.folded), k) for k, _ in ranked]
+        close = [(score, k) for score, k in close if score >= ANSWER_SCORE]
+        if close:
+            best = max(close, key=lambda pair: pair[0])
+            if sum(1 for score, _ in close if score >= best[0] - 2) == 1:
+                return self._terms[best[1].term_id]
         suggestions = [self._choice(k) for k, _ in ranked]
         if not suggestions:
             # Never an empty reply: offer the core terms to browse.
