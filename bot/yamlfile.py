@@ -96,13 +96,16 @@ def line_for(lines: dict[PathKey, int], path: PathKey) -> int | None:
     return lines.get(())
 
 
-def validate(model: type[ModelT], data: Any, file: Path | str, lines: dict[PathKey, int]) -> ModelT:
+def validate(
+    model: type[ModelT], data: Any, file: Path | str, lines: dict[PathKey, int], prefix: PathKey = ()
+) -> ModelT:
+    """Validate ``data`` (found at ``prefix`` in the file) and report errors with their lines."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
-            path = tuple(p for p in err["loc"] if isinstance(p, str | int))
+            path = prefix + tuple(p for p in err["loc"] if isinstance(p, str | int))
             msg = err["msg"]
             if err["type"] == "extra_forbidden":
                 msg = "unknown key"
