@@ -295,7 +295,7 @@ async def run_console(settings: Settings, stdin: TextIO = sys.stdin, out: TextIO
     def violation(text: str) -> None:
         print(f"[warning] Discord would reject this: {text}", file=out)
 
-    bot, gateway = await boot_offline(app, on_violation=violation)
+    _bot, gateway = await boot_offline(app, on_violation=violation)
     console = Console(gateway, out)
     console.printed = len(gateway.calls)
     out.write("SSE bot console (offline). You are a member; :help for help, :quit to leave.\n")
