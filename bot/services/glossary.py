@@ -146,7 +146,7 @@ class GlossaryService:
     @staticmethod
     def _prefixed(ordered: list[str], prefix: str, cap: int = 200) -> list[int]:
         """Indexes of the entries of a sorted list that start with ``prefix`` (at most ``cap``)."""
-        out = []
+        out: list[int] = []
         for i in range(bisect.bisect_left(ordered, prefix), len(ordered)):
             if not ordered[i].startswith(prefix) or len(out) >= cap:
                 break
