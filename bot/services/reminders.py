@@ -1,0 +1,188 @@
+"""The reminder outbox for sessions: the database is the source of truth.
+
+One row per (session, offset, kind, target, time revision); unique, so nothing is planned
+twice. Sending is claim -> send -> mark sent: a restart retries only rows claimed by a
+process that died before marking them, and Discord's message nonce drops a resend of one
+that did go out. Never imports discord.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import Config
+from db.models import SessionReminder, SessionRsvp, TrainingSession, UserPreference, utcnow
+
+log = logging.getLogger(__name__)
+
+CHANNEL, DM, FOLLOWUP, FOLLOWUP_DM = "channel", "dm", "followup", "followup_dm"
+LATE_AFTER = timedelta(seconds=60)  # sent later than this after it fell due: say so
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    id: int
+    session_id: int
+    kind: str
+    offset_minutes: int
+    revision: int
+    due_at: datetime
+    late: bool
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One direct message to send for a due reminder."""
+
+    id: int
+    user_id: int
+    kind: str
+
+
+class ReminderService:
+    def __init__(self, config: Config):
+        self.config = config
+
+    async def plan(self, session: AsyncSession, row: TrainingSession, *, now: datetime | None = None) -> int:
+        """(Re)plan a session's reminders for its current start; unsent rows of older times are dropped."""
+        now = now or utcnow()
+        await session.execute(delete(SessionReminder).where(
+            SessionReminder.session_id == row.id, SessionReminder.sent_at.is_(None),
+            SessionReminder.revision != row.time_revision,
+        ))
+        existing = set((await session.execute(select(SessionReminder.offset_minutes, SessionReminder.kind).where(
+            SessionReminder.session_id == row.id, SessionReminder.revision == row.time_revision,
+            SessionReminder.target_id == 0))).all())
+        wanted: list[tuple[int, str, datetime]] = []
+        for offset in sorted(set(self.config.reminders.offsets_minutes), reverse=True):
+            due = row.start_utc - timedelta(minutes=offset)
+            if due > now:  # a reminder already past when planned is simply not needed
+                wanted.append((offset, CHANNEL, due))
+        followup_after = self.config.reminders.followup_minutes
+        wanted.append((-int((row.end_utc - row.start_utc).total_seconds() // 60) - followup_after, FOLLOWUP,
+                       row.end_utc + timedelta(minutes=followup_after)))
+        added = 0
+        for offset, kind, due in wanted:
+            if (offset, kind) in existing:
+                await session.execute(update(SessionReminder).where(
+                    SessionReminder.session_id == row.id, SessionReminder.offset_minutes == offset,
+                    SessionReminder.kind == kind, SessionReminder.revision == row.time_revision,
+                    SessionReminder.sent_at.is_(None)).values(due_at=due))
+                continue
+            session.add(SessionReminder(session_id=row.id, offset_minutes=offset, kind=kind, target_id=0,
+                                        revision=row.time_revision, due_at=due))
+            added += 1
+        await session.flush()
+        return added
+
+    async def cancel(self, session: AsyncSession, session_ids: Sequence[int], *, now: datetime | None = None) -> None:
+        now = now or utcnow()
+        await session.execute(update(SessionReminder).where(
+            SessionReminder.session_id.in_(session_ids), SessionReminder.sent_at.is_(None),
+            SessionReminder.skipped_at.is_(None)).values(skipped_at=now, note="session cancelled"))
+
+    async def schedule_index(self, session: AsyncSession) -> list[tuple[int, datetime]]:
+        """(session id, next due time) for every session with something left to send: one job each."""
+        rows = await session.execute(
+            select(SessionReminder.session_id, func.min(SessionReminder.due_at))
+            .where(SessionReminder.sent_at.is_(None), SessionReminder.skipped_at.is_(None))
+            .group_by(SessionReminder.session_id)
+        )
+        return [(sid, _aware(due)) for sid, due in rows.all()]
+
+    async def next_due(self, session: AsyncSession, session_id: int) -> datetime | None:
+        due = await session.scalar(select(func.min(SessionReminder.due_at)).where(
+            SessionReminder.session_id == session_id, SessionReminder.sent_at.is_(None),
+            SessionReminder.skipped_at.is_(None)))
+        return _aware(due) if due is not None else None
+
+    async def take_due(self, session: AsyncSession, session_id: int, *, now: datetime) -> list[DueReminder]:
+        """Reminders of this session that are due. Ones past the grace window are skipped and logged."""
+        grace = timedelta(minutes=self.config.reminders.grace_minutes)
+        rows = (await session.scalars(select(SessionReminder).where(
+            SessionReminder.session_id == session_id, SessionReminder.sent_at.is_(None),
+            SessionReminder.skipped_at.is_(None), SessionReminder.due_at <= now,
+            SessionReminder.kind.in_((CHANNEL, FOLLOWUP)),
+        ).order_by(SessionReminder.due_at))).all()
+        out = []
+        for r in rows:
+            late_by = now - r.due_at
+            if late_by > grace:
+                r.skipped_at = now
+                r.note = f"missed by {int(late_by.total_seconds() // 60)} min (grace {grace.seconds // 60} min)"
+                log.warning("skipping reminder %s of session %s (%s min before start): %s", r.id, session_id,
+                            r.offset_minutes, r.note)
+                await session.execute(update(SessionReminder).where(
+                    SessionReminder.session_id == session_id, SessionReminder.offset_minutes == r.offset_minutes,
+                    SessionReminder.revision == r.revision, SessionReminder.sent_at.is_(None),
+                    SessionReminder.skipped_at.is_(None)).values(skipped_at=now, note=r.note))
+                continue
+            out.append(DueReminder(r.id, session_id, r.kind, r.offset_minutes, r.revision, r.due_at,
+                                   late_by > LATE_AFTER))
+        # DMs whose parent already went out (e.g. the bot stopped half-way through them)
+        await session.flush()
+        return out
+
+    async def expand(self, session: AsyncSession, due: DueReminder) -> list[Delivery]:
+        """The direct messages this reminder should produce, created once; returns those not yet sent."""
+        kind = DM if due.kind == CHANNEL else FOLLOWUP_DM
+        statuses = ("going", "interested") if due.kind == CHANNEL else ("going",)
+        opted_out = select(UserPreference.user_id).where(UserPreference.dm_reminders.is_(False))
+        members = (await session.scalars(select(SessionRsvp.user_id).where(
+            SessionRsvp.session_id == due.session_id, SessionRsvp.status.in_(statuses),
+            SessionRsvp.user_id.not_in(opted_out)))).all()
+        have = set((await session.scalars(select(SessionReminder.target_id).where(
+            SessionReminder.session_id == due.session_id, SessionReminder.offset_minutes == due.offset_minutes,
+            SessionReminder.kind == kind, SessionReminder.revision == due.revision))).all())
+        for uid in members:
+            if uid not in have:
+                session.add(SessionReminder(session_id=due.session_id, offset_minutes=due.offset_minutes, kind=kind,
+                                            target_id=uid, revision=due.revision, due_at=due.due_at))
+        await session.flush()
+        return await self.pending_deliveries(session, due.session_id, due.offset_minutes, due.revision, kind)
+
+    async def pending_deliveries(self, session: AsyncSession, session_id: int, offset: int, revision: int,
+                                 kind: str) -> list[Delivery]:
+        rows = (await session.execute(select(SessionReminder.id, SessionReminder.target_id).where(
+            SessionReminder.session_id == session_id, SessionReminder.offset_minutes == offset,
+            SessionReminder.kind == kind, SessionReminder.revision == revision, SessionReminder.sent_at.is_(None),
+            SessionReminder.skipped_at.is_(None)).order_by(SessionReminder.id))).all()
+        return [Delivery(rid, uid, kind) for rid, uid in rows]
+
+    async def claim(self, session: AsyncSession, reminder_id: int, *, now: datetime, stale_before: datetime) -> bool:
+        """Take a row for sending. A claim older than ``stale_before`` (this process's start) was made
+        by a process that died before sending: it may be taken again."""
+        result = await session.execute(update(SessionReminder).where(
+            SessionReminder.id == reminder_id, SessionReminder.sent_at.is_(None),
+            SessionReminder.skipped_at.is_(None),
+            or_(SessionReminder.claimed_at.is_(None), SessionReminder.claimed_at < stale_before),
+        ).values(claimed_at=now))
+        return bool(getattr(result, "rowcount", 0))
+
+    async def mark_sent(self, session: AsyncSession, reminder_id: int, *, now: datetime, note: str | None = None) -> None:
+        await session.execute(update(SessionReminder).where(SessionReminder.id == reminder_id)
+                              .values(sent_at=now, note=note))
+
+    async def release(self, session: AsyncSession, reminder_id: int) -> None:
+        """Sending failed for a reason worth retrying: let the next run take it again."""
+        await session.execute(update(SessionReminder).where(SessionReminder.id == reminder_id).values(claimed_at=None))
+
+    async def status(self, session: AsyncSession, session_id: int) -> list[tuple[str, int, int, str]]:
+        """(kind, offset, target, state) for every row of a session: for tests, CLI and support."""
+        rows = (await session.scalars(select(SessionReminder).where(SessionReminder.session_id == session_id)
+                                      .order_by(SessionReminder.id))).all()
+        return [(r.kind, r.offset_minutes, r.target_id,
+                 "sent" if r.sent_at else "skipped" if r.skipped_at else "claimed" if r.claimed_at else "pending")
+                for r in rows]
+
+
+def _aware(value: datetime) -> datetime:
+    from datetime import UTC
+
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
