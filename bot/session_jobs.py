@@ -1,0 +1,294 @@
+"""Session side effects on Discord: announcements, scheduled events, reminders, DMs, the digest.
+
+The database decides; this module only delivers. Reminder jobs are rebuilt from the outbox at
+start (one scheduler job per session, at its next due reminder); each fire claims a row,
+sends it (with a nonce Discord uses to drop a resend) and marks it sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.services.digest import build_digest, claim_digest, week_key
+from bot.services.reminders import CHANNEL, FOLLOWUP_DM, Delivery, DueReminder
+from bot.services.sessions import SessionView
+from bot.text import truncate
+from bot.ui.common import NO_MENTIONS
+from bot.ui.sessions import (
+    announcement_embed,
+    change_text,
+    digest_embed,
+    followup_text,
+    jump_url,
+    reminder_text,
+)
+from db.models import utcnow
+
+if TYPE_CHECKING:
+    from bot.bot import SSEBot
+
+log = logging.getLogger(__name__)
+
+JOB_PREFIX = "sessions:reminders:"
+DIGEST_JOB = "sessions:digest"
+ViewFactory = Callable[[SessionView], discord.ui.View | None]
+
+
+class RateLimiter:
+    """At most ``per_second`` acquisitions per second, in order (Discord flags bots that mass-DM)."""
+
+    def __init__(self, per_second: float):
+        self.interval = 1.0 / per_second
+        self._next = 0.0
+        self._lock = asyncio.Lock()
+
+    async def wait(self) -> None:
+        async with self._lock:
+            loop = asyncio.get_running_loop()
+            now = loop.time()
+            delay = self._next - now
+            if delay > 0:
+                await asyncio.sleep(delay)
+                now = loop.time()
+            self._next = max(now, self._next) + self.interval
+
+
+def event_payload(view: SessionView, fallback_location: str) -> dict[str, Any]:
+    location = view.join_url if view.join_url and len(view.join_url) <= 100 else fallback_location
+    return {
+        "name": truncate(view.title, 100),
+        "description": truncate(view.description or f"{view.format_label} of the SSE community of practice.", 1000),
+        "scheduled_start_time": view.start_utc.isoformat(),
+        "scheduled_end_time": view.end_utc.isoformat(),
+        "privacy_level": 2,  # guild only
+        "entity_type": 3,  # external: a link rather than a voice channel
+        "entity_metadata": {"location": truncate(location, 100)},
+    }
+
+
+class SessionJobs:
+    def __init__(self, bot: SSEBot, rsvp_view: ViewFactory, followup_view: ViewFactory):
+        self.bot = bot
+        self.app = bot.app
+        self.rsvp_view = rsvp_view
+        self.followup_view = followup_view
+        self.dm_limiter = RateLimiter(self.app.config.reminders.dm_per_second)
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    @property
+    def config(self):  # type: ignore[no-untyped-def]
+        return self.app.config
+
+    # ---- scheduling ------------------------------------------------------------------
+    async def rebuild(self) -> int:
+        """Jobs from the database: one per session with reminders left, at the next one's time."""
+        async with self.app.db.begin() as session:
+            index = await self.app.reminders.schedule_index(session)
+        for session_id, due in index:
+            self.app.scheduler.at(f"{JOB_PREFIX}{session_id}", due, self.fire, session_id)
+        log.info("scheduled reminders for %d session(s)", len(index))
+        return len(index)
+
+    async def reschedule(self, session_id: int) -> datetime | None:
+        async with self.app.db.begin() as session:
+            due = await self.app.reminders.next_due(session, session_id)
+        if due is None:
+            self.app.scheduler.cancel(f"{JOB_PREFIX}{session_id}")
+        else:
+            self.app.scheduler.at(f"{JOB_PREFIX}{session_id}", due, self.fire, session_id)
+        return due
+
+    def schedule_digest(self) -> None:
+        digest = self.config.digest
+        if not digest.enabled:
+            return
+        hour, minute = (int(x) for x in digest.time.split(":"))
+        self.app.scheduler.cron(DIGEST_JOB, self.post_digest, day_of_week=digest.day, hour=hour, minute=minute,
+                                timezone=self.config.timezone)
+
+    # ---- firing ----------------------------------------------------------------------
+    async def fire(self, session_id: int, *, now: datetime | None = None) -> int:
+        """Send what is due for one session; returns how many messages went out."""
+        await self.bot.wait_until_ready()
+        sent = 0
+        try:
+            async with self.app.db.begin() as session:
+                due = await self.app.reminders.take_due(session, session_id, now=now or utcnow())
+                view = await self.app.sessions.get(session, session_id)
+            for item in due:
+                sent += await self._deliver(view, item)
+        finally:
+            await self.reschedule(session_id)
+        return sent
+
+    async def _claim(self, reminder_id: int) -> bool:
+        async with self.app.db.begin() as session:
+            return await self.app.reminders.claim(session, reminder_id, now=utcnow(),
+                                                  stale_before=self.app.scheduler.started_at)
+
+    async def _mark_sent(self, reminder_id: int, note: str | None = None) -> None:
+        async with self.app.db.begin() as session:
+            await self.app.reminders.mark_sent(session, reminder_id, now=utcnow(), note=note)
+
+    async def _deliver(self, view: SessionView, due: DueReminder) -> int:
+        sent = 0
+        if await self._claim(due.id):
+            if due.kind == CHANNEL and view.channel_id:
+                try:
+                    await self.bot.get_partial_messageable(view.channel_id).send(
+                        reminder_text(view, due, direct=False, guild_id=self.config.guild_id),
+                        nonce=f"sse-r{due.id}", allowed_mentions=NO_MENTIONS,
+                    )
+                    sent += 1
+                except discord.HTTPException as exc:
+                    log.warning("reminder %s for session %s not posted: %s", due.id, view.id, exc)
+                    async with self.app.db.begin() as session:
+                        await self.app.reminders.release(session, due.id)
+                    return sent
+            await self._mark_sent(due.id)
+            log.info("reminder %s (%s, %s min) of session %s sent%s", due.id, due.kind, due.offset_minutes, view.id,
+                     " late" if due.late else "")
+        async with self.app.db.begin() as session:
+            deliveries = await self.app.reminders.expand(session, due)
+        for delivery in deliveries:
+            sent += await self._direct(view, due, delivery)
+        return sent
+
+    async def _direct(self, view: SessionView, due: DueReminder, delivery: Delivery) -> int:
+        if not await self._claim(delivery.id):
+            return 0
+        if delivery.kind == FOLLOWUP_DM:
+            kwargs: dict[str, Any] = {"content": followup_text(view)}
+            v = self.followup_view(view)
+            if v is not None:
+                kwargs["view"] = v
+        else:
+            kwargs = {"content": reminder_text(view, due, direct=True, guild_id=self.config.guild_id)}
+        note = None
+        try:
+            await self.send_dm(delivery.user_id, nonce=f"sse-r{delivery.id}", **kwargs)
+        except discord.Forbidden:
+            note = "member does not accept DMs"  # retrying would not help
+        except discord.HTTPException as exc:
+            log.warning("DM %s to %s failed: %s", delivery.id, delivery.user_id, exc)
+            async with self.app.db.begin() as session:
+                await self.app.reminders.release(session, delivery.id)
+            return 0
+        await self._mark_sent(delivery.id, note)
+        return 0 if note else 1
+
+    async def send_dm(self, user_id: int, **kwargs: Any) -> discord.Message:
+        await self.dm_limiter.wait()
+        channel = await self.bot.create_dm(discord.Object(user_id))
+        kwargs.setdefault("allowed_mentions", NO_MENTIONS)
+        return await channel.send(**kwargs)
+
+    # ---- announcements and events ----------------------------------------------------------
+    async def publish(self, view: SessionView) -> list[str]:
+        """Post the announcement and create the scheduled event; returns problems worth telling the facilitator."""
+        problems: list[str] = []
+        channel_id = self.config.channels.announcements
+        if channel_id and not view.message_id:
+            try:
+                message = await self.bot.get_partial_messageable(channel_id).send(
+                    embed=announcement_embed(view), view=self.rsvp_view(view) or discord.utils.MISSING,
+                    allowed_mentions=NO_MENTIONS, nonce=f"sse-a{view.id}",
+                )
+                async with self.app.db.begin() as session:
+                    await self.app.sessions.mark_announced(session, view.id, channel_id, message.id)
+            except discord.HTTPException as exc:
+                log.warning("announcement of session %s failed: %s", view.id, exc)
+                problems.append("I couldn't post the announcement (check my permissions in the announcements channel).")
+        elif not channel_id:
+            problems.append("No announcements channel is configured, so nothing was posted.")
+        if self.config.sessions.create_events and self.config.guild_id and not view.event_id:
+            try:
+                event = await self.bot.http.create_guild_scheduled_event(
+                    self.config.guild_id, reason=f"Session #{view.id}", **event_payload(view, self._location()))
+                async with self.app.db.begin() as session:
+                    await self.app.sessions.mark_event(session, view.id, int(event["id"]))
+            except discord.HTTPException as exc:
+                log.warning("scheduled event for session %s failed: %s", view.id, exc)
+                problems.append("I couldn't create the Discord event (I need the Manage Events permission).")
+        return problems
+
+    def _location(self) -> str:
+        return "Online — link in the announcement"
+
+    async def publish_pending(self) -> int:
+        """Announce sessions planned while the bot was away (CLI import) or whose posting failed."""
+        await self.bot.wait_until_ready()
+        async with self.app.db.begin() as session:
+            pending = await self.app.sessions.unannounced(session)
+        for view in pending:
+            await self.publish(view)
+        return len(pending)
+
+    async def refresh(self, view: SessionView) -> None:
+        """Bring the announcement and the scheduled event in line with the database."""
+        if view.channel_id and view.message_id:
+            try:
+                message = self.bot.get_partial_messageable(view.channel_id).get_partial_message(view.message_id)
+                rsvp = self.rsvp_view(view)
+                await message.edit(embed=announcement_embed(view), view=rsvp)
+            except discord.NotFound:
+                log.warning("announcement of session %s was deleted; posting it again", view.id)
+                async with self.app.db.begin() as session:
+                    await self.app.sessions.mark_announced(session, view.id, 0, 0)
+                await self.publish(replace(view, channel_id=None, message_id=None))
+            except discord.HTTPException as exc:
+                log.warning("could not update the announcement of session %s: %s", view.id, exc)
+        if view.event_id and self.config.guild_id:
+            try:
+                if view.cancelled:
+                    await self.bot.http.edit_scheduled_event(self.config.guild_id, view.event_id, status=4,
+                                                             reason=f"Session #{view.id} cancelled")
+                else:
+                    await self.bot.http.edit_scheduled_event(self.config.guild_id, view.event_id,
+                                                             reason=f"Session #{view.id} edited",
+                                                             **event_payload(view, self._location()))
+            except discord.HTTPException as exc:
+                log.warning("could not update the scheduled event of session %s: %s", view.id, exc)
+
+    def notify(self, user_ids: Sequence[int], view: SessionView, changed: Sequence[str]) -> None:
+        """Tell members who RSVPed about a change, in the background at the bounded DM rate."""
+        if not user_ids:
+            return
+        text = change_text(view, changed)
+        link = jump_url(view, self.config.guild_id)
+        if link:
+            text = truncate(f"{text}\nDetails: {link}", 2000)
+        task = asyncio.create_task(self._notify(list(user_ids), text), name=f"sessions-notify-{view.id}")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _notify(self, user_ids: list[int], text: str) -> None:
+        for uid in user_ids:
+            try:
+                await self.send_dm(uid, content=text)
+            except discord.HTTPException as exc:
+                log.info("change notice to %s not delivered: %s", uid, exc)
+
+    # ---- digest ------------------------------------------------------------------------
+    async def post_digest(self, *, now: datetime | None = None) -> bool:
+        await self.bot.wait_until_ready()
+        now = now or datetime.now(UTC)
+        channel_id = self.config.digest.channel or self.config.channels.announcements
+        if not channel_id:
+            log.warning("weekly digest skipped: no digest or announcements channel configured")
+            return False
+        async with self.app.db.begin() as session:
+            if not await claim_digest(session, week_key(now)):
+                log.info("weekly digest for %s already posted", week_key(now))
+                return False
+            digest = await build_digest(session, self.app.sessions, self.app.digest_providers, now=now)
+        await self.bot.get_partial_messageable(channel_id).send(
+            embed=digest_embed(digest), allowed_mentions=NO_MENTIONS, nonce=f"sse-d{week_key(now)}")
+        return True
