@@ -970,7 +970,11 @@ class _FakeResponse:
 
 def _is_background(task: asyncio.Task[Any]) -> bool:
     name = task.get_name()
-    return name.startswith("sse-bg:") or "-timeout-" in name
+    if name.startswith("sse-bg:") or "-timeout-" in name:
+        return True
+    # discord.py gives ephemeral replies' views a 15-minute timeout; that waiting task is unnamed
+    coro = task.get_coro()
+    return getattr(coro, "__qualname__", "").endswith("__timeout_task_impl")
 
 
 def text_file(name: str, data: bytes) -> discord.File:
