@@ -167,9 +167,9 @@ def cmd_sessions(args: argparse.Namespace) -> int:
             from bot.services.calendar import ics_for
 
             async with app.db.begin() as session:
-                name, data = await ics_for(app.sessions, session, args.id, whole_series=args.series)
+                _name, data = await ics_for(app.sessions, session, args.id, whole_series=args.series)
             if args.output:
-                Path(args.output).write_bytes(data)
+                await asyncio.to_thread(Path(args.output).write_bytes, data)
                 print(f"wrote {args.output}", file=sys.stderr)
             else:
                 sys.stdout.write(data.decode("utf-8"))

@@ -21,7 +21,14 @@ from bot.services.calendar import ics_for
 from bot.services.permissions import Actor
 from bot.services.preferences import get_preferences, update_preferences
 from bot.services.queries import StoredQuery, save_query
-from bot.services.sessions import FORMATS, FREQUENCIES, RSVP_STATUSES, SessionChanges, SessionDraft, SessionView
+from bot.services.sessions import (
+    FORMATS,
+    FREQUENCIES,
+    RSVP_STATUSES,
+    SessionChanges,
+    SessionDraft,
+    SessionView,
+)
 from bot.session_jobs import SessionJobs
 from bot.text import optional_text, safe_echo, truncate
 from bot.timezones import complete_zones, parse_zone
@@ -84,7 +91,7 @@ class RsvpButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
         self.status = status
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction[Any], item: discord.ui.Button[Any],
+    async def from_custom_id(cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any],
                              match: re.Match[str]) -> RsvpButton:
         return cls(int(match["id"]), match["status"])
 
@@ -122,7 +129,7 @@ class CalendarButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"
         self.session_id = session_id
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction[Any], item: discord.ui.Button[Any],
+    async def from_custom_id(cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any],
                              match: re.Match[str]) -> CalendarButton:
         return cls(int(match["id"]))
 
@@ -139,7 +146,7 @@ class ManageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"ss
         self.session_id = session_id
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction[Any], item: discord.ui.Button[Any],
+    async def from_custom_id(cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any],
                              match: re.Match[str]) -> ManageButton:
         return cls(int(match["id"]))
 
@@ -174,7 +181,7 @@ class CancelButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"ss
         self.session_id = session_id
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction[Any], item: discord.ui.Button[Any],
+    async def from_custom_id(cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any],
                              match: re.Match[str]) -> CancelButton:
         return cls(int(match["id"]))
 
@@ -214,7 +221,7 @@ class AttendedButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
         self.attended = attended
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction[Any], item: discord.ui.Button[Any],
+    async def from_custom_id(cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any],
                              match: re.Match[str]) -> AttendedButton:
         return cls(int(match["id"]), match["answer"] == "attended")
 
@@ -500,8 +507,7 @@ class Sessions(commands.Cog):
         app = self.bot.app
         async with app.db.begin() as db:
             result = await app.sessions.upcoming(db, country=country, language=language, page_size=PAGE_SIZE)
-            describe = "".join(f" · {safe_echo(x, 40)}" for x in (country, language) if optional_text(x, field="filter",
-                                                                                                       max_len=100))
+            describe = "".join(f" · {safe_echo(x, 40)}" for x in (country, language) if x and x.strip())
             view = None
             if result.pages > 1:
                 qid = await save_query(db, KIND, {"country": country, "language": language, "describe": describe},
@@ -551,12 +557,12 @@ class Sessions(commands.Cog):
             await reply(interaction, ephemeral=True, content=f"I answer you in **{LANGUAGES[code].english}** "
                         f"({source}). Change it with /language.")
             return
-        code = parse_language(text)
-        if code is None:
+        chosen = parse_language(text)
+        if chosen is None:
             raise InvalidInput("I don't know that language.", suggestions=[lang.english for lang in LANGUAGES.values()])
         async with app.db.begin() as db:
-            await update_preferences(db, interaction.user.id, language=code)
-        lang = LANGUAGES[code]
+            await update_preferences(db, interaction.user.id, language=chosen)
+        lang = LANGUAGES[chosen]
         await reply(interaction, ephemeral=True, content=f"Saved: I'll answer you in **{lang.english}** "
                     f"({lang.native}) where a translation exists.")
 

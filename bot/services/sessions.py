@@ -286,13 +286,13 @@ class TrainingSessionService:
                 series[s.id] = s
         out = []
         for r in rows:
-            s = series.get(r.series_id) if r.series_id is not None else None
+            parent = series.get(r.series_id) if r.series_id is not None else None
             out.append(SessionView(
                 id=r.id, title=r.title, description=r.description, start_utc=r.start_utc, end_utc=r.end_utc,
                 timezone=r.timezone, format=r.format, languages=tuple(r.languages or ()),
                 countries=tuple(r.countries or ()), join_url=r.join_url, capacity=r.capacity, status=r.status,
                 sequence=r.sequence, created_by=r.created_by, series_id=r.series_id, occurrence=r.occurrence,
-                series_count=s.count if s else 0, frequency=s.frequency if s else None,
+                series_count=parent.count if parent else 0, frequency=parent.frequency if parent else None,
                 cancel_reason=r.cancel_reason, channel_id=r.channel_id, message_id=r.message_id,
                 event_id=r.event_id, recording_url=r.recording_url, slides_url=r.slides_url,
                 rsvp=counts.get(r.id, RsvpCounts()),

@@ -128,7 +128,7 @@ async def test_rsvp_buttons_keep_working_after_a_restart(gw: OfflineDiscord, app
     await create(gw)
     [msg] = announcements(gw)
     await gw.close()
-    bot, again = await boot_offline(app)
+    _bot, again = await boot_offline(app)
     try:
         again.messages[int(msg["id"])] = msg  # the message is still in the channel after the restart
         result = await again.click(int(msg["id"]), button_id(msg, "Going"), user=again.member_id)

@@ -158,7 +158,7 @@ async def test_series_ics_is_one_rrule_event_with_overrides_and_exdates(app: App
 
 
 async def test_proposed_times_flag_hours_outside_the_working_day(app: App) -> None:
-    when, zone, times = app.sessions.proposed_times("2026-12-10 16:30", "Asia/Bangkok")
+    _, _, times = app.sessions.proposed_times("2026-12-10 16:30", "Asia/Bangkok")
     by_country = {t.country: t for t in times}
     assert by_country["KG"].local.hour == 15 and not by_country["KG"].outside_working_hours
     assert by_country["JP"].local.hour == 18 and by_country["JP"].outside_working_hours
