@@ -15,6 +15,7 @@ from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.date import DateTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,9 @@ class Scheduler:
     def at(self, job_id: str, when: datetime, fn: JobFn, *args: Any) -> None:
         """Run ``fn(*args)`` at ``when`` (now if it is past); replaces a job with the same id."""
         self._aps.add_job(fn, DateTrigger(run_date=when, timezone=UTC), args=args, id=job_id, replace_existing=True)
+
+    def interval(self, job_id: str, seconds: float, fn: JobFn) -> None:
+        self._aps.add_job(fn, IntervalTrigger(seconds=seconds, timezone=UTC), id=job_id, replace_existing=True)
 
     def cron(self, job_id: str, fn: JobFn, *, day_of_week: str, hour: int, minute: int, timezone: str) -> None:
         trigger = CronTrigger(day_of_week=day_of_week, hour=hour, minute=minute, timezone=timezone)

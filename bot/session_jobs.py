@@ -36,8 +36,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-JOB_PREFIX = "sessions:reminders:"
+TICK_JOB = "sessions:reminders"  # one timer, armed at the next due reminder (RoboDanny's pattern)
+SWEEP_JOB = "sessions:reminders-sweep"  # safety net: picks up rows released after a failed send
 DIGEST_JOB = "sessions:digest"
+SWEEP_SECONDS = 60
 ViewFactory = Callable[[SessionView], discord.ui.View | None]
 
 
@@ -81,29 +83,61 @@ class SessionJobs:
         self.followup_view = followup_view
         self.dm_limiter = RateLimiter(self.app.config.reminders.dm_per_second)
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._in_flight: set[int] = set()  # sessions whose due reminders are being sent now
 
     @property
     def config(self):  # type: ignore[no-untyped-def]
         return self.app.config
 
     # ---- scheduling ------------------------------------------------------------------
-    async def rebuild(self) -> int:
-        """Jobs from the database: one per session with reminders left, at the next one's time."""
+    async def rebuild(self) -> datetime | None:
+        """Rebuild the timer from the database: armed at the earliest unsent reminder (past ones at once:
+        they are sent late with a note inside the grace window, else skipped and logged)."""
         async with self.app.db.begin() as session:
-            index = await self.app.reminders.schedule_index(session)
-        for session_id, due in index:
-            self.app.scheduler.at(f"{JOB_PREFIX}{session_id}", due, self.fire, session_id)
-        log.info("scheduled reminders for %d session(s)", len(index))
-        return len(index)
-
-    async def reschedule(self, session_id: int) -> datetime | None:
-        async with self.app.db.begin() as session:
-            due = await self.app.reminders.next_due(session, session_id)
-        if due is None:
-            self.app.scheduler.cancel(f"{JOB_PREFIX}{session_id}")
-        else:
-            self.app.scheduler.at(f"{JOB_PREFIX}{session_id}", due, self.fire, session_id)
+            due = await self.app.reminders.next_due_after(session, None)
+        self._arm(due)
+        self.app.scheduler.interval(SWEEP_JOB, SWEEP_SECONDS, self.tick)
         return due
+
+    def _arm(self, due: datetime | None) -> None:
+        if due is None:
+            self.app.scheduler.cancel(TICK_JOB)
+        else:
+            self.app.scheduler.at(TICK_JOB, due, self.tick)
+
+    async def arm(self) -> datetime | None:
+        """Point the timer at the earliest unsent reminder (after sessions are planned, moved or cancelled)."""
+        async with self.app.db.begin() as session:
+            due = await self.app.reminders.next_due_after(session, None)
+        self._arm(due)
+        return due
+
+    async def tick(self, *, now: datetime | None = None) -> list[asyncio.Task[int]]:
+        """Start sending for every session with something due, then re-arm for the next one."""
+        now = now or utcnow()
+        async with self.app.db.begin() as session:
+            due_sessions = await self.app.reminders.due_sessions(session, now=now)
+            upcoming = await self.app.reminders.next_due_after(session, now)
+        started = []
+        for session_id in due_sessions:
+            if session_id in self._in_flight:
+                continue
+            self._in_flight.add(session_id)
+            task = asyncio.create_task(self._fire_tracked(session_id, now), name=f"sessions-fire-{session_id}")
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+            started.append(task)
+        self._arm(upcoming)
+        return started
+
+    async def _fire_tracked(self, session_id: int, now: datetime) -> int:
+        try:
+            return await self.fire(session_id, now=now)
+        except Exception:
+            log.exception("reminders of session %s failed; they are retried by the next sweep", session_id)
+            return 0
+        finally:
+            self._in_flight.discard(session_id)
 
     def schedule_digest(self) -> None:
         digest = self.config.digest
@@ -118,14 +152,11 @@ class SessionJobs:
         """Send what is due for one session; returns how many messages went out."""
         await self.bot.wait_until_ready()
         sent = 0
-        try:
-            async with self.app.db.begin() as session:
-                due = await self.app.reminders.take_due(session, session_id, now=now or utcnow())
-                view = await self.app.sessions.get(session, session_id)
-            for item in due:
-                sent += await self._deliver(view, item)
-        finally:
-            await self.reschedule(session_id)
+        async with self.app.db.begin() as session:
+            due = await self.app.reminders.take_due(session, session_id, now=now or utcnow())
+            view = await self.app.sessions.get(session, session_id)
+        for item in due:
+            sent += await self._deliver(view, item)
         return sent
 
     async def _claim(self, reminder_id: int) -> bool:

@@ -287,7 +287,7 @@ async def do_cancel(interaction: discord.Interaction[SSEBot], session_ref: str, 
                 "member(s) who RSVPed are being told.", ephemeral=True)
     for view in result.sessions:
         await jobs.refresh(view)
-        jobs.app.scheduler.cancel(f"sessions:reminders:{view.id}")
+    await jobs.arm()
     if result.sessions:
         jobs.notify(result.notify_user_ids, result.sessions[0], ())
 
@@ -361,7 +361,7 @@ class Sessions(commands.Cog):
         problems: list[str] = []
         for view in views:
             problems += await self.jobs.publish(view)
-            await self.jobs.reschedule(view.id)
+        await self.jobs.arm()
         first = views[0]
         text = (f"Planned **{safe_echo(first.title)}** (#{first.id})" +
                 (f" and {len(views) - 1} more in the series (#{views[1].id}–#{views[-1].id})" if len(views) > 1 else "")
@@ -405,7 +405,7 @@ class Sessions(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)
         for view in result.sessions:
             await self.jobs.refresh(view)
-            await self.jobs.reschedule(view.id)
+        await self.jobs.arm()
         self.jobs.notify(result.notify_user_ids, result.sessions[0], result.changed_fields)
         await reply(interaction, ephemeral=True, content=(
             f"Updated {len(result.sessions)} session(s) ({', '.join(result.changed_fields)}). "

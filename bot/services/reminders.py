@@ -96,6 +96,21 @@ class ReminderService:
         )
         return [(sid, _aware(due)) for sid, due in rows.all()]
 
+    async def next_due_after(self, session: AsyncSession, after: datetime | None) -> datetime | None:
+        """The earliest unsent reminder of any session (due after ``after`` when given)."""
+        query = select(func.min(SessionReminder.due_at)).where(
+            SessionReminder.sent_at.is_(None), SessionReminder.skipped_at.is_(None))
+        if after is not None:
+            query = query.where(SessionReminder.due_at > after)
+        due = await session.scalar(query)
+        return _aware(due) if due is not None else None
+
+    async def due_sessions(self, session: AsyncSession, *, now: datetime) -> list[int]:
+        rows = await session.scalars(select(SessionReminder.session_id).where(
+            SessionReminder.sent_at.is_(None), SessionReminder.skipped_at.is_(None), SessionReminder.due_at <= now,
+        ).distinct())
+        return sorted(rows.all())
+
     async def next_due(self, session: AsyncSession, session_id: int) -> datetime | None:
         due = await session.scalar(select(func.min(SessionReminder.due_at)).where(
             SessionReminder.session_id == session_id, SessionReminder.sent_at.is_(None),
@@ -105,16 +120,34 @@ class ReminderService:
     async def take_due(self, session: AsyncSession, session_id: int, *, now: datetime) -> list[DueReminder]:
         """Reminders of this session that are due. Ones past the grace window are skipped and logged."""
         grace = timedelta(minutes=self.config.reminders.grace_minutes)
-        rows = (await session.scalars(select(SessionReminder).where(
+        rows = list((await session.scalars(select(SessionReminder).where(
             SessionReminder.session_id == session_id, SessionReminder.sent_at.is_(None),
             SessionReminder.skipped_at.is_(None), SessionReminder.due_at <= now,
             SessionReminder.kind.in_((CHANNEL, FOLLOWUP)),
-        ).order_by(SessionReminder.due_at))).all()
+        ).order_by(SessionReminder.due_at))).all())
+        # DMs left unsent although their reminder went out (the bot stopped half-way through them)
+        orphans = (await session.execute(select(SessionReminder.offset_minutes, SessionReminder.revision,
+                                                SessionReminder.kind).where(
+            SessionReminder.session_id == session_id, SessionReminder.sent_at.is_(None),
+            SessionReminder.skipped_at.is_(None), SessionReminder.due_at <= now,
+            SessionReminder.kind.in_((DM, FOLLOWUP_DM))).distinct())).all()
+        have = {(r.offset_minutes, r.revision) for r in rows}
+        for offset, revision, kind in orphans:
+            if (offset, revision) in have:
+                continue
+            parent = await session.scalar(select(SessionReminder).where(
+                SessionReminder.session_id == session_id, SessionReminder.offset_minutes == offset,
+                SessionReminder.revision == revision, SessionReminder.target_id == 0,
+                SessionReminder.kind == (CHANNEL if kind == DM else FOLLOWUP)))
+            if parent is not None:
+                rows.append(parent)
+                have.add((offset, revision))
         out = []
         for r in rows:
             late_by = now - r.due_at
             if late_by > grace:
-                r.skipped_at = now
+                if r.sent_at is None:
+                    r.skipped_at = now
                 r.note = f"missed by {int(late_by.total_seconds() // 60)} min (grace {grace.seconds // 60} min)"
                 log.warning("skipping reminder %s of session %s (%s min before start): %s", r.id, session_id,
                             r.offset_minutes, r.note)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -175,7 +176,7 @@ async def test_cancel_updates_everything_and_stops_reminders(gw: OfflineDiscord,
     async with app.db.begin() as session:
         states = {state for *_, state in await app.reminders.status(session, sid)}
     assert states == {"skipped"}
-    assert not app.scheduler.job_ids(f"sessions:reminders:{sid}")
+    assert app.scheduler.next_run("sessions:reminders") is None
 
 
 async def test_non_facilitators_pressing_facilitator_buttons_are_refused(gw: OfflineDiscord, app: App) -> None:
@@ -209,7 +210,7 @@ async def test_reminders_fire_once_in_channel_and_by_dm_respecting_opt_out(gw: O
     async with app.db.begin() as session:
         view = await app.sessions.get(session, sid)
     jobs = gw.bot.get_cog("Sessions").jobs  # type: ignore[attr-defined]
-    assert app.scheduler.next_run(f"sessions:reminders:{sid}") == view.start_utc - timedelta(hours=24)
+    assert app.scheduler.next_run("sessions:reminders") == view.start_utc - timedelta(hours=24)
     due = view.start_utc - timedelta(minutes=60)
     sent = await jobs.fire(sid, now=due)
     await gw.settle()
@@ -221,8 +222,9 @@ async def test_reminders_fire_once_in_channel_and_by_dm_respecting_opt_out(gw: O
     # a second fire (reconnect, duplicate job) sends nothing more
     assert await jobs.fire(sid, now=due + timedelta(seconds=5)) == 0
     assert sum("In 60 minutes" in m["content"] for m in gw.messages.values()) == 2
-    # the next job is the one at the start
-    assert app.scheduler.next_run(f"sessions:reminders:{sid}") == view.start_utc
+    # the timer is re-armed at the next reminder: the one at the start
+    await jobs.tick(now=due + timedelta(seconds=5))
+    assert app.scheduler.next_run("sessions:reminders") == view.start_utc
 
 
 async def test_missed_reminders_are_sent_late_with_a_note_or_skipped(gw: OfflineDiscord, app: App,
@@ -366,3 +368,48 @@ async def test_weekly_digest_lists_upcoming_sessions_once_and_takes_sections(gw:
     text = str(digest["embeds"])
     assert "Cooperative law clinic" in text and "Still unanswered" in text
     assert app.scheduler.next_run("sessions:digest") is not None
+
+
+async def test_restart_rebuilds_from_the_database_sending_missed_reminders_once(gw: OfflineDiscord, app: App) -> None:
+    from sqlalchemy import select
+
+    from db.models import SessionReminder
+
+    await create(gw)
+    [msg] = announcements(gw)
+    await gw.click(int(msg["id"]), button_id(msg, "Going"), user=gw.member_id)
+    sid = await session_id(app)
+    member = gw.member_id
+    await gw.close()
+    # while the bot was down: the 24 h reminder fell due 2 hours ago, the 1 h one 5 minutes ago
+    now = datetime.now(UTC)
+    async with app.db.begin() as session:
+        for r in await session.scalars(select(SessionReminder).where(SessionReminder.session_id == sid)):
+            if r.offset_minutes == 1440:
+                r.due_at = now - timedelta(hours=2)
+            elif r.offset_minutes == 60:
+                r.due_at = now - timedelta(minutes=5)
+                r.claimed_at = now - timedelta(minutes=4)  # claimed by the old process, never sent
+    bot, again = await boot_offline(app)
+    try:
+        jobs = bot.get_cog("Sessions").jobs  # type: ignore[attr-defined]
+        # the scheduler, rebuilt at start, fires the missed reminder by itself
+        for _ in range(200):
+            if channel_posts(again) and not jobs._tasks:
+                break
+            await asyncio.sleep(0.05)
+        await again.settle()
+        async with app.db.begin() as session:
+            view = await app.sessions.get(session, sid)
+        assert app.scheduler.next_run("sessions:reminders") == view.start_utc  # re-armed at the next one
+        for task in await jobs.tick():  # a reconnect or a second fire changes nothing
+            await task
+        await again.settle()
+        posts = channel_posts(again)
+        assert len(posts) == 1 and "In 60 minutes" in posts[0] and "Sent late" in posts[0]
+        assert [uid for uid, text in dms(again) if "In 60 minutes" in text] == [member]
+        async with app.db.begin() as session:
+            states = {(k, o): s for k, o, t, s in await app.reminders.status(session, sid) if t == 0}
+        assert states[("channel", 1440)] == "skipped" and states[("channel", 60)] == "sent"
+    finally:
+        await again.close()
