@@ -68,7 +68,7 @@ async def main(n: int, runs: int) -> None:
     await app.close()
     app2 = await make_app(app.settings.config_path.parent)
     t = time.perf_counter()
-    bot2, gw2 = await boot_offline(app2)
+    _bot2, gw2 = await boot_offline(app2)
     boot = time.perf_counter() - t
     print(f"whole offline boot (login, cogs, rebuild, READY): {boot * 1000:.0f} ms; "
           f"jobs: {app2.scheduler.job_ids('sessions:')}")

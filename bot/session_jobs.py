@@ -83,7 +83,8 @@ class SessionJobs:
         self.followup_view = followup_view
         self.dm_limiter = RateLimiter(self.app.config.reminders.dm_per_second)
         self._tasks: set[asyncio.Task[Any]] = set()
-        self._in_flight: set[int] = set()  # sessions whose due reminders are being sent now
+        self._ticking = asyncio.Lock()  # one tick at a time; a tick asked for meanwhile runs right after
+        self._tick_again = False
 
     @property
     def config(self):  # type: ignore[no-untyped-def]
@@ -96,14 +97,21 @@ class SessionJobs:
         async with self.app.db.begin() as session:
             due = await self.app.reminders.next_due_after(session, None)
         self._arm(due)
-        self.app.scheduler.interval(SWEEP_JOB, SWEEP_SECONDS, self.tick)
+        self.app.scheduler.interval(SWEEP_JOB, SWEEP_SECONDS, self._on_timer)
         return due
 
     def _arm(self, due: datetime | None) -> None:
         if due is None:
             self.app.scheduler.cancel(TICK_JOB)
         else:
-            self.app.scheduler.at(TICK_JOB, due, self.tick)
+            self.app.scheduler.at(TICK_JOB, due, self._on_timer)
+
+    async def _on_timer(self) -> None:
+        # The job returns at once and the work runs as a task, so the tick can re-arm the same
+        # job id while it is still sending (APScheduler would skip a second running instance).
+        task = asyncio.create_task(self.tick(), name="sessions-tick")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def arm(self) -> datetime | None:
         """Point the timer at the earliest unsent reminder (after sessions are planned, moved or cancelled)."""
@@ -111,33 +119,6 @@ class SessionJobs:
             due = await self.app.reminders.next_due_after(session, None)
         self._arm(due)
         return due
-
-    async def tick(self, *, now: datetime | None = None) -> list[asyncio.Task[int]]:
-        """Start sending for every session with something due, then re-arm for the next one."""
-        now = now or utcnow()
-        async with self.app.db.begin() as session:
-            due_sessions = await self.app.reminders.due_sessions(session, now=now)
-            upcoming = await self.app.reminders.next_due_after(session, now)
-        started = []
-        for session_id in due_sessions:
-            if session_id in self._in_flight:
-                continue
-            self._in_flight.add(session_id)
-            task = asyncio.create_task(self._fire_tracked(session_id, now), name=f"sessions-fire-{session_id}")
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
-            started.append(task)
-        self._arm(upcoming)
-        return started
-
-    async def _fire_tracked(self, session_id: int, now: datetime) -> int:
-        try:
-            return await self.fire(session_id, now=now)
-        except Exception:
-            log.exception("reminders of session %s failed; they are retried by the next sweep", session_id)
-            return 0
-        finally:
-            self._in_flight.discard(session_id)
 
     def schedule_digest(self) -> None:
         digest = self.config.digest
@@ -148,53 +129,87 @@ class SessionJobs:
                                 timezone=self.config.timezone)
 
     # ---- firing ----------------------------------------------------------------------
-    async def fire(self, session_id: int, *, now: datetime | None = None) -> int:
-        """Send what is due for one session; returns how many messages went out."""
-        await self.bot.wait_until_ready()
+    async def tick(self, *, now: datetime | None = None) -> int:
+        """Send everything that is due, then re-arm the timer for the next reminder."""
+        if self._ticking.locked():
+            self._tick_again = True  # the running tick picks the new rows up when it finishes
+            return 0
         sent = 0
-        async with self.app.db.begin() as session:
-            due = await self.app.reminders.take_due(session, session_id, now=now or utcnow())
-            view = await self.app.sessions.get(session, session_id)
-        for item in due:
-            sent += await self._deliver(view, item)
+        async with self._ticking:
+            while True:
+                self._tick_again = False
+                moment = now or utcnow()
+                try:
+                    sent += await self.deliver_due(moment)
+                except Exception:
+                    log.exception("sending due reminders failed; the sweep retries in %s s", SWEEP_SECONDS)
+                async with self.app.db.begin() as session:
+                    self._arm(await self.app.reminders.next_due_after(session, moment))
+                if not self._tick_again or now is not None:
+                    break
         return sent
 
-    async def _claim(self, reminder_id: int) -> bool:
-        async with self.app.db.begin() as session:
-            return await self.app.reminders.claim(session, reminder_id, now=utcnow(),
-                                                  stale_before=self.app.scheduler.started_at)
+    async def fire(self, session_id: int, *, now: datetime | None = None) -> int:
+        """Send what is due for one session (and wait for its DMs); returns how many messages went out."""
+        sent = await self.deliver_due(now or utcnow(), session_id=session_id, wait_for_dms=True)
+        await self.arm()
+        return sent
 
-    async def _mark_sent(self, reminder_id: int, note: str | None = None) -> None:
+    async def deliver_due(self, now: datetime, *, session_id: int | None = None, wait_for_dms: bool = False) -> int:
+        """Claim every due reminder in one transaction, post the channel ones concurrently, mark them
+        sent in one transaction, then send the DMs at the bounded rate in the background."""
+        await self.bot.wait_until_ready()
+        reminders = self.app.reminders
         async with self.app.db.begin() as session:
-            await self.app.reminders.mark_sent(session, reminder_id, now=utcnow(), note=note)
+            due = await reminders.take_due(session, session_id, now=now)
+            claimed = await reminders.claim_many(session, [d.id for d in due], now=utcnow(),
+                                                 stale_before=self.app.scheduler.started_at)
+            views = await self.app.sessions.get_many(session, {d.session_id for d in due})
+        to_post = [d for d in due if d.id in claimed and d.kind == CHANNEL and views[d.session_id].channel_id]
+        results = await asyncio.gather(*(self._post(views[d.session_id], d) for d in to_post))
+        failed = {d.id for d, ok in zip(to_post, results, strict=True) if not ok}
+        done = [d.id for d in due if d.id in claimed and d.id not in failed]
+        async with self.app.db.begin() as session:
+            await reminders.mark_sent_many(session, done, now=utcnow())
+            await reminders.release_many(session, sorted(failed))
+            deliveries = await reminders.expand_many(session, [d for d in due if d.id not in failed])
+        for d in due:
+            if d.id in claimed and d.id not in failed:
+                log.info("reminder %s (%s, %s min) of session %s sent%s", d.id, d.kind, d.offset_minutes,
+                         d.session_id, " late" if d.late else "")
+        work = [(views[d.session_id], d, delivery) for d in due for delivery in deliveries.get(d.id, [])]
+        sent = len(to_post) - len(failed)
+        if work:
+            task = asyncio.create_task(self._send_directs(work), name="sessions-reminder-dms")
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+            if wait_for_dms:
+                sent += await task
+        return sent
 
-    async def _deliver(self, view: SessionView, due: DueReminder) -> int:
+    async def _post(self, view: SessionView, due: DueReminder) -> bool:
+        try:
+            assert view.channel_id is not None
+            await self.bot.get_partial_messageable(view.channel_id).send(
+                reminder_text(view, due, direct=False, guild_id=self.config.guild_id),
+                nonce=f"sse-r{due.id}", allowed_mentions=NO_MENTIONS,
+            )
+            return True
+        except discord.HTTPException as exc:
+            log.warning("reminder %s for session %s not posted: %s", due.id, view.id, exc)
+            return False
+
+    async def _send_directs(self, work: list[tuple[SessionView, DueReminder, Delivery]]) -> int:
         sent = 0
-        if await self._claim(due.id):
-            if due.kind == CHANNEL and view.channel_id:
-                try:
-                    await self.bot.get_partial_messageable(view.channel_id).send(
-                        reminder_text(view, due, direct=False, guild_id=self.config.guild_id),
-                        nonce=f"sse-r{due.id}", allowed_mentions=NO_MENTIONS,
-                    )
-                    sent += 1
-                except discord.HTTPException as exc:
-                    log.warning("reminder %s for session %s not posted: %s", due.id, view.id, exc)
-                    async with self.app.db.begin() as session:
-                        await self.app.reminders.release(session, due.id)
-                    return sent
-            await self._mark_sent(due.id)
-            log.info("reminder %s (%s, %s min) of session %s sent%s", due.id, due.kind, due.offset_minutes, view.id,
-                     " late" if due.late else "")
-        async with self.app.db.begin() as session:
-            deliveries = await self.app.reminders.expand(session, due)
-        for delivery in deliveries:
+        for view, due, delivery in work:
             sent += await self._direct(view, due, delivery)
         return sent
 
     async def _direct(self, view: SessionView, due: DueReminder, delivery: Delivery) -> int:
-        if not await self._claim(delivery.id):
-            return 0
+        async with self.app.db.begin() as session:
+            if not await self.app.reminders.claim(session, delivery.id, now=utcnow(),
+                                                  stale_before=self.app.scheduler.started_at):
+                return 0
         if delivery.kind == FOLLOWUP_DM:
             kwargs: dict[str, Any] = {"content": followup_text(view)}
             v = self.followup_view(view)
@@ -212,7 +227,8 @@ class SessionJobs:
             async with self.app.db.begin() as session:
                 await self.app.reminders.release(session, delivery.id)
             return 0
-        await self._mark_sent(delivery.id, note)
+        async with self.app.db.begin() as session:
+            await self.app.reminders.mark_sent(session, delivery.id, now=utcnow(), note=note)
         return 0 if note else 1
 
     async def send_dm(self, user_id: int, **kwargs: Any) -> discord.Message:

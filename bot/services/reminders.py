@@ -117,68 +117,112 @@ class ReminderService:
             SessionReminder.skipped_at.is_(None)))
         return _aware(due) if due is not None else None
 
-    async def take_due(self, session: AsyncSession, session_id: int, *, now: datetime) -> list[DueReminder]:
-        """Reminders of this session that are due. Ones past the grace window are skipped and logged."""
+    async def take_due(
+        self, session: AsyncSession, session_id: int | None = None, *, now: datetime
+    ) -> list[DueReminder]:
+        """Due reminders (of one session, or of all). Ones past the grace window are skipped and logged."""
         grace = timedelta(minutes=self.config.reminders.grace_minutes)
+        pending = (SessionReminder.sent_at.is_(None), SessionReminder.skipped_at.is_(None),
+                   SessionReminder.due_at <= now)
+        scope = (SessionReminder.session_id == session_id,) if session_id is not None else ()
         rows = list((await session.scalars(select(SessionReminder).where(
-            SessionReminder.session_id == session_id, SessionReminder.sent_at.is_(None),
-            SessionReminder.skipped_at.is_(None), SessionReminder.due_at <= now,
-            SessionReminder.kind.in_((CHANNEL, FOLLOWUP)),
-        ).order_by(SessionReminder.due_at))).all())
+            *pending, *scope, SessionReminder.kind.in_((CHANNEL, FOLLOWUP)),
+        ).order_by(SessionReminder.due_at, SessionReminder.id))).all())
         # DMs left unsent although their reminder went out (the bot stopped half-way through them)
-        orphans = (await session.execute(select(SessionReminder.offset_minutes, SessionReminder.revision,
-                                                SessionReminder.kind).where(
-            SessionReminder.session_id == session_id, SessionReminder.sent_at.is_(None),
-            SessionReminder.skipped_at.is_(None), SessionReminder.due_at <= now,
-            SessionReminder.kind.in_((DM, FOLLOWUP_DM))).distinct())).all()
-        have = {(r.offset_minutes, r.revision) for r in rows}
-        for offset, revision, kind in orphans:
-            if (offset, revision) in have:
+        orphans = (await session.execute(select(
+            SessionReminder.session_id, SessionReminder.offset_minutes, SessionReminder.revision, SessionReminder.kind,
+        ).where(*pending, *scope, SessionReminder.kind.in_((DM, FOLLOWUP_DM))).distinct())).all()
+        have = {(r.session_id, r.offset_minutes, r.revision) for r in rows}
+        for sid, offset, revision, kind in orphans:
+            if (sid, offset, revision) in have:
                 continue
             parent = await session.scalar(select(SessionReminder).where(
-                SessionReminder.session_id == session_id, SessionReminder.offset_minutes == offset,
+                SessionReminder.session_id == sid, SessionReminder.offset_minutes == offset,
                 SessionReminder.revision == revision, SessionReminder.target_id == 0,
                 SessionReminder.kind == (CHANNEL if kind == DM else FOLLOWUP)))
             if parent is not None:
                 rows.append(parent)
-                have.add((offset, revision))
+                have.add((sid, offset, revision))
         out = []
         for r in rows:
             late_by = now - r.due_at
             if late_by > grace:
-                if r.sent_at is None:
-                    r.skipped_at = now
-                r.note = f"missed by {int(late_by.total_seconds() // 60)} min (grace {grace.seconds // 60} min)"
-                log.warning("skipping reminder %s of session %s (%s min before start): %s", r.id, session_id,
-                            r.offset_minutes, r.note)
+                note = f"missed by {int(late_by.total_seconds() // 60)} min (grace {int(grace.total_seconds() // 60)} min)"
+                log.warning("skipping reminder %s of session %s (%s min before start): %s", r.id, r.session_id,
+                            r.offset_minutes, note)
                 await session.execute(update(SessionReminder).where(
-                    SessionReminder.session_id == session_id, SessionReminder.offset_minutes == r.offset_minutes,
+                    SessionReminder.session_id == r.session_id, SessionReminder.offset_minutes == r.offset_minutes,
                     SessionReminder.revision == r.revision, SessionReminder.sent_at.is_(None),
-                    SessionReminder.skipped_at.is_(None)).values(skipped_at=now, note=r.note))
+                    SessionReminder.skipped_at.is_(None)).values(skipped_at=now, note=note))
                 continue
-            out.append(DueReminder(r.id, session_id, r.kind, r.offset_minutes, r.revision, r.due_at,
+            out.append(DueReminder(r.id, r.session_id, r.kind, r.offset_minutes, r.revision, r.due_at,
                                    late_by > LATE_AFTER))
-        # DMs whose parent already went out (e.g. the bot stopped half-way through them)
         await session.flush()
         return out
 
+    async def claim_many(
+        self, session: AsyncSession, reminder_ids: Sequence[int], *, now: datetime, stale_before: datetime
+    ) -> set[int]:
+        """Claim rows for sending; returns the ids this caller got. A claim older than ``stale_before``
+        (this process's start) was made by a process that died before sending: it may be taken again."""
+        if not reminder_ids:
+            return set()
+        claimable = (SessionReminder.sent_at.is_(None), SessionReminder.skipped_at.is_(None),
+                     or_(SessionReminder.claimed_at.is_(None), SessionReminder.claimed_at < stale_before))
+        result = await session.execute(update(SessionReminder).where(
+            SessionReminder.id.in_(reminder_ids), *claimable).values(claimed_at=now).returning(SessionReminder.id))
+        return set(result.scalars().all())
+
+    async def mark_sent_many(self, session: AsyncSession, reminder_ids: Sequence[int], *, now: datetime) -> None:
+        if reminder_ids:
+            await session.execute(update(SessionReminder).where(SessionReminder.id.in_(reminder_ids))
+                                  .values(sent_at=now))
+
+    async def release_many(self, session: AsyncSession, reminder_ids: Sequence[int]) -> None:
+        if reminder_ids:
+            await session.execute(update(SessionReminder).where(SessionReminder.id.in_(reminder_ids))
+                                  .values(claimed_at=None))
+
     async def expand(self, session: AsyncSession, due: DueReminder) -> list[Delivery]:
-        """The direct messages this reminder should produce, created once; returns those not yet sent."""
-        kind = DM if due.kind == CHANNEL else FOLLOWUP_DM
-        statuses = ("going", "interested") if due.kind == CHANNEL else ("going",)
+        return (await self.expand_many(session, [due])).get(due.id, [])
+
+    async def expand_many(self, session: AsyncSession, dues: Sequence[DueReminder]) -> dict[int, list[Delivery]]:
+        """The direct messages these reminders should produce, created once; returns those not yet sent,
+        by reminder id. Members who turned reminder DMs off are left out."""
+        if not dues:
+            return {}
+        session_ids = sorted({d.session_id for d in dues})
         opted_out = select(UserPreference.user_id).where(UserPreference.dm_reminders.is_(False))
-        members = (await session.scalars(select(SessionRsvp.user_id).where(
-            SessionRsvp.session_id == due.session_id, SessionRsvp.status.in_(statuses),
-            SessionRsvp.user_id.not_in(opted_out)))).all()
-        have = set((await session.scalars(select(SessionReminder.target_id).where(
-            SessionReminder.session_id == due.session_id, SessionReminder.offset_minutes == due.offset_minutes,
-            SessionReminder.kind == kind, SessionReminder.revision == due.revision))).all())
-        for uid in members:
-            if uid not in have:
-                session.add(SessionReminder(session_id=due.session_id, offset_minutes=due.offset_minutes, kind=kind,
-                                            target_id=uid, revision=due.revision, due_at=due.due_at))
-        await session.flush()
-        return await self.pending_deliveries(session, due.session_id, due.offset_minutes, due.revision, kind)
+        rsvps: dict[int, list[tuple[int, str]]] = {}
+        for sid, uid, status in (await session.execute(select(
+                SessionRsvp.session_id, SessionRsvp.user_id, SessionRsvp.status).where(
+                SessionRsvp.session_id.in_(session_ids), SessionRsvp.status.in_(("going", "interested")),
+                SessionRsvp.user_id.not_in(opted_out)).order_by(SessionRsvp.id))).all():
+            rsvps.setdefault(sid, []).append((uid, status))
+        existing: dict[tuple[int, int, int, str], dict[int, SessionReminder]] = {}
+        for row in (await session.scalars(select(SessionReminder).where(
+                SessionReminder.session_id.in_(session_ids), SessionReminder.kind.in_((DM, FOLLOWUP_DM))))).all():
+            existing.setdefault((row.session_id, row.offset_minutes, row.revision, row.kind), {})[row.target_id] = row
+        new_rows: list[tuple[int, SessionReminder]] = []
+        out: dict[int, list[Delivery]] = {}
+        for due in dues:
+            kind = DM if due.kind == CHANNEL else FOLLOWUP_DM
+            wanted = [uid for uid, status in rsvps.get(due.session_id, [])
+                      if due.kind == CHANNEL or status == "going"]
+            have = existing.get((due.session_id, due.offset_minutes, due.revision, kind), {})
+            for uid in wanted:
+                if uid not in have:
+                    row = SessionReminder(session_id=due.session_id, offset_minutes=due.offset_minutes, kind=kind,
+                                          target_id=uid, revision=due.revision, due_at=due.due_at)
+                    session.add(row)
+                    new_rows.append((due.id, row))
+            out[due.id] = [Delivery(r.id, uid, kind) for uid, r in sorted(have.items(), key=lambda x: x[1].id)
+                           if r.sent_at is None and r.skipped_at is None]
+        if new_rows:
+            await session.flush()
+            for due_id, row in new_rows:
+                out[due_id].append(Delivery(row.id, row.target_id, row.kind))
+        return out
 
     async def pending_deliveries(self, session: AsyncSession, session_id: int, offset: int, revision: int,
                                  kind: str) -> list[Delivery]:

@@ -309,6 +309,13 @@ class TrainingSessionService:
     async def get(self, session: AsyncSession, session_id: int | str) -> SessionView:
         return (await self._views(session, [await self._row(session, session_id)]))[0]
 
+    async def get_many(self, session: AsyncSession, session_ids: Iterable[int]) -> dict[int, SessionView]:
+        ids = sorted(set(session_ids))
+        if not ids:
+            return {}
+        rows = (await session.scalars(select(TrainingSession).where(TrainingSession.id.in_(ids)))).all()
+        return {v.id: v for v in await self._views(session, rows)}
+
     async def series_views(self, session: AsyncSession, series_id: int) -> list[SessionView]:
         rows = (await session.scalars(
             select(TrainingSession).where(TrainingSession.series_id == series_id).order_by(TrainingSession.occurrence)
