@@ -21,7 +21,7 @@ FACILITATOR_ROLE = 900000000000000101
 ANNOUNCEMENTS = 900000000000000201
 
 
-async def make_app(tmp: Path, **overrides: Any) -> App:
+async def make_app(tmp: Path, database_url: str | None = None, **overrides: Any) -> App:
     config: dict[str, Any] = {
         "guild_id": GUILD_ID,
         "channels": {"announcements": ANNOUNCEMENTS},
@@ -32,7 +32,8 @@ async def make_app(tmp: Path, **overrides: Any) -> App:
     config.update(overrides)
     path = tmp / "config.yaml"
     path.write_text(yaml.safe_dump(config), encoding="utf-8")
-    settings = load_settings(path, env={"DATABASE_URL": f"sqlite+aiosqlite:///{tmp / 'bench.db'}"})
+    url = database_url or f"sqlite+aiosqlite:///{tmp / 'bench.db'}"
+    settings = load_settings(path, env={"DATABASE_URL": url})
     return await App.create(settings)
 
 
