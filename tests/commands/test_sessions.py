@@ -412,3 +412,50 @@ async def test_restart_rebuilds_from_the_database_sending_missed_reminders_once(
         assert states[("channel", 1440)] == "skipped" and states[("channel", 60)] == "sent"
     finally:
         await again.close()
+
+
+async def test_sessions_planned_from_the_cli_are_announced_when_the_bot_starts(gw: OfflineDiscord, app: App) -> None:
+    from bot.services.permissions import Actor
+    from bot.services.sessions import SessionDraft
+
+    await gw.close()
+    async with app.db.begin() as session:
+        await app.sessions.import_programme(session, Actor.cli(), [
+            SessionDraft(title="Imported webinar", start=in_days(6), timezone="Asia/Manila", countries="PH")])
+    _bot, again = await boot_offline(app)
+    try:
+        [msg] = announcements(again)
+        assert msg["embeds"][0]["title"] == "Imported webinar"
+        assert [e["name"] for e in again.scheduled_events.values()] == ["Imported webinar"]
+    finally:
+        await again.close()
+
+
+async def test_editing_a_whole_series_moves_every_later_occurrence(gw: OfflineDiscord, app: App) -> None:
+    await create(gw, repeat="biweekly", occurrences=3)
+    async with app.db.begin() as session:
+        views = list((await app.sessions.upcoming(session)).items)
+    refused = await gw.slash("session edit", user=gw.member_id, session=str(views[1].id), scope="series",
+                             title="Renamed")
+    assert refused.ephemeral and "Only facilitators" in refused.text
+    result = await gw.slash("session edit", user=gw.facilitator_id, session=str(views[1].id), scope="series",
+                            title="Cooperative law clinic (new series)", duration=120)
+    assert result.ephemeral and "Updated 2 session(s)" in result.text
+    titles = sorted(m["embeds"][0]["title"] for m in announcements(gw))
+    assert titles == ["Cooperative law clinic", "Cooperative law clinic (new series)",
+                      "Cooperative law clinic (new series)"]
+    events = sorted(gw.scheduled_events.values(), key=lambda e: e["scheduled_start_time"])
+    assert [e["name"] for e in events] == ["Cooperative law clinic"] + ["Cooperative law clinic (new series)"] * 2
+    nothing = await gw.slash("session edit", user=gw.facilitator_id, session=str(views[0].id))
+    assert nothing.ephemeral and "Nothing to change" in nothing.text
+
+
+async def test_autocomplete_offers_upcoming_sessions_and_zones(gw: OfflineDiscord) -> None:
+    await create(gw, title="Cooperative law clinic")
+    await create(gw, title="Fair trade basics", start=in_days(4))
+    found = (await gw.autocomplete("session info", "session", user=gw.member_id, session="fair")).choices
+    assert len(found) == 1 and "Fair trade basics" in found[0]["name"]
+    everything = (await gw.autocomplete("session ics", "session", user=gw.member_id)).choices
+    assert [c["name"].split(" · ")[1] for c in everything] == ["Cooperative law clinic", "Fair trade basics"]
+    zones = (await gw.autocomplete("session create", "timezone", user=gw.facilitator_id, timezone="jak")).choices
+    assert zones[0]["value"] == "Asia/Jakarta"
