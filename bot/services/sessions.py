@@ -14,7 +14,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import String, and_, cast, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -329,20 +329,23 @@ class TrainingSessionService:
         now = now or utcnow()
         country_code = parse_countries(country)[0] if optional_text(country, field="country", max_len=60) else None
         language_code = parse_languages(language)[0] if optional_text(language, field="language", max_len=60) else None
-        query = select(TrainingSession).where(TrainingSession.end_utc > now)
+        conditions = [TrainingSession.end_utc > now]
         if not include_cancelled:
-            query = query.where(TrainingSession.status == "scheduled")
-        rows = list((await session.scalars(query.order_by(TrainingSession.start_utc, TrainingSession.id))).all())
-        # JSON list filters in Python: portable across SQLite and PostgreSQL, and the list is small.
+            conditions.append(TrainingSession.status == "scheduled")
+        # The JSON lists are matched as their text ('["TH", "VN"]'): the same SQL on SQLite and
+        # PostgreSQL, and codes are fixed-format, so '"TH"' cannot match inside another value.
         if country_code:
-            rows = [r for r in rows if not r.countries or country_code in r.countries]
+            countries = cast(TrainingSession.countries, String)
+            conditions.append(or_(countries == "[]", countries.like(f'%"{country_code}"%')))
         if language_code:
-            rows = [r for r in rows if language_code in (r.languages or [])]
-        total = len(rows)
+            conditions.append(cast(TrainingSession.languages, String).like(f'%"{language_code}"%'))
+        total = await session.scalar(select(func.count()).select_from(TrainingSession).where(*conditions)) or 0
         pages = max(1, -(-total // page_size))
         page = min(max(page, 1), pages)
-        chosen = rows[(page - 1) * page_size: page * page_size]
-        return SessionPage(tuple(await self._views(session, chosen)), total, page, pages)
+        rows = (await session.scalars(select(TrainingSession).where(*conditions)
+                                      .order_by(TrainingSession.start_utc, TrainingSession.id)
+                                      .offset((page - 1) * page_size).limit(page_size))).all()
+        return SessionPage(tuple(await self._views(session, rows)), total, page, pages)
 
     async def complete(self, session: AsyncSession, current: str, *, now: datetime | None = None,
                        include_past: bool = False) -> list[tuple[str, str]]:

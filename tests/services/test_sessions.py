@@ -188,3 +188,20 @@ async def test_feedback_only_once_and_only_from_who_attended(app: App) -> None:
         with pytest.raises(InvalidInput, match="already"):
             await app.sessions.submit_feedback(session, view.id, 101, 5, None, now=after)
         assert await app.sessions.feedback_summary(session, FAC, view.id) == (1, 4.0)
+
+
+async def test_upcoming_filters_by_country_and_language_and_pages(app: App) -> None:
+    async with app.db.begin() as session:
+        await app.sessions.create(session, FAC, draft(title="For everyone", countries=None, languages="en"), now=NOW)
+        await app.sessions.create(session, FAC, draft(title="Mongolia only", countries="MN", languages="mn, ru",
+                                                      start="2026-12-11 10:00"), now=NOW)
+        for i in range(3):
+            await app.sessions.create(session, FAC, draft(title=f"Thai {i}", countries="TH", languages="th",
+                                                          start=f"2026-12-2{i} 10:00"), now=NOW)
+    async with app.db.begin() as session:
+        mongolia = await app.sessions.upcoming(session, now=NOW, country="Монголия")
+        russian = await app.sessions.upcoming(session, now=NOW, language="ru")
+        second = await app.sessions.upcoming(session, now=NOW, page=2, page_size=2)
+    assert [v.title for v in mongolia.items] == ["For everyone", "Mongolia only"]
+    assert [v.title for v in russian.items] == ["Mongolia only"]
+    assert (second.total, second.pages, [v.title for v in second.items]) == (5, 3, ["Thai 0", "Thai 1"])
