@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from bot.yamlfile import load_model
 
@@ -66,6 +66,13 @@ class Sessions(_Section):
         default_factory=lambda: [9, 18]
     )
     create_events: bool = True  # mirror each session as a Discord scheduled event
+
+    @field_validator("working_hours")
+    @classmethod
+    def _hours_in_order(cls, hours: list[int]) -> list[int]:
+        if hours[0] >= hours[1]:
+            raise ValueError(f"expected [start hour, end hour] with start < end, got {hours}")
+        return hours
 
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]

@@ -468,7 +468,13 @@ class OfflineDiscord:
         OfflineDiscord._active = self
         self._patch()
         self.bot._connection.guild_ready_timeout = 0.01  # type: ignore[attr-defined]
-        await self.bot.login("offline-token")
+        try:
+            await self.bot.login("offline-token")
+        except BaseException:
+            # a cog that fails to load must not leave the next test unable to start a gateway
+            self._unpatch()
+            OfflineDiscord._active = None
+            raise
         self.dispatch("READY", {
             "v": 10, "user": self.bot_user, "guilds": [{"id": str(self.guild_id), "unavailable": True}],
             "session_id": secrets.token_hex(8), "resume_gateway_url": "wss://offline.invalid",

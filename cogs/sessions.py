@@ -325,6 +325,12 @@ class Sessions(commands.Cog):
         self.jobs._tasks.add(task)
         task.add_done_callback(self.jobs._tasks.discard)
 
+    async def cog_unload(self) -> None:
+        for job_id in self.bot.app.scheduler.job_ids("sessions:"):
+            self.bot.app.scheduler.cancel(job_id)
+        for task in list(self.jobs._tasks):
+            task.cancel()
+
     async def _session_choices(self, interaction: discord.Interaction[SSEBot], current: str,
                                include_past: bool = False) -> list[app_commands.Choice[str]]:
         async with self.bot.app.db.begin() as session:

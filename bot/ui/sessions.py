@@ -122,10 +122,11 @@ def reminder_text(view: SessionView, due: DueReminder, *, direct: bool, guild_id
     offset = due.offset_minutes
     if offset <= 0:
         lead = f"🔴 Starting now: **{safe_echo(view.title)}**"
-    elif offset < 120:
-        lead = f"⏰ In {offset} minutes: **{safe_echo(view.title)}**"
     else:
-        lead = f"📅 Coming up: **{safe_echo(view.title)}**"
+        hours, minutes = divmod(offset, 60)
+        span = (f"{hours} hour{'s' if hours != 1 else ''}" if not minutes and hours
+                else f"{offset} minutes")
+        lead = f"{'⏰' if offset <= 120 else '📅'} In {span}: **{safe_echo(view.title)}**"
     lines = [lead, when(view.start_utc)]
     if view.join_url:
         lines.append(f"Join: {view.join_url}")

@@ -216,12 +216,12 @@ async def test_reminders_fire_once_in_channel_and_by_dm_respecting_opt_out(gw: O
     await gw.settle()
     assert sent == 2
     posts = channel_posts(gw)
-    assert len(posts) == 1 and "In 60 minutes" in posts[0]
+    assert len(posts) == 1 and "In 1 hour" in posts[0]
     assert f"https://discord.com/channels/{GUILD_ID}/{ANNOUNCEMENTS}/{msg['id']}" in posts[0]
-    assert [uid for uid, text in dms(gw) if "In 60 minutes" in text] == [gw.member_id]
+    assert [uid for uid, text in dms(gw) if "In 1 hour" in text] == [gw.member_id]
     # a second fire (reconnect, duplicate job) sends nothing more
     assert await jobs.fire(sid, now=due + timedelta(seconds=5)) == 0
-    assert sum("In 60 minutes" in m["content"] for m in gw.messages.values()) == 2
+    assert sum("In 1 hour" in m["content"] for m in gw.messages.values()) == 2
     # the timer is re-armed at the next reminder: the one at the start
     await jobs.tick(now=due + timedelta(seconds=5))
     assert app.scheduler.next_run("sessions:reminders") == view.start_utc
@@ -237,7 +237,7 @@ async def test_missed_reminders_are_sent_late_with_a_note_or_skipped(gw: Offline
     # the bot was down from before the 24 h reminder until 10 minutes after the 1 h one
     await jobs.fire(sid, now=view.start_utc - timedelta(minutes=50))
     posts = channel_posts(gw)
-    assert len(posts) == 1 and "Sent late" in posts[0] and "In 60 minutes" in posts[0]
+    assert len(posts) == 1 and "Sent late" in posts[0] and "In 1 hour" in posts[0]
     assert any("skipping reminder" in r.getMessage() for r in caplog.records)
     async with app.db.begin() as session:
         states = {(k, o): s for k, o, _, s in await app.reminders.status(session, sid)}
@@ -405,8 +405,8 @@ async def test_restart_rebuilds_from_the_database_sending_missed_reminders_once(
         await jobs.tick()  # a reconnect or a second fire changes nothing
         await again.settle()
         posts = channel_posts(again)
-        assert len(posts) == 1 and "In 60 minutes" in posts[0] and "Sent late" in posts[0]
-        assert [uid for uid, text in dms(again) if "In 60 minutes" in text] == [member]
+        assert len(posts) == 1 and "In 1 hour" in posts[0] and "Sent late" in posts[0]
+        assert [uid for uid, text in dms(again) if "In 1 hour" in text] == [member]
         async with app.db.begin() as session:
             states = {(k, o): s for k, o, t, s in await app.reminders.status(session, sid) if t == 0}
         assert states[("channel", 1440)] == "skipped" and states[("channel", 60)] == "sent"
