@@ -39,6 +39,8 @@ log = logging.getLogger(__name__)
 TICK_JOB = "sessions:reminders"  # one timer, armed at the next due reminder (RoboDanny's pattern)
 SWEEP_JOB = "sessions:reminders-sweep"  # safety net: picks up rows released after a failed send
 DIGEST_JOB = "sessions:digest"
+ANNOUNCE_JOB = "sessions:announce"  # the next occurrence of a series, once the previous one has ended
+ANNOUNCE_SECONDS = 300
 SWEEP_SECONDS = 60
 ViewFactory = Callable[[SessionView], discord.ui.View | None]
 
@@ -98,6 +100,7 @@ class SessionJobs:
             due = await self.app.reminders.next_due_after(session, None)
         self._arm(due)
         self.app.scheduler.interval(SWEEP_JOB, SWEEP_SECONDS, self._on_timer)
+        self.app.scheduler.interval(ANNOUNCE_JOB, ANNOUNCE_SECONDS, self.publish_pending)
         return due
 
     def _arm(self, due: datetime | None) -> None:
@@ -160,7 +163,7 @@ class SessionJobs:
         sent in one transaction, then send the DMs at the bounded rate in the background."""
         await self.bot.wait_until_ready()
         reminders = self.app.reminders
-        async with self.app.db.begin() as session:
+        async with self.app.db.begin_write() as session:
             due = await reminders.take_due(session, session_id, now=now)
             claimed = await reminders.claim_many(session, [d.id for d in due], now=utcnow(),
                                                  stale_before=self.app.scheduler.started_at)
@@ -169,7 +172,7 @@ class SessionJobs:
         results = await asyncio.gather(*(self._post(views[d.session_id], d) for d in to_post))
         failed = {d.id for d, ok in zip(to_post, results, strict=True) if not ok}
         done = [d.id for d in due if d.id in claimed and d.id not in failed]
-        async with self.app.db.begin() as session:
+        async with self.app.db.begin_write() as session:
             await reminders.mark_sent_many(session, done, now=utcnow())
             await reminders.release_many(session, sorted(failed))
             deliveries = await reminders.expand_many(session, [d for d in due if d.id not in failed])
@@ -206,7 +209,7 @@ class SessionJobs:
         return sent
 
     async def _direct(self, view: SessionView, due: DueReminder, delivery: Delivery) -> int:
-        async with self.app.db.begin() as session:
+        async with self.app.db.begin_write() as session:
             if not await self.app.reminders.claim(session, delivery.id, now=utcnow(),
                                                   stale_before=self.app.scheduler.started_at):
                 return 0
@@ -227,7 +230,7 @@ class SessionJobs:
             async with self.app.db.begin() as session:
                 await self.app.reminders.release(session, delivery.id)
             return 0
-        async with self.app.db.begin() as session:
+        async with self.app.db.begin_write() as session:
             await self.app.reminders.mark_sent(session, delivery.id, now=utcnow(), note=note)
         return 0 if note else 1
 

@@ -98,7 +98,7 @@ class RsvpButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
     async def callback(self, interaction: discord.Interaction[SSEBot]) -> None:  # type: ignore[override]
         async def answer() -> None:
             app = interaction.client.app
-            async with app.db.begin() as session:
+            async with app.db.begin_write() as session:
                 result = await app.sessions.rsvp(session, self.session_id, interaction.user.id, self.status)
             label = RSVP_STATUSES[result.status]
             if not result.changed:
@@ -288,6 +288,7 @@ async def do_cancel(interaction: discord.Interaction[SSEBot], session_ref: str, 
     for view in result.sessions:
         await jobs.refresh(view)
     await jobs.arm()
+    await jobs.publish_pending()  # the next occurrence of a series takes the cancelled one's place
     if result.sessions:
         jobs.notify(result.notify_user_ids, result.sessions[0], ())
 
@@ -364,14 +365,16 @@ class Sessions(commands.Cog):
         async with app.db.begin() as session:
             views = await app.sessions.create(session, actor_of(interaction), draft)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        problems: list[str] = []
-        for view in views:
-            problems += await self.jobs.publish(view)
+        # A series is announced one occurrence at a time (the next one once the previous has ended),
+        # so the channel and the server's event list are not flooded.
+        problems = await self.jobs.publish(views[0])
         await self.jobs.arm()
         first = views[0]
         text = (f"Planned **{safe_echo(first.title)}** (#{first.id})" +
                 (f" and {len(views) - 1} more in the series (#{views[1].id}–#{views[-1].id})" if len(views) > 1 else "")
-                + f", starting {discord.utils.format_dt(first.start_utc, 'F')}.")
+                + f", starting {discord.utils.format_dt(first.start_utc, 'F')}."
+                + ("\nLater occurrences are announced one at a time, when the previous one has ended."
+                   if len(views) > 1 else ""))
         if problems:
             text += "\n" + "\n".join(f"⚠️ {p}" for p in dict.fromkeys(problems))
         await reply(interaction, content=truncate(text, 2000), ephemeral=True)

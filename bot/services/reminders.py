@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
 from db.models import SessionReminder, SessionRsvp, TrainingSession, UserPreference, utcnow
+from db.upsert import insert_ignore
 
 log = logging.getLogger(__name__)
 
@@ -187,8 +188,9 @@ class ReminderService:
         return (await self.expand_many(session, [due])).get(due.id, [])
 
     async def expand_many(self, session: AsyncSession, dues: Sequence[DueReminder]) -> dict[int, list[Delivery]]:
-        """The direct messages these reminders should produce, created once; returns those not yet sent,
-        by reminder id. Members who turned reminder DMs off are left out."""
+        """The direct messages these reminders should produce, created once (unique rows, inserted
+        with ON CONFLICT DO NOTHING); returns those not yet sent, by reminder id. Members who turned
+        reminder DMs off are left out."""
         if not dues:
             return {}
         session_ids = sorted({d.session_id for d in dues})
@@ -199,30 +201,25 @@ class ReminderService:
                 SessionRsvp.session_id.in_(session_ids), SessionRsvp.status.in_(("going", "interested")),
                 SessionRsvp.user_id.not_in(opted_out)).order_by(SessionRsvp.id))).all():
             rsvps.setdefault(sid, []).append((uid, status))
-        existing: dict[tuple[int, int, int, str], dict[int, SessionReminder]] = {}
-        for row in (await session.scalars(select(SessionReminder).where(
-                SessionReminder.session_id.in_(session_ids), SessionReminder.kind.in_((DM, FOLLOWUP_DM))))).all():
-            existing.setdefault((row.session_id, row.offset_minutes, row.revision, row.kind), {})[row.target_id] = row
-        new_rows: list[tuple[int, SessionReminder]] = []
-        out: dict[int, list[Delivery]] = {}
-        for due in dues:
-            kind = DM if due.kind == CHANNEL else FOLLOWUP_DM
-            wanted = [uid for uid, status in rsvps.get(due.session_id, [])
-                      if due.kind == CHANNEL or status == "going"]
-            have = existing.get((due.session_id, due.offset_minutes, due.revision, kind), {})
-            for uid in wanted:
-                if uid not in have:
-                    row = SessionReminder(session_id=due.session_id, offset_minutes=due.offset_minutes, kind=kind,
-                                          target_id=uid, revision=due.revision, due_at=due.due_at)
-                    session.add(row)
-                    new_rows.append((due.id, row))
-            out[due.id] = [Delivery(r.id, uid, kind) for uid, r in sorted(have.items(), key=lambda x: x[1].id)
-                           if r.sent_at is None and r.skipped_at is None]
-        if new_rows:
-            await session.flush()
-            for due_id, row in new_rows:
-                out[due_id].append(Delivery(row.id, row.target_id, row.kind))
-        return out
+        values = [
+            {"session_id": d.session_id, "offset_minutes": d.offset_minutes, "kind": DM if d.kind == CHANNEL else FOLLOWUP_DM,
+             "target_id": uid, "revision": d.revision, "due_at": d.due_at}
+            for d in dues for uid, status in rsvps.get(d.session_id, [])
+            if d.kind == CHANNEL or status == "going"
+        ]
+        for chunk in range(0, len(values), 500):
+            await session.execute(insert_ignore(session, SessionReminder, values[chunk:chunk + 500],
+                                                keys=("session_id", "offset_minutes", "kind", "target_id", "revision")))
+        pending: dict[tuple[int, int, int, str], list[Delivery]] = {}
+        for rid, sid, offset, revision, kind, uid in (await session.execute(select(
+                SessionReminder.id, SessionReminder.session_id, SessionReminder.offset_minutes,
+                SessionReminder.revision, SessionReminder.kind, SessionReminder.target_id).where(
+                SessionReminder.session_id.in_(session_ids), SessionReminder.kind.in_((DM, FOLLOWUP_DM)),
+                SessionReminder.sent_at.is_(None), SessionReminder.skipped_at.is_(None)).order_by(
+                SessionReminder.id))).all():
+            pending.setdefault((sid, offset, revision, kind), []).append(Delivery(rid, uid, kind))
+        return {d.id: pending.get((d.session_id, d.offset_minutes, d.revision, DM if d.kind == CHANNEL else FOLLOWUP_DM),
+                                  []) for d in dues}
 
     async def pending_deliveries(self, session: AsyncSession, session_id: int, offset: int, revision: int,
                                  kind: str) -> list[Delivery]:

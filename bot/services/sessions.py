@@ -14,8 +14,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import String, and_, cast, func, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import String, cast, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
@@ -34,6 +33,7 @@ from db.models import (
     TrainingSession,
     utcnow,
 )
+from db.upsert import insert_ignore, upsert
 
 log = logging.getLogger(__name__)
 
@@ -554,13 +554,24 @@ class TrainingSessionService:
         await session.execute(update(TrainingSession).where(TrainingSession.id == session_id).values(event_id=event_id))
 
     async def unannounced(self, session: AsyncSession, *, now: datetime | None = None) -> list[SessionView]:
-        """Upcoming sessions with no announcement yet (planned from the CLI, or posting failed)."""
+        """Sessions due an announcement: upcoming, not announced yet (planned from the CLI, or posting
+        failed), and for a series only its next occurrence, so the channel gets one post at a time."""
         now = now or utcnow()
         rows = (await session.scalars(
             select(TrainingSession).where(TrainingSession.status == "scheduled", TrainingSession.start_utc > now,
                                           TrainingSession.message_id.is_(None)).order_by(TrainingSession.start_utc)
         )).all()
-        return await self._views(session, rows)
+        series_ids = {r.series_id for r in rows if r.series_id is not None}
+        next_of: dict[int, int] = {}
+        if series_ids:
+            for sid, first in (await session.execute(
+                    select(TrainingSession.series_id, func.min(TrainingSession.occurrence)).where(
+                        TrainingSession.series_id.in_(series_ids), TrainingSession.status == "scheduled",
+                        TrainingSession.end_utc > now).group_by(TrainingSession.series_id))).all():
+                if sid is not None:
+                    next_of[sid] = first
+        due = [r for r in rows if r.series_id is None or next_of.get(r.series_id) == r.occurrence]
+        return await self._views(session, due)
 
     # ---- members ---------------------------------------------------------------------
     async def rsvp(
@@ -569,7 +580,12 @@ class TrainingSessionService:
         now = now or utcnow()
         if status not in RSVP_STATUSES:
             raise InvalidInput("Unknown answer.")
-        row = await self._row(session, session_id)
+        # Lock the session row (PostgreSQL) so two members cannot both take the last place;
+        # SQLite serialises writers anyway, and the count is checked again after writing.
+        sid = parse_session_id(session_id)
+        row = await session.get(TrainingSession, sid, with_for_update=True)
+        if row is None:
+            raise NotFound(f"There is no session #{sid}. Use /sessions to see the upcoming ones.")
         if row.status == "cancelled":
             raise InvalidInput("This session was cancelled, so it no longer takes RSVPs.")
         if row.end_utc <= now:
@@ -586,20 +602,18 @@ class TrainingSessionService:
             if (going or 0) >= row.capacity:
                 raise InvalidInput(f"Sorry, this session is full ({row.capacity} places). "
                                    "Press Interested to hear about changes and future sessions.")
-        if existing is None:
-            try:
-                async with session.begin_nested():
-                    session.add(SessionRsvp(session_id=row.id, user_id=user_id, status=status, updated_at=now))
-                    await session.flush()
-            except IntegrityError:
-                # A simultaneous click from the same member got there first: update instead.
-                await session.execute(update(SessionRsvp).where(
-                    SessionRsvp.session_id == row.id, SessionRsvp.user_id == user_id).values(status=status, updated_at=now))
-        else:
-            existing.status = status
-            existing.updated_at = now
-        await session.flush()
-        return RsvpResult((await self._views(session, [row]))[0], status, True, previous)
+        # one row per member whatever happens at the same moment (double click, two devices)
+        await session.execute(upsert(session, SessionRsvp, {
+            "session_id": row.id, "user_id": user_id, "status": status, "updated_at": now,
+        }, keys=("session_id", "user_id"), update=("status", "updated_at")))
+        if existing is not None:
+            await session.refresh(existing)
+        view = (await self._views(session, [row]))[0]
+        if status == "going" and row.capacity is not None and view.rsvp.going > row.capacity:
+            # another member took the last place at the same moment: undo (the caller's unit of work rolls back)
+            raise InvalidInput(f"Sorry, this session just became full ({row.capacity} places). "
+                               "Press Interested to hear about changes and future sessions.")
+        return RsvpResult(view, status, True, previous)
 
     async def my_rsvp(self, session: AsyncSession, session_id: int, user_id: int) -> str | None:
         return await session.scalar(
@@ -644,23 +658,10 @@ class TrainingSessionService:
             raise InvalidInput("This session was cancelled.")
         if row.start_utc > now:
             raise InvalidInput("Attendance can be recorded once the session has started.")
-        existing = await session.scalar(select(SessionAttendance).where(
-            SessionAttendance.session_id == row.id, SessionAttendance.user_id == user_id))
-        if existing is None:
-            try:
-                async with session.begin_nested():
-                    session.add(SessionAttendance(session_id=row.id, user_id=user_id, attended=attended,
-                                                  recorded_by=actor.user_id, recorded_at=now))
-                    await session.flush()
-            except IntegrityError:
-                await session.execute(update(SessionAttendance).where(and_(
-                    SessionAttendance.session_id == row.id, SessionAttendance.user_id == user_id))
-                    .values(attended=attended, recorded_by=actor.user_id, recorded_at=now))
-        else:
-            existing.attended = attended
-            existing.recorded_by = actor.user_id
-            existing.recorded_at = now
-        await session.flush()
+        await session.execute(upsert(session, SessionAttendance, {
+            "session_id": row.id, "user_id": user_id, "attended": attended, "recorded_by": actor.user_id,
+            "recorded_at": now,
+        }, keys=("session_id", "user_id"), update=("attended", "recorded_by", "recorded_at")))
         return (await self._views(session, [row]))[0]
 
     async def attendance(self, session: AsyncSession, actor: Actor, session_id: int | str) -> list[int]:
@@ -688,13 +689,11 @@ class TrainingSessionService:
             SessionAttendance.session_id == row.id, SessionAttendance.user_id == user_id))
         if not attended:
             raise NotAllowed("Feedback is for members who attended this session.")
-        try:
-            async with session.begin_nested():
-                session.add(SessionFeedback(session_id=row.id, user_id=user_id, rating=stars, comment=text,
-                                            created_at=now))
-                await session.flush()
-        except IntegrityError:
-            raise InvalidInput("You already sent feedback for this session. Thank you!") from None
+        stored = await session.scalar(insert_ignore(session, SessionFeedback, {
+            "session_id": row.id, "user_id": user_id, "rating": stars, "comment": text, "created_at": now,
+        }, keys=("session_id", "user_id")).returning(SessionFeedback.id))
+        if stored is None:
+            raise InvalidInput("You already sent feedback for this session. Thank you!")
         return (await self._views(session, [row]))[0]
 
     async def feedback_summary(self, session: AsyncSession, actor: Actor, session_id: int | str) -> tuple[int, float]:

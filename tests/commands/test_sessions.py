@@ -291,7 +291,8 @@ async def test_ics_file_for_a_session_and_for_a_series(gw: OfflineDiscord, app: 
     series = await gw.slash("session ics", user=gw.member_id, session=str(sid), series=True)
     [(_, series_data)] = series.files
     assert b"RRULE:FREQ=WEEKLY;COUNT=3" in series_data or b"RRULE:FREQ=WEEKLY;INTERVAL=1;COUNT=3" in series_data
-    assert len(announcements(gw)) == 3 and len(gw.scheduled_events) == 3
+    # one announcement and one event at a time for a series
+    assert len(announcements(gw)) == 1 and len(gw.scheduled_events) == 1
 
 
 async def test_times_in_every_country_flag_outside_working_hours(gw: OfflineDiscord) -> None:
@@ -441,11 +442,11 @@ async def test_editing_a_whole_series_moves_every_later_occurrence(gw: OfflineDi
     result = await gw.slash("session edit", user=gw.facilitator_id, session=str(views[1].id), scope="series",
                             title="Cooperative law clinic (new series)", duration=120)
     assert result.ephemeral and "Updated 2 session(s)" in result.text
-    titles = sorted(m["embeds"][0]["title"] for m in announcements(gw))
-    assert titles == ["Cooperative law clinic", "Cooperative law clinic (new series)",
-                      "Cooperative law clinic (new series)"]
-    events = sorted(gw.scheduled_events.values(), key=lambda e: e["scheduled_start_time"])
-    assert [e["name"] for e in events] == ["Cooperative law clinic"] + ["Cooperative law clinic (new series)"] * 2
+    async with app.db.begin() as session:
+        after = list((await app.sessions.upcoming(session)).items)
+    assert [(v.title, v.duration_minutes) for v in after] == [
+        ("Cooperative law clinic", 90), ("Cooperative law clinic (new series)", 120),
+        ("Cooperative law clinic (new series)", 120)]
     nothing = await gw.slash("session edit", user=gw.facilitator_id, session=str(views[0].id))
     assert nothing.ephemeral and "Nothing to change" in nothing.text
 
@@ -459,3 +460,17 @@ async def test_autocomplete_offers_upcoming_sessions_and_zones(gw: OfflineDiscor
     assert [c["name"].split(" · ")[1] for c in everything] == ["Cooperative law clinic", "Fair trade basics"]
     zones = (await gw.autocomplete("session create", "timezone", user=gw.facilitator_id, timezone="jak")).choices
     assert zones[0]["value"] == "Asia/Jakarta"
+
+
+async def test_a_series_is_announced_one_occurrence_at_a_time(gw: OfflineDiscord, app: App) -> None:
+    result = await create(gw, repeat="weekly", occurrences=3)
+    assert "Later occurrences are announced one at a time" in result.text
+    [first] = announcements(gw)
+    assert "Part 1 of 3, every week" in str(first["embeds"])
+    async with app.db.begin() as session:
+        views = list((await app.sessions.upcoming(session)).items)
+    await gw.slash("session cancel", user=gw.facilitator_id, session=str(views[0].id))
+    posted = announcements(gw)
+    assert len(posted) == 2 and posted[0]["embeds"][0]["title"].startswith("Cancelled:")
+    assert "Part 2 of 3" in str(posted[1]["embeds"])
+    assert sorted(e["status"] for e in gw.scheduled_events.values()) == [1, 4]

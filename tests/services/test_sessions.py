@@ -205,3 +205,23 @@ async def test_upcoming_filters_by_country_and_language_and_pages(app: App) -> N
     assert [v.title for v in mongolia.items] == ["For everyone", "Mongolia only"]
     assert [v.title for v in russian.items] == ["Mongolia only"]
     assert (second.total, second.pages, [v.title for v in second.items]) == (5, 3, ["Thai 0", "Thai 1"])
+
+
+async def test_simultaneous_going_clicks_never_exceed_capacity(app: App) -> None:
+    import asyncio
+
+    async with app.db.begin() as session:
+        [view] = await app.sessions.create(session, FAC, draft(capacity=2), now=NOW)
+
+    async def click(user_id: int) -> bool:
+        try:
+            async with app.db.begin() as session:
+                await app.sessions.rsvp(session, view.id, user_id, "going", now=NOW)
+            return True
+        except InvalidInput:
+            return False
+
+    results = await asyncio.gather(*(click(200 + i) for i in range(6)))
+    async with app.db.begin() as session:
+        final = await app.sessions.get(session, view.id)
+    assert sum(results) == 2 and final.rsvp.going == 2
