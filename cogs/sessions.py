@@ -362,9 +362,9 @@ class Sessions(commands.Cog):
         draft = SessionDraft(title=title, start=start, timezone=timezone, duration_minutes=duration, format=format,
                              description=description, languages=languages, countries=countries, join_url=join_link,
                              capacity=capacity, repeat=repeat, occurrences=occurrences)
+        await interaction.response.defer(ephemeral=True, thinking=True)  # a long series takes a moment
         async with app.db.begin() as session:
             views = await app.sessions.create(session, actor_of(interaction), draft)
-        await interaction.response.defer(ephemeral=True, thinking=True)
         # A series is announced one occurrence at a time (the next one once the previous has ended),
         # so the channel and the server's event list are not flooded.
         problems = await self.jobs.publish(views[0])
@@ -409,9 +409,9 @@ class Sessions(commands.Cog):
         changes = SessionChanges(title=title, description=description, start=start, timezone=timezone,
                                  duration_minutes=duration, format=format, join_url=join_link, capacity=capacity,
                                  languages=languages, countries=countries)
+        await interaction.response.defer(ephemeral=True, thinking=True)
         async with app.db.begin() as db:
             result = await app.sessions.edit(db, actor_of(interaction), session, changes, scope=scope)
-        await interaction.response.defer(ephemeral=True, thinking=True)
         for view in result.sessions:
             await self.jobs.refresh(view)
         await self.jobs.arm()
