@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import discord
 
@@ -43,6 +43,7 @@ ANNOUNCE_JOB = "sessions:announce"  # the next occurrence of a series, once the 
 ANNOUNCE_SECONDS = 300
 SWEEP_SECONDS = 60
 ViewFactory = Callable[[SessionView], discord.ui.View | None]
+T = TypeVar("T")
 
 
 class RateLimiter:
@@ -88,6 +89,20 @@ class SessionJobs:
         self._ticking = asyncio.Lock()  # one tick at a time; a tick asked for meanwhile runs right after
         self._tick_again = False
 
+    def spawn(self, coro: Coroutine[Any, Any, T], name: str) -> asyncio.Task[T]:
+        """A background task kept referenced until done (asyncio only keeps weak references)."""
+        task = asyncio.create_task(coro, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    def stop(self) -> None:
+        """The cog is unloading: no more timers, and nothing left half-running."""
+        for job_id in self.app.scheduler.job_ids("sessions:"):
+            self.app.scheduler.cancel(job_id)
+        for task in list(self._tasks):
+            task.cancel()
+
     @property
     def config(self):  # type: ignore[no-untyped-def]
         return self.app.config
@@ -112,9 +127,7 @@ class SessionJobs:
     async def _on_timer(self) -> None:
         # The job returns at once and the work runs as a task, so the tick can re-arm the same
         # job id while it is still sending (APScheduler would skip a second running instance).
-        task = asyncio.create_task(self.tick(), name="sessions-tick")
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self.spawn(self.tick(), "sessions-tick")
 
     async def arm(self) -> datetime | None:
         """Point the timer at the earliest unsent reminder (after sessions are planned, moved or cancelled)."""
@@ -183,9 +196,7 @@ class SessionJobs:
         work = [(views[d.session_id], d, delivery) for d in due for delivery in deliveries.get(d.id, [])]
         sent = len(to_post) - len(failed)
         if work:
-            task = asyncio.create_task(self._send_directs(work), name="sessions-reminder-dms")
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+            task = self.spawn(self._send_directs(work), "sessions-reminder-dms")
             if wait_for_dms:
                 sent += await task
         return sent
@@ -315,9 +326,7 @@ class SessionJobs:
         link = jump_url(view, self.config.guild_id)
         if link:
             text = truncate(f"{text}\nDetails: {link}", 2000)
-        task = asyncio.create_task(self._notify(list(user_ids), text), name=f"sessions-notify-{view.id}")
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self.spawn(self._notify(list(user_ids), text), f"sessions-notify-{view.id}")
 
     async def _notify(self, user_ids: list[int], text: str) -> None:
         for uid in user_ids:

@@ -5,6 +5,7 @@ Discord (announcements, events, reminders, DMs) go through bot/session_jobs.py."
 
 from __future__ import annotations
 
+import io
 import logging
 import re
 from typing import Any, Literal
@@ -271,8 +272,6 @@ async def send_ics(interaction: discord.Interaction[SSEBot], session_ref: str, w
     app = interaction.client.app
     async with app.db.begin() as session:
         name, data = await ics_for(app.sessions, session, session_ref, whole_series=whole_series)
-    import io
-
     await reply(interaction, content="Open the file to add it to your calendar. Importing a newer file updates "
                 "the same entry.", file=discord.File(io.BytesIO(data), filename=name), ephemeral=True)
 
@@ -322,15 +321,10 @@ class Sessions(commands.Cog):
                 self.bot.app.resources.add(resource)
         await self.jobs.rebuild()
         self.jobs.schedule_digest()
-        task = self.bot.loop.create_task(self.jobs.publish_pending(), name="sessions-publish-pending")
-        self.jobs._tasks.add(task)
-        task.add_done_callback(self.jobs._tasks.discard)
+        self.jobs.spawn(self.jobs.publish_pending(), "sessions-publish-pending")
 
     async def cog_unload(self) -> None:
-        for job_id in self.bot.app.scheduler.job_ids("sessions:"):
-            self.bot.app.scheduler.cancel(job_id)
-        for task in list(self.jobs._tasks):
-            task.cancel()
+        self.jobs.stop()
 
     async def _session_choices(self, interaction: discord.Interaction[SSEBot], current: str,
                                include_past: bool = False) -> list[app_commands.Choice[str]]:

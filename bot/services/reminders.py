@@ -88,15 +88,6 @@ class ReminderService:
             SessionReminder.session_id.in_(session_ids), SessionReminder.sent_at.is_(None),
             SessionReminder.skipped_at.is_(None)).values(skipped_at=now, note="session cancelled"))
 
-    async def schedule_index(self, session: AsyncSession) -> list[tuple[int, datetime]]:
-        """(session id, next due time) for every session with something left to send: one job each."""
-        rows = await session.execute(
-            select(SessionReminder.session_id, func.min(SessionReminder.due_at))
-            .where(SessionReminder.sent_at.is_(None), SessionReminder.skipped_at.is_(None))
-            .group_by(SessionReminder.session_id)
-        )
-        return [(sid, _aware(due)) for sid, due in rows.all()]
-
     async def next_due_after(self, session: AsyncSession, after: datetime | None) -> datetime | None:
         """The earliest unsent reminder of any session (due after ``after`` when given)."""
         query = select(func.min(SessionReminder.due_at)).where(
@@ -220,14 +211,6 @@ class ReminderService:
             pending.setdefault((sid, offset, revision, kind), []).append(Delivery(rid, uid, kind))
         return {d.id: pending.get((d.session_id, d.offset_minutes, d.revision, DM if d.kind == CHANNEL else FOLLOWUP_DM),
                                   []) for d in dues}
-
-    async def pending_deliveries(self, session: AsyncSession, session_id: int, offset: int, revision: int,
-                                 kind: str) -> list[Delivery]:
-        rows = (await session.execute(select(SessionReminder.id, SessionReminder.target_id).where(
-            SessionReminder.session_id == session_id, SessionReminder.offset_minutes == offset,
-            SessionReminder.kind == kind, SessionReminder.revision == revision, SessionReminder.sent_at.is_(None),
-            SessionReminder.skipped_at.is_(None)).order_by(SessionReminder.id))).all()
-        return [Delivery(rid, uid, kind) for rid, uid in rows]
 
     async def claim(self, session: AsyncSession, reminder_id: int, *, now: datetime, stale_before: datetime) -> bool:
         """Take a row for sending. A claim older than ``stale_before`` (this process's start) was made
