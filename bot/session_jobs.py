@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import discord
 
-from bot.services.digest import build_digest, claim_digest, week_key
+from bot.services.digest import build_digest, claim_digest, release_digest, week_key
 from bot.services.reminders import CHANNEL, FOLLOWUP_DM, Delivery, DueReminder
 from bot.services.sessions import SessionView
 from bot.text import truncate
@@ -348,6 +348,12 @@ class SessionJobs:
                 log.info("weekly digest for %s already posted", week_key(now))
                 return False
             digest = await build_digest(session, self.app.sessions, self.app.digest_providers, now=now)
-        await self.bot.get_partial_messageable(channel_id).send(
-            embed=digest_embed(digest), allowed_mentions=NO_MENTIONS, nonce=f"sse-d{week_key(now)}")
+        try:
+            await self.bot.get_partial_messageable(channel_id).send(
+                embed=digest_embed(digest), allowed_mentions=NO_MENTIONS, nonce=f"sse-d{week_key(now)}")
+        except discord.HTTPException as exc:
+            log.warning("weekly digest not posted (%s); it will be tried again at the next run", exc)
+            async with self.app.db.begin() as session:
+                await release_digest(session, week_key(now))
+            return False
         return True

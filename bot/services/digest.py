@@ -73,6 +73,12 @@ async def claim_digest(session: AsyncSession, week_key: str) -> bool:
     return True
 
 
+async def release_digest(session: AsyncSession, week_key: str) -> None:
+    row = await session.get(BotState, f"digest:{week_key}")
+    if row is not None:
+        await session.delete(row)
+
+
 def week_key(now: datetime) -> str:
     year, week, _ = now.isocalendar()
     return f"{year}-W{week:02d}"
