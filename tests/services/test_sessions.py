@@ -225,3 +225,26 @@ async def test_simultaneous_going_clicks_never_exceed_capacity(app: App) -> None
     async with app.db.begin() as session:
         final = await app.sessions.get(session, view.id)
     assert sum(results) == 2 and final.rsvp.going == 2
+
+
+async def test_moving_a_session_replans_its_reminders_for_the_new_time(app: App) -> None:
+    async with app.db.begin() as session:
+        [view] = await app.sessions.create(session, FAC, draft(), now=NOW)
+    day_before = view.start_utc - timedelta(hours=24)
+    async with app.db.begin() as session:
+        [due] = await app.reminders.take_due(session, view.id, now=day_before)
+        await app.reminders.mark_sent(session, due.id, now=day_before)
+        moved = await app.sessions.edit(session, FAC, view.id, SessionChanges(start="2026-12-12 09:00"),
+                                        now=day_before)
+        rows = await app.reminders.status(session, view.id)
+        next_due = await app.reminders.next_due(session, view.id)
+    new_start = moved.sessions[0].start_utc
+    assert new_start == datetime(2026, 12, 12, 2, 0, tzinfo=UTC)
+    # the 24 h reminder for the old time stays sent; the new time gets its own full set
+    assert [(k, o, s) for k, o, _, s in rows] == [
+        ("channel", 1440, "sent"), ("channel", 1440, "pending"), ("channel", 60, "pending"),
+        ("channel", 0, "pending"), ("followup", -105, "pending")]
+    assert next_due == new_start - timedelta(hours=24)
+    async with app.db.begin() as session:
+        with pytest.raises(InvalidInput, match="in the past"):
+            await app.sessions.edit(session, FAC, view.id, SessionChanges(start="2026-12-01 09:00"), now=day_before)
