@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.config import Settings
 from bot.content import Content, load_content
+from bot.scheduler import Scheduler
+from bot.services.digest import DigestProvider
 from bot.services.glossary import GlossaryService
+from bot.services.reminders import ReminderService
 from bot.services.resources import ResourceService
+from bot.services.sessions import TrainingSessionService
 from bot.yamlfile import YamlProblems
 from db.engine import Database
 from db.migrate import upgrade
@@ -23,6 +27,12 @@ class App:
     db: Database
     glossary: GlossaryService
     resources: ResourceService
+    sessions: TrainingSessionService
+    reminders: ReminderService
+    # shared by every capability; started by the bot (setup_hook), stopped when it closes
+    scheduler: Scheduler = field(default_factory=Scheduler)
+    # sections other capabilities add to the weekly digest (see bot/services/digest.py)
+    digest_providers: list[DigestProvider] = field(default_factory=list)
 
     @classmethod
     async def create(cls, settings: Settings, *, migrate: bool = True, content: Content | None = None) -> App:
@@ -33,12 +43,15 @@ class App:
         db = Database.from_url(settings.database_url)
         if migrate:
             await upgrade(db.engine)
+        reminders = ReminderService(settings.config)
         return cls(
             settings=settings,
             content=content,
             db=db,
             glossary=GlossaryService(content.terms),
             resources=ResourceService(content.resources),
+            sessions=TrainingSessionService(settings.config, reminders),
+            reminders=reminders,
         )
 
     @property
@@ -46,4 +59,5 @@ class App:
         return self.settings.config
 
     async def close(self) -> None:
+        self.scheduler.shutdown()
         await self.db.close()

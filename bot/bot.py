@@ -20,7 +20,7 @@ from db.models import BotState
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("cogs.glossary", "cogs.resources")
+EXTENSIONS = ("cogs.glossary", "cogs.resources", "cogs.sessions")
 
 
 class SSETree(app_commands.CommandTree["SSEBot"]):
@@ -60,6 +60,7 @@ class SSEBot(commands.Bot):
         self.add_dynamic_items(PageButton)
         for ext in EXTENSIONS:
             await self.load_extension(ext)
+        self.app.scheduler.start()  # after the cogs rebuilt their jobs from the database
         if self.guild_scope is not None:
             self.tree.copy_global_to(guild=self.guild_scope)
         if self.sync_commands_on_start:
@@ -87,6 +88,10 @@ class SSEBot(commands.Bot):
             await session.merge(BotState(key=key, value=digest))
         log.info("synced %d slash commands", len(payload))
         return True
+
+    async def close(self) -> None:
+        self.app.scheduler.shutdown()
+        await super().close()
 
     async def on_ready(self) -> None:
         log.info("ready as %s in %d guild(s)", self.user, len(self.guilds))

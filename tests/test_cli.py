@@ -46,8 +46,14 @@ def test_resources_bad_filter_is_a_clear_error(cli_env: Path, capsys: pytest.Cap
 
 
 def test_db_upgrade_reports_the_revision(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from alembic.script import ScriptDirectory
+
+    from db.migrate import alembic_config
+
     assert main(["--config", str(cli_env), "db", "upgrade"]) == 0
-    assert "0001_foundation" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    for head in ScriptDirectory.from_config(alembic_config()).get_heads():
+        assert head in out
 
 
 def test_check_passes_on_shipped_content(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
