@@ -11,6 +11,7 @@ import contextlib
 import logging
 import re
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -34,6 +35,23 @@ Options are name:value; text before the first option fills the first one.
   :commands        list every command     :help   this text     :quit   leave
 """
 
+_TIMESTAMP = re.compile(r"<t:(-?\d+)(?::([tTdDfFR]))?>")
+
+
+def _readable_timestamps(text: str) -> str:
+    """Discord shows <t:…> in each reader's own time; the console shows UTC."""
+
+    def show(m: re.Match[str]) -> str:
+        when = datetime.fromtimestamp(int(m.group(1)), UTC)
+        if m.group(2) == "R":
+            delta = when - datetime.now(UTC)
+            minutes = round(delta.total_seconds() / 60)
+            return f"in {minutes} min" if minutes >= 0 else f"{-minutes} min ago"
+        return when.strftime("%a %d %b %Y %H:%M UTC")
+
+    return _TIMESTAMP.sub(show, text)
+
+
 _OPTION = re.compile(r"(?:^|\s)([a-z_][a-z0-9_]*):", re.IGNORECASE)
 
 
@@ -46,6 +64,7 @@ class Console:
         self.printed = 0  # index into gateway.calls of what has been shown
         self.buttons: list[tuple[int, str, str]] = []  # (message id, custom id, label)
         self.files_dir = files_dir or Path("data/console-files")
+        self._private_tokens: set[str] = set()  # interactions deferred privately
 
     # ---- output --------------------------------------------------------------------------
     def say(self, text: str) -> None:
@@ -76,6 +95,8 @@ class Console:
                 header = f"── reply{private}" if kind == 4 else "── message updated"
                 message = data
             elif kind == 5:
+                if (data.get("flags") or 0) & 64:
+                    self._private_tokens.add(call.path.split("/")[3])
                 self.say("── thinking…")
                 return
             elif kind == 9:
@@ -85,7 +106,11 @@ class Console:
         elif call.method in ("POST", "PATCH") and body is not None and (
             call.route.startswith("/webhooks/") or call.route.startswith("/channels/{channel_id}/messages")
         ):
-            where = self._channel_label(call.path.split("/")[2]) if call.route.startswith("/channels/") else "reply"
+            if call.route.startswith("/channels/"):
+                where = self._channel_label(call.path.split("/")[2])
+            else:
+                private = (body.get("flags") or 0) & 64 or call.path.split("/")[3] in self._private_tokens
+                where = "reply (only you can see this)" if private else "reply"
             header = f"── {'edited ' if call.method == 'PATCH' else ''}{where}"
             message = body
         elif call.route == "/channels/{channel_id}/threads" and body:
@@ -97,7 +122,7 @@ class Console:
         else:
             return
         self.say(header)
-        text = render_text(message)
+        text = _readable_timestamps(render_text(message))
         if text:
             self.say(text)
         for name, data_bytes in call.files:
@@ -286,9 +311,30 @@ class Console:
             await self._after(submitted)
 
 
+# Ids for a demo server when config.yaml leaves channels and roles unset, so that every
+# capability (announcements, Q&A forum, facilitator commands) can be tried at once.
+DEMO_IDS = {"announcements": 100000000000000201, "qa_forum": 100000000000000202, "archived": 100000000000000203,
+            "facilitators": 100000000000000101, "helpers": 100000000000000102}
+
+
+def with_demo_server(settings: Settings) -> Settings:
+    config = settings.config
+    channels = config.channels.model_copy(update={
+        "announcements": config.channels.announcements or DEMO_IDS["announcements"],
+        "qa_forum": config.channels.qa_forum or DEMO_IDS["qa_forum"],
+        "archived": config.channels.archived or [DEMO_IDS["archived"]],
+    })
+    roles = config.roles.model_copy(update={
+        "facilitators": config.roles.facilitators or [DEMO_IDS["facilitators"]],
+        "helpers": config.roles.helpers or [DEMO_IDS["helpers"]],
+    })
+    return settings.model_copy(update={"config": config.model_copy(update={"channels": channels, "roles": roles})})
+
+
 async def run_console(settings: Settings, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> int:
+    settings = with_demo_server(settings)
     # Library chatter (login, migrations, voice support) would drown the conversation.
-    for name in ("discord", "alembic", "bot.bot"):
+    for name in ("discord", "alembic", "apscheduler", "bot"):
         logging.getLogger(name).setLevel(logging.WARNING)
     app = await App.create(settings)
 
