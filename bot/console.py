@@ -109,8 +109,8 @@ class Console:
             if call.route.startswith("/channels/"):
                 where = self._channel_label(call.path.split("/")[2])
             else:
-                private = (body.get("flags") or 0) & 64 or call.path.split("/")[3] in self._private_tokens
-                where = "reply (only you can see this)" if private else "reply"
+                is_private = (body.get("flags") or 0) & 64 or call.path.split("/")[3] in self._private_tokens
+                where = "reply (only you can see this)" if is_private else "reply"
             header = f"── {'edited ' if call.method == 'PATCH' else ''}{where}"
             message = body
         elif call.route == "/channels/{channel_id}/threads" and body:
