@@ -213,6 +213,45 @@ def cmd_qa(args: argparse.Namespace) -> int:
     return asyncio.run(_with_app(_settings(args), go))
 
 
+def cmd_sessions(args: argparse.Namespace) -> int:
+    from bot.services.permissions import Actor
+
+    async def go(app: App) -> int:
+        if args.action == "list":
+            async with app.db.begin() as session:
+                page = await app.sessions.upcoming(session, country=args.country, language=args.language,
+                                                   page_size=100_000, include_cancelled=args.all)
+            items = [v.as_json() for v in page.items]
+            lines = [f"#{v.id:<5} {v.start_utc:%Y-%m-%d %H:%M} UTC  {v.title}  [{v.timezone}]  "
+                     f"going {v.rsvp.going}, interested {v.rsvp.interested}" + (" (cancelled)" if v.cancelled else "")
+                     for v in page.items]
+            _emit(args, items, "\n".join(lines) or "No upcoming sessions.")
+            return 0
+        if args.action == "ics":
+            from bot.services.calendar import ics_for
+
+            async with app.db.begin() as session:
+                _name, data = await ics_for(app.sessions, session, args.id, whole_series=args.series)
+            if args.output:
+                await asyncio.to_thread(Path(args.output).write_bytes, data)
+                print(f"wrote {args.output}", file=sys.stderr)
+            else:
+                sys.stdout.write(data.decode("utf-8"))
+            return 0
+        # import: validated as a whole; nothing is stored unless every entry is valid
+        from bot.sessions_import import load_programme
+
+        drafts = load_programme(Path(args.file))
+        async with app.db.begin() as session:
+            views = await app.sessions.import_programme(session, Actor.cli(), drafts)
+        for v in views:
+            print(f"planned #{v.id} {v.start_utc:%Y-%m-%d %H:%M} UTC  {v.title}")
+        print(f"{len(views)} session(s) planned; the bot announces them when it next starts or is running.")
+        return 0
+
+    return asyncio.run(_with_app(_settings(args), go))
+
+
 # ---------------------------------------------------------------------- parser
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bot", description="SSE community of practice bot")
@@ -265,6 +304,21 @@ def build_parser() -> argparse.ArgumentParser:
     qa_cmd.add_argument("action", choices=["route-unanswered"])
     qa_cmd.add_argument("--json", action="store_true")
     qa_cmd.set_defaults(func=cmd_qa)
+
+    ses = sub.add_parser("sessions", help="capacity-building sessions: list, calendar files, import a programme")
+    ses_sub = ses.add_subparsers(dest="action", required=True)
+    ses_list = ses_sub.add_parser("list", help="upcoming sessions")
+    ses_list.add_argument("--country")
+    ses_list.add_argument("--language")
+    ses_list.add_argument("--all", action="store_true", help="include cancelled sessions")
+    ses_list.add_argument("--json", action="store_true")
+    ses_ics = ses_sub.add_parser("ics", help="an .ics calendar file for a session (or its whole series)")
+    ses_ics.add_argument("id")
+    ses_ics.add_argument("--series", action="store_true", help="the whole series, as one recurring event")
+    ses_ics.add_argument("-o", "--output", help="write to this file instead of standard output")
+    ses_imp = ses_sub.add_parser("import", help="plan a whole programme from a YAML file")
+    ses_imp.add_argument("file")
+    ses.set_defaults(func=cmd_sessions, json=False)
     return parser
 
 

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.config import Settings
 from bot.content import Content, load_content
+from bot.scheduler import Scheduler
 from bot.services.archive import ArchiveWriter
+from bot.services.digest import DigestProvider
 from bot.services.glossary import GlossaryService
+from bot.services.reminders import ReminderService
 from bot.services.resources import ResourceService
+from bot.services.sessions import TrainingSessionService
 from bot.yamlfile import YamlProblems
 from db.engine import Database
 from db.migrate import upgrade
@@ -25,15 +29,23 @@ class App:
     glossary: GlossaryService
     resources: ResourceService
     archive: ArchiveWriter  # live ingest for search, off the event loop
+    sessions: TrainingSessionService
+    reminders: ReminderService
+    # shared by every capability; started by the bot (setup_hook), stopped when it closes
+    scheduler: Scheduler = field(default_factory=Scheduler)
+    # sections other capabilities add to the weekly digest (see bot/services/digest.py)
+    digest_providers: list[DigestProvider] = field(default_factory=list)
 
     @classmethod
-    async def create(cls, settings: Settings, *, migrate: bool = True) -> App:
-        content, problems = load_content(settings.content_dir)
-        if problems:
-            raise YamlProblems(problems)
+    async def create(cls, settings: Settings, *, migrate: bool = True, content: Content | None = None) -> App:
+        if content is None:
+            content, problems = load_content(settings.content_dir)
+            if problems:
+                raise YamlProblems(problems)
         db = Database.from_url(settings.database_url)
         if migrate:
             await upgrade(db.engine)
+        reminders = ReminderService(settings.config)
         return cls(
             settings=settings,
             content=content,
@@ -41,6 +53,8 @@ class App:
             glossary=GlossaryService(content.terms),
             resources=ResourceService(content.resources),
             archive=ArchiveWriter(db),
+            sessions=TrainingSessionService(settings.config, reminders),
+            reminders=reminders,
         )
 
     @property
@@ -49,4 +63,5 @@ class App:
 
     async def close(self) -> None:
         await self.archive.close()
+        self.scheduler.shutdown()
         await self.db.close()

@@ -21,7 +21,7 @@ from db.models import BotState
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("cogs.glossary", "cogs.resources", "cogs.qa", "cogs.search", "cogs.privacy")
+EXTENSIONS = ("cogs.glossary", "cogs.resources", "cogs.sessions", "cogs.qa", "cogs.search", "cogs.privacy")
 
 
 class SSETree(app_commands.CommandTree["SSEBot"]):
@@ -61,6 +61,7 @@ class SSEBot(commands.Bot):
         self.add_dynamic_items(PageButton)
         for ext in EXTENSIONS:
             await self.load_extension(ext)
+        self.app.scheduler.start()  # after the cogs rebuilt their jobs from the database
         if self.guild_scope is not None:
             self.tree.copy_global_to(guild=self.guild_scope)
         if self.sync_commands_on_start:
@@ -76,7 +77,8 @@ class SSEBot(commands.Bot):
         """Sync with Discord only when the command set differs from the last sync (rate limits)."""
         payload = await self.command_payload()
         digest = hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-        key = f"commands:{self.app.config.guild_id or 'global'}"
+        # Keyed by application too: the offline console shares the database with the real bot.
+        key = f"commands:{self.application_id}:{self.app.config.guild_id or 'global'}"
         async with self.app.db.begin() as session:
             row = await session.get(BotState, key)
             if row is not None and row.value == digest:
@@ -87,6 +89,10 @@ class SSEBot(commands.Bot):
             await session.merge(BotState(key=key, value=digest))
         log.info("synced %d slash commands", len(payload))
         return True
+
+    async def close(self) -> None:
+        self.app.scheduler.shutdown()
+        await super().close()
 
     async def on_ready(self) -> None:
         log.info("ready as %s in %d guild(s)", self.user, len(self.guilds))

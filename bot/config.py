@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from bot.yamlfile import load_model
 
@@ -52,6 +52,37 @@ class Reminders(_Section):
     offsets_minutes: list[Annotated[int, Field(ge=0, le=60 * 24 * 30)]] = Field(
         default_factory=lambda: [24 * 60, 60, 0]
     )
+    # a reminder that fell due while the bot was down is sent late within this window, else skipped
+    grace_minutes: Annotated[int, Field(ge=0, le=60 * 24)] = 30
+    # direct messages per second (Discord flags bots that mass-DM)
+    dm_per_second: Annotated[float, Field(gt=0, le=50)] = 2.0
+    # members who RSVPed "Going" are asked whether they attended (and for feedback) this long after the end
+    followup_minutes: Annotated[int, Field(ge=0, le=60 * 24 * 7)] = 15
+
+
+class Sessions(_Section):
+    # local working hours used by /session times to flag awkward slots, as [start hour, end hour)
+    working_hours: Annotated[list[Annotated[int, Field(ge=0, le=24)]], Field(min_length=2, max_length=2)] = Field(
+        default_factory=lambda: [9, 18]
+    )
+    create_events: bool = True  # mirror each session as a Discord scheduled event
+
+    @field_validator("working_hours")
+    @classmethod
+    def _hours_in_order(cls, hours: list[int]) -> list[int]:
+        if hours[0] >= hours[1]:
+            raise ValueError(f"expected [start hour, end hour] with start < end, got {hours}")
+        return hours
+
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+class Digest(_Section):
+    enabled: bool = True
+    day: Weekday = "mon"
+    time: Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")] = "09:00"  # in the config time zone
+    channel: Snowflake = 0  # 0 = the announcements channel
 
 
 class QA(_Section):
@@ -72,6 +103,8 @@ class Config(_Section):
     timezone: TimeZoneName = "Asia/Bangkok"
     reminders: Reminders = Field(default_factory=Reminders)
     qa: QA = Field(default_factory=QA)
+    sessions: Sessions = Field(default_factory=Sessions)
+    digest: Digest = Field(default_factory=Digest)
     content_dir: str = "content"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 

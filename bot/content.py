@@ -48,10 +48,6 @@ class Term(_Strict):
         return value
 
 
-class GlossaryFile(_Strict):
-    terms: list[Term]
-
-
 ResourceType = Literal[
     "resolution", "recommendation", "law", "country-study", "policy-brief", "report", "workshop-output",
     "training-course", "video", "guide", "website", "book", "recording", "slides",
@@ -77,10 +73,6 @@ class Resource(_Strict):
     summary: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400)]
 
 
-class ResourcesFile(_Strict):
-    resources: list[Resource]
-
-
 COMMAND_NAME_LOCALES = ("th", "vi", "id", "ru", "zh-CN", "ja", "ko")
 
 
@@ -97,17 +89,28 @@ class Content:
 
 
 def _load_many(
-    files: list[Path], model: type[GlossaryFile] | type[ResourcesFile], key: str, problems: list[Problem]
+    files: list[Path], model: type[Term] | type[Resource], key: str, problems: list[Problem]
 ) -> list[tuple[Path, int | None, BaseModel]]:
+    """Validate each entry on its own, so one bad entry does not hide the problems of the rest."""
     items: list[tuple[Path, int | None, BaseModel]] = []
     for file in files:
         try:
             data, lines = load_yaml(file)
-            parsed = validate(model, data, file, lines)
         except YamlProblems as exc:
             problems.extend(exc.problems)
             continue
-        for i, item in enumerate(getattr(parsed, key)):
+        if not isinstance(data, dict) or not isinstance(data.get(key), list):
+            problems.append(Problem(str(file), line_for(lines, ()), "", f"expected a top-level '{key}:' list"))
+            continue
+        extra = sorted(set(data) - {key})
+        for name in extra:
+            problems.append(Problem(str(file), line_for(lines, (name,)), name, "unknown key"))
+        for i, entry in enumerate(data[key]):
+            try:
+                item = validate(model, entry, file, lines, prefix=(key, i))
+            except YamlProblems as exc:
+                problems.extend(exc.problems)
+                continue
             items.append((file, line_for(lines, (key, i)), item))
     return items
 
@@ -118,7 +121,7 @@ def load_content(content_dir: Path) -> tuple[Content, list[Problem]]:
     glossary_files = sorted((content_dir / "glossary").glob("*.yaml"))
     if not glossary_files:
         problems.append(Problem(str(content_dir / "glossary"), None, "", "no glossary files (*.yaml) found"))
-    terms = _load_many(glossary_files, GlossaryFile, "terms", problems)
+    terms = _load_many(glossary_files, Term, "terms", problems)
 
     seen: dict[str, tuple[Path, int | None]] = {}
     for file, line, term in terms:
@@ -145,7 +148,7 @@ def load_content(content_dir: Path) -> tuple[Content, list[Problem]]:
                 )
 
     resource_file = content_dir / "resources.yaml"
-    resources = _load_many([resource_file], ResourcesFile, "resources", problems) if resource_file.exists() else []
+    resources = _load_many([resource_file], Resource, "resources", problems) if resource_file.exists() else []
     resource_ids: set[str] = set()
     for file, line, res in resources:
         assert isinstance(res, Resource)

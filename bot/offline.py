@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-import itertools
 import json
 import logging
 import re
@@ -303,6 +302,26 @@ def channel_violations(body: dict[str, Any]) -> list[str]:
     return problems
 
 
+def scheduled_event_violations(event: dict[str, Any], *, creating: bool) -> list[str]:
+    problems = []
+    if not 1 <= _len(event.get("name")) <= 100:
+        problems.append(f"scheduled event name length {_len(event.get('name'))} not in 1..100")
+    if _len(event.get("description")) > 1000:
+        problems.append(f"scheduled event description {_len(event.get('description'))} > 1000")
+    if event.get("entity_type") == 3:
+        location = (event.get("entity_metadata") or {}).get("location")
+        if not 1 <= _len(location) <= 100:
+            problems.append(f"external event location length {_len(location)} not in 1..100")
+        if not event.get("scheduled_end_time"):
+            problems.append("external event without scheduled_end_time")
+    start, end = event.get("scheduled_start_time"), event.get("scheduled_end_time")
+    if start and end and datetime.fromisoformat(end) <= datetime.fromisoformat(start):
+        problems.append("scheduled event ends before it starts")
+    if creating and start and datetime.fromisoformat(start) <= datetime.now(UTC):
+        problems.append("scheduled event starts in the past")
+    return problems
+
+
 def render_text(msg: dict[str, Any]) -> str:
     """A message as plain text: content, embeds and numbered buttons (console and tests)."""
     lines: list[str] = []
@@ -355,11 +374,11 @@ class OfflineDiscord:
         guild_id: int | None = None,
         channels: dict[str, tuple[int, int]] | None = None,
         on_violation: Callable[[str], None] | None = None,
+        app_id: int | None = None,
     ):
         self.bot = bot
-        self._snowflakes = itertools.count()
         self._last_snowflake = 0
-        self.app_id = self.snowflake()
+        self.app_id = app_id or self.snowflake()
         self.bot_user = self.user_payload(self.snowflake(), "SSE Bot", bot=True)
         self.owner = self.user_payload(self.snowflake(), "owner")
         self.guild_id = guild_id or self.snowflake()
@@ -371,6 +390,8 @@ class OfflineDiscord:
         self.roles: dict[int, dict[str, Any]] = {}
         self.channels: dict[int, dict[str, Any]] = {}
         self.messages: dict[int, dict[str, Any]] = {}
+        self.scheduled_events: dict[int, dict[str, Any]] = {}
+        self._nonces: dict[tuple[str, str], int] = {}  # (channel, nonce) -> message id, for enforce_nonce
         self.response_message_ids: dict[int, int] = {}
         self.interactions: list[InteractionResult] = []
         self._interaction_payloads: dict[int, dict[str, Any]] = {}
@@ -463,7 +484,13 @@ class OfflineDiscord:
         OfflineDiscord._active = self
         self._patch()
         self.bot._connection.guild_ready_timeout = 0.01  # type: ignore[attr-defined]
-        await self.bot.login("offline-token")
+        try:
+            await self.bot.login("offline-token")
+        except BaseException:
+            # a cog that fails to load must not leave the next test unable to start a gateway
+            self._unpatch()
+            OfflineDiscord._active = None
+            raise
         self.dispatch("READY", {
             "v": 10, "user": self.bot_user, "guilds": [{"id": str(self.guild_id), "unavailable": True}],
             "session_id": secrets.token_hex(8), "resume_gateway_url": "wss://offline.invalid",
@@ -511,7 +538,7 @@ class OfflineDiscord:
             quiet_rounds = 0
             remaining = deadline - loop.time()
             if remaining <= 0:
-                names = [t.get_name() for t in pending]
+                names = [f"{t.get_name()} {t.get_coro()!r}" for t in pending]
                 raise TimeoutError(f"tasks still running after {timeout}s: {names}")
             await asyncio.wait(pending, timeout=remaining)
 
@@ -923,8 +950,21 @@ class OfflineDiscord:
 
         @r("POST", "/channels/{channel_id}/messages")
         def send(call: Call, p: dict[str, str]) -> Any:
-            self._check(call.key, message_violations(call.json or {}))
-            return self._bot_message(p["channel_id"], call.json or {})
+            body = call.json or {}
+            self._check(call.key, message_violations(body))
+            nonce = body.get("nonce")
+            if nonce is not None and body.get("enforce_nonce"):
+                if len(str(nonce)) > 25:
+                    self._check(call.key, [f"nonce {str(nonce)[:30]!r} > 25 chars"])
+                # Discord returns the earlier message for a repeated nonce (a few minutes' window)
+                seen = self._nonces.get((p["channel_id"], str(nonce)))
+                if seen is not None and seen in self.messages:
+                    return self.messages[seen]
+            msg = self._bot_message(p["channel_id"], body)
+            if nonce is not None:
+                msg["nonce"] = nonce
+                self._nonces[(p["channel_id"], str(nonce))] = int(msg["id"])
+            return msg
 
         @r("PATCH", "/channels/{channel_id}/messages/{message_id}")
         def edit(call: Call, p: dict[str, str]) -> Any:
@@ -1010,6 +1050,47 @@ class OfflineDiscord:
                                   "last_message_id": None}
             return self.channels[cid]
 
+        # ---- guild scheduled events (sessions mirror themselves as external events)
+        @r("POST", "/guilds/{guild_id}/scheduled-events")
+        def create_event(call: Call, p: dict[str, str]) -> Any:
+            body = call.json or {}
+            self._check(call.key, scheduled_event_violations(body, creating=True))
+            eid = self.snowflake()
+            event = {
+                "id": str(eid), "guild_id": p["guild_id"], "channel_id": body.get("channel_id"),
+                "creator_id": self.bot_user["id"], "creator": self.bot_user, "name": body.get("name"),
+                "description": body.get("description"), "scheduled_start_time": body.get("scheduled_start_time"),
+                "scheduled_end_time": body.get("scheduled_end_time"), "privacy_level": body.get("privacy_level", 2),
+                "status": 1, "entity_type": body.get("entity_type"), "entity_id": None,
+                "entity_metadata": body.get("entity_metadata"), "user_count": 0, "image": None,
+            }
+            self.scheduled_events[eid] = event
+            return event
+
+        @r("GET", "/guilds/{guild_id}/scheduled-events")
+        def list_events(call: Call, p: dict[str, str]) -> Any:
+            return list(self.scheduled_events.values())
+
+        def one_event(call: Call, p: dict[str, str]) -> Any:
+            eid = int(p["guild_scheduled_event_id"])
+            event = self.scheduled_events.get(eid)
+            if event is None:
+                raise discord.NotFound(_FakeResponse(404), {"code": 10070, "message": "Unknown Guild Scheduled Event"})
+            if call.method == "GET":
+                return event
+            if call.method == "DELETE":
+                del self.scheduled_events[eid]
+                return None
+            body = call.json or {}
+            self._check(call.key, scheduled_event_violations({**event, **body}, creating=False))
+            if body.get("status") == 4 and event["status"] != 1:
+                self._check(call.key, ["only a scheduled event can be cancelled"])
+            event.update({k: v for k, v in body.items() if k in event})
+            return event
+
+        for method in ("GET", "PATCH", "DELETE"):
+            self.routes[(method, "/guilds/{guild_id}/scheduled-events/{guild_scheduled_event_id}")] = one_event
+
     def _interaction_for_token(self, token: str) -> int:
         return int(token.removeprefix("tok-"))
 
@@ -1037,10 +1118,10 @@ class _FakeResponse:
 
 
 def _is_background(task: asyncio.Task[Any]) -> bool:
+    """Long-lived tasks settle() must not wait for: our background loops and view timeouts."""
     name = task.get_name()
-    # A view's timeout timer (ephemeral views get one of 15 minutes) is a timer, not work.
     coro_name = getattr(task.get_coro(), "__qualname__", "")
-    return name.startswith("sse-bg:") or "-timeout-" in name or coro_name.endswith("__timeout_task_impl")
+    return name.startswith("sse-bg:") or "-timeout-" in name or "timeout_task" in coro_name
 
 
 def text_file(name: str, data: bytes) -> discord.File:
@@ -1049,6 +1130,7 @@ def text_file(name: str, data: bytes) -> discord.File:
 
 async def boot_offline(
     app: Any, *, on_violation: Callable[[str], None] | None = None, channels: dict[str, tuple[int, int]] | None = None,
+    app_id: int | None = None,
 ) -> tuple[Any, OfflineDiscord]:
     """Start the real bot (cogs, views, command sync) against an offline Discord."""
     from bot.bot import SSEBot
@@ -1060,7 +1142,8 @@ async def boot_offline(
     layout = {name: spec for name, spec in known.items() if spec[0]}
     layout.update(channels or {})
     bot = SSEBot(app)
-    gateway = OfflineDiscord(bot, guild_id=config.guild_id or None, channels=layout, on_violation=on_violation)
+    gateway = OfflineDiscord(bot, guild_id=config.guild_id or None, channels=layout, on_violation=on_violation,
+                             app_id=app_id)
     for role_id in config.roles.facilitators:
         gateway.add_role(role_id, "Facilitator")
     for role_id in config.roles.helpers:

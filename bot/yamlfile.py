@@ -15,6 +15,8 @@ from pydantic import BaseModel, ValidationError
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 PathKey = tuple[str | int, ...]
+# libyaml when available: several times faster on the content files.
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ def load_yaml(file: Path) -> tuple[Any, dict[PathKey, int]]:
     """Parse ``file`` and return its data plus a map from key path to line number."""
     text = file.read_text(encoding="utf-8")
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
@@ -77,7 +79,7 @@ def load_yaml(file: Path) -> tuple[Any, dict[PathKey, int]]:
     if node is None:
         return {}, lines
     _record_lines(node, (), lines, str(file))
-    loader = yaml.SafeLoader("")
+    loader = _LOADER("")
     try:
         data = loader.construct_document(node)
     except yaml.YAMLError as exc:
@@ -94,13 +96,16 @@ def line_for(lines: dict[PathKey, int], path: PathKey) -> int | None:
     return lines.get(())
 
 
-def validate(model: type[ModelT], data: Any, file: Path | str, lines: dict[PathKey, int]) -> ModelT:
+def validate(
+    model: type[ModelT], data: Any, file: Path | str, lines: dict[PathKey, int], prefix: PathKey = ()
+) -> ModelT:
+    """Validate ``data`` (found at ``prefix`` in the file) and report errors with their lines."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
-            path = tuple(p for p in err["loc"] if isinstance(p, str | int))
+            path = prefix + tuple(p for p in err["loc"] if isinstance(p, str | int))
             msg = err["msg"]
             if err["type"] == "extra_forbidden":
                 msg = "unknown key"

@@ -67,9 +67,9 @@ class TermButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"sse:
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Button[Any], match: re.Match[str]
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
     ) -> TermButton:
-        return cls(match["term"], item.label or match["term"])
+        return cls(match["term"], getattr(item, "label", None) or match["term"])
 
     async def callback(self, interaction: discord.Interaction[SSEBot]) -> None:  # type: ignore[override]
         await guarded(interaction, lambda: answer_definition(interaction, self.term_id, None, ephemeral=True))

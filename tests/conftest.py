@@ -19,6 +19,7 @@ from sqlalchemy.engine import make_url
 
 from bot.app import App
 from bot.config import load_settings, normalise_database_url
+from bot.content import Content, load_content
 from bot.offline import OfflineDiscord, boot_offline
 from db.engine import create_engine
 from db.migrate import upgrade
@@ -111,9 +112,18 @@ def settings(tmp_path: Path, config_data: dict[str, Any], database_url: str):  #
     return load_settings(path, env={"DATABASE_URL": database_url})
 
 
+@pytest.fixture(scope="session")
+def shipped_content() -> Content:
+    """The shipped content, loaded and validated once per run."""
+    content, problems = load_content(ROOT / "content")
+    assert not problems, problems
+    return content
+
+
 @pytest.fixture
-async def app(settings) -> AsyncIterator[App]:  # type: ignore[no-untyped-def]
-    application = await App.create(settings)
+async def app(settings, shipped_content: Content) -> AsyncIterator[App]:  # type: ignore[no-untyped-def]
+    content = shipped_content if settings.content_dir == ROOT / "content" else None
+    application = await App.create(settings, content=content)
     yield application
     await application.close()
 

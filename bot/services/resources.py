@@ -172,7 +172,8 @@ class ResourceService:
         if not found:
             names = [fold(n) for n, _ in options]
             found = [options[i] for _, _, i in process.extract(typed, names, scorer=fuzz.WRatio, limit=10, score_cutoff=50)]
-        return [Choice(n[:100], v[:100]) for n, v in found[:25]]
+        unique = list({v: (n, v) for n, v in reversed(found)}.values())[::-1]  # one entry per value
+        return [Choice(n[:100], v[:100]) for n, v in unique[:25]]
 
     def complete_country(self, text: str | None) -> list[Choice]:
         options = [(c.name, c.name) for c in COUNTRIES.values()]

@@ -57,7 +57,7 @@ async def reply_error(interaction: discord.Interaction[Any], error: BaseExceptio
 def _describe(interaction: discord.Interaction[Any]) -> str:
     if interaction.command is not None:
         return f"/{interaction.command.qualified_name}"
-    data = interaction.data or {}
+    data: dict[str, Any] = dict(interaction.data or {})
     return str(data.get("custom_id") or interaction.type)
 
 

@@ -45,7 +45,7 @@ class PageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"sse:
 
     @classmethod
     async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Button[Any], match: re.Match[str]
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
     ) -> PageButton:
         return cls(int(match["query"]), int(match["page"]))
 

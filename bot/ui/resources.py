@@ -6,7 +6,7 @@ import discord
 
 from bot.i18n import LANGUAGES, country_name
 from bot.services.resources import ResourcePage
-from bot.text import truncate
+from bot.text import safe_echo, truncate
 from bot.ui.common import COLOUR
 
 TYPE_LABELS = {"country-study": "Country study", "policy-brief": "Policy brief", "workshop-output": "Workshop output",
@@ -14,7 +14,7 @@ TYPE_LABELS = {"country-study": "Country study", "policy-brief": "Policy brief",
 
 
 def resources_embed(page: ResourcePage) -> discord.Embed:
-    title = f"Resources: {page.filters.describe()}"
+    title = f"Resources: {safe_echo(page.filters.describe(), 200)}"
     embed = discord.Embed(title=truncate(title, 256), colour=COLOUR)
     if not page.items:
         embed.description = "Nothing matched. " + " ".join(page.hints)

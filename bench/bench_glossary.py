@@ -1,0 +1,115 @@
+"""Glossary speed: autocomplete and lookup in-process with the glossary scaled to 1,000
+terms x 13 languages, and /define end to end through the offline Discord harness.
+
+    ./dev bench            (or: .venv/bin/python bench/bench_glossary.py [--terms 1000])
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import time
+from dataclasses import replace
+
+from _common import ROOT, make_app, percentiles, tempdir
+
+from bot.content import Content, Term, load_content
+from bot.offline import boot_offline
+from bot.services.glossary import GlossaryService
+
+
+def timed(fn: object) -> float:
+    start = time.perf_counter()
+    fn()  # type: ignore[operator]
+    return time.perf_counter() - start
+
+
+def report(name: str, samples: list[float], target_p95_ms: float) -> None:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))] * 1000
+    verdict = "OK" if p95 <= target_p95_ms else "MISSED"
+    print(f"{name:<42} {percentiles(samples)}  (target p95 <= {target_p95_ms} ms: {verdict})")
+
+
+def scaled_terms(real: tuple[Term, ...], count: int) -> list[Term]:
+    """The real terms plus numbered variants (every language) until there are ``count``."""
+    core = [t for t in real if t.core]
+    terms = list(real)
+    i = 0
+    while len(terms) < count:
+        base = core[i % len(core)]
+        n = i // len(core) + 2
+        terms.append(base.model_copy(update={
+            "id": f"{base.id}-v{n}",
+            "term": f"{base.term} {n}",
+            "aliases": [f"{a} {n}" for a in base.aliases],
+            "related": [],
+            "translations": {lang: f"{text} {n}" for lang, text in base.translations.items()},
+        }))
+        i += 1
+    return terms
+
+
+def queries(terms: list[Term], rng: random.Random) -> list[str]:
+    out = []
+    for _ in range(400):
+        t = rng.choice(terms)
+        name = rng.choice([t.term, *t.translations.values()])
+        kind = rng.random()
+        if kind < 0.4:
+            out.append(name[: rng.randint(1, max(1, len(name)))])  # typing in progress
+        elif kind < 0.7:
+            chars = list(name)
+            if len(chars) > 3:
+                chars.pop(rng.randrange(len(chars)))  # a typo
+            out.append("".join(chars))
+        else:
+            out.append(name)
+    return out
+
+
+async def end_to_end(content: Content, rounds: int) -> list[float]:
+    app = await make_app(tempdir())
+    app.glossary = GlossaryService(content.terms)
+    _, gw = await boot_offline(app)
+    samples = []
+    names = [t.term for t in content.terms]
+    for i in range(rounds):
+        start = time.perf_counter()
+        result = await gw.slash("define", term=names[i % len(names)], locale="th")
+        samples.append(time.perf_counter() - start)
+        assert result.response_type == 4
+    await gw.close()
+    await app.close()
+    return samples
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--terms", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=500)
+    args = parser.parse_args()
+
+    content, problems = load_content(ROOT / "content")
+    assert not problems, problems
+    terms = scaled_terms(content.terms, args.terms)
+    build_ms = timed(lambda: GlossaryService(terms)) * 1000
+    glossary = GlossaryService(terms)
+    names = sum(1 + len(t.aliases) + len(t.translations) for t in terms)
+    print(f"glossary: {len(terms)} terms, {names} names in 14 languages; index built in {build_ms:.0f} ms")
+
+    rng = random.Random(7)
+    qs = queries(terms, rng)
+    for q in qs[:50]:  # warm up
+        glossary.autocomplete(q)
+    report("autocomplete (in-process)", [timed(lambda q=q: glossary.autocomplete(q)) for q in qs], 2.0)
+    report("lookup /define service (in-process)", [timed(lambda q=q: glossary.define(q or "x", "th")) for q in qs], 2.0)
+
+    big = replace(content, terms=tuple(terms))
+    samples = asyncio.run(end_to_end(big, args.rounds))
+    report("/define end to end through the harness", samples[20:], 10.0)
+
+
+if __name__ == "__main__":
+    main()

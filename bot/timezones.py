@@ -1,0 +1,135 @@
+"""Time zones and local times for a region spanning UTC+6 (Kyrgyzstan) to UTC+9 (Japan, Korea).
+
+Plain values only: services, cogs and the CLI share these."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.errors import InvalidInput
+from bot.text import clean, fold
+
+# The community's zones first, west to east, then every other IANA zone.
+REGION_ZONES: tuple[str, ...] = (
+    "Asia/Bishkek", "Asia/Almaty", "Asia/Dhaka", "Asia/Yangon", "Asia/Bangkok", "Asia/Phnom_Penh",
+    "Asia/Vientiane", "Asia/Ho_Chi_Minh", "Asia/Jakarta", "Asia/Pontianak", "Asia/Makassar", "Asia/Jayapura",
+    "Asia/Kuala_Lumpur", "Asia/Singapore", "Asia/Manila", "Asia/Shanghai", "Asia/Hong_Kong", "Asia/Taipei",
+    "Asia/Ulaanbaatar", "Asia/Hovd", "Asia/Tokyo", "Asia/Seoul",
+)
+
+# One representative zone per member country (Indonesia spans three; its capital's is shown).
+COUNTRY_ZONES: dict[str, str] = {
+    "KG": "Asia/Bishkek", "TH": "Asia/Bangkok", "KH": "Asia/Phnom_Penh", "LA": "Asia/Vientiane",
+    "VN": "Asia/Ho_Chi_Minh", "ID": "Asia/Jakarta", "MY": "Asia/Kuala_Lumpur", "PH": "Asia/Manila",
+    "CN": "Asia/Shanghai", "MN": "Asia/Ulaanbaatar", "JP": "Asia/Tokyo", "KR": "Asia/Seoul",
+}
+
+DATE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H.%M", "%Y/%m/%d %H:%M", "%d.%m.%Y %H:%M")
+
+
+@lru_cache(maxsize=1)
+def all_zones() -> tuple[str, ...]:
+    others = sorted(z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
+    return REGION_ZONES + tuple(z for z in others if z not in REGION_ZONES)
+
+
+def _zone_aliases() -> dict[str, str]:
+    out = {}
+    for z in all_zones():
+        out[fold(z)] = z
+        out[fold(z.rsplit("/", 1)[-1].replace("_", " "))] = z
+    # common names people type
+    out.update({"saigon": "Asia/Ho_Chi_Minh", "hanoi": "Asia/Ho_Chi_Minh", "beijing": "Asia/Shanghai",
+                "bishkek": "Asia/Bishkek", "ulan bator": "Asia/Ulaanbaatar", "rangoon": "Asia/Yangon",
+                "calcutta": "Asia/Kolkata", "utc": "UTC", "gmt": "UTC"})
+    return out
+
+
+_ALIASES: dict[str, str] | None = None
+
+
+def parse_zone(text: str | None) -> str:
+    """An IANA zone name from what a person typed ("Asia/Bangkok", "bangkok", "Ho Chi Minh")."""
+    global _ALIASES
+    name = clean(text)
+    if not name:
+        raise InvalidInput("Please give a time zone, e.g. **Asia/Bangkok**.")
+    if len(name) > 64:
+        raise InvalidInput("That is not a time zone I know. Please pick one from the list, e.g. **Asia/Bangkok**.")
+    if _ALIASES is None:
+        _ALIASES = _zone_aliases()
+    found = _ALIASES.get(fold(name).replace("_", " ")) or _ALIASES.get(fold(name))
+    if found:
+        return found
+    try:
+        ZoneInfo(name)
+        return name
+    except (ZoneInfoNotFoundError, ValueError):
+        pass
+    suggestions = [z for z in complete_zones(name)[:5]]
+    raise InvalidInput(f"I don't know the time zone “{name[:64]}”. Please pick one from the list, e.g. **Asia/Bangkok**.",
+                       suggestions=suggestions)
+
+
+def complete_zones(current: str | None, limit: int = 25) -> list[str]:
+    """Zones for autocomplete: the region's first; matches by any part of the name."""
+    text = fold(current or "").replace(" ", "_")
+    if not text:
+        return list(REGION_ZONES[:limit])
+    starts = [z for z in all_zones() if fold(z.rsplit("/", 1)[-1]).startswith(text) or fold(z).startswith(text)]
+    contains = [z for z in all_zones() if text in fold(z) and z not in starts]
+    return (starts + contains)[:limit]
+
+
+def parse_local(text: str | None, zone: str) -> datetime:
+    """Local wall time in ``zone`` -> aware UTC, refusing times that do not exist or are ambiguous."""
+    raw = clean(text)
+    if not raw:
+        raise InvalidInput("Please give a start date and time, e.g. **2026-12-03 14:00**.")
+    naive = None
+    for fmt in DATE_FORMATS:
+        try:
+            naive = datetime.strptime(raw[:40], fmt)  # noqa: DTZ007 - localised just below
+            break
+        except ValueError:
+            continue
+    if naive is None:
+        raise InvalidInput(f"I couldn't read “{raw[:40]}” as a date and time. Please write it like **2026-12-03 14:00** "
+                           "(year-month-day, 24-hour clock).")
+    return localise(naive, zone)
+
+
+def localise(naive: datetime, zone: str) -> datetime:
+    tz = ZoneInfo(zone)
+    first = naive.replace(tzinfo=tz, fold=0)
+    second = naive.replace(tzinfo=tz, fold=1)
+    if first.utcoffset() != second.utcoffset():
+        # Either the clocks jump over this time (gap) or they show it twice (overlap).
+        round_trip = first.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
+        when = naive.strftime("%Y-%m-%d %H:%M")
+        if round_trip != naive:
+            raise InvalidInput(f"{when} does not exist in {zone}: the clocks skip that hour (daylight saving). "
+                               "Please choose another time.")
+        raise InvalidInput(f"{when} happens twice in {zone} (the clocks go back that night). "
+                           "Please choose a time outside that hour.")
+    return first.astimezone(UTC)
+
+
+def local_label(when: datetime, zone: str) -> str:
+    local = when.astimezone(ZoneInfo(zone))
+    return local.strftime("%a %d %b %Y, %H:%M") + f" ({zone}, UTC{_offset(local)})"
+
+
+def _offset(local: datetime) -> str:
+    off = local.utcoffset() or timedelta(0)
+    minutes = int(off.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    h, m = divmod(abs(minutes), 60)
+    return f"{sign}{h}" + (f":{m:02d}" if m else "")
+
+
+def utc_offset_label(when: datetime, zone: str) -> str:
+    return "UTC" + _offset(when.astimezone(ZoneInfo(zone)))

@@ -1,0 +1,250 @@
+"""Sessions, series, RSVPs, the reminder outbox and calendars, on a real migrated database."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from icalendar import Calendar
+
+from bot.app import App
+from bot.errors import InvalidInput, NotAllowed
+from bot.services.calendar import ics_for
+from bot.services.permissions import Actor
+from bot.services.sessions import SessionChanges, SessionDraft
+from tests.conftest import FACILITATOR_ROLE
+
+NOW = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
+FAC = Actor(user_id=11, role_ids=frozenset({FACILITATOR_ROLE}))
+MEMBER = Actor(user_id=22)
+
+
+def draft(**kw: object) -> SessionDraft:
+    base: dict[str, object] = dict(title="Cooperative law clinic", start="2026-12-10 14:00", timezone="Asia/Bangkok",
+                                   duration_minutes=90, format="clinic", languages="en, th", countries="TH, VN",
+                                   join_url="https://zoom.us/j/123", capacity=2)
+    base.update(kw)
+    return SessionDraft(**base)  # type: ignore[arg-type]
+
+
+async def test_create_reads_local_time_in_the_given_zone_and_plans_reminders(app: App) -> None:
+    async with app.db.begin() as session:
+        [view] = await app.sessions.create(session, FAC, draft(), now=NOW)
+        status = await app.reminders.status(session, view.id)
+    assert view.start_utc == datetime(2026, 12, 10, 7, 0, tzinfo=UTC)  # 14:00 in Bangkok is 07:00 UTC
+    assert view.end_utc - view.start_utc == timedelta(minutes=90)
+    assert view.languages == ("en", "th") and view.countries == ("TH", "VN")
+    assert [(k, o) for k, o, _, _ in status] == [("channel", 1440), ("channel", 60), ("channel", 0), ("followup", -105)]
+
+
+async def test_only_facilitators_plan_sessions(app: App) -> None:
+    async with app.db.begin() as session:
+        with pytest.raises(NotAllowed):
+            await app.sessions.create(session, MEMBER, draft(), now=NOW)
+
+
+@pytest.mark.parametrize(("changes", "message"), [
+    ({"start": "2026-11-30 10:00"}, "in the past"),
+    ({"start": "next tuesday"}, "couldn't read"),
+    ({"timezone": "Mars/Olympus"}, "don't know the time zone"),
+    ({"title": "x" * 10_000}, "too long"),
+    ({"title": " \u200b "}, "empty"),
+    ({"duration_minutes": 0}, "duration"),
+    ({"join_url": "javascript:alert(1)"}, "https://"),
+    ({"repeat": "monthly", "start": "2026-12-30 10:00"}, "day 1–28"),
+    ({"countries": "Atlantis"}, "country"),
+    ({"timezone": "America/New_York", "start": "2027-03-14 02:30"}, "does not exist"),
+    ({"timezone": "America/New_York", "start": "2027-11-07 01:30"}, "happens twice"),
+])
+async def test_bad_input_is_refused_clearly_and_nothing_is_stored(app: App, changes: dict[str, object],
+                                                                  message: str) -> None:
+    async with app.db.begin() as session:
+        with pytest.raises(InvalidInput) as err:
+            await app.sessions.create(session, FAC, draft(**changes), now=NOW)
+    assert message in err.value.message
+    async with app.db.begin() as session:
+        assert (await app.sessions.upcoming(session, now=NOW)).total == 0
+
+
+async def test_weekly_series_keeps_local_wall_time_and_edits_one_or_all(app: App) -> None:
+    async with app.db.begin() as session:
+        views = await app.sessions.create(session, FAC, draft(repeat="weekly", occurrences=3), now=NOW)
+    assert [v.start_utc.day for v in views] == [10, 17, 24]
+    assert {v.start_utc.hour for v in views} == {7}
+    async with app.db.begin() as session:
+        one = await app.sessions.edit(session, FAC, views[1].id, SessionChanges(title="Special edition"), now=NOW)
+        assert [v.title for v in one.sessions] == ["Special edition"]
+        every = await app.sessions.edit(session, FAC, views[0].id, SessionChanges(start="2026-12-10 15:00"),
+                                        scope="series", now=NOW)
+    assert [v.start_utc.hour for v in every.sessions] == [8, 8, 8]
+    assert every.time_changed
+    async with app.db.begin() as session:
+        series = await app.sessions.series_views(session, views[0].series_id or 0)
+    assert [v.title for v in series] == ["Cooperative law clinic", "Special edition", "Cooperative law clinic"]
+
+
+async def test_rsvp_is_counted_once_however_often_it_is_clicked_and_respects_capacity(app: App) -> None:
+    async with app.db.begin() as session:
+        [view] = await app.sessions.create(session, FAC, draft(), now=NOW)
+    for _ in range(3):
+        async with app.db.begin() as session:
+            result = await app.sessions.rsvp(session, view.id, 101, "going", now=NOW)
+    assert result.view.rsvp.going == 1 and not result.changed
+    async with app.db.begin() as session:
+        await app.sessions.rsvp(session, view.id, 102, "going", now=NOW)
+        with pytest.raises(InvalidInput, match="full"):
+            await app.sessions.rsvp(session, view.id, 103, "going", now=NOW)
+    async with app.db.begin() as session:
+        changed = await app.sessions.rsvp(session, view.id, 101, "declined", now=NOW)
+    assert changed.previous == "going" and changed.view.rsvp.going == 1 and changed.view.rsvp.declined == 1
+
+
+async def test_a_reminder_is_claimed_once_and_a_dead_process_claim_is_retried(app: App) -> None:
+    async with app.db.begin() as session:
+        [view] = await app.sessions.create(session, FAC, draft(), now=NOW)
+        await app.sessions.rsvp(session, view.id, 101, "going", now=NOW)
+    due_time = view.start_utc - timedelta(minutes=60)
+    async with app.db.begin() as session:
+        due = await app.reminders.take_due(session, view.id, now=due_time)
+    # the 24 h reminder fell due 23 h earlier: far outside the grace window, so skipped
+    assert [d.offset_minutes for d in due] == [60]
+    reminder = due[0]
+    async with app.db.begin() as session:
+        assert await app.reminders.claim(session, reminder.id, now=due_time, stale_before=due_time)
+        assert not await app.reminders.claim(session, reminder.id, now=due_time, stale_before=due_time)
+    restarted = due_time + timedelta(minutes=1)
+    async with app.db.begin() as session:
+        assert await app.reminders.claim(session, reminder.id, now=restarted, stale_before=restarted)
+        await app.reminders.mark_sent(session, reminder.id, now=restarted)
+        deliveries = await app.reminders.expand(session, reminder)
+        again = await app.reminders.expand(session, reminder)
+    assert [d.user_id for d in deliveries] == [101] == [d.user_id for d in again]
+    async with app.db.begin() as session:
+        status = {(k, o): s for k, o, _, s in await app.reminders.status(session, view.id)}
+    assert status[("channel", 1440)] == "skipped" and status[("channel", 60)] == "sent"
+
+
+async def test_ics_has_stable_uid_and_sequence_grows_on_edit(app: App) -> None:
+    async with app.db.begin() as session:
+        [view] = await app.sessions.create(session, FAC, draft(), now=NOW)
+        name, first = await ics_for(app.sessions, session, view.id)
+        await app.sessions.edit(session, FAC, view.id, SessionChanges(title="Renamed"), now=NOW)
+        _, second = await ics_for(app.sessions, session, view.id)
+    a = next(c for c in Calendar.from_ical(first).walk("VEVENT"))
+    b = next(c for c in Calendar.from_ical(second).walk("VEVENT"))
+    assert name == f"sse-session-{view.id}.ics"
+    assert str(a["UID"]) == str(b["UID"]) == f"session-{view.id}@sse-bot"
+    assert int(b["SEQUENCE"]) > int(a["SEQUENCE"])
+    assert "Renamed" in str(b["SUMMARY"])
+    assert a.decoded("DTSTART") == datetime(2026, 12, 10, 7, 0, tzinfo=UTC)
+
+
+async def test_series_ics_is_one_rrule_event_with_overrides_and_exdates(app: App) -> None:
+    async with app.db.begin() as session:
+        views = await app.sessions.create(session, FAC, draft(repeat="biweekly", occurrences=4), now=NOW)
+        await app.sessions.cancel(session, FAC, views[2].id, now=NOW)
+        await app.sessions.edit(session, FAC, views[1].id, SessionChanges(start="2026-12-24 16:00"), now=NOW)
+        _, data = await ics_for(app.sessions, session, views[0].id, whole_series=True)
+    cal = Calendar.from_ical(data)
+    events = list(cal.walk("VEVENT"))
+    master = next(e for e in events if "RECURRENCE-ID" not in e)
+    assert str(master["UID"]) == f"series-{views[0].series_id}@sse-bot"
+    rule = master["RRULE"]
+    assert rule["FREQ"] == ["WEEKLY"] and rule["INTERVAL"] == [2] and rule["COUNT"] == [4]
+    assert "EXDATE" in master
+    overrides = [e for e in events if "RECURRENCE-ID" in e]
+    assert len(overrides) == 1 and overrides[0].decoded("DTSTART").hour == 16
+    assert list(cal.walk("VTIMEZONE"))
+
+
+async def test_proposed_times_flag_hours_outside_the_working_day(app: App) -> None:
+    _, _, times = app.sessions.proposed_times("2026-12-10 16:30", "Asia/Bangkok")
+    by_country = {t.country: t for t in times}
+    assert by_country["KG"].local.hour == 15 and not by_country["KG"].outside_working_hours
+    assert by_country["JP"].local.hour == 18 and by_country["JP"].outside_working_hours
+    assert times[0].country == "KG" and times[-1].country in ("JP", "KR")
+
+
+async def test_materials_become_catalogue_entries(app: App) -> None:
+    async with app.db.begin() as session:
+        [view] = await app.sessions.create(session, FAC, draft(), now=NOW)
+        updated, resources = await app.sessions.add_materials(
+            session, FAC, view.id, recording="https://youtu.be/abc", slides=None)
+    assert updated.recording_url == "https://youtu.be/abc"
+    assert [(r.id, r.type, r.url) for r in resources] == [(f"session-{view.id}-recording", "recording",
+                                                          "https://youtu.be/abc")]
+
+
+async def test_feedback_only_once_and_only_from_who_attended(app: App) -> None:
+    async with app.db.begin() as session:
+        [view] = await app.sessions.create(session, FAC, draft(), now=NOW)
+    after = view.end_utc + timedelta(minutes=20)
+    async with app.db.begin() as session:
+        with pytest.raises(NotAllowed):
+            await app.sessions.submit_feedback(session, view.id, 101, 5, "great", now=after)
+        await app.sessions.record_attendance(session, Actor(101), view.id, 101, now=after)
+        await app.sessions.submit_feedback(session, view.id, 101, "4", "useful", now=after)
+    async with app.db.begin() as session:
+        with pytest.raises(InvalidInput, match="already"):
+            await app.sessions.submit_feedback(session, view.id, 101, 5, None, now=after)
+        assert await app.sessions.feedback_summary(session, FAC, view.id) == (1, 4.0)
+
+
+async def test_upcoming_filters_by_country_and_language_and_pages(app: App) -> None:
+    async with app.db.begin() as session:
+        await app.sessions.create(session, FAC, draft(title="For everyone", countries=None, languages="en"), now=NOW)
+        await app.sessions.create(session, FAC, draft(title="Mongolia only", countries="MN", languages="mn, ru",
+                                                      start="2026-12-11 10:00"), now=NOW)
+        for i in range(3):
+            await app.sessions.create(session, FAC, draft(title=f"Thai {i}", countries="TH", languages="th",
+                                                          start=f"2026-12-2{i} 10:00"), now=NOW)
+    async with app.db.begin() as session:
+        mongolia = await app.sessions.upcoming(session, now=NOW, country="Монголия")
+        russian = await app.sessions.upcoming(session, now=NOW, language="ru")
+        second = await app.sessions.upcoming(session, now=NOW, page=2, page_size=2)
+    assert [v.title for v in mongolia.items] == ["For everyone", "Mongolia only"]
+    assert [v.title for v in russian.items] == ["Mongolia only"]
+    assert (second.total, second.pages, [v.title for v in second.items]) == (5, 3, ["Thai 0", "Thai 1"])
+
+
+async def test_simultaneous_going_clicks_never_exceed_capacity(app: App) -> None:
+    import asyncio
+
+    async with app.db.begin() as session:
+        [view] = await app.sessions.create(session, FAC, draft(capacity=2), now=NOW)
+
+    async def click(user_id: int) -> bool:
+        try:
+            async with app.db.begin() as session:
+                await app.sessions.rsvp(session, view.id, user_id, "going", now=NOW)
+            return True
+        except InvalidInput:
+            return False
+
+    results = await asyncio.gather(*(click(200 + i) for i in range(6)))
+    async with app.db.begin() as session:
+        final = await app.sessions.get(session, view.id)
+    assert sum(results) == 2 and final.rsvp.going == 2
+
+
+async def test_moving_a_session_replans_its_reminders_for_the_new_time(app: App) -> None:
+    async with app.db.begin() as session:
+        [view] = await app.sessions.create(session, FAC, draft(), now=NOW)
+    day_before = view.start_utc - timedelta(hours=24)
+    async with app.db.begin() as session:
+        [due] = await app.reminders.take_due(session, view.id, now=day_before)
+        await app.reminders.mark_sent(session, due.id, now=day_before)
+        moved = await app.sessions.edit(session, FAC, view.id, SessionChanges(start="2026-12-12 09:00"),
+                                        now=day_before)
+        rows = await app.reminders.status(session, view.id)
+        next_due = await app.reminders.next_due(session, view.id)
+    new_start = moved.sessions[0].start_utc
+    assert new_start == datetime(2026, 12, 12, 2, 0, tzinfo=UTC)
+    # the 24 h reminder for the old time stays sent; the new time gets its own full set
+    assert [(k, o, s) for k, o, _, s in rows] == [
+        ("channel", 1440, "sent"), ("channel", 1440, "pending"), ("channel", 60, "pending"),
+        ("channel", 0, "pending"), ("followup", -105, "pending")]
+    assert next_due == new_start - timedelta(hours=24)
+    async with app.db.begin() as session:
+        with pytest.raises(InvalidInput, match="in the past"):
+            await app.sessions.edit(session, FAC, view.id, SessionChanges(start="2026-12-01 09:00"), now=day_before)

@@ -1,0 +1,61 @@
+"""The CLI calls the same services as Discord; JSON output is for scripts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.__main__ import main
+
+
+@pytest.fixture
+def cli_env(monkeypatch: pytest.MonkeyPatch, settings) -> Path:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    return settings.config_path
+
+
+def test_define_json_in_a_language(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--config", str(cli_env), "define", "cooperative", "--lang", "vi", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["id"] == "cooperative"
+    assert data["term"] == "Cooperative"
+    assert data["definition"]
+    assert data["local_name"] == data["translations"]["vi"]
+    assert len(data["translations"]) == 13
+
+
+def test_define_miss_json_has_suggestions(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--config", str(cli_env), "define", "zzqqx", "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["error"] and data["suggestions"]
+
+
+def test_resources_json(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--config", str(cli_env), "resources", "--country", "Cambodia", "--json"]) == 0
+    items = json.loads(capsys.readouterr().out)
+    assert items and all("KH" in r["countries"] for r in items)
+    assert all({"title", "type", "countries", "url"} <= set(r) for r in items)
+
+
+def test_resources_bad_filter_is_a_clear_error(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--config", str(cli_env), "resources", "--type", "podcastz"]) == 2
+    assert "There is no type like that" in capsys.readouterr().err
+
+
+def test_db_upgrade_reports_the_revision(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from alembic.script import ScriptDirectory
+
+    from db.migrate import alembic_config
+
+    assert main(["--config", str(cli_env), "db", "upgrade"]) == 0
+    out = capsys.readouterr().out
+    for head in ScriptDirectory.from_config(alembic_config()).get_heads():
+        assert head in out
+
+
+def test_check_passes_on_shipped_content(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--config", str(cli_env), "check"]) == 0
+    assert "content OK" in capsys.readouterr().out

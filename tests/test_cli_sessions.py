@@ -1,0 +1,53 @@
+"""``python -m bot sessions ...``: the same services as Discord, from a terminal."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.__main__ import main
+from bot.config import Settings
+
+
+@pytest.fixture
+def cli(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    monkeypatch.setenv("DATABASE_URL", settings.database_url)
+    return ["--config", str(settings.config_path)]
+
+
+def programme(tmp_path: Path, start: str, **extra: object) -> Path:
+    entry = {"title": "SSE statistics webinar", "start": start, "timezone": "Asia/Seoul", "duration_minutes": 60,
+             "languages": ["en", "ko"], "countries": ["KR", "JP"], "join_url": "https://zoom.us/j/9", **extra}
+    path = tmp_path / "programme.yaml"
+    import yaml
+
+    path.write_text(yaml.safe_dump({"sessions": [entry]}), encoding="utf-8")
+    return path
+
+
+def test_import_then_list_json_then_ics(cli: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    start = (datetime.now(UTC) + timedelta(days=10)).strftime("%Y-%m-%d") + " 10:00"
+    assert main([*cli, "sessions", "import", str(programme(tmp_path, start, repeat="monthly", occurrences=2))]) == 0
+    capsys.readouterr()
+    assert main([*cli, "sessions", "list", "--json"]) == 0
+    items = json.loads(capsys.readouterr().out)
+    assert [i["title"] for i in items] == ["SSE statistics webinar"] * 2
+    first = items[0]
+    assert first["timezone"] == "Asia/Seoul" and first["rsvp"] == {"going": 0, "interested": 0, "declined": 0}
+    assert datetime.fromisoformat(first["start_utc"]).hour == 1  # 10:00 in Seoul is 01:00 UTC
+    assert main([*cli, "sessions", "ics", str(first["id"]), "--series"]) == 0
+    ics = capsys.readouterr().out
+    assert "RRULE:FREQ=MONTHLY" in ics and "COUNT=2" in ics and "TZID=Asia/Seoul" in ics
+
+
+def test_import_refuses_a_programme_with_any_bad_entry(cli: list[str], tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*cli, "sessions", "import", str(programme(tmp_path, "2001-01-01 10:00"))]) == 2
+    err = capsys.readouterr().err
+    assert "sessions[0] (SSE statistics webinar)" in err and "in the past" in err
+    assert main([*cli, "sessions", "list", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+    assert main([*cli, "sessions", "import", str(tmp_path / "missing.yaml")]) == 2

@@ -1,0 +1,85 @@
+"""Every shipped content file validates; broken content is reported with file and line."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from bot.content import COMMAND_NAME_LOCALES, load_content
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+
+
+def test_shipped_content_has_no_problems() -> None:
+    content, problems = load_content(CONTENT)
+    assert problems == []
+    assert len(content.terms) >= 80 and len(content.resources) >= 40
+
+
+def test_shipped_content_has_no_contact_details() -> None:
+    text = "\n".join(p.read_text(encoding="utf-8") for p in CONTENT.rglob("*.yaml"))
+    assert not re.search(r"[\w.+-]+@[\w-]+\.[\w.]+", text), "e-mail address in content"
+    assert not re.search(r"\+\d[\d\s-]{7,}\d", text), "phone number in content"
+
+
+def test_localised_command_names_are_valid_for_discord() -> None:
+    content, _ = load_content(CONTENT)
+    name_pattern = re.compile(r"^[-_'\w\u0e00-\u0e7f]{1,32}$")
+    for english, by_locale in content.command_strings.items():
+        assert set(by_locale) <= set(COMMAND_NAME_LOCALES)
+        is_name = bool(name_pattern.match(english)) and english == english.lower()
+        for locale, text in by_locale.items():
+            if is_name:
+                assert name_pattern.match(text) and text == text.lower(), (english, locale, text)
+            else:
+                assert len(text) <= 100, (english, locale)
+
+
+def _broken_copy(tmp_path: Path, edit: str) -> Path:
+    target = tmp_path / "content"
+    shutil.copytree(CONTENT, target)
+    (target / "glossary" / "zz-broken.yaml").write_text(edit, encoding="utf-8")
+    return target
+
+
+def test_duplicate_ids_are_reported_with_file_and_line(tmp_path: Path) -> None:
+    broken = _broken_copy(tmp_path, """terms:
+  - id: cooperative
+    term: Copy
+    short: x
+    explanation: y
+    sources: [z]
+""")
+    _, problems = load_content(broken)
+    messages = [str(p) for p in problems]
+    assert any("zz-broken.yaml:2" in m and "duplicate id" in m for m in messages), messages
+
+
+def test_missing_fields_and_dangling_related_terms_are_reported(tmp_path: Path) -> None:
+    broken = _broken_copy(tmp_path, """terms:
+  - id: new-term
+    term: New
+    short: x
+    explanation: y
+    related: [no-such-term]
+    sources: [z]
+  - id: other-term
+    term: Other
+    explanation: y
+    sources: [z]
+""")
+    _, problems = load_content(broken)
+    messages = [str(p) for p in problems]
+    assert any("zz-broken.yaml:2" in m and "unknown term id 'no-such-term'" in m for m in messages), messages
+    assert any("zz-broken.yaml:8" in m and "terms[1].short: required key is missing" in m for m in messages), messages
+
+
+def test_check_command_lists_every_problem(tmp_path: Path) -> None:
+    from bot.__main__ import main
+
+    broken = _broken_copy(tmp_path, "terms:\n  - id: Bad Id\n    term: x\n")
+    config = tmp_path / "config.yaml"
+    config.write_text(f"content_dir: {broken}\n", encoding="utf-8")
+    assert main(["--config", str(config), "check"]) == 1
