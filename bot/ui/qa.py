@@ -31,10 +31,10 @@ class AskModal(discord.ui.Modal):
         placeholder="Context helps: your country, your organisation, what you tried.", custom_id="sse:qa:ask:body",
     )
     country: discord.ui.TextInput[AskModal] = discord.ui.TextInput(
-        label="Country (optional)", required=False, max_length=40, custom_id="sse:qa:ask:country",
+        label="Country", required=False, max_length=40, custom_id="sse:qa:ask:country",
     )
     topic: discord.ui.TextInput[AskModal] = discord.ui.TextInput(
-        label="Topic (optional)", required=False, max_length=40, custom_id="sse:qa:ask:topic",
+        label="Topic", required=False, max_length=40, custom_id="sse:qa:ask:topic",
     )
 
     def __init__(self, on_submit: SubmitHandler, countries: list[str], topics: list[str]):
