@@ -383,6 +383,13 @@ async def candidates(
     connection = await session.connection()
     if dialect(session) == "postgresql":
         result = await connection.execute(text(sql), params)
+        return [Candidate(mid, score or 0.0, bool(solved)) for mid, score, solved in result]
+    # Up to 500 rows: read them in one call on the driver's own connection (same transaction);
+    # SQLAlchemy's row-by-row adapter costs more than the query for this shape (bench_search).
+    raw = await connection.get_raw_connection()
+    driver = raw.driver_connection
+    if driver is not None and hasattr(driver, "execute_fetchall"):
+        rows = await driver.execute_fetchall(sql, params)
     else:
-        result = await connection.exec_driver_sql(sql, params)  # plain DB-API: no statement compile
-    return [Candidate(mid, score or 0.0, bool(solved)) for mid, score, solved in result]
+        rows = list(await connection.exec_driver_sql(sql, params))
+    return [Candidate(mid, score or 0.0, bool(solved)) for mid, score, solved in rows]
