@@ -149,6 +149,70 @@ def cmd_resources(args: argparse.Namespace) -> int:
     return asyncio.run(_with_app(_settings(args), go))
 
 
+def cmd_search(args: argparse.Namespace) -> int:
+    from bot.services import search
+
+    async def go(app: App) -> int:
+        params = search.parse_params(
+            args.query, scope=args.scope, country=args.country, topic=args.topic, author_id=args.author,
+            solved=args.solved, after=args.after, before=args.before, timezone=app.config.timezone,
+        )
+        async with app.db.begin() as session:
+            page = await search.search_messages(session, params, page_size=args.limit)
+        items = [
+            {"kind": h.kind, "id": str(h.message_id), "content": h.content, "snippet": h.snippet,
+             "author_id": str(h.author_id), "created_at": h.created_at.isoformat(), "jump_url": h.jump_url,
+             "score": h.score, "solved": h.solved, "question_title": h.question_title}
+            for h in page.hits
+        ]
+        lines = [f"[{h.kind}{' ✓' if h.solved else ''}] {h.created_at:%Y-%m-%d} {h.snippet}\n    {h.jump_url}"
+                 for h in page.hits]
+        _emit(args, items, "\n".join(lines) or "Nothing found.")
+        return 0
+
+    return asyncio.run(_with_app(_settings(args), go))
+
+
+def cmd_import_archive(args: argparse.Namespace) -> int:
+    from bot.services import archive
+
+    async def go(app: App) -> int:
+        path = Path(args.file)
+        try:
+            data = json.loads(await asyncio.to_thread(path.read_text, encoding="utf-8-sig"))
+        except (OSError, ValueError) as exc:
+            raise UserError(f"cannot read {path}: {exc}") from None
+        records, problems = archive.parse_dce_export(data)
+        for p in problems:
+            print(f"warning: {p}", file=sys.stderr)
+        stored = 0
+        for start in range(0, len(records), args.batch):
+            async with app.db.begin() as session:
+                stored += await archive.store_messages(session, records[start : start + args.batch])
+        print(f"{len(records)} message(s) read from {path.name}; {stored} new or changed, "
+              f"{len(records) - stored} already stored.")
+        return 0
+
+    return asyncio.run(_with_app(_settings(args), go))
+
+
+def cmd_qa(args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from bot.services import qa
+
+    async def go(app: App) -> int:
+        # Without a Discord connection nothing can be posted: list what is due, claim nothing.
+        async with app.db.begin() as session:
+            due = await qa.route_unanswered(session, app.config, datetime.now(UTC), claim=False)
+        items = [{"thread_id": str(r.thread_id), "title": r.title, "target": r.target,
+                  "role_ids": [str(x) for x in r.role_ids]} for r in due]
+        _emit(args, items, "\n".join(f"{r.target}: {r.title} ({r.thread_id})" for r in due) or "Nothing is due.")
+        return 0
+
+    return asyncio.run(_with_app(_settings(args), go))
+
+
 def cmd_sessions(args: argparse.Namespace) -> int:
     from bot.services.permissions import Actor
 
@@ -215,6 +279,31 @@ def build_parser() -> argparse.ArgumentParser:
     res.add_argument("--language")
     res.add_argument("--json", action="store_true")
     res.set_defaults(func=cmd_resources)
+
+    srch = sub.add_parser("search", help="search Q&A posts and archived discussions")
+    srch.add_argument("query")
+    srch.add_argument("--scope", choices=["questions", "discussions", "all"], default="all")
+    srch.add_argument("--country")
+    srch.add_argument("--topic")
+    srch.add_argument("--author", type=int, help="Discord user id")
+    solved = srch.add_mutually_exclusive_group()
+    solved.add_argument("--solved", dest="solved", action="store_const", const=True, default=None)
+    solved.add_argument("--unsolved", dest="solved", action="store_const", const=False)
+    srch.add_argument("--after", help="YYYY-MM-DD")
+    srch.add_argument("--before", help="YYYY-MM-DD")
+    srch.add_argument("--limit", type=int, default=20)
+    srch.add_argument("--json", action="store_true")
+    srch.set_defaults(func=cmd_search)
+
+    imp = sub.add_parser("import-archive", help="import a DiscordChatExporter JSON export (idempotent)")
+    imp.add_argument("file")
+    imp.add_argument("--batch", type=int, default=2000)
+    imp.set_defaults(func=cmd_import_archive)
+
+    qa_cmd = sub.add_parser("qa", help="Q&A maintenance")
+    qa_cmd.add_argument("action", choices=["route-unanswered"])
+    qa_cmd.add_argument("--json", action="store_true")
+    qa_cmd.set_defaults(func=cmd_qa)
 
     ses = sub.add_parser("sessions", help="capacity-building sessions: list, calendar files, import a programme")
     ses_sub = ses.add_subparsers(dest="action", required=True)

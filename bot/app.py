@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from bot.config import Settings
 from bot.content import Content, load_content
 from bot.scheduler import Scheduler
+from bot.services.archive import ArchiveWriter
 from bot.services.digest import DigestProvider
 from bot.services.glossary import GlossaryService
 from bot.services.reminders import ReminderService
@@ -27,6 +28,7 @@ class App:
     db: Database
     glossary: GlossaryService
     resources: ResourceService
+    archive: ArchiveWriter  # live ingest for search, off the event loop
     sessions: TrainingSessionService
     reminders: ReminderService
     # shared by every capability; started by the bot (setup_hook), stopped when it closes
@@ -50,6 +52,7 @@ class App:
             db=db,
             glossary=GlossaryService(content.terms),
             resources=ResourceService(content.resources),
+            archive=ArchiveWriter(db),
             sessions=TrainingSessionService(settings.config, reminders),
             reminders=reminders,
         )
@@ -59,5 +62,6 @@ class App:
         return self.settings.config
 
     async def close(self) -> None:
+        await self.archive.close()
         self.scheduler.shutdown()
         await self.db.close()

@@ -85,12 +85,24 @@ class Digest(_Section):
     channel: Snowflake = 0  # 0 = the announcements channel
 
 
+class QA(_Section):
+    """Peer Q&A in the forum channel (issue 4)."""
+
+    route_helpers_after_hours: Annotated[float, Field(gt=0, le=24 * 30)] = 24
+    route_facilitators_after_hours: Annotated[float, Field(gt=0, le=24 * 60)] = 48
+    route_check_minutes: Annotated[int, Field(ge=1, le=24 * 60)] = 10
+    countries: list[Annotated[str, Field(min_length=1, max_length=20)]] = Field(default_factory=list)
+    topics: list[Annotated[str, Field(min_length=1, max_length=20)]] = Field(default_factory=list)
+    solved_tag: Annotated[str, Field(min_length=1, max_length=20)] = "Solved"
+
+
 class Config(_Section):
     guild_id: Snowflake = 0
     channels: Channels = Field(default_factory=Channels)
     roles: Roles = Field(default_factory=Roles)
     timezone: TimeZoneName = "Asia/Bangkok"
     reminders: Reminders = Field(default_factory=Reminders)
+    qa: QA = Field(default_factory=QA)
     sessions: Sessions = Field(default_factory=Sessions)
     digest: Digest = Field(default_factory=Digest)
     content_dir: str = "content"

@@ -285,6 +285,23 @@ def command_violations(commands: list[dict[str, Any]]) -> list[str]:
     return problems
 
 
+def channel_violations(body: dict[str, Any]) -> list[str]:
+    """Channel and thread edits and forum posts: names, tags."""
+    problems = []
+    if "name" in body and not 1 <= _len(body.get("name")) <= 100:
+        problems.append(f"channel/thread name length {_len(body.get('name'))} not in 1..100")
+    tags = body.get("available_tags")
+    if tags is not None:
+        if len(tags) > 20:
+            problems.append(f"{len(tags)} forum tags > 20")
+        for t in tags:
+            if not 1 <= _len(t.get("name")) <= 20:
+                problems.append(f"forum tag name {t.get('name')!r} not 1..20 chars")
+    if len(body.get("applied_tags") or []) > 5:
+        problems.append(f"{len(body['applied_tags'])} applied tags > 5")
+    return problems
+
+
 def scheduled_event_violations(event: dict[str, Any], *, creating: bool) -> list[str]:
     problems = []
     if not 1 <= _len(event.get("name")) <= 100:
@@ -568,10 +585,29 @@ class OfflineDiscord:
         assert isinstance(cmd, app_commands.Command), f"/{command} is a group; name a subcommand"
         params = {p.name: p for p in cmd.parameters}
         opts: list[dict[str, Any]] = []
+        resolved: dict[str, dict[str, Any]] = {}
         for name, value in options.items():
             if name not in params:
                 raise AssertionError(f"/{command} has no option {name!r}; it has {list(params)}")
-            opt: dict[str, Any] = {"name": name, "type": params[name].type.value, "value": value}
+            kind = params[name].type
+            if kind in (discord.AppCommandOptionType.user, discord.AppCommandOptionType.mentionable) and not focused:
+                uid = int(value)
+                user = self.users.get(uid) or self.user_payload(uid, f"user{uid}")
+                resolved.setdefault("users", {})[str(uid)] = user
+                if uid in self.users:
+                    member = {k: v for k, v in self.member_payload(uid).items() if k != "user"}
+                    resolved.setdefault("members", {})[str(uid)] = member
+                value = str(uid)
+            elif kind == discord.AppCommandOptionType.channel and not focused:
+                cid = int(value)
+                ch = self.channels.get(cid) or {"id": str(cid), "type": 0, "name": f"channel-{cid}"}
+                resolved.setdefault("channels", {})[str(cid)] = {
+                    "id": ch["id"], "type": ch["type"], "name": ch.get("name"), "permissions": ADMINISTRATOR_PERMISSIONS,
+                    **({"parent_id": ch["parent_id"]} if ch.get("parent_id") else {}),
+                    **({"thread_metadata": ch["thread_metadata"]} if ch.get("thread_metadata") else {}),
+                }
+                value = str(cid)
+            opt: dict[str, Any] = {"name": name, "type": kind.value, "value": value}
             if name == focused:
                 opt["focused"] = True
             opts.append(opt)
@@ -581,6 +617,8 @@ class OfflineDiscord:
             ]
         tree = self.bot.tree  # type: ignore[attr-defined]
         data: dict[str, Any] = {"id": str(self.snowflake()), "name": path[0], "type": 1, "options": opts}
+        if resolved:
+            data["resolved"] = resolved
         if tree.get_command(path[0], guild=discord.Object(self.guild_id)) is not None:
             data["guild_id"] = str(self.guild_id)
         return data
@@ -680,6 +718,54 @@ class OfflineDiscord:
         self.dispatch("MESSAGE_CREATE", msg)
         await self.settle()
         return msg
+
+    def thread_payload(self, thread_id: int, name: str, parent_id: int, owner_id: int,
+                       applied_tags: list[str] | None = None) -> dict[str, Any]:
+        return {
+            "id": str(thread_id), "type": 11, "name": name, "guild_id": str(self.guild_id),
+            "parent_id": str(parent_id), "owner_id": str(owner_id), "last_message_id": str(thread_id),
+            "rate_limit_per_user": 0, "message_count": 0, "member_count": 1, "flags": 0,
+            "applied_tags": applied_tags or [], "total_message_sent": 0,
+            "thread_metadata": {"archived": False, "auto_archive_duration": 4320, "locked": False,
+                                "archive_timestamp": datetime.now(UTC).isoformat()},
+        }
+
+    async def create_forum_post(
+        self, title: str, content: str, *, author: int, forum_id: int | None = None, tags: Iterable[str] = (),
+    ) -> dict[str, Any]:
+        """A member creates a post directly in a forum: THREAD_CREATE, then the starter message
+        (whose id is the thread's id). Returns the starter message."""
+        forum_id = forum_id or self.channel_id("qa-forum")
+        forum = self.channels[forum_id]
+        by_name = {t["name"].casefold(): t["id"] for t in forum.get("available_tags", [])}
+        applied = [by_name[t.casefold()] for t in tags if t.casefold() in by_name]
+        tid = self.snowflake()
+        thread = self.thread_payload(tid, title, forum_id, author, applied)
+        self.channels[tid] = thread
+        self.dispatch("THREAD_CREATE", {**thread, "newly_created": True})
+        msg = self.message_payload(content, author=author, channel_id=tid, message_id=tid)
+        self.messages[tid] = msg
+        self.dispatch("MESSAGE_CREATE", msg)
+        await self.settle()
+        return msg
+
+    def seed_message(self, content: str, *, author: int, channel_id: int, when: datetime | None = None) -> dict[str, Any]:
+        """A message that was posted before the bot was watching: in the channel's history
+        (served by GET /channels/{id}/messages) but never sent as an event."""
+        mid = discord.utils.time_snowflake(when) if when else self.snowflake()
+        while mid in self.messages:
+            mid += 1
+        msg = self.message_payload(content, author=author, channel_id=channel_id, message_id=mid)
+        self.messages[mid] = msg
+        return msg
+
+    def add_forum_tags(self, forum_id: int, names: Iterable[str]) -> None:
+        tags = self.channels[forum_id].setdefault("available_tags", [])
+        for name in names:
+            tags.append({"id": str(self.snowflake()), "name": name, "moderated": False, "emoji_id": None,
+                         "emoji_name": None})
+        if self.bot.is_ready():
+            self.dispatch("CHANNEL_UPDATE", self.channels[forum_id])  # facilitators edit the forum
 
     # ---- outgoing ----------------------------------------------------------------------
     def _bot_message(self, channel_id: int | str, body: dict[str, Any], message_id: int | None = None) -> dict[str, Any]:
@@ -797,7 +883,7 @@ class OfflineDiscord:
             commands = call.json or []
             self._check(call.key, command_violations(commands))
             self.synced_commands[p.get("guild_id", "global")] = commands
-            return [{**c, "id": str(self.snowflake()), "application_id": str(self.app_id), "version": "1",
+            return [{"description": "", **c, "id": str(self.snowflake()), "application_id": str(self.app_id), "version": "1",
                      "default_member_permissions": c.get("default_member_permissions")} for c in commands]
 
         self.routes[("PUT", "/applications/{application_id}/commands")] = sync
@@ -896,6 +982,64 @@ class OfflineDiscord:
             if msg is None:
                 raise discord.NotFound(_FakeResponse(404), {"code": 10008, "message": "Unknown Message"})
             return msg
+
+        @r("GET", "/channels/{channel_id}")
+        def get_channel(call: Call, p: dict[str, str]) -> Any:
+            ch = self.channels.get(int(p["channel_id"]))
+            if ch is None:
+                raise discord.NotFound(_FakeResponse(404), {"code": 10003, "message": "Unknown Channel"})
+            return ch
+
+        @r("PATCH", "/channels/{channel_id}")
+        def edit_channel(call: Call, p: dict[str, str]) -> Any:
+            cid = int(p["channel_id"])
+            ch = self.channels.get(cid)
+            if ch is None:
+                raise discord.NotFound(_FakeResponse(404), {"code": 10003, "message": "Unknown Channel"})
+            body = dict(call.json or {})
+            self._check(call.key, channel_violations(body))
+            if "available_tags" in body:
+                body["available_tags"] = [
+                    {"moderated": False, "emoji_id": None, "emoji_name": None, **t, "id": str(t.get("id") or self.snowflake())}
+                    for t in body["available_tags"]
+                ]
+            if "applied_tags" in body:
+                body["applied_tags"] = [str(t) for t in body["applied_tags"]]
+            ch.update(body)
+            self.dispatch("THREAD_UPDATE" if ch["type"] in (10, 11, 12) else "CHANNEL_UPDATE", ch)
+            return ch
+
+        @r("POST", "/channels/{channel_id}/threads")
+        def start_thread(call: Call, p: dict[str, str]) -> Any:
+            forum_id = int(p["channel_id"])
+            body = call.json or {}
+            self._check(call.key, channel_violations(body))
+            message = body.get("message") or {}
+            self._check(call.key, message_violations(message))
+            tid = self.snowflake()
+            thread = self.thread_payload(tid, body.get("name", ""), forum_id, int(self.bot_user["id"]),
+                                         [str(t) for t in body.get("applied_tags") or []])
+            self.channels[tid] = thread
+            starter = self._bot_message(tid, message, message_id=tid)
+            self.dispatch("THREAD_CREATE", {**thread, "newly_created": True})
+            self.dispatch("MESSAGE_CREATE", starter)
+            return {**thread, "message": starter}
+
+        @r("GET", "/channels/{channel_id}/messages")
+        def history(call: Call, p: dict[str, str]) -> Any:
+            cid = int(p["channel_id"])
+            params = call.params or {}
+            limit = int(params.get("limit", 50))
+            if not 1 <= limit <= 100:
+                self._check(call.key, [f"history limit {limit} not in 1..100"])
+            before = int(params["before"]) if params.get("before") else None
+            after = int(params["after"]) if params.get("after") else None
+            ids = sorted((mid for mid, m in self.messages.items() if int(m["channel_id"]) == cid), reverse=True)
+            if before is not None:
+                ids = [i for i in ids if i < before]
+            if after is not None:
+                ids = sorted(i for i in ids if i > after)
+            return [self.messages[i] for i in ids[:limit]]
 
         @r("POST", "/users/@me/channels")
         def open_dm(call: Call, p: dict[str, str]) -> Any:

@@ -85,6 +85,58 @@ class SavedQuery(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+# ---------------------------------------------------------------- Q&A and the searchable archive
+class ArchivedMessage(Base):
+    """A message stored for search: a Q&A question or answer, or a message of an opted-in channel.
+
+    The primary key is Discord's message id, so replays and re-imports update instead of
+    duplicating; on SQLite it is the rowid, shared with the ``search_fts`` index."""
+
+    __tablename__ = "archive_messages"
+
+    id: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=False)
+    guild_id: Mapped[int] = mapped_column(Snowflake, default=0)
+    channel_id: Mapped[int] = mapped_column(Snowflake, index=True)
+    thread_id: Mapped[int | None] = mapped_column(Snowflake, index=True)  # the Q&A post, for questions/answers
+    author_id: Mapped[int] = mapped_column(Snowflake, index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # question | answer | message
+    content: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    edited_at: Mapped[datetime | None] = mapped_column()
+
+
+class Question(Base):
+    """A post in the Q&A forum (asked with /ask or created directly in the forum)."""
+
+    __tablename__ = "qa_questions"
+
+    thread_id: Mapped[int] = mapped_column(Snowflake, primary_key=True, autoincrement=False)
+    forum_id: Mapped[int] = mapped_column(Snowflake)
+    guild_id: Mapped[int] = mapped_column(Snowflake, default=0)
+    author_id: Mapped[int] = mapped_column(Snowflake, index=True)
+    title: Mapped[str] = mapped_column(String(100))
+    country: Mapped[str | None] = mapped_column(String(40))
+    topic: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column()
+    answer_id: Mapped[int | None] = mapped_column(Snowflake)
+    solved_at: Mapped[datetime | None] = mapped_column()
+    first_reply_at: Mapped[datetime | None] = mapped_column()
+    routed_helpers_at: Mapped[datetime | None] = mapped_column()
+    routed_facilitators_at: Mapped[datetime | None] = mapped_column()
+
+
+class ArchiveCheckpoint(Base):
+    """Where a channel backfill stopped: the oldest message id stored so far."""
+
+    __tablename__ = "archive_checkpoints"
+
+    channel_id: Mapped[int] = mapped_column(Snowflake, primary_key=True, autoincrement=False)
+    before_id: Mapped[int | None] = mapped_column(Snowflake)
+    stored: Mapped[int] = mapped_column(Integer, default=0)
+    done: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
 # --------------------------------------------------------------------------- sessions
 class TrainingSeries(Base):
     """A recurring programme: occurrences are TrainingSession rows pointing here."""

@@ -49,7 +49,7 @@ class LocalDiscord:
                 "owner": OfflineDiscord.user_payload(910000000000000003, "owner"),
             })
         if path.endswith("/commands"):
-            return _json([{**c, "id": str(920000000000000000 + i), "application_id": str(self.app_id),
+            return _json([{"description": "", **c, "id": str(920000000000000000 + i), "application_id": str(self.app_id),
                                        "version": "1"} for i, c in enumerate(body)])
         if path.endswith("/callback"):
             self.answered.set()

@@ -1,0 +1,247 @@
+"""Search over Q&A posts and archived discussions, in every script.
+
+Candidates come from the full-text index (db/search.py): the newest matches, each with its
+relevance. They are ranked here: messages of solved questions first, then relevance, then the
+newest. Any text is a valid query; words are quoted before they reach the engine.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.errors import InvalidInput
+from bot.services.archive import jump_url
+from bot.text import clean, fold
+from db import search
+from db.models import ArchivedMessage, Question
+
+SCOPES: dict[str, tuple[str, ...]] = {
+    "all": (),
+    "questions": ("question", "answer"),
+    "discussions": ("message",),
+}
+MAX_QUERY = 300
+CANDIDATES = 500  # newest matches ranked per search (see bench/README.md)
+PAGE_SIZE = 5
+SNIPPET = 220
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """Everything behind one search, as JSON-friendly values (saved for the page buttons)."""
+
+    query: str
+    scope: str = "all"
+    country: str | None = None
+    topic: str | None = None
+    author_id: int | None = None
+    solved: bool | None = None
+    after: str | None = None  # YYYY-MM-DD, in the community's time zone
+    before: str | None = None
+    timezone: str = "UTC"
+
+    def describe(self) -> str:
+        bits = [f"“{self.query}”"]
+        if self.scope != "all":
+            bits.append(self.scope)
+        for label, value in (("country", self.country), ("topic", self.topic), ("after", self.after),
+                             ("before", self.before)):
+            if value:
+                bits.append(f"{label}: {value}")
+        if self.solved is not None:
+            bits.append("solved" if self.solved else "unsolved")
+        return ", ".join(bits)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: str
+    message_id: int
+    channel_id: int
+    guild_id: int
+    thread_id: int | None
+    author_id: int
+    created_at: datetime
+    content: str
+    snippet: str
+    highlights: tuple[tuple[int, int], ...]
+    jump_url: str
+    score: float
+    solved: bool
+    question_title: str | None
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    params: SearchParams
+    hits: tuple[SearchHit, ...]
+    total: int
+    capped: bool
+    page: int
+    pages: int
+
+
+def _parse_day(value: str | None, field: str) -> str | None:
+    value = clean(value)
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise InvalidInput(f"**{field}** must be a date like 2026-03-31 (year-month-day).") from None
+
+
+def parse_params(
+    query: str | None, *, scope: str | None = None, country: str | None = None, topic: str | None = None,
+    author_id: int | None = None, solved: bool | None = None, after: str | None = None, before: str | None = None,
+    timezone: str = "UTC",
+) -> SearchParams:
+    text = clean(query)
+    if not text:
+        raise InvalidInput("Please type what to search for.")
+    if len(text) > MAX_QUERY:
+        raise InvalidInput(f"That search is {len(text):,} characters long; please keep it under {MAX_QUERY}.")
+    if not search.query_terms(text):
+        raise InvalidInput("Your search has no letters or numbers to look for. Try a word or two.")
+    scope = (scope or "all").strip().lower()
+    if scope not in SCOPES:
+        raise InvalidInput("**scope** must be one of: questions, discussions, all.")
+    start, end = _parse_day(after, "after"), _parse_day(before, "before")
+    if start and end and start >= end:
+        raise InvalidInput("**after** must be earlier than **before**.")
+    return SearchParams(
+        query=text, scope=scope, country=clean(country)[:40] or None, topic=clean(topic)[:40] or None,
+        author_id=author_id, solved=solved, after=start, before=end, timezone=timezone,
+    )
+
+
+def _day_start(day: str | None, tz: str, *, next_day: bool = False) -> datetime | None:
+    if day is None:
+        return None
+    d = date.fromisoformat(day) + timedelta(days=1 if next_day else 0)
+    return datetime.combine(d, time(0), tzinfo=ZoneInfo(tz))
+
+
+def _filters(params: SearchParams) -> search.SearchFilters:
+    return search.SearchFilters(
+        kinds=SCOPES[params.scope], author_id=params.author_id, country=params.country, topic=params.topic,
+        solved=params.solved, after=_day_start(params.after, params.timezone),
+        before=_day_start(params.before, params.timezone, next_day=True),  # "before 31 March" includes the 31st
+    )
+
+
+def rank(candidates: list[search.Candidate]) -> list[search.Candidate]:
+    """Solved first, then relevance, then newest."""
+    return sorted(candidates, key=lambda c: (not c.solved, -c.score, -c.message_id))
+
+
+async def search_messages(
+    session: AsyncSession, params: SearchParams, *, page: int = 1, page_size: int = PAGE_SIZE
+) -> SearchPage:
+    terms = search.query_terms(params.query)
+    found = await search.candidates(session, terms, _filters(params), limit=CANDIDATES)
+    ranked = rank(found)
+    total = len(ranked)
+    pages = max(1, -(-total // page_size))
+    page = min(max(page, 1), pages)
+    chosen = ranked[(page - 1) * page_size : page * page_size]
+    hits = await load_hits(session, chosen, params.query)
+    return SearchPage(params, tuple(hits), total, total >= CANDIDATES, page, pages)
+
+
+HIT_COLUMNS = (
+    ArchivedMessage.id, ArchivedMessage.kind, ArchivedMessage.channel_id, ArchivedMessage.guild_id,
+    ArchivedMessage.thread_id, ArchivedMessage.author_id, ArchivedMessage.created_at, ArchivedMessage.content,
+    Question.title,
+)
+
+
+def hits_query(ids: list[int]) -> Any:
+    return (
+        select(*HIT_COLUMNS).outerjoin(Question, Question.thread_id == ArchivedMessage.thread_id)
+        .where(ArchivedMessage.id.in_(ids))
+    )
+
+
+async def load_hits(session: AsyncSession, chosen: list[search.Candidate], query: str) -> list[SearchHit]:
+    if not chosen:
+        return []
+    rows = await session.execute(hits_query([c.message_id for c in chosen]))
+    by_id = {row[0]: row for row in rows}
+    words = search.highlight_words(query)
+    hits = []
+    for c in chosen:
+        row = by_id.get(c.message_id)
+        if row is None:
+            continue
+        mid, kind, channel_id, guild_id, thread_id, author_id, created_at, content, title = row
+        snippet, spans = make_snippet(content, words)
+        hits.append(SearchHit(
+            kind=kind, message_id=mid, channel_id=channel_id, guild_id=guild_id, thread_id=thread_id,
+            author_id=author_id, created_at=created_at, content=content, snippet=snippet,
+            highlights=tuple(spans), jump_url=jump_url(guild_id, channel_id, mid), score=round(c.score, 4),
+            solved=c.solved, question_title=title,
+        ))
+    return hits
+
+
+# ---------------------------------------------------------------- snippets
+def _folded_with_map(text: str) -> tuple[str, Sequence[int]]:
+    """Text folded character by character, with the original index of every folded character."""
+    out: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(text):
+        if ch.isascii():
+            piece = " " if ch.isspace() else ch.lower()
+        elif ch.isspace():
+            piece = " "
+        elif unicodedata.category(ch) == "Mn" and out and out[-1].isascii():
+            piece = ""  # a combining accent on a Latin letter folds away
+        else:
+            piece = fold(ch) if ch.isalpha() else ch.casefold()
+        for p in piece:
+            out.append(p)
+            index.append(i)
+    return "".join(out), index
+
+
+def make_snippet(content: str, words: list[str], width: int = SNIPPET) -> tuple[str, list[tuple[int, int]]]:
+    """A window of the message around the first match, and the matched spans inside it."""
+    content = " ".join(content.split())[:4000]
+    lowered = content.casefold()
+    index: Sequence[int]
+    if len(lowered) == len(content) and all(w in lowered for w in words):
+        # Fast path (Thai, CJK, plain Latin...): case-folding kept every position.
+        folded, index = lowered, range(len(content))
+    else:
+        folded, index = _folded_with_map(content)
+    spans: list[tuple[int, int]] = []
+    for w in sorted(set(words), key=len, reverse=True):
+        start = 0
+        while w and (pos := folded.find(w, start)) != -1:
+            a, b = index[pos], index[pos + len(w) - 1] + 1
+            if not any(a < e and s < b for s, e in spans):
+                spans.append((a, b))
+            start = pos + len(w)
+    spans.sort()
+    if len(content) <= width:
+        return content, spans
+    first = spans[0][0] if spans else 0
+    lo = max(0, min(first - width // 3, len(content) - width))
+    hi = lo + width
+    window = content[lo:hi]
+    prefix = "…" if lo > 0 else ""
+    suffix = "…" if hi < len(content) else ""
+    shifted = [(s - lo + len(prefix), e - lo + len(prefix)) for s, e in spans if s >= lo and e <= hi]
+    return prefix + window + suffix, shifted

@@ -1,0 +1,323 @@
+"""Peer Q&A and the archive: /ask, Mark as answer, /solved, live ingest, backfill, routing."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+from dataclasses import asdict
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.app_commands import locale_str as _
+from discord.ext import commands
+
+from bot.bot import SSEBot
+from bot.errors import InvalidInput, NotFound
+from bot.services import archive, qa
+from bot.services.archive import MessageRecord
+from bot.services.permissions import Actor
+from bot.services.queries import save_query
+from bot.ui.common import NO_MENTIONS, reply
+from bot.ui.qa import (
+    AskModal,
+    PostAnywayButton,
+    post_anyway_view,
+    routing_notice,
+    similar_embed,
+    solved_notice,
+    starter_content,
+)
+
+log = logging.getLogger(__name__)
+
+DRAFT_KIND = "qa-draft"
+BACKFILL_PAGE = 100
+PROGRESS_EVERY = 5  # pages between progress edits
+
+
+def actor_of(interaction: discord.Interaction[Any]) -> Actor:
+    roles = getattr(interaction.user, "roles", [])
+    return Actor(interaction.user.id, frozenset(r.id for r in roles))
+
+
+def to_record(message: discord.Message, kind: str) -> MessageRecord:
+    channel = message.channel
+    thread_id = channel.id if kind in ("question", "answer") else None
+    return MessageRecord(
+        id=message.id, channel_id=channel.id, guild_id=message.guild.id if message.guild else 0, thread_id=thread_id,
+        author_id=message.author.id, content=message.content, created_at=message.created_at, kind=kind,
+        edited_at=message.edited_at,
+    )
+
+
+def _message_id(text: str | None) -> int | None:
+    if not text:
+        return None
+    numbers = re.findall(r"\d{15,21}", text)
+    if not numbers:
+        raise InvalidInput("Give the answer as a message link (right-click the message > Copy Message Link).")
+    return int(numbers[-1])
+
+
+class QA(commands.Cog):
+    def __init__(self, bot: SSEBot):
+        self.bot = bot
+        self.menu = app_commands.ContextMenu(name=_("Mark as answer"), callback=self.mark_as_answer)
+        self._routing_task: asyncio.Task[None] | None = None
+
+    async def cog_load(self) -> None:
+        self.bot.tree.add_command(self.menu)
+        PostAnywayButton.handler = self.post_draft
+        self.bot.app.archive.start()
+        self._routing_task = asyncio.get_running_loop().create_task(self._routing_loop(), name="sse-bg:qa-routing")
+
+    async def cog_unload(self) -> None:
+        self.bot.tree.remove_command(self.menu.name, type=self.menu.type)
+        if self._routing_task is not None:
+            self._routing_task.cancel()
+
+    # ------------------------------------------------------------------ asking
+    @app_commands.command(name=_("ask"), description=_("Ask the community a question in the Q&A forum"))
+    async def ask(self, interaction: discord.Interaction[SSEBot]) -> None:
+        cfg = self.bot.app.config
+        await interaction.response.send_modal(AskModal(self.submit_question, cfg.qa.countries, cfg.qa.topics))
+
+    async def submit_question(self, interaction: discord.Interaction[Any], title: str, body: str, country: str,
+                              topic: str) -> None:
+        app = self.bot.app
+        draft = qa.validate_draft(app.config, title, body, country, topic)
+        self._forum()  # a clear answer now if the forum is not set up, before the member waits
+        async with app.db.begin() as session:
+            similar = await qa.similar_questions(session, draft)
+            if similar:
+                draft_id = await save_query(session, DRAFT_KIND, asdict(draft), interaction.user.id)
+        if similar:
+            await reply(interaction, embed=similar_embed(draft, similar), view=post_anyway_view(draft_id), ephemeral=True)
+            return
+        await self._post(interaction, draft)
+
+    async def post_draft(self, interaction: discord.Interaction[Any], draft_id: int) -> None:
+        async with self.bot.app.db.begin() as session:
+            draft = await qa.take_draft(session, draft_id, interaction.user.id)
+        await self._post(interaction, draft)
+
+    def _forum(self) -> discord.ForumChannel:
+        forum_id = self.bot.app.config.channels.qa_forum
+        forum = self.bot.get_channel(forum_id) if forum_id else None
+        if not isinstance(forum, discord.ForumChannel):
+            raise NotFound("The Q&A forum is not set up yet. Please ask a facilitator to set `channels.qa_forum`.")
+        return forum
+
+    async def _tags(self, forum: discord.ForumChannel, names: list[str]) -> list[discord.ForumTag]:
+        """The forum's tags with these names, creating missing ones when the bot may."""
+        tags = []
+        by_name = {t.name.casefold(): t for t in forum.available_tags}
+        for name in names:
+            tag = by_name.get(name.casefold())
+            if tag is None:
+                try:
+                    tag = await forum.create_tag(name=name, reason="Q&A tag")
+                except discord.HTTPException:
+                    log.warning("could not create forum tag %r (missing Manage Channels?)", name)
+                    continue
+            tags.append(tag)
+        return tags[:5]
+
+    async def _post(self, interaction: discord.Interaction[Any], draft: qa.QuestionDraft) -> None:
+        forum = self._forum()
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        tags = await self._tags(forum, [n for n in (draft.country, draft.topic) if n])
+        created = await forum.create_thread(
+            name=draft.title, content=starter_content(draft, interaction.user.id), applied_tags=tags,
+            allowed_mentions=NO_MENTIONS, reason=f"/ask by {interaction.user.id}",
+        )
+        thread = created.thread
+        async with self.bot.app.db.begin() as session:
+            await qa.record_question(
+                session, thread_id=thread.id, forum_id=forum.id, guild_id=forum.guild.id, author_id=interaction.user.id,
+                title=draft.title, body=draft.body, country=draft.country, topic=draft.topic,
+                created_at=created.message.created_at, starter_message_id=created.message.id,
+            )
+        await interaction.followup.send(f"Your question is posted: {thread.jump_url}", ephemeral=True)
+
+    # ------------------------------------------------------------------ answers
+    async def mark_as_answer(self, interaction: discord.Interaction[SSEBot], message: discord.Message) -> None:
+        await self._solve(interaction, message.channel.id, message.id)
+
+    @app_commands.command(name=_("solved"), description=_("Mark this Q&A post as solved"))
+    @app_commands.describe(answer=_("Link to the answer (default: the latest reply)"))
+    async def solved(self, interaction: discord.Interaction[SSEBot], answer: str | None = None) -> None:
+        channel_id = interaction.channel_id or 0
+        await self._solve(interaction, channel_id, _message_id(answer))
+
+    async def _solve(self, interaction: discord.Interaction[Any], thread_id: int, message_id: int | None) -> None:
+        app = self.bot.app
+        await app.archive.flush()  # the reply being marked may still be in the write queue
+        async with app.db.begin() as session:
+            result = await qa.mark_answer(session, app.config, actor_of(interaction), thread_id, message_id,
+                                          datetime.now(UTC))
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        thread = self.bot.get_channel(thread_id)
+        if isinstance(thread, discord.Thread) and isinstance(thread.parent, discord.ForumChannel):
+            tags = await self._tags(thread.parent, [result.solved_tag])
+            if tags and tags[0] not in thread.applied_tags and len(thread.applied_tags) < 5:
+                await thread.add_tags(tags[0], reason="marked as solved")
+            await thread.send(solved_notice(result, interaction.user.id), allowed_mentions=NO_MENTIONS)
+        await interaction.followup.send("Marked as solved. Thank you!", ephemeral=True)
+
+    # ------------------------------------------------------------------ live ingest
+    def _kind(self, message: discord.Message) -> str | None:
+        if message.author.bot or message.guild is None or message.type not in (
+            discord.MessageType.default, discord.MessageType.reply
+        ):
+            return None
+        return archive.classify(
+            self.bot.app.config, guild_id=message.guild.id, channel_id=message.channel.id,
+            parent_id=getattr(message.channel, "parent_id", None), message_id=message.id,
+        )
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        kind = self._kind(message)
+        if kind is None:
+            return
+        writer = self.bot.app.archive
+        if kind == "question":
+            thread = message.channel
+            assert isinstance(thread, discord.Thread)
+            names = [t.name for t in thread.applied_tags]
+            cfg = self.bot.app.config.qa
+            country = next((n for n in names if n in cfg.countries), None)
+            topic = next((n for n in names if n in cfg.topics), None)
+
+            async def record(session: Any) -> None:
+                await qa.record_question(
+                    session, thread_id=thread.id, forum_id=thread.parent_id, guild_id=thread.guild.id,
+                    author_id=message.author.id, title=thread.name, body=message.content, country=country, topic=topic,
+                    created_at=message.created_at, starter_message_id=message.id,
+                )
+
+            writer.run(record)
+        else:
+            writer.store(to_record(message, kind))
+
+    @commands.Cog.listener()
+    async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
+        content = payload.data.get("content")
+        if content is None or payload.guild_id is None:
+            return
+        edited = datetime.now(UTC)
+
+        async def edit(session: Any) -> None:
+            await archive.edit_message(session, payload.message_id, content, edited)
+
+        self.bot.app.archive.run(edit)
+
+    @commands.Cog.listener()
+    async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
+        ids = [payload.message_id]
+        self.bot.app.archive.run(partial(archive.delete_messages, ids=ids))
+
+    @commands.Cog.listener()
+    async def on_raw_bulk_message_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
+        self.bot.app.archive.run(partial(archive.delete_messages, ids=list(payload.message_ids)))
+
+    @commands.Cog.listener()
+    async def on_raw_thread_delete(self, payload: discord.RawThreadDeleteEvent) -> None:
+        self.bot.app.archive.run(partial(archive.delete_thread, thread_id=payload.thread_id))
+
+    # ------------------------------------------------------------------ backfill
+    archive_group = app_commands.Group(name=_("archive"), description=_("Searchable archive of discussions"))
+
+    @archive_group.command(name=_("backfill"), description=_("Store a channel's past messages for search (facilitators)"))
+    @app_commands.describe(channel=_("An opted-in channel"), restart=_("Start again from the newest message"))
+    async def backfill(self, interaction: discord.Interaction[SSEBot], channel: discord.TextChannel,
+                       restart: bool = False) -> None:
+        app = self.bot.app
+        archive.check_backfill_allowed(app.config, actor_of(interaction), channel.id)
+        async with app.db.begin() as session:
+            state = await archive.backfill_start(session, channel.id, restart=restart)
+        resumed = state.before_id is not None
+        await reply(interaction, content=f"{'Resuming' if resumed else 'Starting'} the backfill of {channel.mention}…",
+                    ephemeral=True)
+        state = await self.run_backfill(channel, state, interaction)
+        await interaction.edit_original_response(
+            content=f"Backfill of {channel.mention} finished: {state.stored:,} message(s) stored or updated."
+        )
+
+    async def run_backfill(self, channel: discord.abc.Messageable, state: archive.BackfillState,
+                           interaction: discord.Interaction[Any] | None = None) -> archive.BackfillState:
+        """Page through history (newest first) from the checkpoint; each page is stored with the
+        checkpoint in one transaction, so a crash resumes where it stopped and stores nothing twice."""
+        app = self.bot.app
+        before = state.before_id
+        pages = read = 0
+        while True:
+            batch = [m async for m in channel.history(
+                limit=BACKFILL_PAGE, before=discord.Object(before) if before else None
+            )]
+            read += len(batch)
+            records = [to_record(m, "message") for m in batch if not m.author.bot and m.content and m.type in (
+                discord.MessageType.default, discord.MessageType.reply)]
+            done = len(batch) < BACKFILL_PAGE
+            async with app.db.begin() as session:
+                state = await archive.backfill_page(
+                    session, state.channel_id, records, oldest_id=min((m.id for m in batch), default=None), done=done,
+                )
+            before = state.before_id
+            pages += 1
+            if done:
+                return state
+            if interaction is not None and pages % PROGRESS_EVERY == 0:
+                with contextlib.suppress(discord.HTTPException):
+                    await interaction.edit_original_response(
+                        content=f"Backfilling… {read:,} message(s) read, {state.stored:,} stored so far."
+                    )
+
+    # ------------------------------------------------------------------ routing unanswered posts
+    async def _routing_loop(self) -> None:
+        await self.bot.wait_until_ready()
+        minutes = self.bot.app.config.qa.route_check_minutes
+        while not self.bot.is_closed():
+            # Sleep first: start-up stays quick, and a bot that is closing never starts a query.
+            for _second in range(minutes * 60):
+                if self.bot.is_closed():
+                    return
+                await asyncio.sleep(1)
+            try:
+                await self.route_unanswered(datetime.now(UTC))
+            except Exception:
+                log.exception("routing unanswered questions failed")
+
+    async def route_unanswered(self, now: datetime) -> int:
+        app = self.bot.app
+        async with app.db.begin() as session:
+            due = await qa.route_unanswered(session, app.config, now)
+        for routing in due:
+            thread = self.bot.get_channel(routing.thread_id)
+            if not isinstance(thread, discord.Thread):
+                try:
+                    fetched = await self.bot.fetch_channel(routing.thread_id)
+                except discord.HTTPException:
+                    continue
+                if not isinstance(fetched, discord.Thread):
+                    continue
+                thread = fetched
+            hours = (app.config.qa.route_helpers_after_hours if routing.target == "helpers"
+                     else app.config.qa.route_facilitators_after_hours)
+            await thread.send(
+                routing_notice(routing, hours),
+                allowed_mentions=discord.AllowedMentions(roles=[discord.Object(r) for r in routing.role_ids],
+                                                         users=False, everyone=False),
+            )
+        return len(due)
+
+
+async def setup(bot: SSEBot) -> None:
+    bot.add_dynamic_items(PostAnywayButton)
+    await bot.add_cog(QA(bot))

@@ -1,0 +1,395 @@
+"""Full-text search that works for every script the community writes in.
+
+One tokenizer, written here in Python, feeds both backends the same token stream:
+
+* Latin text is folded (case, accents, đ → d) and cut into words;
+* runs of scripts written without spaces (Thai, Lao, Khmer, Myanmar, Chinese, Japanese kana,
+  Korean Hangul) become overlapping character bigrams plus a unigram for the last character,
+  so any 2+ character piece of a run is a phrase of bigrams and a single character is a prefix;
+* everything else (punctuation, emoji, symbols, markup) separates tokens and never reaches
+  the engine.
+
+SQLite: a contentless FTS5 table (``search_fts``, rowid = message id) over the space-joined
+tokens with ``unicode61`` told to keep marks inside tokens. PostgreSQL: a ``tsvector`` column
+built with the ``simple`` configuration over the same tokens, non-ASCII ones hex-encoded so the
+server's parser cannot cut them apart, with a GIN index. Queries are built from the user's text
+by the same tokenizer and every token is quoted: user syntax is never engine syntax.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from bot.text import fold
+
+MAX_TOKEN = 48
+MAX_QUERY_TERMS = 16
+
+# Scripts written without spaces between words.
+_UNSEGMENTED = (
+    (0x0E00, 0x0E7F),  # Thai
+    (0x0E80, 0x0EFF),  # Lao
+    (0x1000, 0x109F),  # Myanmar
+    (0x1780, 0x17FF),  # Khmer
+    (0x19E0, 0x19FF),  # Khmer symbols
+    (0x1100, 0x11FF),  # Hangul jamo
+    (0x2E80, 0x2FDF),  # CJK radicals
+    (0x3040, 0x30FF),  # Hiragana, Katakana
+    (0x3100, 0x312F),  # Bopomofo
+    (0x3130, 0x318F),  # Hangul compatibility jamo
+    (0x31F0, 0x31FF),  # Katakana extensions
+    (0x3400, 0x4DBF),  # CJK extension A
+    (0x4E00, 0x9FFF),  # CJK unified
+    (0xA960, 0xA97F),  # Hangul jamo extended A
+    (0xAC00, 0xD7AF),  # Hangul syllables
+    (0xF900, 0xFAFF),  # CJK compatibility
+    (0xFF66, 0xFF9F),  # half-width katakana
+    (0x20000, 0x2FA1F),  # CJK extensions B..
+)
+
+
+def _is_unsegmented(ch: str) -> bool:
+    cp = ord(ch)
+    if cp < 0x0E00:
+        return False
+    return any(lo <= cp <= hi for lo, hi in _UNSEGMENTED)
+
+
+def _is_word(ch: str) -> bool:
+    if ch.isalnum():
+        return True
+    return unicodedata.category(ch)[0] == "M"
+
+
+@dataclass(frozen=True)
+class Term:
+    """One word of a query: a phrase of tokens, or a single-character prefix."""
+
+    tokens: tuple[str, ...]
+    prefix: bool = False
+
+
+def _runs(text: str) -> list[tuple[str, bool]]:
+    """Cut folded text into (run, unsegmented?) pieces; separators dropped."""
+    runs: list[tuple[str, bool]] = []
+    buf: list[str] = []
+    buf_kind: bool | None = None
+    for ch in text:
+        if _is_unsegmented(ch):
+            kind: bool | None = True
+        elif _is_word(ch):
+            # A combining mark continues whatever run it follows (Thai vowels and tones).
+            kind = buf_kind if (unicodedata.category(ch)[0] == "M" and buf_kind is not None) else False
+        else:
+            kind = None
+        if kind != buf_kind and buf:
+            runs.append(("".join(buf), bool(buf_kind)))
+            buf = []
+        if kind is None:
+            buf_kind = None
+            continue
+        buf.append(ch)
+        buf_kind = kind
+    if buf:
+        runs.append(("".join(buf), bool(buf_kind)))
+    return runs
+
+
+def _clusters(run: str) -> list[str]:
+    """Characters with the combining marks that follow them (Thai vowels and tones, Khmer
+    subscripts): ``วิสาหกิจ`` → วิ ส า ห กิ จ. Bigrams of clusters are fewer and rarer than
+    bigrams of code points, which keeps phrase queries short and fast."""
+    out: list[str] = []
+    for ch in run:
+        if out and unicodedata.category(ch)[0] == "M":
+            out[-1] += ch
+        else:
+            out.append(ch)
+    return out
+
+
+def _bigrams(run: str) -> list[str]:
+    units = _clusters(run)
+    if len(units) == 1:
+        return units
+    return [units[i] + units[i + 1] for i in range(len(units) - 1)] + [units[-1]]
+
+
+def index_tokens(text: str) -> list[str]:
+    """The tokens stored for a message."""
+    out: list[str] = []
+    for run, unsegmented in _runs(fold(text)):
+        if unsegmented:
+            out.extend(_bigrams(run))
+        else:
+            out.append(run[:MAX_TOKEN])
+    return out
+
+
+def query_terms(text: str) -> list[Term]:
+    """The terms of a query: every whitespace-separated word becomes one phrase (``don't`` →
+    ``don t``, ``ผ้าไหม`` → its bigrams); a lone unsegmented character becomes a prefix."""
+    terms: list[Term] = []
+    seen: set[Term] = set()
+    for word in fold(text).split():
+        tokens: list[str] = []
+        prefix = False
+        runs = _runs(word)
+        for run, unsegmented in runs:
+            if unsegmented:
+                units = _clusters(run)
+                if len(units) == 1:
+                    tokens.append(run)
+                    prefix = len(runs) == 1
+                else:
+                    tokens.extend(units[i] + units[i + 1] for i in range(len(units) - 1))
+            else:
+                tokens.append(run[:MAX_TOKEN])
+        if tokens:
+            term = Term(tuple(tokens), prefix)
+            if term not in seen:
+                seen.add(term)
+                terms.append(term)
+    return terms[:MAX_QUERY_TERMS]
+
+
+def highlight_words(text: str) -> list[str]:
+    """Folded pieces of the query to highlight in snippets: whole words as typed (``c++``,
+    ``don't``), and the letter runs inside them that are long enough to mean something."""
+    words = []
+    for word in fold(text).split():
+        stripped = word.strip(".,;:!?()[]{}\"'“”‘’«»")
+        if stripped:
+            words.append(stripped)
+        for run, unsegmented in _runs(word):
+            if unsegmented or len(run) >= 2:
+                words.append(run)
+    return words
+
+
+# ----------------------------------------------------------------- SQLite (FTS5)
+def fts_document(text: str) -> str:
+    return " ".join(index_tokens(text))
+
+
+def _fts_quote(token: str) -> str:
+    return '"' + token.replace('"', '""') + '"'
+
+
+def fts_match(terms: list[Term], *, any_term: bool = False) -> str:
+    parts = []
+    for t in terms:
+        phrase = _fts_quote(" ".join(t.tokens))
+        parts.append(phrase + ("*" if t.prefix else ""))
+    return (" OR " if any_term else " AND ").join(parts)
+
+
+# ----------------------------------------------------------------- PostgreSQL (tsvector)
+_ASCII_WORD = re.compile(r"^[a-z0-9]+$")
+
+
+def pg_token(token: str) -> str:
+    if _ASCII_WORD.match(token):
+        return token
+    return "zz" + token.encode("utf-8").hex()
+
+
+def pg_document(text: str) -> str:
+    return " ".join(pg_token(t) for t in index_tokens(text))
+
+
+def pg_tsquery(terms: list[Term], *, any_term: bool = False) -> str:
+    parts = []
+    for t in terms:
+        lexemes = [f"'{pg_token(tok)}'" for tok in t.tokens]
+        if t.prefix:
+            lexemes[-1] += ":*"
+        parts.append("(" + " <-> ".join(lexemes) + ")")
+    return (" | " if any_term else " & ").join(parts)
+
+
+# ----------------------------------------------------------------- DDL (used by the migration)
+SQLITE_DDL = [
+    "CREATE VIRTUAL TABLE search_fts USING fts5(body, content='', "
+    "tokenize=\"unicode61 remove_diacritics 2 categories 'L* N* Co M*'\")",
+]
+SQLITE_DROP = ["DROP TABLE IF EXISTS search_fts"]
+
+PG_DDL = [
+    "ALTER TABLE archive_messages ADD COLUMN search_vector tsvector",
+    "CREATE INDEX ix_archive_messages_search ON archive_messages USING GIN (search_vector)",
+]
+PG_DROP = ["DROP INDEX IF EXISTS ix_archive_messages_search"]
+
+
+# ----------------------------------------------------------------- index maintenance and queries
+# These take a session and never commit; the caller owns the unit of work.
+from collections.abc import Iterable, Sequence  # noqa: E402
+from datetime import datetime  # noqa: E402
+from typing import Any, NamedTuple  # noqa: E402
+
+from sqlalchemy import text  # noqa: E402
+from sqlalchemy.ext.asyncio import AsyncSession  # noqa: E402
+
+
+def dialect(session: AsyncSession) -> str:
+    bind = session.bind
+    assert bind is not None, "the session is not bound to an engine"
+    return bind.dialect.name
+
+
+async def index_messages(session: AsyncSession, rows: Sequence[tuple[int, str]]) -> None:
+    """Add (message id, content) pairs to the index (the messages rows must exist)."""
+    if not rows:
+        return
+    if dialect(session) == "postgresql":
+        await session.execute(
+            text("UPDATE archive_messages SET search_vector = to_tsvector('simple', :doc) WHERE id = :id"),
+            [{"id": mid, "doc": pg_document(content)} for mid, content in rows],
+        )
+    else:
+        await session.execute(
+            text("INSERT INTO search_fts(rowid, body) VALUES (:id, :doc)"),
+            [{"id": mid, "doc": fts_document(content)} for mid, content in rows],
+        )
+
+
+async def unindex_messages(session: AsyncSession, rows: Iterable[tuple[int, str]]) -> None:
+    """Remove (message id, content as indexed) pairs. On PostgreSQL the row's own column goes
+    with the row; SQLite's contentless index needs the old text to remove its tokens."""
+    rows = list(rows)
+    if not rows or dialect(session) == "postgresql":
+        return
+    await session.execute(
+        text("INSERT INTO search_fts(search_fts, rowid, body) VALUES ('delete', :id, :doc)"),
+        [{"id": mid, "doc": fts_document(content)} for mid, content in rows],
+    )
+
+
+class Candidate(NamedTuple):
+    """One match (a tuple: up to 1,500 are made per search, dataclasses cost 10x more)."""
+
+    message_id: int
+    score: float  # higher is better
+    solved: bool
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    kinds: tuple[str, ...] = ()
+    author_id: int | None = None
+    country: str | None = None
+    topic: str | None = None
+    solved: bool | None = None
+    after: datetime | None = None
+    before: datetime | None = None
+
+
+def _filter_sql(f: SearchFilters, params: dict[str, Any]) -> str:
+    clauses = []
+    if f.kinds:
+        names = []
+        for i, k in enumerate(f.kinds):
+            params[f"kind{i}"] = k
+            names.append(f":kind{i}")
+        clauses.append(f"m.kind IN ({', '.join(names)})")
+    if f.author_id is not None:
+        params["author_id"] = f.author_id
+        clauses.append("m.author_id = :author_id")
+    if f.country is not None:
+        params["country"] = f.country
+        clauses.append("lower(q.country) = lower(:country)")
+    if f.topic is not None:
+        params["topic"] = f.topic
+        clauses.append("lower(q.topic) = lower(:topic)")
+    if f.solved is True:
+        clauses.append("q.solved_at IS NOT NULL")
+    elif f.solved is False:
+        clauses.append("q.thread_id IS NOT NULL AND q.solved_at IS NULL")
+    return "".join(f" AND {c}" for c in clauses)
+
+
+def _message_id_bound(when: datetime) -> int:
+    # Discord ids encode their time: a range on the id is a range on the date, and both
+    # engines can apply it inside the full-text scan.
+    return snowflake_at(when)
+
+
+DISCORD_EPOCH_MS = 1420070400000
+
+
+def snowflake_at(when: datetime) -> int:
+    """The smallest Discord id created at ``when`` (ids are milliseconds since 2015 << 22)."""
+    return max(int(when.timestamp() * 1000) - DISCORD_EPOCH_MS, 0) << 22
+
+
+def snowflake_time(snowflake: int) -> datetime:
+    from datetime import UTC
+
+    return datetime.fromtimestamp(((snowflake >> 22) + DISCORD_EPOCH_MS) / 1000, tz=UTC)
+
+
+def candidate_sql(
+    dialect_name: str, terms: list[Term], filters: SearchFilters, *, limit: int, any_term: bool = False
+) -> tuple[str, dict[str, Any]]:
+    """The raw query behind a search (also what the benchmark times on its own)."""
+    params: dict[str, Any] = {"limit": limit}
+    where = _filter_sql(filters, params)
+    if filters.after is not None:
+        params["after_id"] = _message_id_bound(filters.after)
+    if filters.before is not None:
+        params["before_id"] = _message_id_bound(filters.before)
+    if dialect_name == "postgresql":
+        params["q"] = pg_tsquery(terms, any_term=any_term)
+        if filters.after is not None:
+            where += " AND m.id >= :after_id"
+        if filters.before is not None:
+            where += " AND m.id < :before_id"
+        sql = (
+            "SELECT m.id, ts_rank(m.search_vector, query) AS score, q.solved_at IS NOT NULL AS solved "
+            "FROM archive_messages m CROSS JOIN to_tsquery('simple', :q) AS query "
+            "LEFT JOIN qa_questions q ON q.thread_id = m.thread_id "
+            f"WHERE m.search_vector @@ query{where} ORDER BY m.id DESC LIMIT :limit"
+        )
+    else:
+        params["q"] = fts_match(terms, any_term=any_term)
+        # FTS5's bm25 first counts every row matching each phrase in the whole index (its IDF):
+        # cheap for a few single tokens, ~60 ms at 1M rows for a 9-bigram Thai word. Such queries
+        # are ranked by a length prior instead (short messages that contain all the words first).
+        cheap = len(terms) <= 3 and all(len(t.tokens) == 1 and not t.prefix for t in terms)
+        score = "-bm25(search_fts)" if cheap else "1.0 / (1 + length(m.content) / 200.0)"
+        if filters.after is not None:
+            where += " AND search_fts.rowid >= :after_id"
+        if filters.before is not None:
+            where += " AND search_fts.rowid < :before_id"
+        sql = (
+            f"SELECT m.id, {score} AS score, q.solved_at IS NOT NULL AS solved "
+            "FROM search_fts JOIN archive_messages m ON m.id = search_fts.rowid "
+            "LEFT JOIN qa_questions q ON q.thread_id = m.thread_id "
+            f"WHERE search_fts MATCH :q{where} ORDER BY search_fts.rowid DESC LIMIT :limit"
+        )
+    return sql, params
+
+
+async def candidates(
+    session: AsyncSession, terms: list[Term], filters: SearchFilters, *, limit: int = 1500, any_term: bool = False
+) -> list[Candidate]:
+    """The newest ``limit`` matches with their relevance; ranking is left to the caller."""
+    if not terms:
+        return []
+    sql, params = candidate_sql(dialect(session), terms, filters, limit=limit, any_term=any_term)
+    connection = await session.connection()
+    if dialect(session) == "postgresql":
+        result = await connection.execute(text(sql), params)
+        return [Candidate(mid, score or 0.0, bool(solved)) for mid, score, solved in result]
+    # Up to 500 rows: read them in one call on the driver's own connection (same transaction);
+    # SQLAlchemy's row-by-row adapter costs more than the query for this shape (bench_search).
+    raw = await connection.get_raw_connection()
+    driver = raw.driver_connection
+    if driver is not None and hasattr(driver, "execute_fetchall"):
+        rows = await driver.execute_fetchall(sql, params)
+    else:
+        rows = list(await connection.exec_driver_sql(sql, params))
+    return [Candidate(mid, score or 0.0, bool(solved)) for mid, score, solved in rows]

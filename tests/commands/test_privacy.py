@@ -1,0 +1,44 @@
+"""/privacy show, export and forget."""
+
+from __future__ import annotations
+
+import json
+
+from bot.offline import OfflineDiscord
+from tests.conftest import ARCHIVED
+
+
+async def test_show_export_and_forget_my_messages(gw: OfflineDiscord) -> None:
+    other = gw.add_user("kim")
+    await gw.post_message("My cooperative in Battambang", author=gw.member_id, channel_id=ARCHIVED)
+    await gw.post_message("Kim's cooperative note", author=other, channel_id=ARCHIVED)
+
+    shown = await gw.slash("privacy", user=gw.member_id)
+    assert shown.ephemeral and "**1** of your messages" in shown.text
+
+    exported = await gw.slash("privacy", user=gw.member_id, action="export")
+    assert exported.ephemeral
+    name, data = exported.files[0]
+    assert name.endswith(".json")
+    payload = json.loads(data)
+    assert [m["content"] for m in payload["messages"]] == ["My cooperative in Battambang"]
+
+    prompt = await gw.slash("privacy", user=gw.member_id, action="forget")
+    assert prompt.ephemeral and "cannot be undone" in prompt.text
+    stranger = await gw.press(prompt, "Yes, forget my messages", user=other)
+    assert stranger.ephemeral and "Only the member" in stranger.text
+    done = await gw.press(prompt, "Yes, forget my messages", user=gw.member_id)
+    assert "1 stored message(s) deleted" in done.text
+
+    found = await gw.slash("search", query="cooperative")
+    assert "Battambang" not in found.text and "Kim" in found.text
+    again = await gw.slash("privacy", user=gw.member_id)
+    assert "None of your messages are stored" in again.text
+
+
+async def test_cancel_deletes_nothing(gw: OfflineDiscord) -> None:
+    await gw.post_message("Keep me", author=gw.member_id, channel_id=ARCHIVED)
+    prompt = await gw.slash("privacy", user=gw.member_id, action="forget")
+    cancelled = await gw.press(prompt, "Cancel", user=gw.member_id)
+    assert "nothing was deleted" in cancelled.text
+    assert "**1** of your messages" in (await gw.slash("privacy", user=gw.member_id)).text

@@ -1,0 +1,176 @@
+"""Search finds what members wrote, in every script, whatever they type."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.app import App
+from bot.errors import InvalidInput
+from bot.services import archive, qa, search
+from db.search import snowflake_at
+
+CHANNEL = 900000000000000203
+T0 = datetime(2026, 3, 1, 3, 0, tzinfo=UTC)
+_ids = itertools.count(1)
+
+
+def rec(content: str, *, author: int = 11, kind: str = "message", thread: int | None = None,
+        when: datetime | None = None) -> archive.MessageRecord:
+    when = when or T0 + timedelta(minutes=next(_ids))
+    return archive.MessageRecord(
+        id=snowflake_at(when) + next(_ids), channel_id=thread or CHANNEL, guild_id=1, thread_id=thread,
+        author_id=author, content=content, created_at=when, kind=kind,
+    )
+
+
+MIXED = {
+    "th": "กลุ่มทอผ้าไหมที่ขอนแก่นจดทะเบียนเป็นวิสาหกิจชุมชนแล้ว",
+    "km": "សហករណ៍កសិកម្មនៅខេត្តតាកែវ ត្រូវការឥណទានខ្នាតតូច",
+    "lo": "ສະຫະກອນກະສິກຳຢູ່ແຂວງຫຼວງພະບາງ",
+    "vi": "Hợp tác xã nông nghiệp ở Đà Lạt đã đăng ký theo Luật Hợp tác xã 2023",
+    "ru": "Кооператив в Улаанбааторе ищет партнёров по микрофинансированию",
+    "zh": "我们的合作社正在申请社会企业认证",
+    "ja": "社会的連帯経済の協同組合について勉強しています",
+    "ko": "사회적기업 인증 제도에 대해 질문이 있습니다",
+    "en": "Does anyone know how C++ or don't-style quoting works for https://example.org/a?b=1 :)",
+    "id": "Koperasi simpan pinjam di Yogyakarta butuh pelatihan keuangan",
+}
+
+
+@pytest.fixture
+async def corpus(app: App) -> dict[str, int]:
+    records = {lang: rec(text) for lang, text in MIXED.items()}
+    async with app.db.begin() as session:
+        await archive.store_messages(session, list(records.values()))
+    return {lang: r.id for lang, r in records.items()}
+
+
+async def find(app: App, query: str, **kwargs: object) -> list[int]:
+    params = search.parse_params(query, **kwargs)  # type: ignore[arg-type]
+    async with app.db.begin() as session:
+        page = await search.search_messages(session, params, page_size=50)
+    return [h.message_id for h in page.hits]
+
+
+@pytest.mark.parametrize(("lang", "query"), [
+    ("th", "ผ้าไหม"), ("th", "วิสาหกิจชุมชน"), ("km", "សហករណ៍"), ("km", "ឥណទាន"), ("lo", "ກະສິກຳ"),
+    ("vi", "hop tac xa"), ("vi", "Đà Lạt"), ("vi", "da lat"), ("ru", "кооператив"), ("ru", "партнёров"),
+    ("zh", "合作社"), ("zh", "认证"), ("zh", "社"), ("ja", "協同組合"), ("ja", "勉強"), ("ko", "사회적기업"),
+    ("ko", "인증"), ("en", "c++"), ("en", "don't"), ("en", "https://example.org/a?b=1"), ("id", "KOPERASI"),
+])
+async def test_every_script_finds_the_message_that_contains_it(
+    app: App, corpus: dict[str, int], lang: str, query: str
+) -> None:
+    found = await find(app, query)
+    assert corpus[lang] in found
+    if lang not in ("zh", "ja"):  # 社 is in both the Chinese and the Japanese message
+        assert len(found) == 1, f"{query!r} also matched unrelated messages"
+
+
+async def test_a_two_character_chinese_word_is_found_but_not_a_different_one(app: App, corpus: dict[str, int]) -> None:
+    assert await find(app, "企业") == [corpus["zh"]]
+    assert await find(app, "企画") == []
+
+
+@pytest.mark.parametrize("query", [
+    '"unbalanced', "AND", "OR NOT", "-", "*", "a:b", "NEAR(x y)", "c++ AND -x*", "(", "'; DROP TABLE x; --",
+    "@everyone", "<@&123>", "x" * 290, "\u200b\u200bkoperasi\u200b", "^2", "{col}: foo",
+])
+async def test_any_typed_text_is_a_query_and_never_engine_syntax(app: App, corpus: dict[str, int], query: str) -> None:
+    try:
+        found = await find(app, query)  # no engine error, whatever the engine's syntax
+    except InvalidInput as exc:  # nothing searchable in it: a clear answer instead
+        assert not any(ch.isalnum() for ch in query), exc
+        return
+    assert isinstance(found, list)
+    if "koperasi" in query:
+        assert found == [corpus["id"]]
+
+
+@pytest.mark.parametrize("query", ["", "   ", "\u200b\u200b", "🙂🎉", "!!!", "x" * 1000])
+async def test_queries_with_nothing_to_look_for_get_a_clear_answer(query: str) -> None:
+    with pytest.raises(InvalidInput):
+        search.parse_params(query)
+
+
+async def test_all_words_must_match(app: App, corpus: dict[str, int]) -> None:
+    assert await find(app, "koperasi Yogyakarta") == [corpus["id"]]
+    assert await find(app, "koperasi Bangkok") == []
+
+
+async def test_edits_and_deletes_update_the_index(app: App, corpus: dict[str, int]) -> None:
+    mid = corpus["en"]
+    async with app.db.begin() as session:
+        assert await archive.edit_message(session, mid, "Now about mushrooms only", datetime.now(UTC))
+    assert await find(app, "c++") == []
+    assert await find(app, "mushrooms") == [mid]
+    async with app.db.begin() as session:
+        await archive.delete_messages(session, [mid])
+    assert await find(app, "mushrooms") == []
+
+
+async def test_storing_the_same_message_twice_keeps_one_copy(app: App) -> None:
+    r = rec("idempotent cassava cooperative")
+    async with app.db.begin() as session:
+        assert await archive.store_messages(session, [r, r]) == 1
+    async with app.db.begin() as session:
+        assert await archive.store_messages(session, [r]) == 0
+        assert await archive.count_messages(session) == 1
+    assert await find(app, "cassava") == [r.id]
+
+
+async def test_solved_questions_rank_first_and_filters_apply(app: App) -> None:
+    old_thread, new_thread = snowflake_at(T0), snowflake_at(T0 + timedelta(days=3))
+    async with app.db.begin() as session:
+        for thread, author, country, when in ((old_thread, 21, "Thailand", T0), (new_thread, 22, "Viet Nam",
+                                                                                 T0 + timedelta(days=3))):
+            await qa.record_question(
+                session, thread_id=thread, forum_id=1, guild_id=1, author_id=author, title="Registering a coop",
+                body="How do we register a cooperative?", country=country, topic="Law", created_at=when,
+            )
+        chat = rec("Cooperative registration chat", when=T0 + timedelta(days=5))
+        await archive.store_messages(session, [chat])
+        answer = rec("Go to the district office to register the cooperative", author=23, kind="answer",
+                     thread=old_thread, when=T0 + timedelta(days=1))
+        await archive.store_messages(session, [answer])
+    from bot.config import Config
+    from bot.services.permissions import Actor
+
+    async with app.db.begin() as session:
+        await qa.mark_answer(session, Config(), Actor(21), old_thread, answer.id, T0 + timedelta(days=2))
+
+    params = search.parse_params("cooperative")
+    async with app.db.begin() as session:
+        page = await search.search_messages(session, params, page_size=10)
+    kinds = [(h.kind, h.solved) for h in page.hits]
+    assert kinds[0][1] and kinds[1][1], f"solved question and its answer first: {kinds}"
+    assert not kinds[-1][1]
+    assert await find(app, "cooperative", scope="discussions") == [chat.id]
+    assert set(await find(app, "cooperative", scope="questions")) == {old_thread, new_thread, answer.id}
+    assert await find(app, "cooperative", country="viet nam") == [new_thread]
+    assert set(await find(app, "cooperative", solved=True)) == {old_thread, answer.id}
+    assert await find(app, "cooperative", author_id=23) == [answer.id]
+    assert await find(app, "cooperative", after="2026-03-05") == [chat.id]
+    assert set(await find(app, "cooperative", before="2026-03-01")) == {old_thread}
+
+
+async def test_snippets_highlight_the_words_found(app: App) -> None:
+    long = "Intro " * 80 + "the Đà Lạt cooperative registered last year " + "outro " * 80
+    r = rec(long)
+    async with app.db.begin() as session:
+        await archive.store_messages(session, [r])
+        page = await search.search_messages(session, search.parse_params("da lat"))
+    hit = page.hits[0]
+    assert len(hit.snippet) <= search.SNIPPET + 2
+    marked = [hit.snippet[s:e] for s, e in hit.highlights]
+    assert marked == ["Đà", "Lạt"]
+
+
+async def test_bad_dates_and_scopes_are_explained() -> None:
+    with pytest.raises(InvalidInput, match="date"):
+        search.parse_params("coop", after="next week")
+    with pytest.raises(InvalidInput, match="scope"):
+        search.parse_params("coop", scope="everything")

@@ -1,0 +1,53 @@
+"""python -m bot import-archive / search / qa route-unanswered, as an admin runs them."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from pathlib import Path
+
+import yaml
+
+from tests.conftest import ROOT, base_config
+
+SAMPLE = ROOT / "tests" / "data" / "dce-channel-export-sample.json"
+
+
+async def run(tmp_path: Path, database_url: str, *args: str) -> tuple[int, str, str]:
+    config = tmp_path / "config.yaml"
+    if not config.exists():
+        config.write_text(yaml.safe_dump(base_config()), encoding="utf-8")
+    env = {**os.environ, "DATABASE_URL": database_url}
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "--config", str(config), *args, cwd=ROOT, env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await proc.communicate()
+    return proc.returncode or 0, out.decode(), err.decode()
+
+
+async def test_import_is_idempotent_and_search_prints_json(tmp_path: Path, database_url: str) -> None:
+    code, out, _ = await run(tmp_path, database_url, "import-archive", str(SAMPLE))
+    assert code == 0 and "0 already stored" in out
+    code, out, _ = await run(tmp_path, database_url, "import-archive", str(SAMPLE))
+    assert code == 0 and "0 new or changed" in out
+    code, out, _ = await run(tmp_path, database_url, "search", "certify", "--json")
+    assert code == 0
+    items = json.loads(out)
+    assert items and {"kind", "content", "snippet", "author_id", "created_at", "jump_url", "score"} <= set(items[0])
+    assert items[0]["kind"] == "message" and "certify" in items[0]["content"]
+    code, out, _ = await run(tmp_path, database_url, "search", '"AND -* c++ :', "--json")
+    assert code == 0 and json.loads(out) == []
+
+
+async def test_cli_errors_are_polite(tmp_path: Path, database_url: str) -> None:
+    code, _, err = await run(tmp_path, database_url, "search", "   ")
+    assert code == 2 and "Please type what to search for" in err
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    code, _, err = await run(tmp_path, database_url, "import-archive", str(bad))
+    assert code == 2 and "cannot read" in err and "Traceback" not in err
+    code, out, _ = await run(tmp_path, database_url, "qa", "route-unanswered")
+    assert code == 0 and "Nothing is due" in out
