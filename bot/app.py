@@ -11,6 +11,7 @@ from bot.scheduler import Scheduler
 from bot.services.archive import ArchiveWriter
 from bot.services.digest import DigestProvider
 from bot.services.glossary import GlossaryService
+from bot.services.qa import solved_digest, unanswered_digest
 from bot.services.reminders import ReminderService
 from bot.services.resources import ResourceService
 from bot.services.sessions import TrainingSessionService
@@ -55,6 +56,8 @@ class App:
             archive=ArchiveWriter(db),
             sessions=TrainingSessionService(settings.config, reminders),
             reminders=reminders,
+            # the weekly digest also lists what happened in peer Q&A
+            digest_providers=[solved_digest, unanswered_digest],
         )
 
     @property

@@ -10,7 +10,16 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.services.archive import delete_messages, jump_url
-from db.models import ArchivedMessage, Question, SavedQuery, UserPreference
+from db.models import (
+    ArchivedMessage,
+    Question,
+    SavedQuery,
+    SessionAttendance,
+    SessionFeedback,
+    SessionReminder,
+    SessionRsvp,
+    UserPreference,
+)
 
 REMOVED_TITLE = "(removed at the author's request)"
 
@@ -25,6 +34,9 @@ class PrivacySummary:
     last: datetime | None
     has_preferences: bool
     saved_searches: int
+    rsvps: int = 0
+    feedback: int = 0
+    attendance: int = 0
 
     @property
     def total(self) -> int:
@@ -35,6 +47,7 @@ class PrivacySummary:
 class Forgotten:
     messages: int
     questions: int
+    session_records: int = 0  # RSVPs, feedback, attendance, pending reminder DMs
 
 
 async def summary(session: AsyncSession, user_id: int) -> PrivacySummary:
@@ -47,9 +60,15 @@ async def summary(session: AsyncSession, user_id: int) -> PrivacySummary:
     lasts = [la for _, _, _, la in rows if la is not None]
     prefs = await session.get(UserPreference, user_id)
     saved = (await session.execute(select(func.count()).select_from(SavedQuery).where(SavedQuery.owner_id == user_id))).scalar_one()
+    per_session = {}
+    for model in (SessionRsvp, SessionFeedback, SessionAttendance):
+        per_session[model] = int((await session.execute(
+            select(func.count()).select_from(model).where(model.user_id == user_id)
+        )).scalar_one())
     return PrivacySummary(
         user_id, counts.get("question", 0), counts.get("answer", 0), counts.get("message", 0),
         min(firsts) if firsts else None, max(lasts) if lasts else None, prefs is not None, int(saved),
+        per_session[SessionRsvp], per_session[SessionFeedback], per_session[SessionAttendance],
     )
 
 
@@ -78,6 +97,19 @@ async def export(session: AsyncSession, user_id: int) -> dict[str, Any]:
         "preferences": None if prefs is None else {
             "language": prefs.language, "timezone": prefs.timezone, "dm_reminders": prefs.dm_reminders,
         },
+        "session_rsvps": [
+            {"session_id": r.session_id, "status": r.status, "updated_at": r.updated_at.isoformat()}
+            for r in (await session.execute(select(SessionRsvp).where(SessionRsvp.user_id == user_id))).scalars()
+        ],
+        "session_feedback": [
+            {"session_id": f.session_id, "rating": f.rating, "comment": f.comment, "created_at": f.created_at.isoformat()}
+            for f in (await session.execute(select(SessionFeedback).where(SessionFeedback.user_id == user_id))).scalars()
+        ],
+        "session_attendance": [
+            {"session_id": a.session_id, "attended": a.attended, "recorded_at": a.recorded_at.isoformat()}
+            for a in (await session.execute(
+                select(SessionAttendance).where(SessionAttendance.user_id == user_id))).scalars()
+        ],
     }
 
 
@@ -91,4 +123,12 @@ async def forget(session: AsyncSession, user_id: int) -> Forgotten:
         update(Question).where(Question.author_id == user_id).values(title=REMOVED_TITLE, author_id=0)
     )
     await session.execute(delete(SavedQuery).where(SavedQuery.owner_id == user_id))
-    return Forgotten(removed, int(getattr(result, "rowcount", 0) or 0))
+    # Sessions: RSVPs, feedback, attendance, and reminder DMs not yet sent to this member.
+    session_records = 0
+    for model in (SessionRsvp, SessionFeedback, SessionAttendance):
+        deleted = await session.execute(delete(model).where(model.user_id == user_id))
+        session_records += int(getattr(deleted, "rowcount", 0) or 0)
+    await session.execute(delete(SessionReminder).where(
+        SessionReminder.target_id == user_id, SessionReminder.kind != "channel", SessionReminder.sent_at.is_(None)))
+    await session.execute(delete(UserPreference).where(UserPreference.user_id == user_id))
+    return Forgotten(removed, int(getattr(result, "rowcount", 0) or 0), session_records)

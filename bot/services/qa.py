@@ -5,20 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from rapidfuzz import process
+from rapidfuzz import fuzz, process
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
 from bot.errors import InvalidInput, NotAllowed, NotFound
 from bot.services.archive import MessageRecord, jump_url, store_messages
+from bot.services.digest import DigestItem, DigestSection
 from bot.services.permissions import Actor, is_facilitator
 from bot.services.queries import load_query
-from bot.text import clean, optional_text, require_text
+from bot.text import clean, fold, optional_text, require_text
 from db import search
 from db.models import ArchivedMessage, Question, SavedQuery
 
 MAX_TITLE = 100  # a forum post title
+SIMILAR_TITLE_SCORE = 55  # rapidfuzz token_set_ratio between two question titles
 MAX_BODY = 1800  # leaves room in the 2,000-character starter message for the asker line
 
 
@@ -123,9 +125,11 @@ async def similar_questions(session: AsyncSession, draft: QuestionDraft, limit: 
     )
     by_id = {mid: q for mid, q in rows}
     out = []
+    title = fold(draft.title)
     for c in ranked:
         q = by_id.get(c.message_id)
-        if q is None:
+        # Sharing a word such as "for" is not similarity: the titles must overlap for real.
+        if q is None or fuzz.token_set_ratio(title, fold(q.title)) < SIMILAR_TITLE_SCORE:
             continue
         out.append(SimilarQuestion(q.thread_id, q.title, q.solved_at is not None,
                                    jump_url(q.guild_id, q.thread_id, q.thread_id)))
@@ -243,3 +247,29 @@ async def route_unanswered(
             if getattr(claimed, "rowcount", 1) == 1 and roles:
                 out.append(Routing(q.thread_id, q.guild_id, q.title, target, roles))
     return out
+
+
+# --------------------------------------------------------------------------- weekly digest
+DIGEST_LIMIT = 10
+
+
+async def solved_digest(session: AsyncSession, since: datetime, now: datetime) -> DigestSection | None:
+    """Weekly digest section: questions that got an accepted answer this week."""
+    rows = (await session.execute(
+        select(Question).where(Question.solved_at.is_not(None), Question.solved_at > since,
+                               Question.solved_at <= now)
+        .order_by(Question.solved_at.desc()).limit(DIGEST_LIMIT)
+    )).scalars().all()
+    items = tuple(DigestItem(q.title, jump_url(q.guild_id, q.thread_id, q.answer_id or q.thread_id)) for q in rows)
+    return DigestSection("Newly solved questions", items, "No question was solved this week.")
+
+
+async def unanswered_digest(session: AsyncSession, since: datetime, now: datetime) -> DigestSection | None:
+    """Weekly digest section: questions still waiting for a first reply, oldest first."""
+    rows = (await session.execute(
+        select(Question).where(Question.first_reply_at.is_(None), Question.solved_at.is_(None),
+                               Question.created_at <= now)
+        .order_by(Question.created_at).limit(DIGEST_LIMIT)
+    )).scalars().all()
+    items = tuple(DigestItem(q.title, jump_url(q.guild_id, q.thread_id, q.thread_id), q.created_at) for q in rows)
+    return DigestSection("Questions still waiting for an answer", items, "Every question has a reply. Thank you!")

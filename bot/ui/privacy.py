@@ -34,6 +34,8 @@ def summary_embed(s: PrivacySummary) -> discord.Embed:
         extra.append("your language / time zone preferences")
     if s.saved_searches:
         extra.append(f"{s.saved_searches} saved search(es) behind page buttons")
+    if s.rsvps or s.feedback or s.attendance:
+        extra.append(f"{s.rsvps} session RSVP(s), {s.feedback} feedback rating(s), {s.attendance} attendance record(s)")
     if extra:
         embed.add_field(name="Also", value="; ".join(extra), inline=False)
     embed.set_footer(text="/privacy export sends you a copy; /privacy forget deletes your stored messages.")
@@ -42,13 +44,15 @@ def summary_embed(s: PrivacySummary) -> discord.Embed:
 
 def forget_prompt() -> str:
     return (
-        "This deletes every message of yours the bot stored for search, and the titles of your questions. "
+        "This deletes every message of yours the bot stored for search, the titles of your questions, "
+        "your session RSVPs, feedback and attendance, and your preferences. "
         "Your messages on Discord itself are not touched. This cannot be undone. Continue?"
     )
 
 
 def forgotten_text(f: Forgotten) -> str:
-    return f"Done: {f.messages:,} stored message(s) deleted and {f.questions:,} question title(s) removed."
+    return (f"Done: {f.messages:,} stored message(s) deleted, {f.questions:,} question title(s) removed, "
+            f"{f.session_records:,} session record(s) and your preferences deleted.")
 
 
 class ForgetButton(discord.ui.DynamicItem[discord.ui.Button[Any]],

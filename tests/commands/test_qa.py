@@ -142,7 +142,6 @@ async def test_replaying_a_message_event_stores_it_once(gw: OfflineDiscord) -> N
 
 async def _question_with_reply(gw: OfflineDiscord) -> tuple[int, dict[str, Any], int]:
     await ask(gw, "Tax rules for social enterprises in Viet Nam", "What is exempt?", user=gw.member_id)
-    thread = int(calls(gw, "POST /channels/{channel_id}/threads")[-1].path.split("/")[2]) if False else None
     thread = next(cid for cid, ch in gw.channels.items() if ch.get("parent_id") == str(QA_FORUM))
     helper = gw.add_user("an", roles=[HELPER_ROLE])
     answer = await gw.post_message("Decree 47 lists the exemptions.", author=helper, channel_id=thread)
@@ -161,6 +160,22 @@ async def test_the_asker_marks_the_answer_and_the_post_gets_the_solved_tag(gw: O
     assert notice and answer["id"] in notice[-1].json["content"]
     text = await search_text(gw, "exemptions")
     assert "✅" in text
+
+
+async def test_weekly_digest_lists_solved_and_unanswered_questions(gw: OfflineDiscord) -> None:
+    _thread, answer, _helper = await _question_with_reply(gw)
+    await gw.context_menu("Mark as answer", answer, user=gw.member_id)
+    asked = await ask(gw, "Where to find cooperative statistics for Mongolia?", "Any dataset?", user=gw.facilitator_id)
+    assert "is posted" in asked.text, "a question sharing only 'for' with another is not 'similar'"
+    jobs = gw.bot.get_cog("Sessions").jobs  # type: ignore[attr-defined]
+    assert await jobs.post_digest()
+    [digest] = [m for m in gw.messages.values() if m["embeds"] and "This week" in m["embeds"][0]["title"]]
+    fields = {f["name"]: f["value"] for e in digest["embeds"] for f in e.get("fields", [])}
+    solved = next(v for k, v in fields.items() if "Newly solved" in k)
+    waiting = next(v for k, v in fields.items() if "still waiting" in k)
+    assert "Tax rules for social enterprises in Viet Nam" in solved
+    assert "cooperative statistics for Mongolia" in waiting
+    assert "Tax rules" not in waiting
 
 
 async def test_solved_inside_the_post_by_a_facilitator_takes_the_latest_reply(gw: OfflineDiscord) -> None:

@@ -248,3 +248,26 @@ async def test_moving_a_session_replans_its_reminders_for_the_new_time(app: App)
     async with app.db.begin() as session:
         with pytest.raises(InvalidInput, match="in the past"):
             await app.sessions.edit(session, FAC, view.id, SessionChanges(start="2026-12-01 09:00"), now=day_before)
+
+
+async def test_privacy_covers_session_records_and_forget_removes_them(app: App) -> None:
+    from bot.services import privacy
+    from bot.services.preferences import get_preferences, update_preferences
+
+    async with app.db.begin() as session:
+        [view] = await app.sessions.create(session, FAC, draft(), now=NOW)
+        await app.sessions.rsvp(session, view.id, 101, "going", now=NOW)
+        await update_preferences(session, 101, language="th", timezone="Asia/Bangkok")
+    async with app.db.begin() as session:
+        summary = await privacy.summary(session, 101)
+        exported = await privacy.export(session, 101)
+    assert summary.rsvps == 1 and summary.has_preferences
+    assert exported["session_rsvps"][0]["status"] == "going"
+    async with app.db.begin() as session:
+        forgotten = await privacy.forget(session, 101)
+    assert forgotten.session_records == 1
+    async with app.db.begin() as session:
+        after = await privacy.summary(session, 101)
+        assert (after.rsvps, after.has_preferences) == (0, False)
+        assert (await get_preferences(session, 101)).language is None
+        assert (await app.sessions.get(session, view.id)).rsvp.going == 0
