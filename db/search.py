@@ -170,8 +170,15 @@ def highlight_words(text: str) -> list[str]:
 
 
 # ----------------------------------------------------------------- SQLite (FTS5)
-def fts_document(text: str) -> str:
-    return " ".join(index_tokens(text))
+# Added to the indexed text of every message of a solved Q&A post. A private-use character is
+# never a token of a query (the query tokenizer treats it as a separator), so only our own
+# queries can ask for it; intersecting with it finds solved matches however old they are.
+SOLVED_MARK = "\ue000solved"
+
+
+def fts_document(text: str, solved: bool = False) -> str:
+    doc = " ".join(index_tokens(text))
+    return f"{doc} {SOLVED_MARK}" if solved else doc
 
 
 def _fts_quote(token: str) -> str:
@@ -240,6 +247,21 @@ def dialect(session: AsyncSession) -> str:
     return bind.dialect.name
 
 
+async def _in_solved_posts(session: AsyncSession, ids: list[int]) -> set[int]:
+    """Which of these messages belong to a solved Q&A post (as the database says now)."""
+    out: set[int] = set()
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join(f":i{n}" for n in range(len(chunk)))
+        rows = await session.execute(
+            text("SELECT m.id FROM archive_messages m JOIN qa_questions q ON q.thread_id = m.thread_id "
+                 f"WHERE q.solved_at IS NOT NULL AND m.id IN ({marks})"),
+            {f"i{n}": mid for n, mid in enumerate(chunk)},
+        )
+        out.update(r[0] for r in rows)
+    return out
+
+
 async def index_messages(session: AsyncSession, rows: Sequence[tuple[int, str]]) -> None:
     """Add (message id, content) pairs to the index (the messages rows must exist)."""
     if not rows:
@@ -250,21 +272,24 @@ async def index_messages(session: AsyncSession, rows: Sequence[tuple[int, str]])
             [{"id": mid, "doc": pg_document(content)} for mid, content in rows],
         )
     else:
+        solved = await _in_solved_posts(session, [mid for mid, _ in rows])
         await session.execute(
             text("INSERT INTO search_fts(rowid, body) VALUES (:id, :doc)"),
-            [{"id": mid, "doc": fts_document(content)} for mid, content in rows],
+            [{"id": mid, "doc": fts_document(content, mid in solved)} for mid, content in rows],
         )
 
 
 async def unindex_messages(session: AsyncSession, rows: Iterable[tuple[int, str]]) -> None:
     """Remove (message id, content as indexed) pairs. On PostgreSQL the row's own column goes
-    with the row; SQLite's contentless index needs the old text to remove its tokens."""
+    with the row; SQLite's contentless index needs the exact indexed text to remove its tokens,
+    so call this before the message or its post's solved state changes."""
     rows = list(rows)
     if not rows or dialect(session) == "postgresql":
         return
+    solved = await _in_solved_posts(session, [mid for mid, _ in rows])
     await session.execute(
         text("INSERT INTO search_fts(search_fts, rowid, body) VALUES ('delete', :id, :doc)"),
-        [{"id": mid, "doc": fts_document(content)} for mid, content in rows],
+        [{"id": mid, "doc": fts_document(content, mid in solved)} for mid, content in rows],
     )
 
 
@@ -332,9 +357,13 @@ def snowflake_time(snowflake: int) -> datetime:
 
 
 def candidate_sql(
-    dialect_name: str, terms: list[Term], filters: SearchFilters, *, limit: int, any_term: bool = False
+    dialect_name: str, terms: list[Term], filters: SearchFilters, *, limit: int, any_term: bool = False,
+    solved_only: bool = False,
 ) -> tuple[str, dict[str, Any]]:
-    """The raw query behind a search (also what the benchmark times on its own)."""
+    """The raw query behind a search (also what the benchmark times on its own).
+
+    ``solved_only``: only messages of solved Q&A posts, however old (on SQLite through the
+    solved mark in the index, so the cost follows the few solved posts, not all matches)."""
     params: dict[str, Any] = {"limit": limit}
     where = _filter_sql(filters, params)
     if filters.after is not None:
@@ -347,6 +376,8 @@ def candidate_sql(
             where += " AND m.id >= :after_id"
         if filters.before is not None:
             where += " AND m.id < :before_id"
+        if solved_only:
+            where += " AND q.solved_at IS NOT NULL"
         sql = (
             "SELECT m.id, ts_rank(m.search_vector, query) AS score, q.solved_at IS NOT NULL AS solved "
             "FROM archive_messages m CROSS JOIN to_tsquery('simple', :q) AS query "
@@ -355,6 +386,8 @@ def candidate_sql(
         )
     else:
         params["q"] = fts_match(terms, any_term=any_term)
+        if solved_only:
+            params["q"] = f"({params['q']}) AND {_fts_quote(SOLVED_MARK)}"
         # FTS5's bm25 first counts every row matching each phrase in the whole index (its IDF):
         # cheap for a few single tokens, ~60 ms at 1M rows for a 9-bigram Thai word. Such queries
         # are ranked by a length prior instead (short messages that contain all the words first).
@@ -374,12 +407,14 @@ def candidate_sql(
 
 
 async def candidates(
-    session: AsyncSession, terms: list[Term], filters: SearchFilters, *, limit: int = 1500, any_term: bool = False
+    session: AsyncSession, terms: list[Term], filters: SearchFilters, *, limit: int = 1500, any_term: bool = False,
+    solved_only: bool = False,
 ) -> list[Candidate]:
     """The newest ``limit`` matches with their relevance; ranking is left to the caller."""
     if not terms:
         return []
-    sql, params = candidate_sql(dialect(session), terms, filters, limit=limit, any_term=any_term)
+    sql, params = candidate_sql(dialect(session), terms, filters, limit=limit, any_term=any_term,
+                                solved_only=solved_only)
     connection = await session.connection()
     if dialect(session) == "postgresql":
         result = await connection.execute(text(sql), params)

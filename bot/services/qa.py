@@ -201,7 +201,16 @@ async def mark_answer(
         if answer.kind == "question":
             raise InvalidInput("The question itself can't be its own answer; choose a reply.")
     question.answer_id = message_id
-    question.solved_at = question.solved_at or now
+    if question.solved_at is None:
+        # The post's messages are re-indexed with the solved mark (db/search.py).
+        posts = (await session.execute(
+            select(ArchivedMessage.id, ArchivedMessage.content).where(ArchivedMessage.thread_id == thread_id)
+        )).all()
+        pairs = [(mid, content) for mid, content in posts]
+        await search.unindex_messages(session, pairs)
+        question.solved_at = now
+        await session.flush()
+        await search.index_messages(session, pairs)
     await session.flush()
     url = jump_url(question.guild_id, thread_id, message_id) if message_id else None
     return Solved(thread_id, message_id, url, config.qa.solved_tag)

@@ -29,6 +29,7 @@ SCOPES: dict[str, tuple[str, ...]] = {
     "discussions": ("message",),
 }
 MAX_QUERY = 300
+SOLVED_EXTRA = 100
 CANDIDATES = 500  # newest matches ranked per search (see bench/README.md)
 PAGE_SIZE = 5
 SNIPPET = 220
@@ -150,7 +151,13 @@ async def search_messages(
     session: AsyncSession, params: SearchParams, *, page: int = 1, page_size: int = PAGE_SIZE
 ) -> SearchPage:
     terms = search.query_terms(params.query)
-    found = await search.candidates(session, terms, _filters(params), limit=CANDIDATES)
+    filters = _filters(params)
+    found = await search.candidates(session, terms, filters, limit=CANDIDATES)
+    if len(found) >= CANDIDATES and params.solved is not False and params.scope != "discussions":
+        # More matches than are ranked: solved Q&A older than the newest matches still come first.
+        seen = {c.message_id for c in found}
+        extra = await search.candidates(session, terms, filters, limit=SOLVED_EXTRA, solved_only=True)
+        found += [c for c in extra if c.message_id not in seen]
     ranked = rank(found)
     total = len(ranked)
     pages = max(1, -(-total // page_size))

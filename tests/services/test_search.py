@@ -174,3 +174,33 @@ async def test_bad_dates_and_scopes_are_explained() -> None:
         search.parse_params("coop", after="next week")
     with pytest.raises(InvalidInput, match="scope"):
         search.parse_params("coop", scope="everything")
+
+
+async def test_an_old_solved_answer_beats_many_newer_matches(app: App) -> None:
+    from bot.config import Config
+    from bot.services.permissions import Actor
+
+    old = T0 - timedelta(days=300)
+    thread = snowflake_at(old)
+    async with app.db.begin() as session:
+        await qa.record_question(session, thread_id=thread, forum_id=1, guild_id=1, author_id=21, title="Solar dryer",
+                                 body="Who built a solar dryer?", country=None, topic=None, created_at=old)
+        answer = rec("We built a solar dryer from bamboo", author=22, kind="answer", thread=thread,
+                     when=old + timedelta(hours=1))
+        newer = [rec(f"solar dryer chat {i}", when=T0 + timedelta(minutes=i)) for i in range(search.CANDIDATES + 20)]
+        await archive.store_messages(session, [answer, *newer])
+        await qa.mark_answer(session, Config(), Actor(21), thread, answer.id, old + timedelta(hours=2))
+    # a reply after solving, an edit and a delete keep the index consistent
+    late = rec("Another solar dryer design", author=23, kind="answer", thread=thread, when=old + timedelta(hours=3))
+    async with app.db.begin() as session:
+        await archive.store_messages(session, [late])
+        await archive.edit_message(session, answer.id, "We built a solar dryer from bamboo and tin", datetime.now(UTC))
+        page = await search.search_messages(session, search.parse_params("solar dryer"))
+    top = {h.message_id for h in page.hits[:3]}
+    assert top == {thread, answer.id, late.id} and all(h.solved for h in page.hits[:3])
+    async with app.db.begin() as session:
+        await archive.delete_messages(session, [late.id])
+        await archive.delete_thread(session, thread)
+        page = await search.search_messages(session, search.parse_params("solar dryer"))
+        assert not any(h.solved for h in page.hits)
+    assert await find(app, "tin") == []
