@@ -1,4 +1,4 @@
-"""What the bot stores about a member, an export of it, and forgetting it (see docs/privacy.md)."""
+"""What the bot stores about a member, an export of it, and forgetting it (see the README, "Privacy")."""
 
 from __future__ import annotations
 
