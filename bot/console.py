@@ -56,9 +56,13 @@ _OPTION = re.compile(r"(?:^|\s)([a-z_][a-z0-9_]*):", re.IGNORECASE)
 
 
 class Console:
-    def __init__(self, gateway: OfflineDiscord, out: TextIO = sys.stdout, files_dir: Path | None = None):
+    def __init__(
+        self, gateway: OfflineDiscord, out: TextIO = sys.stdout, files_dir: Path | None = None,
+        stdin: TextIO = sys.stdin,
+    ):
         self.gw = gateway
         self.out = out
+        self.stdin = stdin
         self.user = gateway.member_id
         self.locale = "en-US"
         self.printed = 0  # index into gateway.calls of what has been shown
@@ -295,6 +299,19 @@ class Console:
         result = await self.gw.click(message_id, custom_id, user=self.user, locale=self.locale)
         await self._after(result)
 
+    async def read_line(self, prompt: str) -> str:
+        """One line from the person (a prompt on a terminal; echoed when input is piped). '' at the end."""
+        loop = asyncio.get_running_loop()
+        if self.stdin is sys.stdin and self.stdin.isatty():
+            try:
+                return await loop.run_in_executor(None, input, prompt) + "\n"
+            except EOFError:
+                return ""
+        line = await loop.run_in_executor(None, self.stdin.readline)
+        if line:
+            self.out.write(f"{prompt}{line.rstrip()}\n")
+        return line
+
     async def _after(self, result: InteractionResult) -> None:
         self.flush()
         if result.response_type == 9:
@@ -305,8 +322,7 @@ class Console:
                 for field in row.get("components", []):
                     label = field.get("label", field["custom_id"])
                     hint = "" if field.get("required", True) else " (optional)"
-                    loop = asyncio.get_running_loop()
-                    values[field["custom_id"]] = await loop.run_in_executor(None, input, f"  {label}{hint}: ")
+                    values[field["custom_id"]] = (await self.read_line(f"  {label}{hint}: ")).rstrip("\n")
             submitted = await self.gw.submit_modal(modal, values, user=self.user, locale=self.locale)
             await self._after(submitted)
 
@@ -342,7 +358,7 @@ async def run_console(settings: Settings, stdin: TextIO = sys.stdin, out: TextIO
         print(f"[warning] Discord would reject this: {text}", file=out)
 
     _bot, gateway = await boot_offline(app, on_violation=violation)
-    console = Console(gateway, out)
+    console = Console(gateway, out, stdin=stdin)
     console.printed = len(gateway.calls)
     out.write("SSE bot console (offline). You are a member; :help for help, :quit to leave.\n")
 
@@ -353,17 +369,10 @@ async def run_console(settings: Settings, stdin: TextIO = sys.stdin, out: TextIO
             console.flush()
 
     printer = asyncio.create_task(show_background(), name="sse-bg:console-printer")
-    loop = asyncio.get_running_loop()
     try:
         while True:
-            if stdin is sys.stdin and stdin.isatty():
-                line = await loop.run_in_executor(None, input, "> ")
-            else:
-                line = await loop.run_in_executor(None, stdin.readline)
-                if not line:
-                    break
-                out.write(f"> {line.rstrip()}\n")
-            if not await console.handle(line):
+            line = await console.read_line("> ")
+            if not line or not await console.handle(line):
                 break
     except (EOFError, KeyboardInterrupt):
         pass
