@@ -18,6 +18,7 @@ import json
 import logging
 import re
 import secrets
+import weakref
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -400,6 +401,7 @@ class OfflineDiscord:
         self.member_id = 0
         self.facilitator_id = 0
         self._baseline_tasks: set[asyncio.Task[Any]] = set()
+        self._ignored_tasks: weakref.WeakSet[asyncio.Task[Any]] = weakref.WeakSet()
         self.routes: dict[tuple[str, str], RouteHandler] = {}
         self._install_default_routes()
         self.add_role(self.guild_id, "@everyone")
@@ -525,13 +527,19 @@ class OfflineDiscord:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         quiet_rounds = 0
+        me = asyncio.current_task()
         while quiet_rounds < 3:
             await asyncio.sleep(0)
-            pending = [
-                t for t in asyncio.all_tasks()
-                if t is not asyncio.current_task() and not t.done() and t not in self._baseline_tasks
-                and not _is_background(t)
-            ]
+            pending = []
+            for t in asyncio.all_tasks():
+                if t is me or t in self._ignored_tasks or t.done():
+                    continue
+                if t in self._baseline_tasks or _is_background(t):
+                    # Long-lived (view timeouts, background loops): remembered so that
+                    # later settles skip them cheaply; many can be alive at once.
+                    self._ignored_tasks.add(t)
+                    continue
+                pending.append(t)
             if not pending:
                 quiet_rounds += 1
                 continue
