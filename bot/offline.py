@@ -13,7 +13,6 @@ traps this works around.
 from __future__ import annotations
 
 import asyncio
-import io
 import json
 import logging
 import re
@@ -195,9 +194,6 @@ def message_violations(msg: dict[str, Any]) -> list[str]:
     if total > 6000:
         problems.append(f"embeds hold {total} > 6000 chars")
     problems += component_violations(msg.get("components") or [])
-    if not msg.get("content") and not embeds and not msg.get("attachments") and "components" not in msg:
-        # discord.py sends edits with only some keys; only a brand-new empty message is an error.
-        pass
     return problems
 
 
@@ -1130,10 +1126,6 @@ def _is_background(task: asyncio.Task[Any]) -> bool:
     name = task.get_name()
     coro_name = getattr(task.get_coro(), "__qualname__", "")
     return name.startswith("sse-bg:") or "-timeout-" in name or "timeout_task" in coro_name
-
-
-def text_file(name: str, data: bytes) -> discord.File:
-    return discord.File(io.BytesIO(data), filename=name)
 
 
 async def boot_offline(

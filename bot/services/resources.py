@@ -79,17 +79,24 @@ def _closest(value: str, options: list[str]) -> list[str]:
 
 class ResourceService:
     def __init__(self, resources: tuple[Resource, ...] | list[Resource]):
-        self._resources = list(resources)
-        self._text = {r.id: fold(" ".join([r.title, r.publisher, r.summary, *r.topics, r.type])) for r in resources}
-        self._titles = {r.id: fold(r.title) for r in resources}
+        self._resources: list[Resource] = []
+        self._text: dict[str, str] = {}
+        self._titles: dict[str, str] = {}
+        for r in resources:
+            self.add(r)
 
     def __len__(self) -> int:
         return len(self._resources)
 
     def add(self, resource: Resource) -> None:
         """Add (or replace) an entry at run time, e.g. session materials."""
-        self._resources = [r for r in self._resources if r.id != resource.id] + [resource]
-        self._text[resource.id] = fold(" ".join([resource.title, resource.publisher, resource.summary, *resource.topics]))
+        if resource.id in self._titles:
+            self._resources = [r for r in self._resources if r.id != resource.id]
+        self._resources.append(resource)
+        # One folded text per entry, searched word by word (the type too, so "law" finds laws).
+        self._text[resource.id] = fold(
+            " ".join([resource.title, resource.publisher, resource.summary, *resource.topics, resource.type])
+        )
         self._titles[resource.id] = fold(resource.title)
 
     # -- parsing filters typed by a member ------------------------------------------------
