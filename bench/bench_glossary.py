@@ -16,7 +16,7 @@ from _common import ROOT, make_app, percentiles, tempdir
 
 from bot.content import Content, Term, load_content
 from bot.offline import boot_offline
-from bot.services.glossary import GlossaryService
+from cogs.glossary.service import GlossaryService
 
 
 def timed(fn: object) -> float:

@@ -24,7 +24,7 @@ from bench_search import CHANNEL, settings_for
 
 from bot.app import App
 from bot.offline import boot_offline
-from bot.services import archive
+from cogs.search import archive
 
 
 async def probe(lags: list[float], stop: asyncio.Event, interval: float = 0.005,

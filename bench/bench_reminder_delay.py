@@ -20,7 +20,7 @@ from _gateway import button, click_nowait
 from sqlalchemy import insert, select
 
 from bot.offline import Call, boot_offline
-from db.models import SessionReminder, TrainingSession
+from cogs.sessions.models import SessionReminder, TrainingSession
 
 
 async def main(n: int, window: float, clicks_per_second: int) -> None:

@@ -29,7 +29,8 @@ import yaml
 from bot.app import App
 from bot.config import load_settings
 from bot.offline import boot_offline
-from bot.services import archive, search
+from cogs.search import archive
+from cogs.search import service as search
 from db import search as fts
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -16,8 +16,8 @@ from _common import make_app, tempdir
 from sqlalchemy import insert
 
 from bot.offline import boot_offline
-from bot.session_jobs import SessionJobs
-from db.models import SessionReminder, TrainingSession
+from cogs.sessions.jobs import SessionJobs
+from cogs.sessions.models import SessionReminder, TrainingSession
 
 
 async def seed(app, n: int) -> int:  # type: ignore[no-untyped-def]

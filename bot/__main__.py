@@ -16,8 +16,8 @@ from bot.app import App
 from bot.config import Settings, load_settings
 from bot.content import load_content
 from bot.errors import UserError
-from bot.services.glossary import Miss
 from bot.yamlfile import YamlProblems
+from cogs.glossary.service import Miss
 
 log = logging.getLogger("bot")
 
@@ -150,7 +150,7 @@ def cmd_resources(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from bot.services import search
+    from cogs.search import service as search
 
     async def go(app: App) -> int:
         params = search.parse_params(
@@ -174,7 +174,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_import_archive(args: argparse.Namespace) -> int:
-    from bot.services import archive
+    from cogs.search import archive
 
     async def go(app: App) -> int:
         path = Path(args.file)
@@ -199,7 +199,7 @@ def cmd_import_archive(args: argparse.Namespace) -> int:
 def cmd_qa(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
-    from bot.services import qa
+    from cogs.qa import service as qa
 
     async def go(app: App) -> int:
         # Without a Discord connection nothing can be posted: list what is due, claim nothing.
@@ -228,7 +228,7 @@ def cmd_sessions(args: argparse.Namespace) -> int:
             _emit(args, items, "\n".join(lines) or "No upcoming sessions.")
             return 0
         if args.action == "ics":
-            from bot.services.calendar import ics_for
+            from cogs.sessions.calendar import ics_for
 
             async with app.db.begin() as session:
                 _name, data = await ics_for(app.sessions, session, args.id, whole_series=args.series)
@@ -239,7 +239,7 @@ def cmd_sessions(args: argparse.Namespace) -> int:
                 sys.stdout.write(data.decode("utf-8"))
             return 0
         # import: validated as a whole; nothing is stored unless every entry is valid
-        from bot.sessions_import import load_programme
+        from cogs.sessions.importer import load_programme
 
         drafts = load_programme(Path(args.file))
         async with app.db.begin() as session:

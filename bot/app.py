@@ -7,15 +7,15 @@ from dataclasses import dataclass, field
 
 from bot.config import Settings
 from bot.content import Content, load_content
+from bot.digest import DigestProvider
 from bot.scheduler import Scheduler
-from bot.services.archive import ArchiveWriter
-from bot.services.digest import DigestProvider
-from bot.services.glossary import GlossaryService
-from bot.services.qa import solved_digest, unanswered_digest
-from bot.services.reminders import ReminderService
-from bot.services.resources import ResourceService
-from bot.services.sessions import TrainingSessionService
 from bot.yamlfile import YamlProblems
+from cogs.glossary.service import GlossaryService
+from cogs.qa.service import solved_digest, unanswered_digest
+from cogs.resources.service import ResourceService
+from cogs.search.archive import ArchiveWriter
+from cogs.sessions.reminders import ReminderService
+from cogs.sessions.service import TrainingSessionService
 from db.engine import Database
 from db.migrate import upgrade
 

@@ -21,7 +21,7 @@ from db.models import BotState
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("cogs.glossary", "cogs.resources", "cogs.sessions", "cogs.qa", "cogs.search", "cogs.privacy")
+EXTENSIONS = ("cogs.glossary.cog", "cogs.resources.cog", "cogs.sessions.cog", "cogs.qa.cog", "cogs.search.cog", "cogs.privacy.cog")
 
 
 class SSETree(app_commands.CommandTree["SSEBot"]):

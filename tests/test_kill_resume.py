@@ -13,8 +13,8 @@ import yaml
 from sqlalchemy import func, select
 
 from bot.config import load_settings
+from cogs.search.models import ArchivedMessage
 from db.engine import Database
-from db.models import ArchivedMessage
 from tests.conftest import ROOT, base_config
 
 N = 12_000

@@ -7,6 +7,7 @@ import os
 
 from alembic import context
 
+import bot.capabilities  # noqa: F401  (every capability's tables join Base.metadata)
 from db.models import Base
 
 target_metadata = Base.metadata

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.offline import OfflineDiscord
-from bot.services import archive
+from cogs.search import archive
 from tests.conftest import ARCHIVED
 
 

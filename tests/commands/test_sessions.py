@@ -255,7 +255,7 @@ async def test_after_the_session_members_who_went_are_asked_once_for_feedback(gw
     # pretend the session happened: move it into the past directly in the database
     from sqlalchemy import select
 
-    from db.models import SessionReminder, TrainingSession
+    from cogs.sessions.models import SessionReminder, TrainingSession
     shift = view.end_utc - datetime.now(UTC) + timedelta(minutes=20)
     async with app.db.begin() as session:
         row = await session.get(TrainingSession, sid)
@@ -355,7 +355,7 @@ async def test_materials_reach_the_announcement_and_the_resource_catalogue(gw: O
 
 
 async def test_weekly_digest_lists_upcoming_sessions_once_and_takes_sections(gw: OfflineDiscord, app: App) -> None:
-    from bot.services.digest import DigestItem, DigestSection
+    from bot.digest import DigestItem, DigestSection
 
     async def unanswered(session: Any, since: datetime, now: datetime) -> DigestSection:
         return DigestSection("Still unanswered", (DigestItem("How do I register a cooperative?"),))
@@ -374,7 +374,7 @@ async def test_weekly_digest_lists_upcoming_sessions_once_and_takes_sections(gw:
 async def test_restart_rebuilds_from_the_database_sending_missed_reminders_once(gw: OfflineDiscord, app: App) -> None:
     from sqlalchemy import select
 
-    from db.models import SessionReminder
+    from cogs.sessions.models import SessionReminder
 
     await create(gw)
     [msg] = announcements(gw)
@@ -416,8 +416,9 @@ async def test_restart_rebuilds_from_the_database_sending_missed_reminders_once(
 
 
 async def test_sessions_planned_from_the_cli_are_announced_when_the_bot_starts(gw: OfflineDiscord, app: App) -> None:
+    from cogs.sessions.service import SessionDraft
+
     from bot.services.permissions import Actor
-    from bot.services.sessions import SessionDraft
 
     await gw.close()
     async with app.db.begin() as session:

@@ -11,8 +11,11 @@ import pytest
 from bot.app import App
 from bot.config import Config
 from bot.errors import InvalidInput, NotAllowed
-from bot.services import archive, privacy, qa, search
 from bot.services.permissions import Actor
+from cogs.privacy import service as privacy
+from cogs.qa import service as qa
+from cogs.search import archive
+from cogs.search import service as search
 from db.search import snowflake_at
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "dce-channel-export-sample.json"

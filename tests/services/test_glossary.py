@@ -7,7 +7,7 @@ import pytest
 from bot.app import App
 from bot.errors import InvalidInput
 from bot.i18n import TRANSLATION_LANGUAGES
-from bot.services.glossary import Definition, Miss
+from cogs.glossary.service import Definition, Miss
 
 
 def test_ships_at_least_80_terms_and_30_core_terms_in_13_languages(app: App) -> None:

@@ -9,7 +9,9 @@ import pytest
 
 from bot.app import App
 from bot.errors import InvalidInput
-from bot.services import archive, qa, search
+from cogs.qa import service as qa
+from cogs.search import archive
+from cogs.search import service as search
 from db.search import snowflake_at
 
 CHANNEL = 900000000000000203

@@ -9,9 +9,9 @@ from icalendar import Calendar
 
 from bot.app import App
 from bot.errors import InvalidInput, NotAllowed
-from bot.services.calendar import ics_for
 from bot.services.permissions import Actor
-from bot.services.sessions import SessionChanges, SessionDraft
+from cogs.sessions.calendar import ics_for
+from cogs.sessions.service import SessionChanges, SessionDraft
 from tests.conftest import FACILITATOR_ROLE
 
 NOW = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
@@ -251,7 +251,7 @@ async def test_moving_a_session_replans_its_reminders_for_the_new_time(app: App)
 
 
 async def test_privacy_covers_session_records_and_forget_removes_them(app: App) -> None:
-    from bot.services import privacy
+    from cogs.privacy import service as privacy
     from bot.services.preferences import get_preferences, update_preferences
 
     async with app.db.begin() as session:

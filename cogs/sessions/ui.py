@@ -10,13 +10,13 @@ from datetime import datetime
 
 import discord
 
+from bot.digest import Digest
 from bot.i18n import LANGUAGES, country_name
-from bot.services.digest import Digest
-from bot.services.reminders import DueReminder
-from bot.services.sessions import RSVP_STATUSES, LocalTime, SessionPage, SessionView
 from bot.text import safe_echo, truncate
 from bot.timezones import local_label, utc_offset_label
 from bot.ui.common import COLOUR
+from cogs.sessions.reminders import DueReminder
+from cogs.sessions.service import RSVP_STATUSES, LocalTime, SessionPage, SessionView
 
 CANCELLED_COLOUR = discord.Colour(0x7F8C8D)
 

@@ -17,7 +17,8 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
-from db.models import SessionReminder, SessionRsvp, TrainingSession, UserPreference, utcnow
+from cogs.sessions.models import SessionReminder, SessionRsvp, TrainingSession
+from db.models import UserPreference, utcnow
 from db.upsert import insert_ignore
 
 log = logging.getLogger(__name__)

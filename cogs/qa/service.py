@@ -10,14 +10,16 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
+from bot.digest import DigestItem, DigestSection
 from bot.errors import InvalidInput, NotAllowed, NotFound
-from bot.services.archive import MessageRecord, jump_url, store_messages
-from bot.services.digest import DigestItem, DigestSection
 from bot.services.permissions import Actor, is_facilitator
 from bot.services.queries import load_query
 from bot.text import clean, fold, optional_text, require_text
+from cogs.qa.models import Question
+from cogs.search.archive import MessageRecord, jump_url, store_messages
+from cogs.search.models import ArchivedMessage
 from db import search
-from db.models import ArchivedMessage, Question, SavedQuery
+from db.models import SavedQuery
 
 MAX_TITLE = 100  # a forum post title
 SIMILAR_TITLE_SCORE = 55  # rapidfuzz token_set_ratio between two question titles

@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import discord
 
-from bot.services.digest import build_digest, claim_digest, release_digest, week_key
-from bot.services.reminders import CHANNEL, FOLLOWUP_DM, Delivery, DueReminder
-from bot.services.sessions import SessionView
+from bot.digest import build_digest, claim_digest, release_digest, week_key
 from bot.text import truncate
 from bot.ui.common import NO_MENTIONS
-from bot.ui.sessions import (
+from cogs.sessions.reminders import CHANNEL, FOLLOWUP_DM, Delivery, DueReminder
+from cogs.sessions.service import SessionView
+from cogs.sessions.ui import (
     announcement_embed,
     change_text,
     digest_embed,

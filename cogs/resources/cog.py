@@ -11,10 +11,10 @@ from discord.ext import commands
 
 from bot.bot import SSEBot
 from bot.services.queries import StoredQuery, save_query
-from bot.services.resources import ResourceFilters
 from bot.ui.common import clip_choices, reply
 from bot.ui.pager import page_view
-from bot.ui.resources import resources_embed
+from cogs.resources.service import ResourceFilters
+from cogs.resources.ui import resources_embed
 
 KIND = "resources"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import discord
 
 from bot.i18n import LANGUAGES
-from bot.services.glossary import Definition, Miss
 from bot.text import safe_echo, truncate
 from bot.ui.common import COLOUR, ERROR_COLOUR
+from cogs.glossary.service import Definition, Miss
 
 
 def definition_embed(d: Definition) -> discord.Embed:

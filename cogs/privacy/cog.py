@@ -12,9 +12,9 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot.bot import SSEBot
-from bot.services import privacy
 from bot.ui.common import reply
-from bot.ui.privacy import ForgetButton, forget_prompt, forget_view, forgotten_text, summary_embed
+from cogs.privacy import service as privacy
+from cogs.privacy.ui import ForgetButton, forget_prompt, forget_view, forgotten_text, summary_embed
 
 
 class Privacy(commands.Cog):

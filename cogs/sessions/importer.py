@@ -28,8 +28,8 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field
 
 from bot.errors import InvalidInput
-from bot.services.sessions import SessionDraft
 from bot.yamlfile import load_yaml, validate
+from cogs.sessions.service import SessionDraft
 
 
 class _Entry(BaseModel):

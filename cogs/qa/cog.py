@@ -18,12 +18,11 @@ from discord.ext import commands
 
 from bot.bot import SSEBot
 from bot.errors import InvalidInput, NotFound
-from bot.services import archive, qa
-from bot.services.archive import MessageRecord
 from bot.services.permissions import Actor
 from bot.services.queries import save_query
 from bot.ui.common import NO_MENTIONS, reply
-from bot.ui.qa import (
+from cogs.qa import service as qa
+from cogs.qa.ui import (
     AskModal,
     PostAnywayButton,
     post_anyway_view,
@@ -32,6 +31,8 @@ from bot.ui.qa import (
     solved_notice,
     starter_content,
 )
+from cogs.search import archive
+from cogs.search.archive import MessageRecord
 
 log = logging.getLogger(__name__)
 

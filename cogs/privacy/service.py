@@ -9,17 +9,11 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.archive import delete_messages, jump_url
-from db.models import (
-    ArchivedMessage,
-    Question,
-    SavedQuery,
-    SessionAttendance,
-    SessionFeedback,
-    SessionReminder,
-    SessionRsvp,
-    UserPreference,
-)
+from cogs.qa.models import Question
+from cogs.search.archive import delete_messages, jump_url
+from cogs.search.models import ArchivedMessage
+from cogs.sessions.models import SessionAttendance, SessionFeedback, SessionReminder, SessionRsvp
+from db.models import SavedQuery, UserPreference
 
 REMOVED_TITLE = "(removed at the author's request)"
 

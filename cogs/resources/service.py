@@ -10,8 +10,8 @@ from rapidfuzz import fuzz, process
 from bot.content import Resource, ResourceType, Topic
 from bot.errors import InvalidInput
 from bot.i18n import COUNTRIES, LANGUAGES, country_name, parse_country, parse_language
-from bot.services.glossary import Choice
 from bot.text import fold, optional_text
+from cogs.glossary.service import Choice
 
 PAGE_SIZE = 5
 RESOURCE_TYPES: tuple[str, ...] = ResourceType.__args__  # type: ignore[attr-defined]

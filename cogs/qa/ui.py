@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.services.qa import MAX_BODY, MAX_TITLE, QuestionDraft, Routing, SimilarQuestion, Solved
 from bot.text import safe_echo, truncate
 from bot.ui.common import COLOUR, guarded
+from cogs.qa.service import MAX_BODY, MAX_TITLE, QuestionDraft, Routing, SimilarQuestion, Solved
 
 if TYPE_CHECKING:
     from bot.bot import SSEBot

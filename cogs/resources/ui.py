@@ -5,9 +5,9 @@ from __future__ import annotations
 import discord
 
 from bot.i18n import LANGUAGES, country_name
-from bot.services.resources import ResourcePage
 from bot.text import safe_echo, truncate
 from bot.ui.common import COLOUR
+from cogs.resources.service import ResourcePage
 
 TYPE_LABELS = {"country-study": "Country study", "policy-brief": "Policy brief", "workshop-output": "Workshop output",
                "training-course": "Training course"}

@@ -18,11 +18,16 @@ from discord.ext import commands
 from bot.bot import SSEBot
 from bot.errors import InvalidInput
 from bot.i18n import LANGUAGES, language_for_locale, parse_language
-from bot.services.calendar import ics_for
 from bot.services.permissions import Actor
 from bot.services.preferences import get_preferences, update_preferences
 from bot.services.queries import StoredQuery, save_query
-from bot.services.sessions import (
+from bot.text import optional_text, safe_echo, truncate
+from bot.timezones import complete_zones, parse_zone
+from bot.ui.common import COLOUR, clip_choices, guarded, reply
+from bot.ui.pager import page_view
+from cogs.sessions.calendar import ics_for
+from cogs.sessions.jobs import SessionJobs
+from cogs.sessions.service import (
     FORMATS,
     FREQUENCIES,
     RSVP_STATUSES,
@@ -30,12 +35,7 @@ from bot.services.sessions import (
     SessionDraft,
     SessionView,
 )
-from bot.session_jobs import SessionJobs
-from bot.text import optional_text, safe_echo, truncate
-from bot.timezones import complete_zones, parse_zone
-from bot.ui.common import COLOUR, clip_choices, guarded, reply
-from bot.ui.pager import page_view
-from bot.ui.sessions import announcement_embed, info_embed, session_list_embed, times_embed
+from cogs.sessions.ui import announcement_embed, info_embed, session_list_embed, times_embed
 from db.models import utcnow
 
 log = logging.getLogger(__name__)

@@ -9,8 +9,8 @@ from typing import Any
 import discord
 
 from bot.errors import NotAllowed
-from bot.services.privacy import Forgotten, PrivacySummary
 from bot.ui.common import COLOUR, guarded
+from cogs.privacy.service import Forgotten, PrivacySummary
 
 # (interaction, confirmed?) -> None
 ForgetHandler = Callable[[discord.Interaction[Any], bool], Awaitable[None]]

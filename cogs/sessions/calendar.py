@@ -15,8 +15,9 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event, vRecur
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.sessions import FREQUENCIES, SessionView, TrainingSessionService
-from db.models import TrainingSession, utcnow
+from cogs.sessions.models import TrainingSession
+from cogs.sessions.service import FREQUENCIES, SessionView, TrainingSessionService
+from db.models import utcnow
 
 UID_DOMAIN = "sse-bot"
 PRODID = "-//SSE community of practice//SSE bot//EN"

@@ -22,17 +22,17 @@ from bot.content import Resource
 from bot.errors import InvalidInput, NotAllowed, NotFound
 from bot.i18n import COUNTRIES, LANGUAGES, country_name, parse_country, parse_language
 from bot.services.permissions import Actor, is_facilitator, require_facilitator
-from bot.services.reminders import ReminderService
 from bot.text import clean, optional_text, require_text
 from bot.timezones import COUNTRY_ZONES, local_label, localise, parse_local, parse_zone
-from db.models import (
+from cogs.sessions.models import (
     SessionAttendance,
     SessionFeedback,
     SessionRsvp,
     TrainingSeries,
     TrainingSession,
-    utcnow,
 )
+from cogs.sessions.reminders import ReminderService
+from db.models import utcnow
 from db.upsert import insert_ignore, upsert
 
 log = logging.getLogger(__name__)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import discord
 
-from bot.services.search import SearchHit, SearchPage
 from bot.text import truncate
 from bot.ui.common import COLOUR
+from cogs.search.service import SearchHit, SearchPage
 
 KIND_LABELS = {"question": "❓ Question", "answer": "💬 Answer", "message": "🗨️ Discussion"}
 

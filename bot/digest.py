@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.services.sessions import SessionView, TrainingSessionService
+from cogs.sessions.service import SessionView, TrainingSessionService
 from db.models import BotState
 
 log = logging.getLogger(__name__)

@@ -18,10 +18,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import InvalidInput
-from bot.services.archive import jump_url
 from bot.text import clean, fold
+from cogs.qa.models import Question
+from cogs.search.archive import jump_url
+from cogs.search.models import ArchivedMessage
 from db import search
-from db.models import ArchivedMessage, Question
 
 SCOPES: dict[str, tuple[str, ...]] = {
     "all": (),

@@ -21,9 +21,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Config
 from bot.errors import InvalidInput, NotAllowed
 from bot.services.permissions import Actor, require_facilitator
+from cogs.qa.models import Question
+from cogs.search.models import ArchiveCheckpoint, ArchivedMessage
 from db import search
 from db.engine import Database
-from db.models import ArchiveCheckpoint, ArchivedMessage, Question
 
 log = logging.getLogger(__name__)
 

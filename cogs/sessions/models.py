@@ -1,0 +1,117 @@
+"""Tables of capacity-building sessions: series, occurrences, RSVPs, reminders, feedback, attendance."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from db.models import AutoId, Base, Snowflake, utcnow
+
+
+class TrainingSeries(Base):
+    """A recurring programme: occurrences are TrainingSession rows pointing here."""
+
+    __tablename__ = "training_series"
+
+    id: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
+    frequency: Mapped[str] = mapped_column(String(16))  # weekly | biweekly | monthly
+    count: Mapped[int] = mapped_column(Integer)
+    timezone: Mapped[str] = mapped_column(String(64))
+    first_start_utc: Mapped[datetime] = mapped_column()
+    created_by: Mapped[int] = mapped_column(Snowflake)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TrainingSession(Base):
+    """A capacity-building session (webinar, workshop...); ``session`` always means the DB session."""
+
+    __tablename__ = "training_sessions"
+    __table_args__ = (Index("ix_training_sessions_start", "status", "start_utc"),)
+
+    id: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
+    series_id: Mapped[int | None] = mapped_column(ForeignKey("training_series.id", ondelete="CASCADE"), index=True)
+    occurrence: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(String(100))
+    description: Mapped[str] = mapped_column(Text, default="")
+    start_utc: Mapped[datetime] = mapped_column()
+    end_utc: Mapped[datetime] = mapped_column()
+    # the slot the series pattern gave this occurrence (iCalendar RECURRENCE-ID)
+    original_start_utc: Mapped[datetime] = mapped_column()
+    timezone: Mapped[str] = mapped_column(String(64))
+    format: Mapped[str] = mapped_column(String(32))
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    countries: Mapped[list[str]] = mapped_column(JSON, default=list)
+    join_url: Mapped[str | None] = mapped_column(String(500))
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default="scheduled")  # scheduled | cancelled
+    cancel_reason: Mapped[str | None] = mapped_column(String(500))
+    sequence: Mapped[int] = mapped_column(Integer, default=0)  # iCalendar SEQUENCE: bumped on every change
+    time_revision: Mapped[int] = mapped_column(Integer, default=0)  # bumped when the start moves
+    channel_id: Mapped[int | None] = mapped_column(Snowflake)
+    message_id: Mapped[int | None] = mapped_column(Snowflake)
+    event_id: Mapped[int | None] = mapped_column(Snowflake)
+    recording_url: Mapped[str | None] = mapped_column(String(500))
+    slides_url: Mapped[str | None] = mapped_column(String(500))
+    created_by: Mapped[int] = mapped_column(Snowflake)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class SessionRsvp(Base):
+    __tablename__ = "session_rsvps"
+    __table_args__ = (UniqueConstraint("session_id", "user_id", name="uq_session_rsvps_member"),)
+
+    id: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("training_sessions.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(Snowflake)
+    status: Mapped[str] = mapped_column(String(16))  # going | interested | declined
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class SessionReminder(Base):
+    """Outbox: one row per (session, offset, kind, target, time revision). A row is claimed,
+    sent, then marked sent, so a restart retries only what was claimed and never sent."""
+
+    __tablename__ = "session_reminders"
+    __table_args__ = (
+        UniqueConstraint("session_id", "offset_minutes", "kind", "target_id", "revision", name="uq_session_reminders"),
+        Index("ix_session_reminders_pending", "sent_at", "skipped_at", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("training_sessions.id", ondelete="CASCADE"), index=True)
+    offset_minutes: Mapped[int] = mapped_column(Integer)  # before the start; negative = after it
+    kind: Mapped[str] = mapped_column(String(16))  # channel | dm | followup
+    target_id: Mapped[int] = mapped_column(Snowflake, default=0)  # user id for DMs, 0 for the channel
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    due_at: Mapped[datetime] = mapped_column()
+    claimed_at: Mapped[datetime | None] = mapped_column()
+    sent_at: Mapped[datetime | None] = mapped_column()
+    skipped_at: Mapped[datetime | None] = mapped_column()
+    note: Mapped[str | None] = mapped_column(String(200))
+
+
+class SessionFeedback(Base):
+    __tablename__ = "session_feedback"
+    __table_args__ = (UniqueConstraint("session_id", "user_id", name="uq_session_feedback_member"),)
+
+    id: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("training_sessions.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(Snowflake)
+    rating: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SessionAttendance(Base):
+    __tablename__ = "session_attendance"
+    __table_args__ = (UniqueConstraint("session_id", "user_id", name="uq_session_attendance_member"),)
+
+    id: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("training_sessions.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(Snowflake)
+    attended: Mapped[bool] = mapped_column(default=True)
+    recorded_by: Mapped[int] = mapped_column(Snowflake)
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
