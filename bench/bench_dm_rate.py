@@ -19,6 +19,8 @@ from _common import ANNOUNCEMENTS, make_app, tempdir
 from _gateway import button, click_nowait
 
 from bot.offline import Call, boot_offline
+from cogs.sessions.jobs import SessionJobs
+from cogs.sessions.service import TrainingSessionService
 
 
 async def main(members: int, per_second: float) -> None:
@@ -41,8 +43,8 @@ async def main(members: int, per_second: float) -> None:
 
     gw.routes[("POST", "/channels/{channel_id}/messages")] = timed
     async with app.db.begin() as session:
-        view = (await app.sessions.upcoming(session)).items[0]
-    jobs = bot.get_cog("Sessions").jobs
+        view = (await app.service(TrainingSessionService).upcoming(session)).items[0]
+    jobs = bot.runtime(SessionJobs)
     t0 = time.perf_counter()
     sent = await jobs.fire(view.id, now=view.start_utc - timedelta(minutes=60))
     dm_times = [t for t, is_dm in stamps if is_dm]

@@ -25,6 +25,7 @@ from bench_search import CHANNEL, settings_for
 from bot.app import App
 from bot.offline import boot_offline
 from cogs.search import archive
+from cogs.search.archive import ArchiveWriter
 
 
 async def probe(lags: list[float], stop: asyncio.Event, interval: float = 0.005,
@@ -81,7 +82,7 @@ async def main() -> None:
         gw.dispatch("MESSAGE_CREATE", msg)
     sent_in = loop.time() - start
     t0 = time.perf_counter()
-    await app.archive.flush()
+    await app.service(ArchiveWriter).flush()
     drain = time.perf_counter() - t0
     stop.set()
     await probe_task

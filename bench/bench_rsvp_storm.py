@@ -20,6 +20,7 @@ from _common import ANNOUNCEMENTS, make_app, percentiles, tempdir
 from _gateway import button, click_nowait
 
 from bot.offline import Call, boot_offline
+from cogs.sessions.service import TrainingSessionService
 
 
 async def main(clicks: int, seconds: float, members: int, database_url: str | None) -> int:
@@ -76,7 +77,7 @@ async def main(clicks: int, seconds: float, members: int, database_url: str | No
     for label in last.values():
         expected[{"Going": "going", "Interested": "interested", "Can't go": "declined"}[label]] += 1
     async with app.db.begin() as session:
-        page = await app.sessions.upcoming(session)
+        page = await app.service(TrainingSessionService).upcoming(session)
         counts = page.items[0].rsvp.as_dict()
     labels = [c["label"] for row in gw.messages[mid]["components"] for c in row["components"]][:3]
     print(f"{len(plan)} clicks ({len(plan) - len(singles)} of them double clicks) from {members} members dispatched in {seconds:.0f} s; all handled after {elapsed:.1f} s "

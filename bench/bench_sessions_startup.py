@@ -51,7 +51,7 @@ async def main(n: int, runs: int) -> None:
     print(f"seeded {n:,} future sessions with {rows:,} reminder rows (SQLite)")
     bot, gw = await boot_offline(app)
     try:
-        jobs: SessionJobs = bot.get_cog("Sessions").jobs
+        jobs = bot.runtime(SessionJobs)
         timings = []
         for _ in range(runs):
             for job_id in app.scheduler.job_ids("sessions:"):

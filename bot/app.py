@@ -1,25 +1,23 @@
-"""Wiring: config, content, database and services, built once and passed down explicitly."""
+"""Wiring: config, content, database and every capability's services, built once and passed down."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
-from bot.config import Settings
+from bot.capability import Capability, ServiceContext
+from bot.config import Config, Settings
 from bot.content import Content, load_content
-from bot.digest import DigestProvider
 from bot.scheduler import Scheduler
 from bot.yamlfile import YamlProblems
-from cogs.glossary.service import GlossaryService
-from cogs.qa.service import solved_digest, unanswered_digest
-from cogs.resources.service import ResourceService
-from cogs.search.archive import ArchiveWriter
-from cogs.sessions.reminders import ReminderService
-from cogs.sessions.service import TrainingSessionService
 from db.engine import Database
 from db.migrate import upgrade
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -27,44 +25,56 @@ class App:
     settings: Settings
     content: Content
     db: Database
-    glossary: GlossaryService
-    resources: ResourceService
-    archive: ArchiveWriter  # live ingest for search, off the event loop
-    sessions: TrainingSessionService
-    reminders: ReminderService
+    capabilities: tuple[Capability, ...]
+    # every capability's services, by type: app.service(GlossaryService)
+    services: dict[type[Any], object] = field(default_factory=dict)
     # shared by every capability; started by the bot (setup_hook), stopped when it closes
     scheduler: Scheduler = field(default_factory=Scheduler)
-    # sections other capabilities add to the weekly digest (see bot/services/digest.py)
-    digest_providers: list[DigestProvider] = field(default_factory=list)
 
     @classmethod
-    async def create(cls, settings: Settings, *, migrate: bool = True, content: Content | None = None) -> App:
+    async def create(
+        cls, settings: Settings, *, migrate: bool = True, content: Content | None = None,
+        capabilities: Sequence[Capability] | None = None,
+    ) -> App:
         if content is None:
             content, problems = load_content(settings.content_dir)
             if problems:
                 raise YamlProblems(problems)
+        if capabilities is None:
+            from bot.capabilities import CAPABILITIES  # the list imports every capability package
+
+            capabilities = CAPABILITIES
         db = Database.from_url(settings.database_url)
         if migrate:
             await upgrade(db.engine)
-        reminders = ReminderService(settings.config)
-        return cls(
-            settings=settings,
-            content=content,
-            db=db,
-            glossary=GlossaryService(content.terms),
-            resources=ResourceService(content.resources),
-            archive=ArchiveWriter(db),
-            sessions=TrainingSessionService(settings.config, reminders),
-            reminders=reminders,
-            # the weekly digest also lists what happened in peer Q&A
-            digest_providers=[solved_digest, unanswered_digest],
-        )
+        app = cls(settings=settings, content=content, db=db, capabilities=tuple(capabilities))
+        context = ServiceContext(settings=settings, content=content, db=db, capabilities=app.capabilities,
+                                 get=app.service)
+        for capability in app.capabilities:
+            if capability.services is not None:
+                for service in capability.services(context):
+                    app.services[type(service)] = service
+        for capability in app.capabilities:
+            if capability.on_start is not None:
+                await capability.on_start(app)
+        return app
+
+    def service(self, kind: type[T]) -> T:
+        try:
+            found = self.services[kind]
+        except KeyError:
+            raise LookupError(f"no capability provides {kind.__name__}") from None
+        assert isinstance(found, kind)
+        return found
 
     @property
-    def config(self):  # type: ignore[no-untyped-def]
+    def config(self) -> Config:
         return self.settings.config
 
     async def close(self) -> None:
-        await self.archive.close()
+        for service in reversed(list(self.services.values())):
+            close = getattr(service, "close", None)  # background writers flush what they hold
+            if close is not None:
+                await close()
         self.scheduler.shutdown()
         await self.db.close()

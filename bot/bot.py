@@ -6,13 +6,16 @@ import gc
 import hashlib
 import json
 import logging
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.app import App
+from bot.capability import Job
+from bot.delivery import Delivery
 from bot.errors import UserError
 from bot.translator import CatalogueTranslator
 from bot.ui.common import NO_MENTIONS, reply_error
@@ -21,7 +24,7 @@ from db.models import BotState
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("cogs.glossary.cog", "cogs.resources.cog", "cogs.sessions.cog", "cogs.qa.cog", "cogs.search.cog", "cogs.privacy.cog")
+T = TypeVar("T")
 
 
 class SSETree(app_commands.CommandTree["SSEBot"]):
@@ -50,6 +53,17 @@ class SSEBot(commands.Bot):
         self.sync_commands_on_start = sync_commands
         # kind -> renderer for paginated replies (see bot/ui/pager.py)
         self.pagers: dict[str, Any] = {}
+        self.delivery = Delivery(self)
+        # per-bot objects a capability needs while connected (e.g. its job runner), by type
+        self._runtimes: dict[type[Any], object] = {}
+
+    def runtime(self, kind: type[T]) -> T:
+        """The capability object of type ``kind`` bound to this bot, created on first use."""
+        found = self._runtimes.get(kind)
+        if found is None:
+            found = self._runtimes[kind] = kind(self)  # type: ignore[call-arg]
+        assert isinstance(found, kind)
+        return found
 
     @property
     def guild_scope(self) -> discord.Object | None:
@@ -59,13 +73,42 @@ class SSEBot(commands.Bot):
     async def setup_hook(self) -> None:
         await self.tree.set_translator(CatalogueTranslator(self.app.content.command_strings))
         self.add_dynamic_items(PageButton)
-        for ext in EXTENSIONS:
-            await self.load_extension(ext)
-        self.app.scheduler.start()  # after the cogs rebuilt their jobs from the database
+        for capability in self.app.capabilities:
+            if capability.extension:
+                await self.load_extension(capability.extension)
+        for capability in self.app.capabilities:
+            for job in capability.jobs:
+                self.schedule(job)
+        self.app.scheduler.start()  # after the cogs rebuilt their timers from the database
         if self.guild_scope is not None:
             self.tree.copy_global_to(guild=self.guild_scope)
         if self.sync_commands_on_start:
-            await self.sync_commands_if_changed()
+            try:
+                await self.sync_commands_if_changed()
+            except discord.HTTPException as exc:
+                # Commands synced earlier keep working; everything else still serves.
+                log.error("syncing slash commands failed (HTTP %s): %s; the bot keeps serving with the "
+                          "commands Discord already has", exc.status, exc.text or exc)
+
+    def schedule(self, job: Job) -> None:
+        config = self.app.config
+        run = partial(self._run_job, job)
+        if job.every_seconds is not None:
+            self.app.scheduler.interval(job.id, job.every_seconds(config), run)
+        elif job.weekly is not None:
+            when = job.weekly(config)
+            if when is not None:
+                day, hh_mm = when
+                hour, minute = (int(x) for x in hh_mm.split(":"))
+                self.app.scheduler.cron(job.id, run, day_of_week=day, hour=hour, minute=minute,
+                                        timezone=config.timezone)
+
+    async def _run_job(self, job: Job) -> None:
+        await self.wait_until_ready()
+        try:
+            await job.run(self)
+        except Exception:
+            log.exception("scheduled job %s failed; it runs again at its next time", job.id)
 
     async def command_payload(self) -> list[dict[str, Any]]:
         translator = self.tree.translator
@@ -92,6 +135,7 @@ class SSEBot(commands.Bot):
 
     async def close(self) -> None:
         self.app.scheduler.shutdown()
+        self.delivery.stop()
         await super().close()
 
     async def on_ready(self) -> None:

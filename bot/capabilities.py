@@ -1,7 +1,15 @@
-"""The capabilities this bot is built from: one line each (see docs/architecture.md)."""
+"""The capabilities this bot is built from, one line each, in the order the digest and
+``/privacy`` list them (see docs/architecture.md, "Adding a capability")."""
 
 from __future__ import annotations
 
-import cogs.qa.models  # noqa: F401
-import cogs.search.models  # noqa: F401
-import cogs.sessions.models  # noqa: F401
+from bot.capability import Capability
+from cogs.digest.capability import CAPABILITY as DIGEST
+from cogs.glossary.capability import CAPABILITY as GLOSSARY
+from cogs.privacy.capability import CAPABILITY as PRIVACY
+from cogs.qa.capability import CAPABILITY as QA
+from cogs.resources.capability import CAPABILITY as RESOURCES
+from cogs.search.capability import CAPABILITY as SEARCH
+from cogs.sessions.capability import CAPABILITY as SESSIONS
+
+CAPABILITIES: tuple[Capability, ...] = (GLOSSARY, RESOURCES, SESSIONS, QA, SEARCH, DIGEST, PRIVACY)

@@ -1,8 +1,7 @@
-"""The weekly digest: upcoming sessions, plus sections other capabilities contribute.
+"""The weekly digest: sections contributed by the capabilities' records, in the list's order.
 
-Other capabilities (e.g. Q&A: "newly solved", "still unanswered") plug in by appending a
-provider to ``App.digest_providers``: an async function (db session, since, now) returning
-a ``DigestSection`` or None. Never imports discord."""
+A provider is an async function of a ``DigestContext`` returning a ``DigestSection`` or None
+(sessions: what is coming up; Q&A: newly solved, still unanswered). Never imports discord."""
 
 from __future__ import annotations
 
@@ -10,10 +9,10 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cogs.sessions.service import SessionView, TrainingSessionService
 from db.models import BotState
 
 log = logging.getLogger(__name__)
@@ -24,6 +23,7 @@ class DigestItem:
     text: str
     url: str | None = None
     when: datetime | None = None  # shown as a Discord timestamp when set
+    when_style: Literal["R", "f"] = "R"  # relative ("in 3 days") or full date and time
 
 
 @dataclass(frozen=True)
@@ -37,30 +37,35 @@ class DigestSection:
 class Digest:
     since: datetime
     until: datetime
-    sessions: tuple[SessionView, ...]
     sections: tuple[DigestSection, ...]
 
 
-DigestProvider = Callable[[AsyncSession, datetime, datetime], Awaitable[DigestSection | None]]
+@dataclass(frozen=True)
+class DigestContext:
+    session: AsyncSession
+    since: datetime  # the week the digest looks back on
+    now: datetime
+    get: Callable[[type[Any]], Any]  # a service by type (App.service)
+
+
+DigestProvider = Callable[[DigestContext], Awaitable[DigestSection | None]]
 
 
 async def build_digest(
-    session: AsyncSession, sessions: TrainingSessionService, providers: Sequence[DigestProvider], *, now: datetime,
-    days_ahead: int = 7,
+    session: AsyncSession, providers: Sequence[DigestProvider], get: Callable[[type[Any]], Any], *, now: datetime,
 ) -> Digest:
-    page = await sessions.upcoming(session, now=now, page_size=25)
-    soon = tuple(v for v in page.items if v.start_utc <= now + timedelta(days=days_ahead))
     since = now - timedelta(days=7)
+    context = DigestContext(session, since, now, get)
     sections = []
     for provider in providers:
         try:
-            section = await provider(session, since, now)
+            section = await provider(context)
         except Exception:
             log.exception("digest provider %r failed; the digest goes out without its section", provider)
             continue
         if section is not None:
             sections.append(section)
-    return Digest(since, now, soon, tuple(sections))
+    return Digest(since, now, tuple(sections))
 
 
 async def claim_digest(session: AsyncSession, week_key: str) -> bool:

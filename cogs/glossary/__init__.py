@@ -1,0 +1,1 @@
+"""Glossary: /define, SSE terms in every language the community reads."""

@@ -16,8 +16,9 @@ from bot.i18n import LANGUAGES, parse_language, resolve_language
 from bot.services.preferences import get_preferences
 from bot.text import optional_text, truncate
 from bot.ui.common import clip_choices, guarded, reply
-from cogs.glossary.service import Miss
+from cogs.glossary.service import GlossaryService, Miss
 from cogs.glossary.ui import definition_embed, miss_embed
+from cogs.resources.service import ResourceService
 
 
 async def member_language(interaction: discord.Interaction[SSEBot], explicit: str | None) -> str:
@@ -46,7 +47,7 @@ def term_buttons(items: list[tuple[str, str]]) -> discord.ui.View | None:
 async def answer_definition(
     interaction: discord.Interaction[SSEBot], term: str, language: str | None, *, ephemeral: bool = False
 ) -> None:
-    glossary = interaction.client.app.glossary
+    glossary = interaction.client.app.service(GlossaryService)
     lang = await member_language(interaction, language)
     result = glossary.define(term, lang)
     if isinstance(result, Miss):
@@ -89,13 +90,13 @@ class Glossary(commands.Cog):
 
     @define.autocomplete("term")
     async def _complete_term(self, interaction: discord.Interaction[SSEBot], current: str) -> list[app_commands.Choice[str]]:
-        return clip_choices(self.bot.app.glossary.autocomplete(current))
+        return clip_choices(self.bot.app.service(GlossaryService).autocomplete(current))
 
     @define.autocomplete("language")
     async def _complete_language(
         self, interaction: discord.Interaction[SSEBot], current: str
     ) -> list[app_commands.Choice[str]]:
-        return clip_choices(self.bot.app.resources.complete_language(current))
+        return clip_choices(self.bot.app.service(ResourceService).complete_language(current))
 
 
 async def setup(bot: SSEBot) -> None:

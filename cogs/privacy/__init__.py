@@ -1,0 +1,1 @@
+"""Privacy: /privacy show, export and forget, over every capability's privacy hook."""

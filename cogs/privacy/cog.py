@@ -13,8 +13,9 @@ from discord.ext import commands
 
 from bot.bot import SSEBot
 from bot.ui.common import reply
-from cogs.privacy import service as privacy
+from cogs.privacy.service import PrivacyService
 from cogs.privacy.ui import ForgetButton, forget_prompt, forget_view, forgotten_text, summary_embed
+from cogs.search.archive import ArchiveWriter
 
 
 class Privacy(commands.Cog):
@@ -30,15 +31,15 @@ class Privacy(commands.Cog):
                       action: Literal["show", "export", "forget"] = "show") -> None:
         app = self.bot.app
         uid = interaction.user.id
-        await app.archive.flush()
+        await app.service(ArchiveWriter).flush()
         if action == "forget":
             await reply(interaction, content=forget_prompt(), view=forget_view(uid), ephemeral=True)
             return
         async with app.db.begin() as session:
             if action == "export":
-                data = await privacy.export(session, uid)
+                data = await app.service(PrivacyService).export(session, uid)
             else:
-                summary = await privacy.summary(session, uid)
+                summary = await app.service(PrivacyService).summary(session, uid)
         if action == "export":
             payload = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
             file = discord.File(io.BytesIO(payload), filename=f"sse-bot-data-{uid}.json")
@@ -52,10 +53,12 @@ class Privacy(commands.Cog):
             await interaction.response.edit_message(content="Cancelled: nothing was deleted.", view=None)
             return
         app = self.bot.app
-        await app.archive.flush()
+        await app.service(ArchiveWriter).flush()
+        service = app.service(PrivacyService)
         async with app.db.begin() as session:
-            result = await privacy.forget(session, interaction.user.id)
+            result = await service.forget(session, interaction.user.id)
         await interaction.response.edit_message(content=forgotten_text(result), view=None)
+        await service.after_forget(app.db)
 
 
 async def setup(bot: SSEBot) -> None:

@@ -1,128 +1,106 @@
-"""What the bot stores about a member, an export of it, and forgetting it (see the README, "Privacy")."""
+"""What the bot stores about a member, a copy of it, and forgetting it (see the README, "Privacy").
+
+Each capability declares what it keeps in a ``PrivacyHook`` of its record; this service only
+walks the hooks, so a new capability's data is covered the moment its record has a hook. The
+tables shared by every capability (preferences, page-button state) are this capability's own."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from cogs.qa.models import Question
-from cogs.search.archive import delete_messages, jump_url
-from cogs.search.models import ArchivedMessage
-from cogs.sessions.models import SessionAttendance, SessionFeedback, SessionReminder, SessionRsvp
+from bot.capability import Capability, PrivacyHook, PrivacyLine
+from db.engine import Database
 from db.models import SavedQuery, UserPreference
-
-REMOVED_TITLE = "(removed at the author's request)"
 
 
 @dataclass(frozen=True)
 class PrivacySummary:
     user_id: int
-    questions: int
-    answers: int
-    messages: int
-    first: datetime | None
-    last: datetime | None
-    has_preferences: bool
-    saved_searches: int
-    rsvps: int = 0
-    feedback: int = 0
-    attendance: int = 0
+    lines: tuple[PrivacyLine, ...]  # only kinds with at least one record
 
     @property
     def total(self) -> int:
-        return self.questions + self.answers + self.messages
+        return sum(line.count for line in self.lines)
+
+    @property
+    def first(self) -> datetime | None:
+        return min((line.first for line in self.lines if line.first), default=None)
+
+    @property
+    def last(self) -> datetime | None:
+        return max((line.last for line in self.lines if line.last), default=None)
 
 
 @dataclass(frozen=True)
 class Forgotten:
-    messages: int
-    questions: int
-    session_records: int = 0  # RSVPs, feedback, attendance, pending reminder DMs
+    per_capability: tuple[tuple[str, int], ...]  # (capability name, records deleted or anonymised)
+
+    @property
+    def total(self) -> int:
+        return sum(n for _, n in self.per_capability)
 
 
-async def summary(session: AsyncSession, user_id: int) -> PrivacySummary:
-    rows = (await session.execute(
-        select(ArchivedMessage.kind, func.count(), func.min(ArchivedMessage.created_at), func.max(ArchivedMessage.created_at))
-        .where(ArchivedMessage.author_id == user_id).group_by(ArchivedMessage.kind)
-    )).all()
-    counts = {kind: n for kind, n, _, _ in rows}
-    firsts = [f for _, _, f, _ in rows if f is not None]
-    lasts = [la for _, _, _, la in rows if la is not None]
+class PrivacyService:
+    def __init__(self, capabilities: Sequence[Capability]):
+        self.hooks: tuple[tuple[str, PrivacyHook], ...] = tuple(
+            (c.name, c.privacy) for c in capabilities if c.privacy is not None)
+
+    async def summary(self, session: AsyncSession, user_id: int) -> PrivacySummary:
+        lines: list[PrivacyLine] = []
+        for _name, hook in self.hooks:
+            lines.extend(line for line in await hook.show(session, user_id) if line.count)
+        return PrivacySummary(user_id, tuple(lines))
+
+    async def export(self, session: AsyncSession, user_id: int) -> dict[str, Any]:
+        """Everything stored about one member, as JSON-ready data (one key per kind of record)."""
+        data: dict[str, Any] = {"user_id": str(user_id)}
+        for name, hook in self.hooks:
+            part = await hook.export(session, user_id)
+            clash = data.keys() & part.keys()
+            assert not clash, f"privacy export keys of {name} clash: {sorted(clash)}"
+            data.update(part)
+        return data
+
+    async def forget(self, session: AsyncSession, user_id: int) -> Forgotten:
+        return Forgotten(tuple([(name, await hook.forget(session, user_id)) for name, hook in self.hooks]))
+
+    async def after_forget(self, db: Database) -> None:
+        for _name, hook in self.hooks:
+            if hook.after_forget is not None:
+                await hook.after_forget(db)
+
+
+# ---------------------------------------------------------------- the shared tables' own hook
+async def _show_shared(session: AsyncSession, user_id: int) -> list[PrivacyLine]:
     prefs = await session.get(UserPreference, user_id)
-    saved = (await session.execute(select(func.count()).select_from(SavedQuery).where(SavedQuery.owner_id == user_id))).scalar_one()
-    per_session = {}
-    for model in (SessionRsvp, SessionFeedback, SessionAttendance):
-        per_session[model] = int((await session.execute(
-            select(func.count()).select_from(model).where(model.user_id == user_id)
-        )).scalar_one())
-    return PrivacySummary(
-        user_id, counts.get("question", 0), counts.get("answer", 0), counts.get("message", 0),
-        min(firsts) if firsts else None, max(lasts) if lasts else None, prefs is not None, int(saved),
-        per_session[SessionRsvp], per_session[SessionFeedback], per_session[SessionAttendance],
-    )
+    saved = (await session.execute(
+        select(func.count()).select_from(SavedQuery).where(SavedQuery.owner_id == user_id))).scalar_one()
+    return [PrivacyLine("language / time zone / reminder preferences", 1 if prefs else 0),
+            PrivacyLine("saved searches behind page buttons", int(saved))]
 
 
-async def export(session: AsyncSession, user_id: int) -> dict[str, Any]:
-    """Everything stored about one member, as JSON-ready data."""
-    messages = (await session.execute(
-        select(ArchivedMessage).where(ArchivedMessage.author_id == user_id).order_by(ArchivedMessage.id)
-    )).scalars().all()
-    questions = (await session.execute(
-        select(Question).where(Question.author_id == user_id).order_by(Question.thread_id)
-    )).scalars().all()
+async def _export_shared(session: AsyncSession, user_id: int) -> dict[str, Any]:
     prefs = await session.get(UserPreference, user_id)
-    return {
-        "user_id": str(user_id),
-        "messages": [
-            {"id": str(m.id), "kind": m.kind, "channel_id": str(m.channel_id), "content": m.content,
-             "created_at": m.created_at.isoformat(), "edited_at": m.edited_at.isoformat() if m.edited_at else None,
-             "jump_url": jump_url(m.guild_id, m.channel_id, m.id)}
-            for m in messages
-        ],
-        "questions": [
-            {"thread_id": str(q.thread_id), "title": q.title, "country": q.country, "topic": q.topic,
-             "created_at": q.created_at.isoformat(), "solved": q.solved_at is not None}
-            for q in questions
-        ],
-        "preferences": None if prefs is None else {
-            "language": prefs.language, "timezone": prefs.timezone, "dm_reminders": prefs.dm_reminders,
-        },
-        "session_rsvps": [
-            {"session_id": r.session_id, "status": r.status, "updated_at": r.updated_at.isoformat()}
-            for r in (await session.execute(select(SessionRsvp).where(SessionRsvp.user_id == user_id))).scalars()
-        ],
-        "session_feedback": [
-            {"session_id": f.session_id, "rating": f.rating, "comment": f.comment, "created_at": f.created_at.isoformat()}
-            for f in (await session.execute(select(SessionFeedback).where(SessionFeedback.user_id == user_id))).scalars()
-        ],
-        "session_attendance": [
-            {"session_id": a.session_id, "attended": a.attended, "recorded_at": a.recorded_at.isoformat()}
-            for a in (await session.execute(
-                select(SessionAttendance).where(SessionAttendance.user_id == user_id))).scalars()
-        ],
-    }
+    return {"preferences": None if prefs is None else {
+        "language": prefs.language, "timezone": prefs.timezone, "dm_reminders": prefs.dm_reminders,
+    }}
 
 
-async def forget(session: AsyncSession, user_id: int) -> Forgotten:
-    """Delete the member's stored messages (and their index entries) and their question titles.
+async def _forget_shared(session: AsyncSession, user_id: int) -> int:
+    removed = 0
+    for stmt in (delete(SavedQuery).where(SavedQuery.owner_id == user_id),
+                 delete(UserPreference).where(UserPreference.user_id == user_id)):
+        removed += int(getattr(await session.execute(stmt), "rowcount", 0) or 0)
+    return removed
 
-    Other members' answers in their posts stay; the post itself lives on Discord."""
-    ids = (await session.execute(select(ArchivedMessage.id).where(ArchivedMessage.author_id == user_id))).scalars().all()
-    removed = await delete_messages(session, ids)
-    result = await session.execute(
-        update(Question).where(Question.author_id == user_id).values(title=REMOVED_TITLE, author_id=0)
-    )
-    await session.execute(delete(SavedQuery).where(SavedQuery.owner_id == user_id))
-    # Sessions: RSVPs, feedback, attendance, and reminder DMs not yet sent to this member.
-    session_records = 0
-    for model in (SessionRsvp, SessionFeedback, SessionAttendance):
-        deleted = await session.execute(delete(model).where(model.user_id == user_id))
-        session_records += int(getattr(deleted, "rowcount", 0) or 0)
-    await session.execute(delete(SessionReminder).where(
-        SessionReminder.target_id == user_id, SessionReminder.kind != "channel", SessionReminder.sent_at.is_(None)))
-    await session.execute(delete(UserPreference).where(UserPreference.user_id == user_id))
-    return Forgotten(removed, int(getattr(result, "rowcount", 0) or 0), session_records)
+
+SHARED_HOOK = PrivacyHook(
+    columns=[("user_preferences", "user_id"), ("saved_queries", "owner_id")],
+    show=_show_shared, export=_export_shared, forget=_forget_shared,
+)

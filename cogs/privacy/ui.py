@@ -18,27 +18,15 @@ ForgetHandler = Callable[[discord.Interaction[Any], bool], Awaitable[None]]
 
 def summary_embed(s: PrivacySummary) -> discord.Embed:
     embed = discord.Embed(title="What the bot stores about you", colour=COLOUR)
-    if s.total:
+    if s.lines:
         span = ""
         if s.first and s.last:
             span = f" (from {discord.utils.format_dt(s.first, 'd')} to {discord.utils.format_dt(s.last, 'd')})"
-        embed.description = (
-            f"**{s.total:,}** of your messages are stored so members can search them{span}:\n"
-            f"• {s.questions:,} question(s) in the Q&A forum\n• {s.answers:,} answer(s) or replies in Q&A posts\n"
-            f"• {s.messages:,} message(s) in channels opted in to the archive"
-        )
+        lines = "\n".join(f"• {line.count:,} {line.label}" for line in s.lines)
+        embed.description = f"**{s.total:,}** record(s) are stored about you{span}:\n{lines}"
     else:
-        embed.description = "None of your messages are stored."
-    extra = []
-    if s.has_preferences:
-        extra.append("your language / time zone preferences")
-    if s.saved_searches:
-        extra.append(f"{s.saved_searches} saved search(es) behind page buttons")
-    if s.rsvps or s.feedback or s.attendance:
-        extra.append(f"{s.rsvps} session RSVP(s), {s.feedback} feedback rating(s), {s.attendance} attendance record(s)")
-    if extra:
-        embed.add_field(name="Also", value="; ".join(extra), inline=False)
-    embed.set_footer(text="/privacy export sends you a copy; /privacy forget deletes your stored messages.")
+        embed.description = "Nothing is stored about you."
+    embed.set_footer(text="/privacy export sends you a copy; /privacy forget deletes it.")
     return embed
 
 
@@ -51,8 +39,8 @@ def forget_prompt() -> str:
 
 
 def forgotten_text(f: Forgotten) -> str:
-    return (f"Done: {f.messages:,} stored message(s) deleted, {f.questions:,} question title(s) removed, "
-            f"{f.session_records:,} session record(s) and your preferences deleted.")
+    parts = ", ".join(f"{name}: {n:,}" for name, n in f.per_capability if n)
+    return f"Done: {f.total:,} record(s) deleted or anonymised" + (f" ({parts})." if parts else ".")
 
 
 class ForgetButton(discord.ui.DynamicItem[discord.ui.Button[Any]],

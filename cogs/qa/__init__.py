@@ -1,0 +1,1 @@
+"""Peer Q&A: /ask, answers in the forum, accepting an answer, routing unanswered posts."""

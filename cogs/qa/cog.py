@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import re
@@ -26,13 +25,12 @@ from cogs.qa.ui import (
     AskModal,
     PostAnywayButton,
     post_anyway_view,
-    routing_notice,
     similar_embed,
     solved_notice,
     starter_content,
 )
 from cogs.search import archive
-from cogs.search.archive import MessageRecord
+from cogs.search.archive import ArchiveWriter, MessageRecord
 
 log = logging.getLogger(__name__)
 
@@ -69,18 +67,14 @@ class QA(commands.Cog):
     def __init__(self, bot: SSEBot):
         self.bot = bot
         self.menu = app_commands.ContextMenu(name=_("Mark as answer"), callback=self.mark_as_answer)
-        self._routing_task: asyncio.Task[None] | None = None
 
     async def cog_load(self) -> None:
         self.bot.tree.add_command(self.menu)
         PostAnywayButton.handler = self.post_draft
-        self.bot.app.archive.start()
-        self._routing_task = asyncio.get_running_loop().create_task(self._routing_loop(), name="sse-bg:qa-routing")
+        self.bot.app.service(ArchiveWriter).start()
 
     async def cog_unload(self) -> None:
         self.bot.tree.remove_command(self.menu.name, type=self.menu.type)
-        if self._routing_task is not None:
-            self._routing_task.cancel()
 
     # ------------------------------------------------------------------ asking
     @app_commands.command(name=_("ask"), description=_("Ask the community a question in the Q&A forum"))
@@ -158,7 +152,7 @@ class QA(commands.Cog):
 
     async def _solve(self, interaction: discord.Interaction[Any], thread_id: int, message_id: int | None) -> None:
         app = self.bot.app
-        await app.archive.flush()  # the reply being marked may still be in the write queue
+        await app.service(ArchiveWriter).flush()  # the reply being marked may still be in the write queue
         async with app.db.begin() as session:
             result = await qa.mark_answer(session, app.config, actor_of(interaction), thread_id, message_id,
                                           datetime.now(UTC))
@@ -187,7 +181,7 @@ class QA(commands.Cog):
         kind = self._kind(message)
         if kind is None:
             return
-        writer = self.bot.app.archive
+        writer = self.bot.app.service(ArchiveWriter)
         if kind == "question":
             thread = message.channel
             assert isinstance(thread, discord.Thread)
@@ -217,20 +211,20 @@ class QA(commands.Cog):
         async def edit(session: Any) -> None:
             await archive.edit_message(session, payload.message_id, content, edited)
 
-        self.bot.app.archive.run(edit)
+        self.bot.app.service(ArchiveWriter).run(edit)
 
     @commands.Cog.listener()
     async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
         ids = [payload.message_id]
-        self.bot.app.archive.run(partial(archive.delete_messages, ids=ids))
+        self.bot.app.service(ArchiveWriter).run(partial(archive.delete_messages, ids=ids))
 
     @commands.Cog.listener()
     async def on_raw_bulk_message_delete(self, payload: discord.RawBulkMessageDeleteEvent) -> None:
-        self.bot.app.archive.run(partial(archive.delete_messages, ids=list(payload.message_ids)))
+        self.bot.app.service(ArchiveWriter).run(partial(archive.delete_messages, ids=list(payload.message_ids)))
 
     @commands.Cog.listener()
     async def on_raw_thread_delete(self, payload: discord.RawThreadDeleteEvent) -> None:
-        self.bot.app.archive.run(partial(archive.delete_thread, thread_id=payload.thread_id))
+        self.bot.app.service(ArchiveWriter).run(partial(archive.delete_thread, thread_id=payload.thread_id))
 
     # ------------------------------------------------------------------ backfill
     archive_group = app_commands.Group(name=_("archive"), description=_("Searchable archive of discussions"))
@@ -279,44 +273,6 @@ class QA(commands.Cog):
                     await interaction.edit_original_response(
                         content=f"Backfilling… {read:,} message(s) read, {state.stored:,} stored so far."
                     )
-
-    # ------------------------------------------------------------------ routing unanswered posts
-    async def _routing_loop(self) -> None:
-        await self.bot.wait_until_ready()
-        minutes = self.bot.app.config.qa.route_check_minutes
-        while not self.bot.is_closed():
-            # Sleep first: start-up stays quick, and a bot that is closing never starts a query.
-            for _second in range(minutes * 60):
-                if self.bot.is_closed():
-                    return
-                await asyncio.sleep(1)
-            try:
-                await self.route_unanswered(datetime.now(UTC))
-            except Exception:
-                log.exception("routing unanswered questions failed")
-
-    async def route_unanswered(self, now: datetime) -> int:
-        app = self.bot.app
-        async with app.db.begin() as session:
-            due = await qa.route_unanswered(session, app.config, now)
-        for routing in due:
-            thread = self.bot.get_channel(routing.thread_id)
-            if not isinstance(thread, discord.Thread):
-                try:
-                    fetched = await self.bot.fetch_channel(routing.thread_id)
-                except discord.HTTPException:
-                    continue
-                if not isinstance(fetched, discord.Thread):
-                    continue
-                thread = fetched
-            hours = (app.config.qa.route_helpers_after_hours if routing.target == "helpers"
-                     else app.config.qa.route_facilitators_after_hours)
-            await thread.send(
-                routing_notice(routing, hours),
-                allowed_mentions=discord.AllowedMentions(roles=[discord.Object(r) for r in routing.role_ids],
-                                                         users=False, everyone=False),
-            )
-        return len(due)
 
 
 async def setup(bot: SSEBot) -> None:

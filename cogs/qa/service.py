@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.capability import PrivacyHook, PrivacyLine
 from bot.config import Config
-from bot.digest import DigestItem, DigestSection
+from bot.digest import DigestContext, DigestItem, DigestSection
 from bot.errors import InvalidInput, NotAllowed, NotFound
 from bot.services.permissions import Actor, is_facilitator
 from bot.services.queries import load_query
@@ -255,8 +257,9 @@ async def route_unanswered(
 DIGEST_LIMIT = 10
 
 
-async def solved_digest(session: AsyncSession, since: datetime, now: datetime) -> DigestSection | None:
+async def solved_digest(ctx: DigestContext) -> DigestSection | None:
     """Weekly digest section: questions that got an accepted answer this week."""
+    session, since, now = ctx.session, ctx.since, ctx.now
     rows = (await session.execute(
         select(Question).where(Question.solved_at.is_not(None), Question.solved_at > since,
                                Question.solved_at <= now)
@@ -266,8 +269,9 @@ async def solved_digest(session: AsyncSession, since: datetime, now: datetime) -
     return DigestSection("Newly solved questions", items, "No question was solved this week.")
 
 
-async def unanswered_digest(session: AsyncSession, since: datetime, now: datetime) -> DigestSection | None:
+async def unanswered_digest(ctx: DigestContext) -> DigestSection | None:
     """Weekly digest section: questions still waiting for a first reply, oldest first."""
+    session, now = ctx.session, ctx.now
     rows = (await session.execute(
         select(Question).where(Question.first_reply_at.is_(None), Question.solved_at.is_(None),
                                Question.created_at <= now)
@@ -275,3 +279,35 @@ async def unanswered_digest(session: AsyncSession, since: datetime, now: datetim
     )).scalars().all()
     items = tuple(DigestItem(q.title, jump_url(q.guild_id, q.thread_id, q.thread_id), q.created_at) for q in rows)
     return DigestSection("Questions still waiting for an answer", items, "Every question has a reply. Thank you!")
+
+
+# --------------------------------------------------------------------------- privacy
+REMOVED_TITLE = "(removed at the author's request)"
+
+
+async def privacy_show(session: AsyncSession, user_id: int) -> list[PrivacyLine]:
+    n = (await session.execute(
+        select(func.count()).select_from(Question).where(Question.author_id == user_id))).scalar_one()
+    return [PrivacyLine("Q&A posts you started (title, tags)", int(n))]
+
+
+async def privacy_export(session: AsyncSession, user_id: int) -> dict[str, Any]:
+    questions = (await session.execute(
+        select(Question).where(Question.author_id == user_id).order_by(Question.thread_id))).scalars().all()
+    return {"questions": [
+        {"thread_id": str(q.thread_id), "title": q.title, "country": q.country, "topic": q.topic,
+         "created_at": q.created_at.isoformat(), "solved": q.solved_at is not None}
+        for q in questions
+    ]}
+
+
+async def privacy_forget(session: AsyncSession, user_id: int) -> int:
+    """The post itself lives on Discord and other members' answers stay: only the asker's name
+    and title go."""
+    result = await session.execute(
+        update(Question).where(Question.author_id == user_id).values(title=REMOVED_TITLE, author_id=0))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+PRIVACY = PrivacyHook(columns=[("qa_questions", "author_id")], show=privacy_show, export=privacy_export,
+                      forget=privacy_forget)

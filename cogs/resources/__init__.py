@@ -1,0 +1,1 @@
+"""Resources: /resources, the catalogue of studies, briefs, laws, courses and videos."""

@@ -13,14 +13,14 @@ from bot.bot import SSEBot
 from bot.services.queries import StoredQuery, save_query
 from bot.ui.common import clip_choices, reply
 from bot.ui.pager import page_view
-from cogs.resources.service import ResourceFilters
+from cogs.resources.service import ResourceFilters, ResourceService
 from cogs.resources.ui import resources_embed
 
 KIND = "resources"
 
 
 async def render_page(bot: SSEBot, stored: StoredQuery, page: int) -> tuple[discord.Embed, int, int]:
-    result = bot.app.resources.search(ResourceFilters(**stored.params), page=page)
+    result = bot.app.service(ResourceService).search(ResourceFilters(**stored.params), page=page)
     return resources_embed(result), result.page, result.pages
 
 
@@ -44,8 +44,8 @@ class Resources(commands.Cog):
         topic: str | None = None, type: str | None = None, language: str | None = None,
     ) -> None:
         app = self.bot.app
-        filters = app.resources.parse_filters(query, country, topic, type, language)
-        result = app.resources.search(filters)
+        filters = app.service(ResourceService).parse_filters(query, country, topic, type, language)
+        result = app.service(ResourceService).search(filters)
         view = None
         if result.pages > 1:
             async with app.db.begin() as session:
@@ -55,19 +55,19 @@ class Resources(commands.Cog):
 
     @resources.autocomplete("country")
     async def _country(self, interaction: discord.Interaction[SSEBot], current: str) -> list[app_commands.Choice[str]]:
-        return clip_choices(self.bot.app.resources.complete_country(current))
+        return clip_choices(self.bot.app.service(ResourceService).complete_country(current))
 
     @resources.autocomplete("topic")
     async def _topic(self, interaction: discord.Interaction[SSEBot], current: str) -> list[app_commands.Choice[str]]:
-        return clip_choices(self.bot.app.resources.complete_topic(current))
+        return clip_choices(self.bot.app.service(ResourceService).complete_topic(current))
 
     @resources.autocomplete("type")
     async def _type(self, interaction: discord.Interaction[SSEBot], current: str) -> list[app_commands.Choice[str]]:
-        return clip_choices(self.bot.app.resources.complete_type(current))
+        return clip_choices(self.bot.app.service(ResourceService).complete_type(current))
 
     @resources.autocomplete("language")
     async def _language(self, interaction: discord.Interaction[SSEBot], current: str) -> list[app_commands.Choice[str]]:
-        return clip_choices(self.bot.app.resources.complete_language(current))
+        return clip_choices(self.bot.app.service(ResourceService).complete_language(current))
 
 
 async def setup(bot: SSEBot) -> None:

@@ -1,0 +1,1 @@
+"""Search: /search over Q&A and opted-in channels in every script; the archive that feeds it."""

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.capability import PrivacyHook, PrivacyLine
 from bot.config import Config
 from bot.errors import InvalidInput, NotAllowed
 from bot.services.permissions import Actor, require_facilitator
@@ -162,8 +163,6 @@ async def delete_thread(session: AsyncSession, thread_id: int) -> int:
 
 
 async def count_messages(session: AsyncSession, channel_id: int | None = None) -> int:
-    from sqlalchemy import func
-
     stmt = select(func.count()).select_from(ArchivedMessage)
     if channel_id is not None:
         stmt = stmt.where(ArchivedMessage.channel_id == channel_id)
@@ -349,3 +348,39 @@ class ArchiveWriter:
                 await item(session)
             if pending:
                 self.written += await store_messages(session, pending)
+
+
+# --------------------------------------------------------------------------- privacy
+MESSAGE_LABELS = {"question": "questions in the Q&A forum", "answer": "answers or replies in Q&A posts",
+                  "message": "messages in channels opted in to the archive"}
+
+
+async def privacy_show(session: AsyncSession, user_id: int) -> list[PrivacyLine]:
+    rows = (await session.execute(
+        select(ArchivedMessage.kind, func.count(), func.min(ArchivedMessage.created_at),
+               func.max(ArchivedMessage.created_at))
+        .where(ArchivedMessage.author_id == user_id).group_by(ArchivedMessage.kind)
+    )).all()
+    by_kind = {kind: (n, first, last) for kind, n, first, last in rows}
+    return [PrivacyLine(label, *by_kind[kind]) for kind, label in MESSAGE_LABELS.items() if kind in by_kind]
+
+
+async def privacy_export(session: AsyncSession, user_id: int) -> dict[str, Any]:
+    messages = (await session.execute(
+        select(ArchivedMessage).where(ArchivedMessage.author_id == user_id).order_by(ArchivedMessage.id)
+    )).scalars().all()
+    return {"messages": [
+        {"id": str(m.id), "kind": m.kind, "channel_id": str(m.channel_id), "content": m.content,
+         "created_at": m.created_at.isoformat(), "edited_at": m.edited_at.isoformat() if m.edited_at else None,
+         "jump_url": jump_url(m.guild_id, m.channel_id, m.id)}
+        for m in messages
+    ]}
+
+
+async def privacy_forget(session: AsyncSession, user_id: int) -> int:
+    ids = (await session.execute(select(ArchivedMessage.id).where(ArchivedMessage.author_id == user_id))).scalars()
+    return await delete_messages(session, list(ids))
+
+
+PRIVACY = PrivacyHook(columns=[("archive_messages", "author_id")], show=privacy_show, export=privacy_export,
+                      forget=privacy_forget)

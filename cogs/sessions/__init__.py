@@ -1,0 +1,1 @@
+"""Sessions: planning, announcing and attending capacity-building sessions; reminders; calendars."""

@@ -25,6 +25,7 @@ from bot.text import optional_text, safe_echo, truncate
 from bot.timezones import complete_zones, parse_zone
 from bot.ui.common import COLOUR, clip_choices, guarded, reply
 from bot.ui.pager import page_view
+from cogs.resources.service import ResourceService
 from cogs.sessions.calendar import ics_for
 from cogs.sessions.jobs import SessionJobs
 from cogs.sessions.service import (
@@ -34,6 +35,7 @@ from cogs.sessions.service import (
     SessionChanges,
     SessionDraft,
     SessionView,
+    TrainingSessionService,
 )
 from cogs.sessions.ui import announcement_embed, info_embed, session_list_embed, times_embed
 from db.models import utcnow
@@ -100,7 +102,7 @@ class RsvpButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
         async def answer() -> None:
             app = interaction.client.app
             async with app.db.begin_write() as session:
-                result = await app.sessions.rsvp(session, self.session_id, interaction.user.id, self.status)
+                result = await app.service(TrainingSessionService).rsvp(session, self.session_id, interaction.user.id, self.status)
             label = RSVP_STATUSES[result.status]
             if not result.changed:
                 await interaction.response.send_message(f"You're already marked as **{label}** — nothing changed.",
@@ -113,7 +115,7 @@ class RsvpButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
             else:
                 await interaction.response.defer()
             if not on_announcement:
-                await interaction.client.get_cog("Sessions").jobs.refresh(view)  # type: ignore[union-attr]
+                await interaction.client.runtime(SessionJobs).refresh(view)
             note = {"going": "I'll remind you before it starts (turn DMs off with /reminders).",
                     "interested": "I'll remind you before it starts (turn DMs off with /reminders).",
                     "declined": "Thanks for letting the facilitators know."}[result.status]
@@ -156,10 +158,10 @@ class ManageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"ss
             app = interaction.client.app
             actor = actor_of(interaction)
             async with app.db.begin() as session:
-                attended = await app.sessions.attendance(session, actor, self.session_id)  # facilitators only
-                rated, average = await app.sessions.feedback_summary(session, actor, self.session_id)
-                view = await app.sessions.get(session, self.session_id)
-                going = await app.sessions.rsvp_user_ids(session, [view.id], ("going",))
+                attended = await app.service(TrainingSessionService).attendance(session, actor, self.session_id)  # facilitators only
+                rated, average = await app.service(TrainingSessionService).feedback_summary(session, actor, self.session_id)
+                view = await app.service(TrainingSessionService).get(session, self.session_id)
+                going = await app.service(TrainingSessionService).rsvp_user_ids(session, [view.id], ("going",))
             embed = discord.Embed(title=truncate(f"Manage: {view.title}", 256), colour=COLOUR)
             embed.add_field(name="Going", value=truncate(" ".join(f"<@{u}>" for u in going) or "nobody yet", 1024),
                             inline=False)
@@ -190,7 +192,7 @@ class CancelButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"ss
         async def ask() -> None:
             app = interaction.client.app
             actor = actor_of(interaction)
-            if not app.sessions.may_manage(actor):
+            if not app.service(TrainingSessionService).may_manage(actor):
                 raise InvalidInput("Only facilitators can cancel sessions.")
             await interaction.response.send_modal(CancelModal(self.session_id))
 
@@ -230,7 +232,7 @@ class AttendedButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
         async def answer() -> None:
             app = interaction.client.app
             async with app.db.begin() as session:
-                await app.sessions.record_attendance(session, Actor(interaction.user.id), self.session_id,
+                await app.service(TrainingSessionService).record_attendance(session, Actor(interaction.user.id), self.session_id,
                                                      interaction.user.id, self.attended)
             if self.attended:
                 await interaction.response.send_modal(FeedbackModal(self.session_id))
@@ -262,7 +264,7 @@ async def store_feedback(interaction: discord.Interaction[SSEBot], session_id: i
                          comment: str | None) -> None:
     app = interaction.client.app
     async with app.db.begin() as session:
-        view = await app.sessions.submit_feedback(session, session_id, interaction.user.id, rating, comment)
+        view = await app.service(TrainingSessionService).submit_feedback(session, session_id, interaction.user.id, rating, comment)
     await reply(interaction, content=f"Thank you! Your feedback on **{safe_echo(view.title)}** reaches the facilitators.",
                 ephemeral=True)
 
@@ -271,7 +273,7 @@ async def store_feedback(interaction: discord.Interaction[SSEBot], session_id: i
 async def send_ics(interaction: discord.Interaction[SSEBot], session_ref: str, whole_series: bool) -> None:
     app = interaction.client.app
     async with app.db.begin() as session:
-        name, data = await ics_for(app.sessions, session, session_ref, whole_series=whole_series)
+        name, data = await ics_for(app.service(TrainingSessionService), session, session_ref, whole_series=whole_series)
     await reply(interaction, content="Open the file to add it to your calendar. Importing a newer file updates "
                 "the same entry.", file=discord.File(io.BytesIO(data), filename=name), ephemeral=True)
 
@@ -279,9 +281,9 @@ async def send_ics(interaction: discord.Interaction[SSEBot], session_ref: str, w
 async def do_cancel(interaction: discord.Interaction[SSEBot], session_ref: str, scope: str, reason: str | None) -> None:
     app = interaction.client.app
     async with app.db.begin() as session:
-        result = await app.sessions.cancel(session, actor_of(interaction), session_ref,
+        result = await app.service(TrainingSessionService).cancel(session, actor_of(interaction), session_ref,
                                            scope="series" if scope == "series" else "one", reason=reason)
-    jobs: SessionJobs = interaction.client.get_cog("Sessions").jobs  # type: ignore[union-attr]
+    jobs = interaction.client.runtime(SessionJobs)
     await reply(interaction, content=f"Cancelled {len(result.sessions)} session(s); {len(result.notify_user_ids)} "
                 "member(s) who RSVPed are being told.", ephemeral=True)
     for view in result.sessions:
@@ -295,7 +297,7 @@ async def do_cancel(interaction: discord.Interaction[SSEBot], session_ref: str, 
 async def render_page(bot: SSEBot, stored: StoredQuery, page: int) -> tuple[discord.Embed, int, int]:
     params = stored.params
     async with bot.app.db.begin() as session:
-        result = await bot.app.sessions.upcoming(session, country=params.get("country"),
+        result = await bot.app.service(TrainingSessionService).upcoming(session, country=params.get("country"),
                                                  language=params.get("language"), page=page, page_size=PAGE_SIZE)
     return session_list_embed(result, params.get("describe", "")), result.page, result.pages
 
@@ -312,15 +314,11 @@ class Sessions(commands.Cog):
 
     def __init__(self, bot: SSEBot):
         self.bot = bot
-        self.jobs = SessionJobs(bot, rsvp_view, followup_view)
+        self.jobs = bot.runtime(SessionJobs)
 
     async def cog_load(self) -> None:
         self.bot.pagers[KIND] = render_page
-        async with self.bot.app.db.begin() as session:
-            for resource in await self.bot.app.sessions.all_material_resources(session):
-                self.bot.app.resources.add(resource)
         await self.jobs.rebuild()
-        self.jobs.schedule_digest()
         self.jobs.spawn(self.jobs.publish_pending(), "sessions-publish-pending")
 
     async def cog_unload(self) -> None:
@@ -329,7 +327,7 @@ class Sessions(commands.Cog):
     async def _session_choices(self, interaction: discord.Interaction[SSEBot], current: str,
                                include_past: bool = False) -> list[app_commands.Choice[str]]:
         async with self.bot.app.db.begin() as session:
-            pairs = await self.bot.app.sessions.complete(session, current, include_past=include_past)
+            pairs = await self.bot.app.service(TrainingSessionService).complete(session, current, include_past=include_past)
         return [app_commands.Choice(name=label, value=value) for label, value in pairs]
 
     async def _zone_choices(self, interaction: discord.Interaction[SSEBot], current: str) -> list[app_commands.Choice[str]]:
@@ -358,7 +356,7 @@ class Sessions(commands.Cog):
                              capacity=capacity, repeat=repeat, occurrences=occurrences)
         await interaction.response.defer(ephemeral=True, thinking=True)  # a long series takes a moment
         async with app.db.begin() as session:
-            views = await app.sessions.create(session, actor_of(interaction), draft)
+            views = await app.service(TrainingSessionService).create(session, actor_of(interaction), draft)
         # A series is announced one occurrence at a time (the next one once the previous has ended),
         # so the channel and the server's event list are not flooded.
         problems = await self.jobs.publish(views[0])
@@ -380,7 +378,7 @@ class Sessions(commands.Cog):
     @create.autocomplete("languages")
     async def _create_languages(self, interaction: discord.Interaction[SSEBot],
                                 current: str) -> list[app_commands.Choice[str]]:
-        return clip_choices(self.bot.app.resources.complete_language(current))
+        return clip_choices(self.bot.app.service(ResourceService).complete_language(current))
 
     @session.command(name=_("edit"), description=_("Change a session or its whole series (facilitators)"))
     @app_commands.describe(
@@ -405,7 +403,7 @@ class Sessions(commands.Cog):
                                  languages=languages, countries=countries)
         await interaction.response.defer(ephemeral=True, thinking=True)
         async with app.db.begin() as db:
-            result = await app.sessions.edit(db, actor_of(interaction), session, changes, scope=scope)
+            result = await app.service(TrainingSessionService).edit(db, actor_of(interaction), session, changes, scope=scope)
         for view in result.sessions:
             await self.jobs.refresh(view)
         await self.jobs.arm()
@@ -428,10 +426,10 @@ class Sessions(commands.Cog):
                         slides: str | None = None) -> None:
         app = self.bot.app
         async with app.db.begin() as db:
-            view, resources = await app.sessions.add_materials(db, actor_of(interaction), session,
+            view, resources = await app.service(TrainingSessionService).add_materials(db, actor_of(interaction), session,
                                                                recording=recording, slides=slides)
         for resource in resources:
-            app.resources.add(resource)
+            app.service(ResourceService).add(resource)
         await interaction.response.defer(ephemeral=True, thinking=True)
         await self.jobs.refresh(view)
         await reply(interaction, ephemeral=True, content=f"Materials added to **{safe_echo(view.title)}** and to "
@@ -445,8 +443,8 @@ class Sessions(commands.Cog):
         app = self.bot.app
         actor = actor_of(interaction)
         async with app.db.begin() as db:
-            view = await app.sessions.record_attendance(db, actor, session, member.id, attended)
-            present = await app.sessions.attendance(db, actor, view.id)
+            view = await app.service(TrainingSessionService).record_attendance(db, actor, session, member.id, attended)
+            present = await app.service(TrainingSessionService).attendance(db, actor, view.id)
         await reply(interaction, ephemeral=True, content=f"Recorded: {member.mention} "
                     f"{'attended' if attended else 'did not attend'} **{safe_echo(view.title)}** "
                     f"({len(present)} attended so far).")
@@ -458,8 +456,8 @@ class Sessions(commands.Cog):
         app = self.bot.app
         zone = await member_zone(interaction)
         async with app.db.begin() as db:
-            view = await app.sessions.get(db, session)
-            mine = await app.sessions.my_rsvp(db, view.id, interaction.user.id)
+            view = await app.service(TrainingSessionService).get(db, session)
+            mine = await app.service(TrainingSessionService).my_rsvp(db, view.id, interaction.user.id)
         await reply(interaction, embed=info_embed(view, zone, mine), view=rsvp_view(view) or discord.utils.MISSING,
                     ephemeral=True)
 
@@ -469,7 +467,7 @@ class Sessions(commands.Cog):
     async def times(self, interaction: discord.Interaction[SSEBot], start: str, timezone: str | None = None,
                     countries: str | None = None) -> None:
         zone = timezone or await member_zone(interaction)
-        when, zone, rows = self.bot.app.sessions.proposed_times(start, zone, countries)
+        when, zone, rows = self.bot.app.service(TrainingSessionService).proposed_times(start, zone, countries)
         await reply(interaction, embed=times_embed(when, zone, rows, self.bot.app.config.sessions.working_hours),
                     ephemeral=True)
 
@@ -509,7 +507,7 @@ class Sessions(commands.Cog):
                        language: str | None = None) -> None:
         app = self.bot.app
         async with app.db.begin() as db:
-            result = await app.sessions.upcoming(db, country=country, language=language, page_size=PAGE_SIZE)
+            result = await app.service(TrainingSessionService).upcoming(db, country=country, language=language, page_size=PAGE_SIZE)
             describe = "".join(f" · {safe_echo(x, 40)}" for x in (country, language) if x and x.strip())
             view = None
             if result.pages > 1:
@@ -521,11 +519,11 @@ class Sessions(commands.Cog):
 
     @sessions.autocomplete("country")
     async def _country(self, interaction: discord.Interaction[SSEBot], current: str) -> list[app_commands.Choice[str]]:
-        return clip_choices(self.bot.app.resources.complete_country(current))
+        return clip_choices(self.bot.app.service(ResourceService).complete_country(current))
 
     @sessions.autocomplete("language")
     async def _language(self, interaction: discord.Interaction[SSEBot], current: str) -> list[app_commands.Choice[str]]:
-        return clip_choices(self.bot.app.resources.complete_language(current))
+        return clip_choices(self.bot.app.service(ResourceService).complete_language(current))
 
     # ---- preferences -------------------------------------------------------------------
     @app_commands.command(name=_("timezone"), description=_("Set your time zone for session times"))
@@ -571,7 +569,7 @@ class Sessions(commands.Cog):
 
     @language.autocomplete("language")
     async def _my_language(self, interaction: discord.Interaction[SSEBot], current: str) -> list[app_commands.Choice[str]]:
-        return clip_choices(self.bot.app.resources.complete_language(current))
+        return clip_choices(self.bot.app.service(ResourceService).complete_language(current))
 
     @app_commands.command(name=_("reminders"), description=_("Turn session reminder DMs on or off"))
     @app_commands.describe(dms=_("Send me reminder DMs for sessions I RSVP to"))

@@ -1,8 +1,8 @@
-"""Session side effects on Discord: announcements, scheduled events, reminders, DMs, the digest.
+"""Session side effects on Discord: announcements, scheduled events, reminders, DMs.
 
-The database decides; this module only delivers. Reminder jobs are rebuilt from the outbox at
-start (one scheduler job per session, at its next due reminder); each fire claims a row,
-sends it (with a nonce Discord uses to drop a resend) and marks it sent.
+The database decides; sending goes through the bot's one ``DirectReminder``. The reminder timer is
+rebuilt from the reminder rows at start (one timer, armed at the earliest unsent reminder);
+each fire claims rows, sends each (with a nonce Discord uses to drop a resend) and marks it sent.
 """
 
 from __future__ import annotations
@@ -11,24 +11,15 @@ import asyncio
 import logging
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import discord
 
-from bot.digest import build_digest, claim_digest, release_digest, week_key
 from bot.text import truncate
-from bot.ui.common import NO_MENTIONS
-from cogs.sessions.reminders import CHANNEL, FOLLOWUP_DM, Delivery, DueReminder
-from cogs.sessions.service import SessionView
-from cogs.sessions.ui import (
-    announcement_embed,
-    change_text,
-    digest_embed,
-    followup_text,
-    jump_url,
-    reminder_text,
-)
+from cogs.sessions.reminders import CHANNEL, FOLLOWUP_DM, DirectReminder, DueReminder, ReminderService
+from cogs.sessions.service import SessionView, TrainingSessionService
+from cogs.sessions.ui import announcement_embed, change_text, followup_text, jump_url, reminder_text
 from db.models import utcnow
 
 if TYPE_CHECKING:
@@ -37,32 +28,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TICK_JOB = "sessions:reminders"  # one timer, armed at the next due reminder (RoboDanny's pattern)
-SWEEP_JOB = "sessions:reminders-sweep"  # safety net: picks up rows released after a failed send
-DIGEST_JOB = "sessions:digest"
-ANNOUNCE_JOB = "sessions:announce"  # the next occurrence of a series, once the previous one has ended
-ANNOUNCE_SECONDS = 300
-SWEEP_SECONDS = 60
-ViewFactory = Callable[[SessionView], discord.ui.View | None]
+SWEEP_SECONDS = 60  # the record's sweep job: picks up rows released after a failed send
 T = TypeVar("T")
-
-
-class RateLimiter:
-    """At most ``per_second`` acquisitions per second, in order (Discord flags bots that mass-DM)."""
-
-    def __init__(self, per_second: float):
-        self.interval = 1.0 / per_second
-        self._next = 0.0
-        self._lock = asyncio.Lock()
-
-    async def wait(self) -> None:
-        async with self._lock:
-            loop = asyncio.get_running_loop()
-            now = loop.time()
-            delay = self._next - now
-            if delay > 0:
-                await asyncio.sleep(delay)
-                now = loop.time()
-            self._next = max(now, self._next) + self.interval
+ViewFactory = Callable[[SessionView], discord.ui.View | None]
 
 
 def event_payload(view: SessionView, fallback_location: str) -> dict[str, Any]:
@@ -79,29 +47,25 @@ def event_payload(view: SessionView, fallback_location: str) -> dict[str, Any]:
 
 
 class SessionJobs:
-    def __init__(self, bot: SSEBot, rsvp_view: ViewFactory, followup_view: ViewFactory):
+    """The sessions capability's side on Discord, one per bot (``bot.runtime(SessionJobs)``)."""
+
+    def __init__(self, bot: SSEBot):
+        from cogs.sessions.cog import followup_view, rsvp_view  # the cog imports this module
+
         self.bot = bot
         self.app = bot.app
-        self.rsvp_view = rsvp_view
-        self.followup_view = followup_view
-        self.dm_limiter = RateLimiter(self.app.config.reminders.dm_per_second)
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self.delivery = bot.delivery
+        self.rsvp_view: ViewFactory = rsvp_view
+        self.followup_view: ViewFactory = followup_view
         self._ticking = asyncio.Lock()  # one tick at a time; a tick asked for meanwhile runs right after
         self._tick_again = False
 
     def spawn(self, coro: Coroutine[Any, Any, T], name: str) -> asyncio.Task[T]:
-        """A background task kept referenced until done (asyncio only keeps weak references)."""
-        task = asyncio.create_task(coro, name=name)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task
+        return self.delivery.spawn(coro, name)
 
     def stop(self) -> None:
-        """The cog is unloading: no more timers, and nothing left half-running."""
-        for job_id in self.app.scheduler.job_ids("sessions:"):
-            self.app.scheduler.cancel(job_id)
-        for task in list(self._tasks):
-            task.cancel()
+        """The cog is unloading: no more reminder timer."""
+        self.app.scheduler.cancel(TICK_JOB)
 
     @property
     def config(self):  # type: ignore[no-untyped-def]
@@ -112,19 +76,17 @@ class SessionJobs:
         """Rebuild the timer from the database: armed at the earliest unsent reminder (past ones at once:
         they are sent late with a note inside the grace window, else skipped and logged)."""
         async with self.app.db.begin() as session:
-            due = await self.app.reminders.next_due_after(session, None)
+            due = await self.app.service(ReminderService).next_due_after(session, None)
         self._arm(due)
-        self.app.scheduler.interval(SWEEP_JOB, SWEEP_SECONDS, self._on_timer)
-        self.app.scheduler.interval(ANNOUNCE_JOB, ANNOUNCE_SECONDS, self.publish_pending)
         return due
 
     def _arm(self, due: datetime | None) -> None:
         if due is None:
             self.app.scheduler.cancel(TICK_JOB)
         else:
-            self.app.scheduler.at(TICK_JOB, due, self._on_timer)
+            self.app.scheduler.at(TICK_JOB, due, self.on_timer)
 
-    async def _on_timer(self) -> None:
+    async def on_timer(self) -> None:
         # The job returns at once and the work runs as a task, so the tick can re-arm the same
         # job id while it is still sending (APScheduler would skip a second running instance).
         self.spawn(self.tick(), "sessions-tick")
@@ -132,17 +94,9 @@ class SessionJobs:
     async def arm(self) -> datetime | None:
         """Point the timer at the earliest unsent reminder (after sessions are planned, moved or cancelled)."""
         async with self.app.db.begin() as session:
-            due = await self.app.reminders.next_due_after(session, None)
+            due = await self.app.service(ReminderService).next_due_after(session, None)
         self._arm(due)
         return due
-
-    def schedule_digest(self) -> None:
-        digest = self.config.digest
-        if not digest.enabled:
-            return
-        hour, minute = (int(x) for x in digest.time.split(":"))
-        self.app.scheduler.cron(DIGEST_JOB, self.post_digest, day_of_week=digest.day, hour=hour, minute=minute,
-                                timezone=self.config.timezone)
 
     # ---- firing ----------------------------------------------------------------------
     async def tick(self, *, now: datetime | None = None) -> int:
@@ -160,7 +114,7 @@ class SessionJobs:
                 except Exception:
                     log.exception("sending due reminders failed; the sweep retries in %s s", SWEEP_SECONDS)
                 async with self.app.db.begin() as session:
-                    self._arm(await self.app.reminders.next_due_after(session, moment))
+                    self._arm(await self.app.service(ReminderService).next_due_after(session, moment))
                 if not self._tick_again or now is not None:
                     break
         return sent
@@ -175,12 +129,12 @@ class SessionJobs:
         """Claim every due reminder in one transaction, post the channel ones concurrently, mark them
         sent in one transaction, then send the DMs at the bounded rate in the background."""
         await self.bot.wait_until_ready()
-        reminders = self.app.reminders
+        reminders = self.app.service(ReminderService)
         async with self.app.db.begin_write() as session:
             due = await reminders.take_due(session, session_id, now=now)
             claimed = await reminders.claim_many(session, [d.id for d in due], now=utcnow(),
                                                  stale_before=self.app.scheduler.started_at)
-            views = await self.app.sessions.get_many(session, {d.session_id for d in due})
+            views = await self.app.service(TrainingSessionService).get_many(session, {d.session_id for d in due})
         to_post = [d for d in due if d.id in claimed and d.kind == CHANNEL and views[d.session_id].channel_id]
         results = await asyncio.gather(*(self._post(views[d.session_id], d) for d in to_post))
         failed = {d.id for d, ok in zip(to_post, results, strict=True) if not ok}
@@ -204,24 +158,24 @@ class SessionJobs:
     async def _post(self, view: SessionView, due: DueReminder) -> bool:
         try:
             assert view.channel_id is not None
-            await self.bot.get_partial_messageable(view.channel_id).send(
-                reminder_text(view, due, direct=False, guild_id=self.config.guild_id),
-                nonce=f"sse-r{due.id}", allowed_mentions=NO_MENTIONS,
+            await self.delivery.post(
+                view.channel_id, content=reminder_text(view, due, direct=False, guild_id=self.config.guild_id),
+                nonce=f"sse-r{due.id}",
             )
             return True
         except discord.HTTPException as exc:
             log.warning("reminder %s for session %s not posted: %s", due.id, view.id, exc)
             return False
 
-    async def _send_directs(self, work: list[tuple[SessionView, DueReminder, Delivery]]) -> int:
+    async def _send_directs(self, work: list[tuple[SessionView, DueReminder, DirectReminder]]) -> int:
         sent = 0
         for view, due, delivery in work:
             sent += await self._direct(view, due, delivery)
         return sent
 
-    async def _direct(self, view: SessionView, due: DueReminder, delivery: Delivery) -> int:
+    async def _direct(self, view: SessionView, due: DueReminder, delivery: DirectReminder) -> int:
         async with self.app.db.begin_write() as session:
-            if not await self.app.reminders.claim(session, delivery.id, now=utcnow(),
+            if not await self.app.service(ReminderService).claim(session, delivery.id, now=utcnow(),
                                                   stale_before=self.app.scheduler.started_at):
                 return 0
         if delivery.kind == FOLLOWUP_DM:
@@ -233,23 +187,17 @@ class SessionJobs:
             kwargs = {"content": reminder_text(view, due, direct=True, guild_id=self.config.guild_id)}
         note = None
         try:
-            await self.send_dm(delivery.user_id, nonce=f"sse-r{delivery.id}", **kwargs)
+            await self.delivery.dm(delivery.user_id, nonce=f"sse-r{delivery.id}", **kwargs)
         except discord.Forbidden:
             note = "member does not accept DMs"  # retrying would not help
         except discord.HTTPException as exc:
             log.warning("DM %s to %s failed: %s", delivery.id, delivery.user_id, exc)
             async with self.app.db.begin() as session:
-                await self.app.reminders.release(session, delivery.id)
+                await self.app.service(ReminderService).release(session, delivery.id)
             return 0
         async with self.app.db.begin_write() as session:
-            await self.app.reminders.mark_sent(session, delivery.id, now=utcnow(), note=note)
+            await self.app.service(ReminderService).mark_sent(session, delivery.id, now=utcnow(), note=note)
         return 0 if note else 1
-
-    async def send_dm(self, user_id: int, **kwargs: Any) -> discord.Message:
-        await self.dm_limiter.wait()
-        channel = await self.bot.create_dm(discord.Object(user_id))
-        kwargs.setdefault("allowed_mentions", NO_MENTIONS)
-        return await channel.send(**kwargs)
 
     # ---- announcements and events ----------------------------------------------------------
     async def publish(self, view: SessionView) -> list[str]:
@@ -258,12 +206,12 @@ class SessionJobs:
         channel_id = self.config.channels.announcements
         if channel_id and not view.message_id:
             try:
-                message = await self.bot.get_partial_messageable(channel_id).send(
-                    embed=announcement_embed(view), view=self.rsvp_view(view) or discord.utils.MISSING,
-                    allowed_mentions=NO_MENTIONS, nonce=f"sse-a{view.id}",
+                message = await self.delivery.post(
+                    channel_id, embed=announcement_embed(view), view=self.rsvp_view(view) or discord.utils.MISSING,
+                    nonce=f"sse-a{view.id}",
                 )
                 async with self.app.db.begin() as session:
-                    await self.app.sessions.mark_announced(session, view.id, channel_id, message.id)
+                    await self.app.service(TrainingSessionService).mark_announced(session, view.id, channel_id, message.id)
             except discord.HTTPException as exc:
                 log.warning("announcement of session %s failed: %s", view.id, exc)
                 problems.append("I couldn't post the announcement (check my permissions in the announcements channel).")
@@ -271,10 +219,10 @@ class SessionJobs:
             problems.append("No announcements channel is configured, so nothing was posted.")
         if self.config.sessions.create_events and self.config.guild_id and not view.event_id:
             try:
-                event = await self.bot.http.create_guild_scheduled_event(
+                event_id = await self.delivery.create_event(
                     self.config.guild_id, reason=f"Session #{view.id}", **event_payload(view, self._location()))
                 async with self.app.db.begin() as session:
-                    await self.app.sessions.mark_event(session, view.id, int(event["id"]))
+                    await self.app.service(TrainingSessionService).mark_event(session, view.id, event_id)
             except discord.HTTPException as exc:
                 log.warning("scheduled event for session %s failed: %s", view.id, exc)
                 problems.append("I couldn't create the Discord event (I need the Manage Events permission).")
@@ -287,7 +235,7 @@ class SessionJobs:
         """Announce sessions planned while the bot was away (CLI import) or whose posting failed."""
         await self.bot.wait_until_ready()
         async with self.app.db.begin() as session:
-            pending = await self.app.sessions.unannounced(session)
+            pending = await self.app.service(TrainingSessionService).unannounced(session)
         for view in pending:
             await self.publish(view)
         return len(pending)
@@ -296,25 +244,24 @@ class SessionJobs:
         """Bring the announcement and the scheduled event in line with the database."""
         if view.channel_id and view.message_id:
             try:
-                message = self.bot.get_partial_messageable(view.channel_id).get_partial_message(view.message_id)
-                rsvp = self.rsvp_view(view)
-                await message.edit(embed=announcement_embed(view), view=rsvp)
+                await self.delivery.edit(view.channel_id, view.message_id, embed=announcement_embed(view),
+                                         view=self.rsvp_view(view))
             except discord.NotFound:
                 log.warning("announcement of session %s was deleted; posting it again", view.id)
                 async with self.app.db.begin() as session:
-                    await self.app.sessions.mark_announced(session, view.id, 0, 0)
+                    await self.app.service(TrainingSessionService).mark_announced(session, view.id, 0, 0)
                 await self.publish(replace(view, channel_id=None, message_id=None))
             except discord.HTTPException as exc:
                 log.warning("could not update the announcement of session %s: %s", view.id, exc)
         if view.event_id and self.config.guild_id:
             try:
                 if view.cancelled:
-                    await self.bot.http.edit_scheduled_event(self.config.guild_id, view.event_id, status=4,
-                                                             reason=f"Session #{view.id} cancelled")
+                    await self.delivery.edit_event(self.config.guild_id, view.event_id, status=4,
+                                                   reason=f"Session #{view.id} cancelled")
                 else:
-                    await self.bot.http.edit_scheduled_event(self.config.guild_id, view.event_id,
-                                                             reason=f"Session #{view.id} edited",
-                                                             **event_payload(view, self._location()))
+                    await self.delivery.edit_event(self.config.guild_id, view.event_id,
+                                                   reason=f"Session #{view.id} edited",
+                                                   **event_payload(view, self._location()))
             except discord.HTTPException as exc:
                 log.warning("could not update the scheduled event of session %s: %s", view.id, exc)
 
@@ -331,29 +278,6 @@ class SessionJobs:
     async def _notify(self, user_ids: list[int], text: str) -> None:
         for uid in user_ids:
             try:
-                await self.send_dm(uid, content=text)
+                await self.delivery.dm(uid, content=text)
             except discord.HTTPException as exc:
                 log.info("change notice to %s not delivered: %s", uid, exc)
-
-    # ---- digest ------------------------------------------------------------------------
-    async def post_digest(self, *, now: datetime | None = None) -> bool:
-        await self.bot.wait_until_ready()
-        now = now or datetime.now(UTC)
-        channel_id = self.config.digest.channel or self.config.channels.announcements
-        if not channel_id:
-            log.warning("weekly digest skipped: no digest or announcements channel configured")
-            return False
-        async with self.app.db.begin() as session:
-            if not await claim_digest(session, week_key(now)):
-                log.info("weekly digest for %s already posted", week_key(now))
-                return False
-            digest = await build_digest(session, self.app.sessions, self.app.digest_providers, now=now)
-        try:
-            await self.bot.get_partial_messageable(channel_id).send(
-                embed=digest_embed(digest), allowed_mentions=NO_MENTIONS, nonce=f"sse-d{week_key(now)}")
-        except discord.HTTPException as exc:
-            log.warning("weekly digest not posted (%s); it will be tried again at the next run", exc)
-            async with self.app.db.begin() as session:
-                await release_digest(session, week_key(now))
-            return False
-        return True

@@ -39,7 +39,7 @@ class DueReminder:
 
 
 @dataclass(frozen=True)
-class Delivery:
+class DirectReminder:
     """One direct message to send for a due reminder."""
 
     id: int
@@ -176,10 +176,10 @@ class ReminderService:
             await session.execute(update(SessionReminder).where(SessionReminder.id.in_(reminder_ids))
                                   .values(claimed_at=None))
 
-    async def expand(self, session: AsyncSession, due: DueReminder) -> list[Delivery]:
+    async def expand(self, session: AsyncSession, due: DueReminder) -> list[DirectReminder]:
         return (await self.expand_many(session, [due])).get(due.id, [])
 
-    async def expand_many(self, session: AsyncSession, dues: Sequence[DueReminder]) -> dict[int, list[Delivery]]:
+    async def expand_many(self, session: AsyncSession, dues: Sequence[DueReminder]) -> dict[int, list[DirectReminder]]:
         """The direct messages these reminders should produce, created once (unique rows, inserted
         with ON CONFLICT DO NOTHING); returns those not yet sent, by reminder id. Members who turned
         reminder DMs off are left out."""
@@ -202,14 +202,14 @@ class ReminderService:
         for chunk in range(0, len(values), 500):
             await session.execute(insert_ignore(session, SessionReminder, values[chunk:chunk + 500],
                                                 keys=("session_id", "offset_minutes", "kind", "target_id", "revision")))
-        pending: dict[tuple[int, int, int, str], list[Delivery]] = {}
+        pending: dict[tuple[int, int, int, str], list[DirectReminder]] = {}
         for rid, sid, offset, revision, kind, uid in (await session.execute(select(
                 SessionReminder.id, SessionReminder.session_id, SessionReminder.offset_minutes,
                 SessionReminder.revision, SessionReminder.kind, SessionReminder.target_id).where(
                 SessionReminder.session_id.in_(session_ids), SessionReminder.kind.in_((DM, FOLLOWUP_DM)),
                 SessionReminder.sent_at.is_(None), SessionReminder.skipped_at.is_(None)).order_by(
                 SessionReminder.id))).all():
-            pending.setdefault((sid, offset, revision, kind), []).append(Delivery(rid, uid, kind))
+            pending.setdefault((sid, offset, revision, kind), []).append(DirectReminder(rid, uid, kind))
         return {d.id: pending.get((d.session_id, d.offset_minutes, d.revision, DM if d.kind == CHANNEL else FOLLOWUP_DM),
                                   []) for d in dues}
 

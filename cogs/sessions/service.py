@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
 from bot.content import Resource
+from bot.digest import DigestContext, DigestItem, DigestSection
 from bot.errors import InvalidInput, NotAllowed, NotFound
 from bot.i18n import COUNTRIES, LANGUAGES, country_name, parse_country, parse_language
 from bot.services.permissions import Actor, is_facilitator, require_facilitator
@@ -769,3 +770,13 @@ def material_resources(view: SessionView) -> list[Resource]:
         ))
     return out
 
+
+
+# --------------------------------------------------------------------------- weekly digest
+async def upcoming_digest(ctx: DigestContext) -> DigestSection:
+    """Weekly digest section: sessions starting in the next 7 days."""
+    sessions: TrainingSessionService = ctx.get(TrainingSessionService)
+    page = await sessions.upcoming(ctx.session, now=ctx.now, page_size=25)
+    soon = [v for v in page.items if v.start_utc <= ctx.now + timedelta(days=7)]
+    items = tuple(DigestItem(f"#{v.id} {v.title}", when=v.start_utc, when_style="f") for v in soon)
+    return DigestSection("Upcoming sessions", items, "No sessions planned in the next 7 days.")

@@ -10,7 +10,6 @@ from datetime import datetime
 
 import discord
 
-from bot.digest import Digest
 from bot.i18n import LANGUAGES, country_name
 from bot.text import safe_echo, truncate
 from bot.timezones import local_label, utc_offset_label
@@ -152,26 +151,3 @@ def change_text(view: SessionView, changed: Sequence[str]) -> str:
     what = ", ".join(changed) or "details"
     return truncate(f"📝 **{safe_echo(view.title)}** was updated ({what}). It is now {when(view.start_utc)}."
                     + (f"\nJoin: {view.join_url}" if view.join_url else ""), 2000)
-
-
-def digest_embed(digest: Digest) -> discord.Embed:
-    embed = discord.Embed(title="This week in the SSE community", colour=COLOUR)
-    if digest.sessions:
-        value = "\n".join(f"• {discord.utils.format_dt(v.start_utc, 'f')} — #{v.id} {safe_echo(v.title, 80)}"
-                          for v in digest.sessions)
-    else:
-        value = "No sessions planned in the next 7 days."
-    embed.add_field(name="Upcoming sessions", value=truncate(value, 1024), inline=False)
-    for section in digest.sections[:20]:
-        items = []
-        for item in section.items:
-            text = safe_echo(item.text, 90)
-            if item.url:
-                text = f"[{text}]({item.url})"
-            if item.when:
-                text += f" ({discord.utils.format_dt(item.when, 'R')})"
-            items.append(f"• {text}")
-        embed.add_field(name=truncate(section.title, 256), value=truncate("\n".join(items) or section.empty_text, 1024),
-                        inline=False)
-    embed.set_footer(text="Weekly digest · /sessions for everything planned")
-    return embed

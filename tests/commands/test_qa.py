@@ -8,6 +8,10 @@ from typing import Any
 import pytest
 
 from bot.offline import Call, OfflineDiscord
+from cogs.digest.jobs import post_digest
+from cogs.qa.jobs import route_unanswered
+from cogs.search.archive import ArchiveWriter
+from cogs.sessions.jobs import SessionJobs
 from tests.conftest import ARCHIVED, FACILITATOR_ROLE, HELPER_ROLE, QA_FORUM, base_config
 
 TITLE, BODY, COUNTRY, TOPIC = "sse:qa:ask:title", "sse:qa:ask:body", "sse:qa:ask:country", "sse:qa:ask:topic"
@@ -32,7 +36,7 @@ async def ask(gw: OfflineDiscord, title: str, body: str, *, user: int, country: 
 
 
 async def search_text(gw: OfflineDiscord, query: str, **options: Any) -> str:
-    await gw.bot.app.archive.flush()  # type: ignore[attr-defined]
+    await gw.bot.app.service(ArchiveWriter).flush()  # type: ignore[attr-defined]
     result = await gw.slash("search", query=query, **options)
     assert result.ephemeral
     return result.text
@@ -167,8 +171,8 @@ async def test_weekly_digest_lists_solved_and_unanswered_questions(gw: OfflineDi
     await gw.context_menu("Mark as answer", answer, user=gw.member_id)
     asked = await ask(gw, "Where to find cooperative statistics for Mongolia?", "Any dataset?", user=gw.facilitator_id)
     assert "is posted" in asked.text, "a question sharing only 'for' with another is not 'similar'"
-    jobs = gw.bot.get_cog("Sessions").jobs  # type: ignore[attr-defined]
-    assert await jobs.post_digest()
+    gw.bot.runtime(SessionJobs)
+    assert await post_digest(gw.bot)
     [digest] = [m for m in gw.messages.values() if m["embeds"] and "This week" in m["embeds"][0]["title"]]
     fields = {f["name"]: f["value"] for e in digest["embeds"] for f in e.get("fields", [])}
     solved = next(v for k, v in fields.items() if "Newly solved" in k)
@@ -191,13 +195,12 @@ async def test_solved_inside_the_post_by_a_facilitator_takes_the_latest_reply(gw
 async def test_unanswered_questions_go_to_helpers_then_facilitators_once(gw: OfflineDiscord) -> None:
     await ask(gw, "Nobody knows this one", "Quiet question.", user=gw.member_id)
     thread = next(cid for cid, ch in gw.channels.items() if ch.get("parent_id") == str(QA_FORUM))
-    cog: Any = gw.bot.get_cog("QA")
     now = datetime.now(UTC)
-    assert await cog.route_unanswered(now + timedelta(hours=1)) == 0
-    assert await cog.route_unanswered(now + timedelta(hours=25)) == 1
-    assert await cog.route_unanswered(now + timedelta(hours=26)) == 0  # never twice
-    assert await cog.route_unanswered(now + timedelta(hours=49)) == 1
-    assert await cog.route_unanswered(now + timedelta(hours=100)) == 0
+    assert await route_unanswered(gw.bot, now + timedelta(hours=1)) == 0
+    assert await route_unanswered(gw.bot, now + timedelta(hours=25)) == 1
+    assert await route_unanswered(gw.bot, now + timedelta(hours=26)) == 0  # never twice
+    assert await route_unanswered(gw.bot, now + timedelta(hours=49)) == 1
+    assert await route_unanswered(gw.bot, now + timedelta(hours=100)) == 0
     posts = [c for c in calls(gw, "POST /channels/{channel_id}/messages") if c.path.startswith(f"/channels/{thread}/")]
     assert f"<@&{HELPER_ROLE}>" in posts[0].json["content"]
     assert posts[0].json["allowed_mentions"]["roles"] == [str(HELPER_ROLE)] or posts[0].json["allowed_mentions"][
@@ -207,6 +210,5 @@ async def test_unanswered_questions_go_to_helpers_then_facilitators_once(gw: Off
 
 async def test_a_replied_question_is_not_routed(gw: OfflineDiscord) -> None:
     _thread, _answer, _helper = await _question_with_reply(gw)
-    await gw.bot.app.archive.flush()  # type: ignore[attr-defined]
-    cog: Any = gw.bot.get_cog("QA")
-    assert await cog.route_unanswered(datetime.now(UTC) + timedelta(days=5)) == 0
+    await gw.bot.app.service(ArchiveWriter).flush()  # type: ignore[attr-defined]
+    assert await route_unanswered(gw.bot, datetime.now(UTC) + timedelta(days=5)) == 0

@@ -5,13 +5,14 @@ from __future__ import annotations
 import pytest
 
 from bot.offline import OfflineDiscord
+from cogs.search.archive import ArchiveWriter
 from tests.conftest import ARCHIVED
 
 
 async def post_many(gw: OfflineDiscord, texts: list[str], author: int | None = None) -> None:
     for t in texts:
         await gw.post_message(t, author=author or gw.member_id, channel_id=ARCHIVED)
-    await gw.bot.app.archive.flush()  # type: ignore[attr-defined]
+    await gw.bot.app.service(ArchiveWriter).flush()  # type: ignore[attr-defined]
 
 
 async def test_results_show_a_highlighted_snippet_author_date_and_jump_link(gw: OfflineDiscord) -> None:

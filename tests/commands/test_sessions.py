@@ -11,6 +11,10 @@ import pytest
 
 from bot.app import App
 from bot.offline import OfflineDiscord, boot_offline
+from cogs.digest.jobs import post_digest
+from cogs.sessions.jobs import SessionJobs
+from cogs.sessions.reminders import ReminderService
+from cogs.sessions.service import TrainingSessionService
 from tests.conftest import ANNOUNCEMENTS, GUILD_ID, base_config
 
 
@@ -67,7 +71,7 @@ def labels(message: dict[str, Any]) -> list[str]:
 
 async def session_id(app: App) -> int:
     async with app.db.begin() as session:
-        page = await app.sessions.upcoming(session)
+        page = await app.service(TrainingSessionService).upcoming(session)
     return page.items[0].id
 
 
@@ -92,7 +96,7 @@ async def test_members_cannot_plan_sessions(gw: OfflineDiscord, app: App) -> Non
     assert result.ephemeral and "Only facilitators" in result.text
     assert not announcements(gw) and not gw.scheduled_events
     async with app.db.begin() as session:
-        assert (await app.sessions.upcoming(session)).total == 0
+        assert (await app.service(TrainingSessionService).upcoming(session)).total == 0
 
 
 @pytest.mark.parametrize(("options", "expected"), [
@@ -174,7 +178,7 @@ async def test_cancel_updates_everything_and_stops_reminders(gw: OfflineDiscord,
     assert next(iter(gw.scheduled_events.values()))["status"] == 4
     assert [uid for uid, text in dms(gw) if "cancelled" in text and "Speaker is ill" in text] == [gw.member_id]
     async with app.db.begin() as session:
-        states = {state for *_, state in await app.reminders.status(session, sid)}
+        states = {state for *_, state in await app.service(ReminderService).status(session, sid)}
     assert states == {"skipped"}
     assert app.scheduler.next_run("sessions:reminders") is None
 
@@ -191,12 +195,12 @@ async def test_non_facilitators_pressing_facilitator_buttons_are_refused(gw: Off
     cancel = await gw.press(manage, "Cancel this session", user=gw.member_id)
     assert cancel.ephemeral and "Only facilitators" in cancel.text
     async with app.db.begin() as session:
-        assert (await app.sessions.get(session, sid)).status == "scheduled"
+        assert (await app.service(TrainingSessionService).get(session, sid)).status == "scheduled"
     modal = await gw.press(manage, "Cancel this session", user=gw.facilitator_id)
     [field] = [c["custom_id"] for row in modal.modal["components"] for c in row["components"]]
     await gw.submit_modal(modal.modal, {field: "Room unavailable"}, user=gw.facilitator_id)
     async with app.db.begin() as session:
-        assert (await app.sessions.get(session, sid)).cancel_reason == "Room unavailable"
+        assert (await app.service(TrainingSessionService).get(session, sid)).cancel_reason == "Room unavailable"
 
 
 async def test_reminders_fire_once_in_channel_and_by_dm_respecting_opt_out(gw: OfflineDiscord, app: App) -> None:
@@ -208,8 +212,8 @@ async def test_reminders_fire_once_in_channel_and_by_dm_respecting_opt_out(gw: O
     await gw.slash("reminders", user=opted_out, dms=False)
     sid = await session_id(app)
     async with app.db.begin() as session:
-        view = await app.sessions.get(session, sid)
-    jobs = gw.bot.get_cog("Sessions").jobs  # type: ignore[attr-defined]
+        view = await app.service(TrainingSessionService).get(session, sid)
+    jobs = gw.bot.runtime(SessionJobs)
     assert app.scheduler.next_run("sessions:reminders") == view.start_utc - timedelta(hours=24)
     due = view.start_utc - timedelta(minutes=60)
     sent = await jobs.fire(sid, now=due)
@@ -232,15 +236,15 @@ async def test_missed_reminders_are_sent_late_with_a_note_or_skipped(gw: Offline
     await create(gw)
     sid = await session_id(app)
     async with app.db.begin() as session:
-        view = await app.sessions.get(session, sid)
-    jobs = gw.bot.get_cog("Sessions").jobs  # type: ignore[attr-defined]
+        view = await app.service(TrainingSessionService).get(session, sid)
+    jobs = gw.bot.runtime(SessionJobs)
     # the bot was down from before the 24 h reminder until 10 minutes after the 1 h one
     await jobs.fire(sid, now=view.start_utc - timedelta(minutes=50))
     posts = channel_posts(gw)
     assert len(posts) == 1 and "Sent late" in posts[0] and "In 1 hour" in posts[0]
     assert any("skipping reminder" in r.getMessage() for r in caplog.records)
     async with app.db.begin() as session:
-        states = {(k, o): s for k, o, _, s in await app.reminders.status(session, sid)}
+        states = {(k, o): s for k, o, _, s in await app.service(ReminderService).status(session, sid)}
     assert states[("channel", 1440)] == "skipped" and states[("channel", 60)] == "sent"
 
 
@@ -250,8 +254,8 @@ async def test_after_the_session_members_who_went_are_asked_once_for_feedback(gw
     await gw.click(int(msg["id"]), button_id(msg, "Going"), user=gw.member_id)
     sid = await session_id(app)
     async with app.db.begin() as session:
-        view = await app.sessions.get(session, sid)
-    jobs = gw.bot.get_cog("Sessions").jobs  # type: ignore[attr-defined]
+        view = await app.service(TrainingSessionService).get(session, sid)
+    jobs = gw.bot.runtime(SessionJobs)
     # pretend the session happened: move it into the past directly in the database
     from sqlalchemy import select
 
@@ -277,8 +281,8 @@ async def test_after_the_session_members_who_went_are_asked_once_for_feedback(gw
     assert again.ephemeral and "already sent feedback" in again.text
     async with app.db.begin() as session:
         from bot.services.permissions import Actor
-        assert await app.sessions.feedback_summary(session, Actor.cli(), sid) == (1, 5.0)
-        assert await app.sessions.attendance(session, Actor.cli(), sid) == [gw.member_id]
+        assert await app.service(TrainingSessionService).feedback_summary(session, Actor.cli(), sid) == (1, 5.0)
+        assert await app.service(TrainingSessionService).attendance(session, Actor.cli(), sid) == [gw.member_id]
 
 
 async def test_ics_file_for_a_session_and_for_a_series(gw: OfflineDiscord, app: App) -> None:
@@ -354,21 +358,15 @@ async def test_materials_reach_the_announcement_and_the_resource_catalogue(gw: O
     assert "Recording: Cooperative law clinic" in found.text
 
 
-async def test_weekly_digest_lists_upcoming_sessions_once_and_takes_sections(gw: OfflineDiscord, app: App) -> None:
-    from bot.digest import DigestItem, DigestSection
-
-    async def unanswered(session: Any, since: datetime, now: datetime) -> DigestSection:
-        return DigestSection("Still unanswered", (DigestItem("How do I register a cooperative?"),))
-
-    app.digest_providers.append(unanswered)
+async def test_weekly_digest_lists_upcoming_sessions_once(gw: OfflineDiscord, app: App) -> None:
     await create(gw, start=in_days(2))
-    jobs = gw.bot.get_cog("Sessions").jobs  # type: ignore[attr-defined]
-    assert await jobs.post_digest()
-    assert not await jobs.post_digest()
+    gw.bot.runtime(SessionJobs)
+    assert await post_digest(gw.bot)
+    assert not await post_digest(gw.bot)
     [digest] = [m for m in gw.messages.values() if m["embeds"] and "This week" in m["embeds"][0]["title"]]
     text = str(digest["embeds"])
-    assert "Cooperative law clinic" in text and "Still unanswered" in text
-    assert app.scheduler.next_run("sessions:digest") is not None
+    assert "Upcoming sessions" in text and "Cooperative law clinic" in text
+    assert app.scheduler.next_run("digest:weekly") is not None
 
 
 async def test_restart_rebuilds_from_the_database_sending_missed_reminders_once(gw: OfflineDiscord, app: App) -> None:
@@ -393,15 +391,15 @@ async def test_restart_rebuilds_from_the_database_sending_missed_reminders_once(
                 r.claimed_at = now - timedelta(minutes=4)  # claimed by the old process, never sent
     bot, again = await boot_offline(app)
     try:
-        jobs = bot.get_cog("Sessions").jobs  # type: ignore[attr-defined]
+        jobs = bot.runtime(SessionJobs)
         # the scheduler, rebuilt at start, fires the missed reminder by itself
         for _ in range(200):
-            if channel_posts(again) and not jobs._tasks:
+            if channel_posts(again) and not bot.delivery.busy:
                 break
             await asyncio.sleep(0.05)
         await again.settle()
         async with app.db.begin() as session:
-            view = await app.sessions.get(session, sid)
+            view = await app.service(TrainingSessionService).get(session, sid)
         assert app.scheduler.next_run("sessions:reminders") == view.start_utc  # re-armed at the next one
         await jobs.tick()  # a reconnect or a second fire changes nothing
         await again.settle()
@@ -409,20 +407,19 @@ async def test_restart_rebuilds_from_the_database_sending_missed_reminders_once(
         assert len(posts) == 1 and "In 1 hour" in posts[0] and "Sent late" in posts[0]
         assert [uid for uid, text in dms(again) if "In 1 hour" in text] == [member]
         async with app.db.begin() as session:
-            states = {(k, o): s for k, o, t, s in await app.reminders.status(session, sid) if t == 0}
+            states = {(k, o): s for k, o, t, s in await app.service(ReminderService).status(session, sid) if t == 0}
         assert states[("channel", 1440)] == "skipped" and states[("channel", 60)] == "sent"
     finally:
         await again.close()
 
 
 async def test_sessions_planned_from_the_cli_are_announced_when_the_bot_starts(gw: OfflineDiscord, app: App) -> None:
-    from cogs.sessions.service import SessionDraft
-
     from bot.services.permissions import Actor
+    from cogs.sessions.service import SessionDraft
 
     await gw.close()
     async with app.db.begin() as session:
-        await app.sessions.import_programme(session, Actor.cli(), [
+        await app.service(TrainingSessionService).import_programme(session, Actor.cli(), [
             SessionDraft(title="Imported webinar", start=in_days(6), timezone="Asia/Manila", countries="PH")])
     _bot, again = await boot_offline(app)
     try:
@@ -436,7 +433,7 @@ async def test_sessions_planned_from_the_cli_are_announced_when_the_bot_starts(g
 async def test_editing_a_whole_series_moves_every_later_occurrence(gw: OfflineDiscord, app: App) -> None:
     await create(gw, repeat="biweekly", occurrences=3)
     async with app.db.begin() as session:
-        views = list((await app.sessions.upcoming(session)).items)
+        views = list((await app.service(TrainingSessionService).upcoming(session)).items)
     refused = await gw.slash("session edit", user=gw.member_id, session=str(views[1].id), scope="series",
                              title="Renamed")
     assert refused.ephemeral and "Only facilitators" in refused.text
@@ -444,7 +441,7 @@ async def test_editing_a_whole_series_moves_every_later_occurrence(gw: OfflineDi
                             title="Cooperative law clinic (new series)", duration=120)
     assert result.ephemeral and "Updated 2 session(s)" in result.text
     async with app.db.begin() as session:
-        after = list((await app.sessions.upcoming(session)).items)
+        after = list((await app.service(TrainingSessionService).upcoming(session)).items)
     assert [(v.title, v.duration_minutes) for v in after] == [
         ("Cooperative law clinic", 90), ("Cooperative law clinic (new series)", 120),
         ("Cooperative law clinic (new series)", 120)]
@@ -469,7 +466,7 @@ async def test_a_series_is_announced_one_occurrence_at_a_time(gw: OfflineDiscord
     [first] = announcements(gw)
     assert "Part 1 of 3, every week" in str(first["embeds"])
     async with app.db.begin() as session:
-        views = list((await app.sessions.upcoming(session)).items)
+        views = list((await app.service(TrainingSessionService).upcoming(session)).items)
     await gw.slash("session cancel", user=gw.facilitator_id, session=str(views[0].id))
     posted = announcements(gw)
     assert len(posted) == 2 and posted[0]["embeds"][0]["title"].startswith("Cancelled:")

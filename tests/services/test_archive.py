@@ -12,7 +12,7 @@ from bot.app import App
 from bot.config import Config
 from bot.errors import InvalidInput, NotAllowed
 from bot.services.permissions import Actor
-from cogs.privacy import service as privacy
+from cogs.privacy.service import PrivacyService
 from cogs.qa import service as qa
 from cogs.search import archive
 from cogs.search import service as search
@@ -120,13 +120,15 @@ async def test_forget_removes_text_from_questions_answers_and_the_index(app: App
     thread = await _question(app, t0, author=5)
     answer = archive.MessageRecord(id=thread + 1, channel_id=thread, thread_id=thread, author_id=5,
                                    content="my own follow-up about kimchi", created_at=t0, kind="answer")
+    privacy = app.service(PrivacyService)
     async with app.db.begin() as session:
         await archive.store_messages(session, [answer])
-        before = await privacy.summary(session, 5)
-        assert (before.questions, before.answers) == (1, 1)
+        before = {line.label: line.count for line in (await privacy.summary(session, 5)).lines}
+        assert before["questions in the Q&A forum"] == 1 and before["answers or replies in Q&A posts"] == 1
         result = await privacy.forget(session, 5)
-    assert result.messages == 2 and result.questions == 1
+    assert dict(result.per_capability)["search"] == 2 and dict(result.per_capability)["qa"] == 1
     async with app.db.begin() as session:
         assert (await privacy.summary(session, 5)).total == 0
         assert (await search.search_messages(session, search.parse_params("kimchi"))).hits == ()
-        assert (await privacy.export(session, 5))["messages"] == []
+        exported = await privacy.export(session, 5)
+        assert exported["messages"] == [] and exported["questions"] == []

@@ -7,6 +7,7 @@ import pytest
 from bot.app import App
 from bot.errors import InvalidInput
 from bot.i18n import COUNTRIES
+from cogs.resources.service import ResourceService
 
 
 def test_ships_at_least_40_resources_covering_every_programme_country(app: App) -> None:
@@ -20,49 +21,49 @@ def test_ships_at_least_40_resources_covering_every_programme_country(app: App) 
 
 @pytest.mark.parametrize("typed", ["Viet Nam", "vietnam", "VN", "Việt Nam"])
 def test_country_names_and_aliases_filter_the_same(app: App, typed: str) -> None:
-    filters = app.resources.parse_filters(country=typed)
-    page = app.resources.search(filters, page_size=1000)
+    filters = app.service(ResourceService).parse_filters(country=typed)
+    page = app.service(ResourceService).search(filters, page_size=1000)
     assert page.total > 0
     assert all("VN" in r.countries for r in page.items)
 
 
 def test_filters_combine(app: App) -> None:
-    filters = app.resources.parse_filters(topic="legal frameworks", type="law", country="Thailand")
-    page = app.resources.search(filters, page_size=1000)
+    filters = app.service(ResourceService).parse_filters(topic="legal frameworks", type="law", country="Thailand")
+    page = app.service(ResourceService).search(filters, page_size=1000)
     assert page.total >= 1
     assert all(r.type == "law" and "TH" in r.countries and "legal-frameworks" in r.topics for r in page.items)
 
 
 def test_query_ranks_title_matches_first(app: App) -> None:
-    page = app.resources.search(app.resources.parse_filters(query="resolution decent work"))
+    page = app.service(ResourceService).search(app.service(ResourceService).parse_filters(query="resolution decent work"))
     assert page.items and "decent work" in page.items[0].title.lower()
 
 
 def test_pages_hold_five_and_clamp(app: App) -> None:
-    filters = app.resources.parse_filters()
-    first = app.resources.search(filters, page=1)
+    filters = app.service(ResourceService).parse_filters()
+    first = app.service(ResourceService).search(filters, page=1)
     assert len(first.items) == 5 and first.pages == -(-first.total // 5)
-    last = app.resources.search(filters, page=999)
+    last = app.service(ResourceService).search(filters, page=999)
     assert last.page == first.pages
 
 
 @pytest.mark.parametrize("field", ["country", "topic", "type", "language"])
 def test_unknown_filter_values_get_suggestions(app: App, field: str) -> None:
     with pytest.raises(InvalidInput) as err:
-        app.resources.parse_filters(**{field: "Atlantis"})
+        app.service(ResourceService).parse_filters(**{field: "Atlantis"})
     assert err.value.suggestions
 
 
 def test_language_filter_accepts_names(app: App) -> None:
-    filters = app.resources.parse_filters(language="Bahasa Indonesia")
+    filters = app.service(ResourceService).parse_filters(language="Bahasa Indonesia")
     assert filters.language == "id"
-    page = app.resources.search(filters, page_size=1000)
+    page = app.service(ResourceService).search(filters, page_size=1000)
     assert page.total >= 1 and all("id" in r.languages for r in page.items)
 
 
 def test_filter_autocomplete_is_bounded_and_relevant(app: App) -> None:
-    assert [c.value for c in app.resources.complete_country("thai")] == ["Thailand"]
-    assert "Lao PDR" in [c.value for c in app.resources.complete_country("laos")]
-    assert len(app.resources.complete_topic("")) <= 25
-    assert "policy-brief" in [c.value for c in app.resources.complete_type("brief")]
-    assert "th" in [c.value for c in app.resources.complete_language("ไทย")]
+    assert [c.value for c in app.service(ResourceService).complete_country("thai")] == ["Thailand"]
+    assert "Lao PDR" in [c.value for c in app.service(ResourceService).complete_country("laos")]
+    assert len(app.service(ResourceService).complete_topic("")) <= 25
+    assert "policy-brief" in [c.value for c in app.service(ResourceService).complete_type("brief")]
+    assert "th" in [c.value for c in app.service(ResourceService).complete_language("ไทย")]

@@ -1,0 +1,95 @@
+"""The capability record: everything one capability contributes, declared in one place.
+
+A capability is one folder under ``cogs/`` (its cog, ui, services and tables) and one
+record, ``CAPABILITY`` in that folder's ``__init__.py``; ``bot/capabilities.py`` lists the
+records, and the App, the bot, the scheduler, ``/privacy``, the weekly digest and the CLI are
+all built from that list. Building the App from the records needs no Discord connection: the
+CLI and the web use the same records.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+if TYPE_CHECKING:
+    from bot.app import App
+    from bot.config import Config, Settings
+    from bot.content import Content
+    from bot.digest import DigestProvider
+    from db.engine import Database
+
+
+@dataclass(frozen=True)
+class ServiceContext:
+    """What a capability's services are built from; ``get`` returns a service built earlier."""
+
+    settings: Settings
+    content: Content
+    db: Database
+    capabilities: Sequence[Capability]
+    get: Callable[[type[Any]], Any]
+
+    @property
+    def config(self) -> Config:
+        return self.settings.config
+
+
+@dataclass(frozen=True)
+class PrivacyLine:
+    """One line of ``/privacy show``: how many records of one kind are stored about the member."""
+
+    label: str  # plural noun phrase, e.g. "session RSVPs"
+    count: int
+    first: datetime | None = None
+    last: datetime | None = None
+
+
+@dataclass(frozen=True)
+class PrivacyHook:
+    """What one capability stores about a member, a copy of it, and forgetting it.
+
+    ``columns`` names every (table, column) holding a member's id that this hook covers; a test
+    fails when a table has such a column and no hook claims it, so nothing is kept by accident."""
+
+    columns: Sequence[tuple[str, str]]
+    show: Callable[[AsyncSession, int], Awaitable[Sequence[PrivacyLine]]]
+    export: Callable[[AsyncSession, int], Awaitable[Mapping[str, Any]]]
+    forget: Callable[[AsyncSession, int], Awaitable[int]]  # how many records were deleted or anonymised
+    # Optional work after the forget transaction committed (e.g. rewriting a search index and
+    # vacuuming so the text is gone from the database file too).
+    after_forget: Callable[[Database], Awaitable[None]] | None = None
+
+
+@dataclass(frozen=True)
+class Job:
+    """A timer on the one scheduler, started with the bot. ``run`` receives the running bot.
+
+    Exactly one of ``every_seconds`` (a function of the config, so intervals stay configurable)
+    and ``weekly`` (weekday and HH:MM in the community's time zone) is set."""
+
+    id: str
+    run: Callable[[Any], Awaitable[object]]
+    every_seconds: Callable[[Config], float] | None = None
+    weekly: Callable[[Config], tuple[str, str] | None] | None = None  # None: job disabled
+
+
+@dataclass(frozen=True)
+class Capability:
+    name: str
+    # the discord.py extension (module path) whose setup() adds the cog and its components
+    extension: str | None = None
+    # builds the capability's services once; the App keeps them by type (``app.service(T)``)
+    services: Callable[[ServiceContext], Iterable[object]] | None = None
+    jobs: Sequence[Job] = ()
+    digest: Sequence[DigestProvider] = ()
+    privacy: PrivacyHook | None = None
+    # adds this capability's ``python -m bot`` subcommands; each sets ``func(args) -> exit code``
+    cli: Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None] | None = None
+    # called once the App is built (e.g. to re-add stored session materials to the catalogue)
+    on_start: Callable[[App], Awaitable[None]] | None = None

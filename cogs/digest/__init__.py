@@ -1,0 +1,1 @@
+"""The weekly digest: every capability's ``digest`` sections, posted once a week."""

@@ -1,0 +1,17 @@
+"""The capability record: what this folder contributes to the bot."""
+
+from __future__ import annotations
+
+from bot.capability import Capability, Job
+from bot.config import Config
+from cogs.digest.jobs import post_digest
+
+
+def _weekly(config: Config) -> tuple[str, str] | None:
+    return (config.digest.day, config.digest.time) if config.digest.enabled else None
+
+
+CAPABILITY = Capability(
+    name="digest",
+    jobs=[Job("digest:weekly", post_digest, weekly=_weekly)],
+)

@@ -1,0 +1,14 @@
+"""The capability record: what this folder contributes to the bot."""
+
+from __future__ import annotations
+
+from bot.capability import Capability, ServiceContext
+from cogs.glossary import cli
+from cogs.glossary.service import GlossaryService
+
+
+def _services(ctx: ServiceContext) -> list[object]:
+    return [GlossaryService(ctx.content.terms)]
+
+
+CAPABILITY = Capability(name="glossary", extension="cogs.glossary.cog", services=_services, cli=cli.register)

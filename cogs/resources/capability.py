@@ -1,0 +1,14 @@
+"""The capability record: what this folder contributes to the bot."""
+
+from __future__ import annotations
+
+from bot.capability import Capability, ServiceContext
+from cogs.resources import cli
+from cogs.resources.service import ResourceService
+
+
+def _services(ctx: ServiceContext) -> list[object]:
+    return [ResourceService(ctx.content.resources)]
+
+
+CAPABILITY = Capability(name="resources", extension="cogs.resources.cog", services=_services, cli=cli.register)

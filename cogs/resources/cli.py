@@ -1,0 +1,33 @@
+"""``python -m bot resources``: the catalogue from a terminal."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import asdict
+
+from bot.app import App
+from bot.cli import emit, run_with_app
+from cogs.resources.service import ResourceService
+
+
+def cmd_resources(args: argparse.Namespace) -> int:
+    async def go(app: App) -> int:
+        filters = app.service(ResourceService).parse_filters(args.query, args.country, args.topic, args.type, args.language)
+        page = app.service(ResourceService).search(filters, page=1, page_size=10_000)
+        items = [asdict(r) | {"countries": list(r.countries)} for r in page.items]
+        lines = [f"{r.title} ({r.type}, {r.publisher} {r.year}) {r.url or ''}".rstrip() for r in page.items]
+        emit(args, items, "\n".join(lines) or "Nothing matched.")
+        return 0
+
+    return run_with_app(args, go)
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    res = sub.add_parser("resources", help="search the resource catalogue")
+    res.add_argument("query", nargs="?")
+    res.add_argument("--country")
+    res.add_argument("--topic")
+    res.add_argument("--type")
+    res.add_argument("--language")
+    res.add_argument("--json", action="store_true")
+    res.set_defaults(func=cmd_resources)

@@ -1,0 +1,14 @@
+"""The capability record: what this folder contributes to the bot."""
+
+from __future__ import annotations
+
+from bot.capability import Capability, ServiceContext
+from cogs.search import archive, cli
+
+
+def _services(ctx: ServiceContext) -> list[object]:
+    return [archive.ArchiveWriter(ctx.db)]
+
+
+CAPABILITY = Capability(name="search", extension="cogs.search.cog", services=_services, privacy=archive.PRIVACY,
+                        cli=cli.register)

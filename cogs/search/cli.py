@@ -1,0 +1,82 @@
+"""``python -m bot search`` and ``import-archive``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+
+from bot.app import App
+from bot.cli import emit, run_with_app
+from bot.errors import UserError
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from cogs.search import service as search
+
+    async def go(app: App) -> int:
+        params = search.parse_params(
+            args.query, scope=args.scope, country=args.country, topic=args.topic, author_id=args.author,
+            solved=args.solved, after=args.after, before=args.before, timezone=app.config.timezone,
+        )
+        async with app.db.begin() as session:
+            page = await search.search_messages(session, params, page_size=args.limit)
+        items = [
+            {"kind": h.kind, "id": str(h.message_id), "content": h.content, "snippet": h.snippet,
+             "author_id": str(h.author_id), "created_at": h.created_at.isoformat(), "jump_url": h.jump_url,
+             "score": h.score, "solved": h.solved, "question_title": h.question_title}
+            for h in page.hits
+        ]
+        lines = [f"[{h.kind}{' ✓' if h.solved else ''}] {h.created_at:%Y-%m-%d} {h.snippet}\n    {h.jump_url}"
+                 for h in page.hits]
+        emit(args, items, "\n".join(lines) or "Nothing found.")
+        return 0
+
+    return run_with_app(args, go)
+
+
+def cmd_import_archive(args: argparse.Namespace) -> int:
+    from cogs.search import archive
+
+    async def go(app: App) -> int:
+        path = Path(args.file)
+        try:
+            data = json.loads(await asyncio.to_thread(path.read_text, encoding="utf-8-sig"))
+        except (OSError, ValueError) as exc:
+            raise UserError(f"cannot read {path}: {exc}") from None
+        records, problems = archive.parse_dce_export(data)
+        for p in problems:
+            print(f"warning: {p}", file=sys.stderr)
+        stored = 0
+        for start in range(0, len(records), args.batch):
+            async with app.db.begin() as session:
+                stored += await archive.store_messages(session, records[start : start + args.batch])
+        print(f"{len(records)} message(s) read from {path.name}; {stored} new or changed, "
+              f"{len(records) - stored} already stored.")
+        return 0
+
+    return run_with_app(args, go)
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    srch = sub.add_parser("search", help="search Q&A posts and archived discussions")
+    srch.add_argument("query")
+    srch.add_argument("--scope", choices=["questions", "discussions", "all"], default="all")
+    srch.add_argument("--country")
+    srch.add_argument("--topic")
+    srch.add_argument("--author", type=int, help="Discord user id")
+    solved = srch.add_mutually_exclusive_group()
+    solved.add_argument("--solved", dest="solved", action="store_const", const=True, default=None)
+    solved.add_argument("--unsolved", dest="solved", action="store_const", const=False)
+    srch.add_argument("--after", help="YYYY-MM-DD")
+    srch.add_argument("--before", help="YYYY-MM-DD")
+    srch.add_argument("--limit", type=int, default=20)
+    srch.add_argument("--json", action="store_true")
+    srch.set_defaults(func=cmd_search)
+
+    imp = sub.add_parser("import-archive", help="import a DiscordChatExporter JSON export (idempotent)")
+    imp.add_argument("file")
+    imp.add_argument("--batch", type=int, default=2000)
+    imp.set_defaults(func=cmd_import_archive)

@@ -1,0 +1,82 @@
+"""What the sessions capability keeps about a member: RSVPs, feedback, attendance, reminder DMs,
+and who created or recorded what."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.capability import PrivacyHook, PrivacyLine
+from cogs.sessions.models import (
+    SessionAttendance,
+    SessionFeedback,
+    SessionReminder,
+    SessionRsvp,
+    TrainingSeries,
+    TrainingSession,
+)
+from cogs.sessions.reminders import CHANNEL
+
+PER_MEMBER: dict[Any, str] = {SessionRsvp: "session RSVPs", SessionFeedback: "session feedback ratings",
+              SessionAttendance: "session attendance records"}
+
+
+async def privacy_show(session: AsyncSession, user_id: int) -> list[PrivacyLine]:
+    lines = []
+    for model, label in PER_MEMBER.items():
+        n = (await session.execute(select(func.count()).select_from(model).where(model.user_id == user_id))).scalar_one()
+        lines.append(PrivacyLine(label, int(n)))
+    dms = (await session.execute(select(func.count()).select_from(SessionReminder).where(
+        SessionReminder.target_id == user_id, SessionReminder.kind != CHANNEL))).scalar_one()
+    lines.append(PrivacyLine("reminder DMs to you (sent or planned)", int(dms)))
+    return lines
+
+
+async def privacy_export(session: AsyncSession, user_id: int) -> dict[str, Any]:
+    def rows(model: Any) -> Any:
+        return select(model).where(model.user_id == user_id).order_by(model.id)
+
+    return {
+        "session_rsvps": [
+            {"session_id": r.session_id, "status": r.status, "updated_at": r.updated_at.isoformat()}
+            for r in (await session.execute(rows(SessionRsvp))).scalars()
+        ],
+        "session_feedback": [
+            {"session_id": f.session_id, "rating": f.rating, "comment": f.comment, "created_at": f.created_at.isoformat()}
+            for f in (await session.execute(rows(SessionFeedback))).scalars()
+        ],
+        "session_attendance": [
+            {"session_id": a.session_id, "attended": a.attended, "recorded_at": a.recorded_at.isoformat()}
+            for a in (await session.execute(rows(SessionAttendance))).scalars()
+        ],
+        "sessions_created": [
+            s for (s,) in (await session.execute(
+                select(TrainingSession.id).where(TrainingSession.created_by == user_id).order_by(TrainingSession.id)))
+        ],
+    }
+
+
+async def privacy_forget(session: AsyncSession, user_id: int) -> int:
+    """Deletes the member's own records; sessions they planned or attendance they recorded stay
+    for the other members, without their id."""
+    removed = 0
+    statements = [
+        *(delete(model).where(model.user_id == user_id) for model in PER_MEMBER),
+        delete(SessionReminder).where(SessionReminder.target_id == user_id, SessionReminder.kind != CHANNEL),
+        update(TrainingSession).where(TrainingSession.created_by == user_id).values(created_by=0),
+        update(TrainingSeries).where(TrainingSeries.created_by == user_id).values(created_by=0),
+        update(SessionAttendance).where(SessionAttendance.recorded_by == user_id).values(recorded_by=0),
+    ]
+    for stmt in statements:
+        removed += int(getattr(await session.execute(stmt), "rowcount", 0) or 0)
+    return removed
+
+
+PRIVACY = PrivacyHook(
+    columns=[("session_rsvps", "user_id"), ("session_feedback", "user_id"), ("session_attendance", "user_id"),
+             ("session_attendance", "recorded_by"), ("session_reminders", "target_id"),
+             ("training_sessions", "created_by"), ("training_series", "created_by")],
+    show=privacy_show, export=privacy_export, forget=privacy_forget,
+)
