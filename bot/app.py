@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from bot.capability import Capability, ServiceContext
 from bot.config import Config, Settings
 from bot.content import Content, load_content
+from bot.outbox import Outbox
 from bot.scheduler import Scheduler
 from bot.yamlfile import YamlProblems
 from db.engine import Database
@@ -26,6 +27,7 @@ class App:
     content: Content
     db: Database
     capabilities: tuple[Capability, ...]
+    outbox: Outbox  # everything the bot posts on its own goes through it (bot/delivery.py sends)
     # every capability's services, by type: app.service(GlossaryService)
     services: dict[type[Any], object] = field(default_factory=dict)
     # shared by every capability; started by the bot (setup_hook), stopped when it closes
@@ -47,7 +49,8 @@ class App:
         db = Database.from_url(settings.database_url)
         if migrate:
             await upgrade(db.engine)
-        app = cls(settings=settings, content=content, db=db, capabilities=tuple(capabilities))
+        app = cls(settings=settings, content=content, db=db, capabilities=tuple(capabilities),
+                  outbox=Outbox(settings.config))
         context = ServiceContext(settings=settings, content=content, db=db, capabilities=app.capabilities,
                                  get=app.service)
         for capability in app.capabilities:

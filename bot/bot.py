@@ -79,6 +79,7 @@ class SSEBot(commands.Bot):
         for capability in self.app.capabilities:
             for job in capability.jobs:
                 self.schedule(job)
+        self.delivery.start()
         self.app.scheduler.start()  # after the cogs rebuilt their timers from the database
         if self.guild_scope is not None:
             self.tree.copy_global_to(guild=self.guild_scope)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -80,6 +80,21 @@ class Job:
 
 
 @dataclass(frozen=True)
+class DeliveryKind:
+    """How one kind of outbox row is sent. ``send`` receives the running bot and the leased row
+    (bot/outbox.py ``Outgoing``), makes the Discord call and returns the id of what Discord created
+    (or None); it raises ``DeliveryDropped`` when there is nothing to send any more."""
+
+    send: Callable[[Any, Any], Awaitable[int | None]]
+    # named in the one log line written when Discord answers 403 for this kind of delivery
+    needs: str = "View Channel and Send Messages"
+
+
+class DeliveryDropped(Exception):
+    """Raised by a delivery handler: the delivery is no longer wanted (e.g. the session was cancelled)."""
+
+
+@dataclass(frozen=True)
 class Capability:
     name: str
     # the discord.py extension (module path) whose setup() adds the cog and its components
@@ -87,6 +102,8 @@ class Capability:
     # builds the capability's services once; the App keeps them by type (``app.service(T)``)
     services: Callable[[ServiceContext], Iterable[object]] | None = None
     jobs: Sequence[Job] = ()
+    # outbox row kind -> how to send it (everything the capability posts on its own goes there)
+    deliveries: Mapping[str, DeliveryKind] = field(default_factory=dict)
     digest: Sequence[DigestProvider] = ()
     privacy: PrivacyHook | None = None
     # adds this capability's ``python -m bot`` subcommands; each sets ``func(args) -> exit code``

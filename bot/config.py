@@ -96,6 +96,19 @@ class QA(_Section):
     solved_tag: Annotated[str, Field(min_length=1, max_length=20)] = "Solved"
 
 
+class Outbox(_Section):
+    """Delivery of what the bot posts on its own (bot/outbox.py)."""
+
+    # A process holds a delivery this long while sending it; a crashed or overlapping instance's
+    # deliveries are taken over only after it expires. Far longer than one send takes.
+    lease_seconds: Annotated[int, Field(ge=10, le=3600)] = 120
+    # after a failure worth retrying (5xx, 429, network errors), wait this long, doubling per
+    # attempt up to max_retry_seconds
+    retry_seconds: Annotated[int, Field(ge=1, le=3600)] = 30
+    max_retry_seconds: Annotated[int, Field(ge=1, le=24 * 3600)] = 900
+    check_seconds: Annotated[int, Field(ge=5, le=3600)] = 30  # how often due and retried deliveries are looked for
+
+
 class Config(_Section):
     guild_id: Snowflake = 0
     channels: Channels = Field(default_factory=Channels)
@@ -105,6 +118,7 @@ class Config(_Section):
     qa: QA = Field(default_factory=QA)
     sessions: Sessions = Field(default_factory=Sessions)
     digest: Digest = Field(default_factory=Digest)
+    outbox: Outbox = Field(default_factory=Outbox)
     content_dir: str = "content"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 

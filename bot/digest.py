@@ -13,8 +13,6 @@ from typing import Any, Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import BotState
-
 log = logging.getLogger(__name__)
 
 
@@ -66,22 +64,6 @@ async def build_digest(
         if section is not None:
             sections.append(section)
     return Digest(since, now, tuple(sections))
-
-
-async def claim_digest(session: AsyncSession, week_key: str) -> bool:
-    """True once per week key: a restart or a second scheduler fire does not post it twice."""
-    key = f"digest:{week_key}"
-    if await session.get(BotState, key) is not None:
-        return False
-    session.add(BotState(key=key, value="posted"))
-    await session.flush()
-    return True
-
-
-async def release_digest(session: AsyncSession, week_key: str) -> None:
-    row = await session.get(BotState, f"digest:{week_key}")
-    if row is not None:
-        await session.delete(row)
 
 
 def week_key(now: datetime) -> str:

@@ -10,6 +10,7 @@ from sqlalchemy import (
     BigInteger,
     DateTime,
     Dialect,
+    Index,
     Integer,
     String,
     Text,
@@ -79,4 +80,31 @@ class SavedQuery(Base):
     params: Mapped[dict[str, Any]] = mapped_column(JSON)
     owner_id: Mapped[int] = mapped_column(Snowflake)
     locale: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class OutboxDelivery(Base):
+    """One thing the bot posts on its own (a reminder, an announcement, a routing notice, the
+    digest...). ``key`` makes enqueueing idempotent; a row is leased (owner + expiry) while one
+    process sends it, marked sent right after its own send, released with backoff on a failure
+    worth retrying, and parked when Discord refuses it (403/404) until someone fixes the cause."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "due_at"),)
+
+    id: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(64))  # the capability's delivery handler
+    channel_id: Mapped[int | None] = mapped_column(Snowflake)  # where it goes, for channel posts
+    user_id: Mapped[int | None] = mapped_column(Snowflake, index=True)  # the member, for DMs
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    due_at: Mapped[datetime] = mapped_column()
+    expires_at: Mapped[datetime | None] = mapped_column()  # past this it is dropped, not sent late
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | sent | parked | dropped
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_owner: Mapped[str | None] = mapped_column(String(80))
+    lease_until: Mapped[datetime | None] = mapped_column()
+    sent_at: Mapped[datetime | None] = mapped_column()
+    result_id: Mapped[int | None] = mapped_column(Snowflake)  # the message or event Discord created
+    last_error: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.capability import Capability, Job
+from bot.capability import Capability, DeliveryKind, Job
 from bot.config import Config
-from cogs.digest.jobs import post_digest
+from cogs.digest.jobs import WEEKLY, post_digest, send_digest
 
 
 def _weekly(config: Config) -> tuple[str, str] | None:
@@ -14,4 +14,5 @@ def _weekly(config: Config) -> tuple[str, str] | None:
 CAPABILITY = Capability(
     name="digest",
     jobs=[Job("digest:weekly", post_digest, weekly=_weekly)],
+    deliveries={WEEKLY: DeliveryKind(send_digest, needs="View Channel, Send Messages and Embed Links")},
 )

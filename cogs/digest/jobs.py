@@ -1,4 +1,5 @@
-"""Posting the weekly digest: claimed once per ISO week, released again if the post fails."""
+"""The weekly digest: enqueued once per ISO week (the outbox key), built and posted by the outbox,
+which retries a failed post instead of losing that week's digest."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ import logging
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-import discord
-
-from bot.digest import build_digest, claim_digest, release_digest, week_key
+from bot.capability import DeliveryDropped
+from bot.digest import build_digest, week_key
+from bot.outbox import Outgoing
 from cogs.digest.ui import digest_embed
 
 if TYPE_CHECKING:
@@ -16,26 +17,34 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+WEEKLY = "digest.weekly"
+
 
 async def post_digest(bot: SSEBot, *, now: datetime | None = None) -> bool:
+    """Enqueue this week's digest (once) and send it; True when it went out now."""
     app = bot.app
     now = now or datetime.now(UTC)
-    config = app.config
-    channel_id = config.digest.channel or config.channels.announcements
+    channel_id = app.config.digest.channel or app.config.channels.announcements
     if not channel_id:
         log.warning("weekly digest skipped: no digest or announcements channel configured")
         return False
+    key = f"digest:{week_key(now)}"
+    async with app.db.begin_write() as session:
+        if not await app.outbox.enqueue(session, key, WEEKLY, channel_id=channel_id, params={"week": week_key(now)}):
+            log.info("weekly digest for %s already queued or posted", week_key(now))
+            return False
+    outcome = await bot.delivery.deliver_now([key])
+    return outcome[key] == "sent"
+
+
+async def send_digest(bot: SSEBot, row: Outgoing) -> int:
+    app = bot.app
+    now = datetime.now(UTC)
+    if week_key(now) != row.params["week"]:
+        raise DeliveryDropped(f"the digest of {row.params['week']} is out of date")
     providers = [p for capability in app.capabilities for p in capability.digest]
     async with app.db.begin() as session:
-        if not await claim_digest(session, week_key(now)):
-            log.info("weekly digest for %s already posted", week_key(now))
-            return False
         digest = await build_digest(session, providers, app.service, now=now)
-    try:
-        await bot.delivery.post(channel_id, embed=digest_embed(digest), nonce=f"sse-d{week_key(now)}")
-    except discord.HTTPException as exc:
-        log.warning("weekly digest not posted (%s); it will be tried again at the next run", exc)
-        async with app.db.begin() as session:
-            await release_digest(session, week_key(now))
-        return False
-    return True
+    assert row.channel_id is not None
+    message = await bot.delivery.post(row.channel_id, embed=digest_embed(digest), nonce=row.nonce)
+    return message.id

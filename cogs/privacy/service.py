@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.capability import Capability, PrivacyHook, PrivacyLine
 from db.engine import Database
-from db.models import SavedQuery, UserPreference
+from db.models import OutboxDelivery, SavedQuery, UserPreference
 
 
 @dataclass(frozen=True)
@@ -81,8 +81,11 @@ async def _show_shared(session: AsyncSession, user_id: int) -> list[PrivacyLine]
     prefs = await session.get(UserPreference, user_id)
     saved = (await session.execute(
         select(func.count()).select_from(SavedQuery).where(SavedQuery.owner_id == user_id))).scalar_one()
+    dms = (await session.execute(
+        select(func.count()).select_from(OutboxDelivery).where(OutboxDelivery.user_id == user_id))).scalar_one()
     return [PrivacyLine("language / time zone / reminder preferences", 1 if prefs else 0),
-            PrivacyLine("saved searches behind page buttons", int(saved))]
+            PrivacyLine("saved searches behind page buttons", int(saved)),
+            PrivacyLine("direct messages the bot sent or will send you", int(dms))]
 
 
 async def _export_shared(session: AsyncSession, user_id: int) -> dict[str, Any]:
@@ -95,12 +98,14 @@ async def _export_shared(session: AsyncSession, user_id: int) -> dict[str, Any]:
 async def _forget_shared(session: AsyncSession, user_id: int) -> int:
     removed = 0
     for stmt in (delete(SavedQuery).where(SavedQuery.owner_id == user_id),
-                 delete(UserPreference).where(UserPreference.user_id == user_id)):
+                 delete(UserPreference).where(UserPreference.user_id == user_id),
+                 # DMs not yet sent are not sent; the record of those sent goes too
+                 delete(OutboxDelivery).where(OutboxDelivery.user_id == user_id)):
         removed += int(getattr(await session.execute(stmt), "rowcount", 0) or 0)
     return removed
 
 
 SHARED_HOOK = PrivacyHook(
-    columns=[("user_preferences", "user_id"), ("saved_queries", "owner_id")],
+    columns=[("user_preferences", "user_id"), ("saved_queries", "owner_id"), ("outbox", "user_id")],
     show=_show_shared, export=_export_shared, forget=_forget_shared,
 )
