@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from _common import ANNOUNCEMENTS, make_app, tempdir
 from _gateway import button, click_nowait
 
-from bot.offline import Call, boot_offline
+from offline import Call, boot_offline
 
 
 async def main(members: int, per_second: float) -> None:

@@ -23,8 +23,8 @@ import corpus
 from bench_search import CHANNEL, settings_for
 
 from bot.app import App
-from bot.offline import boot_offline
 from cogs.search import archive
+from offline import boot_offline
 
 
 async def probe(lags: list[float], stop: asyncio.Event, interval: float = 0.005,

@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from _common import ANNOUNCEMENTS, make_app, percentiles, tempdir
 from _gateway import button, click_nowait
 
-from bot.offline import Call, boot_offline
+from offline import Call, boot_offline
 
 
 async def main(clicks: int, seconds: float, members: int, database_url: str | None) -> int:

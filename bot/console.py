@@ -13,14 +13,17 @@ import re
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import discord
 from discord import app_commands
 
 from bot.app import App
 from bot.config import Settings
-from bot.offline import Call, InteractionResult, OfflineDiscord, boot_offline, render_text
+
+if TYPE_CHECKING:
+    # The offline Discord is a harness, not part of the product: loaded only when the console runs.
+    from offline import Call, InteractionResult, OfflineDiscord
 
 HELP = """\
 Type a slash command as you would in Discord, for example:
@@ -126,6 +129,8 @@ class Console:
         else:
             return
         self.say(header)
+        from offline import render_text
+
         text = _readable_timestamps(render_text(message))
         if text:
             self.say(text)
@@ -356,6 +361,8 @@ async def run_console(settings: Settings, stdin: TextIO = sys.stdin, out: TextIO
 
     def violation(text: str) -> None:
         print(f"[warning] Discord would reject this: {text}", file=out)
+
+    from offline import boot_offline
 
     _bot, gateway = await boot_offline(app, on_violation=violation)
     console = Console(gateway, out, stdin=stdin)

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.offline import Call, OfflineDiscord
+from offline import Call, OfflineDiscord
 from tests.conftest import ARCHIVED, FACILITATOR_ROLE, HELPER_ROLE, QA_FORUM, base_config
 
 TITLE, BODY, COUNTRY, TOPIC = "sse:qa:ask:title", "sse:qa:ask:body", "sse:qa:ask:country", "sse:qa:ask:topic"
