@@ -69,7 +69,7 @@ async def main() -> None:
     lags: list[float] = []
     at: list[float] = []
     stop = asyncio.Event()
-    probe_task = asyncio.create_task(probe(lags, stop, at=at), name="sse-bg:probe")
+    probe_task = asyncio.create_task(probe(lags, stop, at=at), name="lag-probe")
     loop = asyncio.get_running_loop()
     start = loop.time()
     for i, text in enumerate(texts):

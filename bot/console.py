@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import discord
 from discord import app_commands
 
+from bot import background
 from bot.app import App
 from bot.config import Settings
 
@@ -375,7 +376,7 @@ async def run_console(settings: Settings, stdin: TextIO = sys.stdin, out: TextIO
             await asyncio.sleep(0.5)
             console.flush()
 
-    printer = asyncio.create_task(show_background(), name="sse-bg:console-printer")
+    printer = background.start_loop(show_background(), "console-printer")
     try:
         while True:
             line = await console.read_line("> ")

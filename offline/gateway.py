@@ -27,6 +27,7 @@ from discord import app_commands
 from discord.http import Route
 from discord.webhook import async_ as webhook_async
 
+from bot import background
 from offline.records import (
     ADMINISTRATOR_PERMISSIONS,
     MEMBER_PERMISSIONS,
@@ -210,7 +211,7 @@ class OfflineDiscord:
             for t in asyncio.all_tasks():
                 if t is me or t in self._ignored_tasks or t.done():
                     continue
-                if t in self._baseline_tasks or _is_background(t):
+                if t in self._baseline_tasks or _runs_forever(t):
                     # Long-lived (view timeouts, background loops): remembered so that
                     # later settles skip them cheaply; many can be alive at once.
                     self._ignored_tasks.add(t)
@@ -549,11 +550,13 @@ class OfflineDiscord:
         return register
 
 
-def _is_background(task: asyncio.Task[Any]) -> bool:
-    """Long-lived tasks settle() must not wait for: our background loops and view timeouts."""
+def _runs_forever(task: asyncio.Task[Any]) -> bool:
+    """Tasks settle() must not wait for: the bot's lifelong loops (it declares them when it
+    starts them) and discord.py's view and modal timeouts (recognised by discord.py's names)."""
+    if background.is_loop(task):
+        return True
     name = task.get_name()
-    coro_name = getattr(task.get_coro(), "__qualname__", "")
-    return name.startswith("sse-bg:") or "-timeout-" in name or "timeout_task" in coro_name
+    return "-timeout-" in name or "timeout_task" in getattr(task.get_coro(), "__qualname__", "")
 
 
 async def boot_offline(

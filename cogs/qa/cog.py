@@ -16,6 +16,7 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
+from bot import background
 from bot.bot import SSEBot
 from bot.errors import InvalidInput, NotFound
 from bot.services.permissions import Actor
@@ -75,7 +76,7 @@ class QA(commands.Cog):
         self.bot.tree.add_command(self.menu)
         PostAnywayButton.handler = self.post_draft
         self.bot.app.archive.start()
-        self._routing_task = asyncio.get_running_loop().create_task(self._routing_loop(), name="sse-bg:qa-routing")
+        self._routing_task = background.start_loop(self._routing_loop(), "qa-routing")
 
     async def cog_unload(self) -> None:
         self.bot.tree.remove_command(self.menu.name, type=self.menu.type)
