@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.offline import InteractionResult, OfflineDiscord
+from offline import InteractionResult, OfflineDiscord
 
 
 def click_nowait(gw: OfflineDiscord, message_id: int, custom_id: str, user: int) -> InteractionResult:
@@ -15,7 +15,7 @@ def click_nowait(gw: OfflineDiscord, message_id: int, custom_id: str, user: int)
     payload["data"] = {"custom_id": custom_id, "component_type": 2}
     result = InteractionResult(gw, int(payload["id"]), payload["token"], payload["type"])
     gw.interactions.append(result)
-    gw._interaction_payloads[result.id] = payload
+    gw.interaction_payloads[result.id] = payload
     gw.dispatch("INTERACTION_CREATE", payload)
     return result
 

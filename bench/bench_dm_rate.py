@@ -18,9 +18,9 @@ from datetime import UTC, datetime, timedelta
 from _common import ANNOUNCEMENTS, make_app, tempdir
 from _gateway import button, click_nowait
 
-from bot.offline import Call, boot_offline
 from cogs.sessions.jobs import SessionJobs
 from cogs.sessions.service import TrainingSessionService
+from offline import Call, boot_offline
 
 
 async def main(members: int, per_second: float) -> None:

@@ -15,8 +15,8 @@ from dataclasses import replace
 from _common import ROOT, make_app, percentiles, tempdir
 
 from bot.content import Content, Term, load_content
-from bot.offline import boot_offline
 from cogs.glossary.service import GlossaryService
+from offline import boot_offline
 
 
 def timed(fn: object) -> float:

@@ -23,9 +23,9 @@ import corpus
 from bench_search import CHANNEL, settings_for
 
 from bot.app import App
-from bot.offline import boot_offline
 from cogs.search import archive
 from cogs.search.archive import ArchiveWriter
+from offline import boot_offline
 
 
 async def probe(lags: list[float], stop: asyncio.Event, interval: float = 0.005,
@@ -70,7 +70,7 @@ async def main() -> None:
     lags: list[float] = []
     at: list[float] = []
     stop = asyncio.Event()
-    probe_task = asyncio.create_task(probe(lags, stop, at=at), name="sse-bg:probe")
+    probe_task = asyncio.create_task(probe(lags, stop, at=at), name="lag-probe")
     loop = asyncio.get_running_loop()
     start = loop.time()
     for i, text in enumerate(texts):

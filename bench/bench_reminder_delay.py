@@ -19,8 +19,8 @@ from _common import ANNOUNCEMENTS, make_app, percentiles, tempdir
 from _gateway import button, click_nowait
 from sqlalchemy import insert, select
 
-from bot.offline import Call, boot_offline
 from cogs.sessions.models import SessionReminder, TrainingSession
+from offline import Call, boot_offline
 
 
 async def main(n: int, window: float, clicks_per_second: int) -> None:

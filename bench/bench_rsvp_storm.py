@@ -19,8 +19,8 @@ from datetime import UTC, datetime, timedelta
 from _common import ANNOUNCEMENTS, make_app, percentiles, tempdir
 from _gateway import button, click_nowait
 
-from bot.offline import Call, boot_offline
 from cogs.sessions.service import TrainingSessionService
+from offline import Call, boot_offline
 
 
 async def main(clicks: int, seconds: float, members: int, database_url: str | None) -> int:

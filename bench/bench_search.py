@@ -28,10 +28,10 @@ import yaml
 
 from bot.app import App
 from bot.config import load_settings
-from bot.offline import boot_offline
 from cogs.search import archive
 from cogs.search import service as search
 from db import search as fts
+from offline import boot_offline
 
 ROOT = Path(__file__).resolve().parent.parent
 CHANNEL = 710000000000000201

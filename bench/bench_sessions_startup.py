@@ -15,9 +15,9 @@ from datetime import UTC, datetime, timedelta
 from _common import make_app, tempdir
 from sqlalchemy import insert
 
-from bot.offline import boot_offline
 from cogs.sessions.jobs import SessionJobs
 from cogs.sessions.models import SessionReminder, TrainingSession
+from offline import boot_offline
 
 
 async def seed(app, n: int) -> int:  # type: ignore[no-untyped-def]

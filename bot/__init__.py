@@ -1,1 +1,1 @@
-"""SSE community of practice bot: application package (config, services, CLI, offline gateway)."""
+"""SSE community of practice bot: application package (config, services, CLI, console)."""

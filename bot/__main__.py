@@ -78,7 +78,7 @@ def cmd_db(args: argparse.Namespace) -> int:
 def cmd_console(args: argparse.Namespace) -> int:
     from bot.console import run_console
 
-    return asyncio.run(run_console(settings_of(args)))
+    return asyncio.run(run_console(settings_of(args), database=args.db))
 
 
 # ---------------------------------------------------------------------- parser
@@ -90,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="connect to Discord and serve").set_defaults(func=cmd_run)
     sub.add_parser("check", help="validate config and all content, printing every problem").set_defaults(func=cmd_check)
     sub.add_parser("console", help="try the bot in a terminal, no Discord account needed").set_defaults(func=cmd_console)
+    sub.choices["console"].add_argument("--db", default="data/console.db", help="its own database: a path or URL (default: data/console.db)")
     db = sub.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade", "current"])
     db.set_defaults(func=cmd_db)

@@ -13,27 +13,52 @@ import re
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import discord
 from discord import app_commands
 
+from bot import background
 from bot.app import App
-from bot.config import Settings
-from bot.offline import Call, InteractionResult, OfflineDiscord, boot_offline, render_text
+from bot.config import Config, Settings, normalise_database_url
+from cogs.search.archive import ArchiveWriter
+
+if TYPE_CHECKING:
+    # The offline Discord is a harness, not part of the product: loaded only when the console runs.
+    from offline import Call, InteractionResult, OfflineDiscord
+
+# Every meta command, in the order :help shows them; handle() dispatches from this table, so
+# the help can never miss one.
+META: list[tuple[str, str, str]] = [
+    ("as", "member|helper|facilitator", "change your roles (you stay the same member)"),
+    ("locale", "CODE", "your Discord locale: th, vi, id, ru, zh-CN, ja, ko, en-US…"),
+    ("say", "[#channel] TEXT", "post a message (default: the archived channel that /search reads)"),
+    ("post", "TITLE | TEXT", "start a post in the Q&A forum as yourself; you are then inside it"),
+    ("reply", "TEXT", "another member (lan, a helper) replies in the post you are in"),
+    ("menu", "NAME", "run a message menu on the latest reply here, e.g. :menu Mark as answer"),
+    ("leave", "", "leave the post you are in"),
+    ("channels", "", "list the channels"),
+    ("commands", "", "list every slash command"),
+    ("help", "", "this text"),
+    ("quit", "", "leave the console"),
+]
 
 HELP = """\
 Type a slash command as you would in Discord, for example:
   /define coop                    /define term:สหกรณ์ language:th
   /resources country:Thailand     /resources query:policy type:policy brief
 Options are name:value; text before the first option fills the first one.
+Members are named by name (me, lan) and channels by #name.
   1, 2, ...        press that button on the last message
   ?/define co      show autocomplete suggestions for the option being typed
-  :as member|facilitator     act as a plain member or as a facilitator
-  :locale th       set your Discord locale (th, vi, id, ru, zh-CN, ja, ko, en-US)
-  :say TEXT        post TEXT as a message in #general (:say #channel TEXT for another)
-  :commands        list every command     :help   this text     :quit   leave
-"""
+""" + "\n".join(f"  {(f':{name} ' + usage).ljust(34)} {text}" for name, usage, text in META) + "\n"
+
+# The console member keeps one id for good (roles change with :as, the id does not), so what
+# you did last time (RSVPs, questions, preferences) is still yours in the console database.
+CONSOLE_MEMBER_ID = 100000000000000301
+CONSOLE_HELPER_ID = 100000000000000302
+
+log = logging.getLogger(__name__)
 
 _TIMESTAMP = re.compile(r"<t:(-?\d+)(?::([tTdDfFR]))?>")
 
@@ -57,14 +82,18 @@ _OPTION = re.compile(r"(?:^|\s)([a-z_][a-z0-9_]*):", re.IGNORECASE)
 
 class Console:
     def __init__(
-        self, gateway: OfflineDiscord, out: TextIO = sys.stdout, files_dir: Path | None = None,
-        stdin: TextIO = sys.stdin,
+        self, gateway: OfflineDiscord, config: Config, out: TextIO = sys.stdout, files_dir: Path | None = None,
+        stdin: TextIO | None = None,
     ):
         self.gw = gateway
+        self.config = config
         self.out = out
-        self.stdin = stdin
-        self.user = gateway.member_id
+        self.stdin = stdin or sys.stdin
+        self.user = gateway.add_user("you", user_id=CONSOLE_MEMBER_ID)
+        self.helper = gateway.add_user("lan", roles=config.roles.helpers[:1], user_id=CONSOLE_HELPER_ID)
+        self.role_sets = {"member": [], "helper": config.roles.helpers[:1], "facilitator": config.roles.facilitators[:1]}
         self.locale = "en-US"
+        self.channel: int | None = None  # the forum post you are in, for /solved and :reply
         self.printed = 0  # index into gateway.calls of what has been shown
         self.buttons: list[tuple[int, str, str]] = []  # (message id, custom id, label)
         self.files_dir = files_dir or Path("data/console-files")
@@ -126,6 +155,8 @@ class Console:
         else:
             return
         self.say(header)
+        from offline import render_text
+
         text = _readable_timestamps(render_text(message))
         if text:
             self.say(text)
@@ -175,14 +206,24 @@ class Console:
 
     def parse(self, line: str) -> tuple[str, dict[str, Any], str | None]:
         """'/define coop language:th' -> ('define', {'term': 'coop', 'language': 'th'}, last option name)."""
+        command, params, values, last = self._split(line)
+        converted = {name: self._convert(params[name], value) for name, value in values.items()}
+        missing = [p.name for p in params.values() if p.required and p.name not in converted]
+        if missing:
+            raise ValueError(f"/{command} needs: {', '.join(missing)} (write them as name:value)")
+        return command, converted, last
+
+    def _split(self, line: str) -> tuple[str, dict[str, app_commands.Parameter], dict[str, str], str | None]:
         words = line.lstrip("/").split()
         tree = self.gw.bot.tree  # type: ignore[attr-defined]
         guild = discord.Object(self.gw.guild_id)
         if not words:
-            raise ValueError("type a command after /")
+            raise ValueError("type a command after /, e.g. /define coop")
         cmd: Any = tree.get_command(words[0], guild=guild) or tree.get_command(words[0])
         if cmd is None:
-            raise ValueError(f"no command /{words[0]} — :commands lists them")
+            close = sorted({c.split()[0] for c in self._commands() if c[1:].startswith(words[0][:3])})
+            hint = f" — did you mean {', '.join(close[:5])}?" if close else " — :commands lists them"
+            raise ValueError(f"no command /{words[0]}{hint}")
         path = [words[0]]
         rest = line.lstrip("/")[len(words[0]) :].lstrip()
         while isinstance(cmd, app_commands.Group):
@@ -195,7 +236,7 @@ class Console:
             path.append(sub_words[0])
             rest = rest[len(sub_words[0]) :].lstrip()
         params = {p.name: p for p in cmd.parameters}
-        values: dict[str, Any] = {}
+        values: dict[str, str] = {}
         markers = [m for m in _OPTION.finditer(rest) if m.group(1) in params]
         leading = rest[: markers[0].start()].strip() if markers else rest.strip()
         last = None
@@ -206,86 +247,261 @@ class Console:
         if leading:
             free = [p.name for p in cmd.parameters if p.name not in values]
             if not free:
-                raise ValueError(f"unexpected text {leading!r}")
+                raise ValueError(f"unexpected text {leading!r}: every option of /{' '.join(path)} is already given")
             values = {free[0]: leading, **values}
             last = last or free[0]
-        converted = {name: self._convert(params[name], value) for name, value in values.items()}
-        missing = [p.name for p in cmd.parameters if p.required and p.name not in converted]
-        if missing:
-            raise ValueError(f"/{' '.join(path)} needs: {', '.join(missing)} (write them as name:value)")
-        return " ".join(path), converted, last
+        return " ".join(path), params, values, last
 
-    @staticmethod
-    def _convert(param: app_commands.Parameter, value: str) -> Any:
+    def _convert(self, param: app_commands.Parameter, value: str) -> Any:
+        """What Discord's client would let through: it checks types, choices and ranges before sending."""
         kind = param.type
-        if kind is discord.AppCommandOptionType.integer:
-            return int(value)
-        if kind is discord.AppCommandOptionType.number:
-            return float(value)
-        if kind is discord.AppCommandOptionType.boolean:
-            return value.lower() in ("true", "yes", "1", "on")
+        name = param.name
+        option = discord.AppCommandOptionType
+        if param.choices:
+            for choice in param.choices:
+                if value.casefold() in (choice.name.casefold(), str(choice.value).casefold()):
+                    return choice.value
+            raise ValueError(f"{name}: choose one of {', '.join(c.name for c in param.choices)}")
+        if kind is option.integer or kind is option.number:
+            try:
+                number: float = int(value) if kind is option.integer else float(value)
+            except ValueError:
+                raise ValueError(f"{name}: expected a {'whole ' if kind is option.integer else ''}number, "
+                                 f"got {value!r}") from None
+            if param.min_value is not None and number < param.min_value:
+                raise ValueError(f"{name}: at least {param.min_value}")
+            if param.max_value is not None and number > param.max_value:
+                raise ValueError(f"{name}: at most {param.max_value}")
+            return number
+        if kind is option.boolean:
+            if value.lower() in ("true", "yes", "1", "on"):
+                return True
+            if value.lower() in ("false", "no", "0", "off"):
+                return False
+            raise ValueError(f"{name}: answer true or false")
+        if kind in (option.user, option.mentionable):
+            return self._member(name, value)
+        if kind is option.channel:
+            return self._channel(name, value)
+        if kind is not option.string:
+            raise ValueError(f"{name}: the console cannot fill {kind.name} options yet")
+        # for text options discord.py keeps the length limits in min_value/max_value
+        if param.min_value is not None and len(value) < param.min_value:
+            raise ValueError(f"{name}: at least {param.min_value} characters")
+        if param.max_value is not None and len(value) > param.max_value:
+            raise ValueError(f"{name}: at most {param.max_value} characters")
         return value
+
+    def _member(self, option: str, value: str) -> int:
+        wanted = value.strip().lstrip("@").removeprefix("<@").removesuffix(">").strip()
+        if wanted.casefold() in ("me", "you", "myself"):
+            return self.user
+        if wanted.isdigit():
+            return int(wanted)
+        for uid, user in self.gw.users.items():
+            if user["username"].casefold() == wanted.casefold():
+                return uid
+        names = ", ".join(["me", *(u["username"] for uid, u in self.gw.users.items() if uid != self.user)])
+        raise ValueError(f"{option}: no member {value!r}; members here: {names}")
+
+    def _channel(self, option: str, value: str) -> int:
+        wanted = value.strip().removeprefix("<#").removesuffix(">").lstrip("#")
+        if wanted.isdigit() and int(wanted) in self.gw.channels:
+            return int(wanted)
+        for cid, ch in self.gw.channels.items():
+            if ch.get("name") == wanted:
+                return cid
+        raise ValueError(f"{option}: no channel #{wanted} — :channels lists them")
 
     async def handle(self, line: str) -> bool:
         """Run one line of input; False means quit."""
-        line = line.strip()
+        try:
+            return await self._handle(line.strip())
+        except Exception as exc:
+            # Whatever a person types, the console stays up; the bot's own errors are logged by it.
+            log.debug("console input %r failed", line, exc_info=True)
+            self.say(f"! the console could not do that ({type(exc).__name__}: {exc}); :help lists what works")
+            return True
+
+    async def _handle(self, line: str) -> bool:
         if not line:
             return True
-        if line in (":quit", ":q", "quit", "exit"):
+        if line in ("quit", "exit"):
             return False
-        if line in (":help", "help", "/help"):
-            self.say(HELP)
-        elif line == ":commands":
-            self.say("\n".join(self._commands()))
-        elif line.startswith(":as "):
-            who = line[4:].strip()
-            self.user = self.gw.facilitator_id if who.startswith("fac") else self.gw.member_id
-            self.say(f"now acting as {'a facilitator' if self.user == self.gw.facilitator_id else 'a member'}")
-        elif line.startswith(":locale "):
-            self.locale = line[8:].strip()
-            self.say(f"locale set to {self.locale}")
-        elif line.startswith(":say "):
-            await self._say(line[5:])
+        if line in ("help", "/help"):
+            line = ":help"
+        if line.startswith(":"):
+            name, _, arg = line[1:].partition(" ")
+            meta = {m[0] for m in META}
+            if name == "q":
+                name = "quit"
+            if name not in meta:
+                close = sorted(m for m in meta if m.startswith(name[:2])) if name else []
+                hint = f" (did you mean :{', :'.join(close)}?)" if close else ""
+                self.say(f"! unknown :{name}{hint} — :help lists the console's commands")
+                return True
+            if name == "quit":
+                return False
+            await getattr(self, f"_meta_{name}")(arg.strip())
         elif line.isdigit():
             await self._press(int(line))
         elif line.startswith("?/"):
             await self._complete(line[1:])
+        elif line.startswith("?"):
+            self.say("! autocomplete is ?/command option:partial, e.g. ?/define co")
         elif line.startswith("/"):
             await self._slash(line)
         else:
-            self.say("Commands start with / (try /define coop); :help lists the rest.")
+            self.say("! commands start with / (try /define coop); :help lists the rest")
         return True
 
-    async def _say(self, text: str) -> None:
-        channel = self.gw.channel_id("general")
-        if text.startswith("#"):
-            name, _, text = text[1:].partition(" ")
-            channel = self.gw.channel_id(name)
-        await self.gw.post_message(text, author=self.user, channel_id=channel)
+    # ---- meta commands (one method per row of META) --------------------------------------
+    async def _meta_help(self, arg: str) -> None:
+        self.say(HELP)
+
+    async def _meta_commands(self, arg: str) -> None:
+        self.say("\n".join(self._commands()))
+
+    async def _meta_channels(self, arg: str) -> None:
+        kinds = {0: "text", 15: "forum", 11: "post"}
+        self.say("\n".join(f"  #{ch['name']} ({kinds.get(ch['type'], 'other')})" for ch in self.gw.channels.values()
+                           if ch.get("name") and ch["type"] in kinds))
+
+    async def _meta_as(self, arg: str) -> None:
+        role = arg.casefold()
+        matches = [name for name in self.role_sets if name.startswith(role)] if role else []
+        if len(matches) != 1:
+            self.say(f"! :as {' | '.join(self.role_sets)} (you stay the same member; only your roles change)")
+            return
+        self.gw.member_roles[self.user] = list(self.role_sets[matches[0]])
+        self.say(f"now acting as {'an' if matches[0][0] in 'aeiou' else 'a'} {matches[0]}")
+
+    async def _meta_locale(self, arg: str) -> None:
+        known = {loc.value.casefold(): loc.value for loc in discord.Locale}
+        aliases = {"en": "en-US", "zh": "zh-CN", "th": "th", "vi": "vi", "id": "id", "ja": "ja", "ko": "ko"}
+        locale = known.get(arg.casefold()) or aliases.get(arg.casefold())
+        if locale is None:
+            self.say(f"! unknown locale {arg!r}; Discord's are: {', '.join(sorted(known.values()))}")
+            return
+        self.locale = locale
+        self.say(f"locale set to {self.locale}")
+
+    async def _meta_say(self, arg: str) -> None:
+        channel = self.config.channels.archived[0] if self.config.channels.archived else self.gw.channel_id("general")
+        if arg.startswith("#"):
+            name, _, arg = arg[1:].partition(" ")
+            try:
+                channel = self.gw.channel_id(name)
+            except KeyError:
+                self.say(f"! no channel #{name} — :channels lists them")
+                return
+        if not arg.strip():
+            self.say("! :say [#channel] TEXT")
+            return
+        await self.gw.post_message(arg.strip(), author=self.user, channel_id=channel)
+        # stored by the background writer; wait for it so a /search typed next finds the message
+        await self.gw.bot.app.service(ArchiveWriter).flush()
+        self.say(f"(posted in {self._channel_label(str(channel))})")
         self.flush()
 
+    async def _meta_post(self, arg: str) -> None:
+        title, bar, text = arg.partition("|")
+        if not bar or not title.strip() or not text.strip():
+            self.say("! :post TITLE | TEXT, e.g. :post Seed funding? | Where do weaving groups find seed money?")
+            return
+        if not self.config.channels.qa_forum:
+            self.say("! no Q&A forum is configured (channels.qa_forum)")
+            return
+        starter = await self.gw.create_forum_post(title.strip(), text.strip(), author=self.user,
+                                                  forum_id=self.config.channels.qa_forum)
+        self.channel = int(starter["channel_id"])
+        self.say(f"(you are in the post “{title.strip()}”; :reply adds an answer, /solved closes it, :leave leaves)")
+        self.flush()
+
+    def _current_post(self) -> int | None:
+        if self.channel is None or self.channel not in self.gw.channels:
+            self.say("! you are not in a forum post: start one with :post TITLE | TEXT")
+            return None
+        return self.channel
+
+    async def _meta_reply(self, arg: str) -> None:
+        thread = self._current_post()
+        if thread is None:
+            return
+        if not arg:
+            self.say("! :reply TEXT")
+            return
+        await self.gw.post_message(arg, author=self.helper, channel_id=thread)
+        self.say("(lan replied in the post)")
+        self.flush()
+
+    async def _meta_menu(self, arg: str) -> None:
+        tree = self.gw.bot.tree  # type: ignore[attr-defined]
+        guild = discord.Object(self.gw.guild_id)
+        menus = [c.name for c in [*tree.get_commands(guild=guild), *tree.get_commands()]
+                 if isinstance(c, app_commands.ContextMenu) and c.type is discord.AppCommandType.message]
+        name = next((m for m in menus if m.casefold() == arg.casefold()), None)
+        if name is None:
+            self.say(f"! :menu NAME, one of: {', '.join(menus) or '(none)'}")
+            return
+        thread = self._current_post()
+        if thread is None:
+            return
+        bot_id = int(self.gw.bot_user["id"])
+        replies = [m for mid, m in self.gw.messages.items()
+                   if int(m["channel_id"]) == thread and mid != thread and int(m["author"]["id"]) != bot_id]
+        if not replies:
+            self.say("! no reply in this post yet: :reply TEXT adds one")
+            return
+        result = await self.gw.context_menu(name, replies[-1], user=self.user, locale=self.locale)
+        await self._after(result)
+
+    async def _meta_leave(self, arg: str) -> None:
+        self.channel = None
+        self.say("(back in #general)")
+
+    # ---- slash commands, autocomplete, buttons ---------------------------------------------
     async def _slash(self, line: str) -> None:
         try:
             command, options, _ = self.parse(line)
         except ValueError as exc:
             self.say(f"! {exc}")
             return
-        result = await self.gw.slash(command, user=self.user, locale=self.locale, **options)
+        result = await self.gw.slash(command, user=self.user, locale=self.locale, channel_id=self.channel, **options)
         await self._after(result)
 
     async def _complete(self, line: str) -> None:
         try:
-            command, options, last = self.parse(line)
+            command, params, values, last = self._split(line)
         except ValueError as exc:
             self.say(f"! {exc}")
             return
         if last is None:
             self.say("! type part of an option value to complete, e.g. ?/define coo")
             return
-        result = await self.gw.autocomplete(command, last, user=self.user, locale=self.locale, **options)
+        param = params[last]
+        typed = values[last]
+        if param.choices:
+            # Discord's client filters fixed choices itself; the bot is never asked.
+            shown = [c.name for c in param.choices if typed.casefold() in c.name.casefold()] or [
+                c.name for c in param.choices]
+            self.say("\n".join(f"  {name}" for name in shown))
+            return
+        if not param.autocomplete:
+            self.say(f"! {last} has no suggestions; just type the value")
+            return
+        try:
+            options = {name: self._convert(params[name], v) for name, v in values.items() if name != last}
+        except ValueError as exc:
+            self.say(f"! {exc}")
+            return
+        result = await self.gw.autocomplete(command, last, user=self.user, locale=self.locale,
+                                            **options, **{last: typed})
         self.printed = len(self.gw.calls)
-        choices = result.choices
-        self.say("\n".join(f"  {c['name']}" for c in choices) or "  (no suggestions)")
+        if result.response_type != 8:
+            self.say("! the bot sent no suggestions")
+            return
+        self.say("\n".join(f"  {c['name']}" for c in result.choices) or "  (no suggestions)")
 
     async def _press(self, number: int) -> None:
         if not 1 <= number <= len(self.buttons):
@@ -323,13 +539,16 @@ class Console:
                     label = field.get("label", field["custom_id"])
                     hint = "" if field.get("required", True) else " (optional)"
                     values[field["custom_id"]] = (await self.read_line(f"  {label}{hint}: ")).rstrip("\n")
-            submitted = await self.gw.submit_modal(modal, values, user=self.user, locale=self.locale)
+            submitted = await self.gw.submit_modal(modal, values, user=self.user, locale=self.locale,
+                                                   channel_id=self.channel)
             await self._after(submitted)
+        elif result.callback is None:
+            self.say("! the bot did not answer (Discord would show “The application did not respond”)")
 
 
 # Ids for a demo server when config.yaml leaves channels and roles unset, so that every
 # capability (announcements, Q&A forum, facilitator commands) can be tried at once.
-DEMO_IDS = {"announcements": 100000000000000201, "qa_forum": 100000000000000202, "archived": 100000000000000203,
+DEMO_IDS = {"guild": 100000000000000001, "announcements": 100000000000000201, "qa_forum": 100000000000000202, "archived": 100000000000000203,
             "facilitators": 100000000000000101, "helpers": 100000000000000102}
 
 
@@ -344,10 +563,30 @@ def with_demo_server(settings: Settings) -> Settings:
         "facilitators": config.roles.facilitators or [DEMO_IDS["facilitators"]],
         "helpers": config.roles.helpers or [DEMO_IDS["helpers"]],
     })
-    return settings.model_copy(update={"config": config.model_copy(update={"channels": channels, "roles": roles})})
+    # a fixed server id too: links the bot posted last time still point into this server
+    update = {"channels": channels, "roles": roles, "guild_id": config.guild_id or DEMO_IDS["guild"]}
+    return settings.model_copy(update={"config": config.model_copy(update=update)})
 
 
-async def run_console(settings: Settings, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> int:
+DEFAULT_DATABASE = "data/console.db"
+
+
+def console_database_url(database: str) -> str:
+    """A path or a database URL; the console keeps its own so that trying things out never
+    writes to the bot's real database."""
+    if "://" in database:
+        return normalise_database_url(database)
+    return f"sqlite+aiosqlite:///{Path(database)}"
+
+
+async def run_console(
+    settings: Settings, stdin: TextIO | None = None, out: TextIO | None = None, *, database: str | None = None,
+) -> int:
+    """``database`` replaces the configured database (the CLI always passes one, default
+    data/console.db); None keeps ``settings.database_url``, as the tests do."""
+    out = out or sys.stdout
+    if database is not None:
+        settings = settings.model_copy(update={"database_url": console_database_url(database)})
     settings = with_demo_server(settings)
     # Library chatter (login, migrations, voice support) would drown the conversation.
     for name in ("discord", "alembic", "apscheduler", "bot"):
@@ -357,10 +596,13 @@ async def run_console(settings: Settings, stdin: TextIO = sys.stdin, out: TextIO
     def violation(text: str) -> None:
         print(f"[warning] Discord would reject this: {text}", file=out)
 
+    from offline import boot_offline
+
     _bot, gateway = await boot_offline(app, on_violation=violation)
-    console = Console(gateway, out, stdin=stdin)
+    console = Console(gateway, app.config, out, stdin=stdin)
     console.printed = len(gateway.calls)
-    out.write("SSE bot console (offline). You are a member; :help for help, :quit to leave.\n")
+    out.write(f"SSE bot console (offline, database {_shown(settings.database_url)}). You are a member; "
+              ":help for help, :quit to leave.\n")
 
     async def show_background() -> None:
         # Reminders and announcements sent by scheduled jobs appear while you wait at the prompt.
@@ -368,7 +610,7 @@ async def run_console(settings: Settings, stdin: TextIO = sys.stdin, out: TextIO
             await asyncio.sleep(0.5)
             console.flush()
 
-    printer = asyncio.create_task(show_background(), name="sse-bg:console-printer")
+    printer = background.start_loop(show_background(), "console-printer")
     try:
         while True:
             line = await console.read_line("> ")
@@ -384,3 +626,10 @@ async def run_console(settings: Settings, stdin: TextIO = sys.stdin, out: TextIO
         await app.close()
     return 0
 
+
+
+def _shown(url: str) -> str:
+    """The database for the banner, without a password."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True).removeprefix("sqlite+aiosqlite:///")

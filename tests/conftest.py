@@ -20,9 +20,9 @@ from sqlalchemy.engine import make_url
 from bot.app import App
 from bot.config import load_settings, normalise_database_url
 from bot.content import Content, load_content
-from bot.offline import OfflineDiscord, boot_offline
 from db.engine import create_engine
 from db.migrate import upgrade
+from offline import OfflineDiscord, boot_offline
 
 ROOT = Path(__file__).resolve().parent.parent
 GUILD_ID = 900000000000000001

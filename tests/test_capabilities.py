@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 from bot.app import App
 from bot.capabilities import CAPABILITIES
 from bot.content import Content
-from bot.offline import boot_offline
 from cogs.digest.jobs import post_digest
 from db.models import Base
+from offline import boot_offline
 from tests.toy.capability import CAPABILITY as TOY
 
 # Column names that hold a Discord member's id.

@@ -18,8 +18,8 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from bot.config import Settings
-from bot.offline import OfflineDiscord
 from bot.runner import run_bot
+from offline import OfflineDiscord
 
 
 def _json(data: Any, status: int = 200) -> web.Response:

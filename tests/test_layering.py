@@ -10,7 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # The only modules allowed to import discord: a capability's adapters, and the bot's own.
 CAPABILITY_DISCORD_SIDE = {"cog", "ui", "components", "jobs"}
-BOT_DISCORD_SIDE = {"bot.bot", "bot.delivery", "bot.translator", "bot.runner", "bot.console", "bot.offline"}
+BOT_DISCORD_SIDE = {"bot.bot", "bot.delivery", "bot.translator", "bot.runner", "bot.console"}
 # Wiring names both sides (a record names its cog and its jobs; the CLI entry point can start the bot),
 # so it is not checked; it holds no rules of its own.
 WIRING = {"bot.capabilities", "bot.__main__"}

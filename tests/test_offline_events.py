@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.offline import scheduled_event_violations
+from offline import scheduled_event_violations
 
 
 def event(**changes: object) -> dict[str, object]:

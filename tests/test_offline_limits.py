@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.offline import autocomplete_violations, command_violations, message_violations, modal_violations
+from offline import autocomplete_violations, command_violations, message_violations, modal_violations
 
 
 def test_message_limits() -> None:

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import background
 from bot.capability import PrivacyHook, PrivacyLine
 from bot.config import Config
 from bot.errors import InvalidInput, NotAllowed
@@ -291,7 +292,7 @@ class ArchiveWriter:
 
     def start(self) -> None:
         if self._task is None or self._task.done():
-            self._task = asyncio.get_running_loop().create_task(self._run(), name="sse-bg:archive-writer")
+            self._task = background.start_loop(self._run(), "archive-writer")
 
     def store(self, record: MessageRecord) -> None:
         self._put(record)

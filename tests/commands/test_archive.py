@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.offline import OfflineDiscord
 from cogs.search import archive
+from offline import OfflineDiscord
 from tests.conftest import ARCHIVED
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.offline import OfflineDiscord
+from offline import OfflineDiscord
 
 
 async def test_define_answers_with_the_definition_embed(gw: OfflineDiscord) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.offline import OfflineDiscord
+from offline import OfflineDiscord
 
 HOSTILE = {
     "empty": "",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from bot.offline import OfflineDiscord
+from offline import OfflineDiscord
 from tests.conftest import ARCHIVED
 
 

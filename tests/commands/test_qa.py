@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from bot.offline import Call, OfflineDiscord
 from cogs.digest.jobs import post_digest
 from cogs.qa.jobs import route_unanswered
 from cogs.search.archive import ArchiveWriter
 from cogs.sessions.jobs import SessionJobs
+from offline import Call, OfflineDiscord
 from tests.conftest import ARCHIVED, FACILITATOR_ROLE, HELPER_ROLE, QA_FORUM, base_config
 
 TITLE, BODY, COUNTRY, TOPIC = "sse:qa:ask:title", "sse:qa:ask:body", "sse:qa:ask:country", "sse:qa:ask:topic"

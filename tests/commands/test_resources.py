@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.offline import OfflineDiscord
+from offline import OfflineDiscord
 
 
 async def test_filters_narrow_the_results(gw: OfflineDiscord) -> None:

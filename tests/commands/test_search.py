@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.offline import OfflineDiscord
 from cogs.search.archive import ArchiveWriter
+from offline import OfflineDiscord
 from tests.conftest import ARCHIVED
 
 

@@ -10,11 +10,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.app import App
-from bot.offline import OfflineDiscord, boot_offline
 from cogs.digest.jobs import post_digest
 from cogs.sessions.jobs import SessionJobs
 from cogs.sessions.reminders import ReminderService
 from cogs.sessions.service import TrainingSessionService
+from offline import OfflineDiscord, boot_offline
 from tests.conftest import ANNOUNCEMENTS, GUILD_ID, base_config
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.app import App
-from bot.offline import OfflineDiscord, boot_offline
+from offline import OfflineDiscord, boot_offline
 
 
 async def test_commands_are_synced_to_the_guild_with_localised_names(gw: OfflineDiscord) -> None:

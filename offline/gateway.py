@@ -6,7 +6,7 @@ go straight into the parsers the websocket would call. Outgoing: every REST call
 responses, is recorded and answered from a small route table. An unknown route fails
 loudly. Every recorded payload is checked against Discord's documented limits.
 
-Used by the test-suite and by ``python -m bot console``; see ../shared/HARNESS.md for the
+Used by the test-suite, the benchmarks and by ``python -m bot console``; see ../shared/HARNESS.md for the
 traps this works around.
 """
 
@@ -19,7 +19,6 @@ import re
 import secrets
 import weakref
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,335 +27,17 @@ from discord import app_commands
 from discord.http import Route
 from discord.webhook import async_ as webhook_async
 
+from bot import background
+from offline.records import (
+    ADMINISTRATOR_PERMISSIONS,
+    MEMBER_PERMISSIONS,
+    Call,
+    InteractionResult,
+    UnknownRoute,
+)
+from offline.routes import RouteHandler, install_default_routes
+
 log = logging.getLogger(__name__)
-
-EPHEMERAL_FLAG = 1 << 6
-ADMINISTRATOR_PERMISSIONS = str((1 << 41) - 1)
-MEMBER_PERMISSIONS = str(discord.Permissions.general().value | discord.Permissions.text().value)
-
-
-class UnknownRoute(AssertionError):
-    """The bot called a REST route this offline Discord does not know."""
-
-
-@dataclass
-class Call:
-    method: str
-    route: str  # the template, e.g. /channels/{channel_id}/messages
-    path: str  # with values filled in
-    json: Any = None
-    files: list[tuple[str, bytes]] = field(default_factory=list)
-    params: dict[str, Any] = field(default_factory=dict)
-    reason: str | None = None
-
-    @property
-    def key(self) -> str:
-        return f"{self.method} {self.route}"
-
-
-@dataclass
-class InteractionResult:
-    """What the bot sent back for one interaction."""
-
-    gateway: OfflineDiscord
-    id: int
-    token: str
-    kind: int
-
-    @property
-    def calls(self) -> list[Call]:
-        return [c for c in self.gateway.calls if self.token in c.path or f"/{self.id}/" in c.path]
-
-    @property
-    def callback(self) -> Call | None:
-        for c in self.calls:
-            if c.route.endswith("/callback"):
-                return c
-        return None
-
-    @property
-    def response_type(self) -> int | None:
-        return self.callback.json["type"] if self.callback else None
-
-    @property
-    def messages(self) -> list[dict[str, Any]]:
-        """Every message this interaction produced, in order: the reply, edits, follow-ups."""
-        out = []
-        for c in self.calls:
-            if c.route.endswith("/callback") and c.json.get("type") in (4, 7) and c.json.get("data") is not None:
-                out.append(c.json["data"])
-            elif c.route.startswith("/webhooks/") and c.method in ("POST", "PATCH") and c.json is not None:
-                out.append(c.json)
-        return out
-
-    @property
-    def message(self) -> dict[str, Any]:
-        """The latest state of the reply (after any edits)."""
-        msgs = self.messages
-        if not msgs:
-            raise AssertionError(f"interaction {self.id} produced no message; calls: {[c.key for c in self.calls]}")
-        return msgs[-1]
-
-    @property
-    def content(self) -> str:
-        return self.message.get("content") or ""
-
-    @property
-    def embeds(self) -> list[dict[str, Any]]:
-        return self.message.get("embeds") or []
-
-    @property
-    def embed(self) -> dict[str, Any]:
-        embeds = self.embeds
-        if not embeds:
-            raise AssertionError(f"no embed in {self.message}")
-        return embeds[0]
-
-    @property
-    def text(self) -> str:
-        """All visible text of the latest message: content, embeds, button labels."""
-        return render_text(self.message)
-
-    @property
-    def ephemeral(self) -> bool:
-        return bool((self.message.get("flags") or 0) & EPHEMERAL_FLAG)
-
-    @property
-    def buttons(self) -> list[dict[str, Any]]:
-        return [c for row in self.message.get("components") or [] for c in row.get("components", [])]
-
-    @property
-    def message_id(self) -> int:
-        """The id of the message the reply created (for clicking its buttons)."""
-        return self.gateway.response_message_ids[self.id]
-
-    @property
-    def choices(self) -> list[dict[str, Any]]:
-        assert self.response_type == 8, f"not an autocomplete response: {self.response_type}"
-        assert self.callback is not None
-        return self.callback.json["data"]["choices"]
-
-    @property
-    def modal(self) -> dict[str, Any]:
-        assert self.response_type == 9, f"not a modal: {self.response_type}"
-        assert self.callback is not None
-        return self.callback.json["data"]
-
-    @property
-    def files(self) -> list[tuple[str, bytes]]:
-        return [f for c in self.calls for f in c.files]
-
-    def button(self, label: str) -> dict[str, Any]:
-        for b in self.buttons:
-            if b.get("label") == label:
-                return b
-        raise AssertionError(f"no button {label!r}; buttons: {[b.get('label') for b in self.buttons]}")
-
-
-# --------------------------------------------------------------------------- limits
-_COMMAND_NAME = re.compile(r"^[-_\w\u0e00-\u0e7f\u0900-\u097f]{1,32}$")
-
-
-def _len(value: Any) -> int:
-    return len(value) if isinstance(value, str) else 0
-
-
-def message_violations(msg: dict[str, Any]) -> list[str]:
-    problems = []
-    if _len(msg.get("content")) > 2000:
-        problems.append(f"content is {_len(msg.get('content'))} > 2000 chars")
-    embeds = msg.get("embeds") or []
-    if len(embeds) > 10:
-        problems.append(f"{len(embeds)} embeds > 10")
-    total = 0
-    for e in embeds:
-        for key, limit in (("title", 256), ("description", 4096)):
-            if _len(e.get(key)) > limit:
-                problems.append(f"embed {key} {_len(e.get(key))} > {limit}")
-        fields = e.get("fields") or []
-        if len(fields) > 25:
-            problems.append(f"{len(fields)} embed fields > 25")
-        for f in fields:
-            if not f.get("name") or not f.get("value"):
-                problems.append("embed field with empty name or value")
-            if _len(f.get("name")) > 256:
-                problems.append(f"field name {_len(f.get('name'))} > 256")
-            if _len(f.get("value")) > 1024:
-                problems.append(f"field value {_len(f.get('value'))} > 1024")
-        footer = (e.get("footer") or {}).get("text")
-        if _len(footer) > 2048:
-            problems.append(f"footer {_len(footer)} > 2048")
-        author = (e.get("author") or {}).get("name")
-        if _len(author) > 256:
-            problems.append(f"author {_len(author)} > 256")
-        total += sum(_len(e.get(k)) for k in ("title", "description")) + _len(footer) + _len(author)
-        total += sum(_len(f.get("name")) + _len(f.get("value")) for f in fields)
-    if total > 6000:
-        problems.append(f"embeds hold {total} > 6000 chars")
-    problems += component_violations(msg.get("components") or [])
-    return problems
-
-
-def component_violations(rows: list[dict[str, Any]]) -> list[str]:
-    problems = []
-    if len(rows) > 5:
-        problems.append(f"{len(rows)} action rows > 5")
-    ids: set[str] = set()
-    for row in rows:
-        comps = row.get("components") or []
-        if len(comps) > 5:
-            problems.append(f"{len(comps)} components in a row > 5")
-        for c in comps:
-            cid = c.get("custom_id")
-            if cid is not None:
-                if len(cid) > 100:
-                    problems.append(f"custom_id {cid[:30]}… > 100")
-                if cid in ids:
-                    problems.append(f"duplicate custom_id {cid}")
-                ids.add(cid)
-            if _len(c.get("label")) > 80:
-                problems.append(f"button label {_len(c.get('label'))} > 80")
-            if len(c.get("options") or []) > 25:
-                problems.append("select with > 25 options")
-    return problems
-
-
-def autocomplete_violations(data: dict[str, Any]) -> list[str]:
-    choices = data.get("choices") or []
-    problems = [f"{len(choices)} autocomplete choices > 25"] if len(choices) > 25 else []
-    for ch in choices:
-        if not 1 <= _len(ch.get("name")) <= 100:
-            problems.append(f"choice name length {_len(ch.get('name'))} not in 1..100")
-        if isinstance(ch.get("value"), str) and _len(ch["value"]) > 100:
-            problems.append(f"choice value length {_len(ch['value'])} > 100")
-    return problems
-
-
-def modal_violations(data: dict[str, Any]) -> list[str]:
-    problems = []
-    if _len(data.get("title")) > 45:
-        problems.append(f"modal title {_len(data.get('title'))} > 45")
-    inputs = [c for row in data.get("components") or [] for c in row.get("components", [row.get("component", {})])]
-    if len(inputs) > 5:
-        problems.append(f"{len(inputs)} modal inputs > 5")
-    for c in inputs:
-        if _len(c.get("label")) > 45:
-            problems.append(f"input label {c.get('label')!r} > 45")
-        if _len(c.get("value")) > 4000:
-            problems.append("input value > 4000")
-    return problems
-
-
-def command_violations(commands: list[dict[str, Any]]) -> list[str]:
-    problems = []
-
-    def check(obj: dict[str, Any], where: str) -> None:
-        name = obj.get("name", "")
-        if obj.get("type", 1) == 1 or "options" in obj or where:
-            if not _COMMAND_NAME.match(name) or name != name.lower():
-                problems.append(f"{where}{name}: invalid name")
-        if _len(obj.get("description")) > 100:
-            problems.append(f"{where}{name}: description > 100")
-        for loc, text in (obj.get("name_localizations") or {}).items():
-            if not _COMMAND_NAME.match(text) or text != text.lower():
-                problems.append(f"{where}{name}: invalid {loc} name {text!r}")
-        for loc, text in (obj.get("description_localizations") or {}).items():
-            if _len(text) > 100:
-                problems.append(f"{where}{name}: {loc} description > 100")
-        options = obj.get("options") or []
-        if len(options) > 25:
-            problems.append(f"{where}{name}: > 25 options")
-        if len(obj.get("choices") or []) > 25:
-            problems.append(f"{where}{name}: > 25 choices")
-        for opt in options:
-            check(opt, f"{where}{name} ")
-
-    for cmd in commands:
-        if cmd.get("type", 1) != 1:
-            if not 1 <= _len(cmd.get("name")) <= 32:
-                problems.append(f"context menu {cmd.get('name')!r}: name length")
-            continue
-        check(cmd, "")
-    if len([c for c in commands if c.get("type", 1) == 1]) > 100:
-        problems.append("> 100 slash commands")
-    return problems
-
-
-def channel_violations(body: dict[str, Any]) -> list[str]:
-    """Channel and thread edits and forum posts: names, tags."""
-    problems = []
-    if "name" in body and not 1 <= _len(body.get("name")) <= 100:
-        problems.append(f"channel/thread name length {_len(body.get('name'))} not in 1..100")
-    tags = body.get("available_tags")
-    if tags is not None:
-        if len(tags) > 20:
-            problems.append(f"{len(tags)} forum tags > 20")
-        for t in tags:
-            if not 1 <= _len(t.get("name")) <= 20:
-                problems.append(f"forum tag name {t.get('name')!r} not 1..20 chars")
-    if len(body.get("applied_tags") or []) > 5:
-        problems.append(f"{len(body['applied_tags'])} applied tags > 5")
-    return problems
-
-
-def scheduled_event_violations(event: dict[str, Any], *, creating: bool) -> list[str]:
-    problems = []
-    if not 1 <= _len(event.get("name")) <= 100:
-        problems.append(f"scheduled event name length {_len(event.get('name'))} not in 1..100")
-    if _len(event.get("description")) > 1000:
-        problems.append(f"scheduled event description {_len(event.get('description'))} > 1000")
-    if event.get("entity_type") == 3:
-        location = (event.get("entity_metadata") or {}).get("location")
-        if not 1 <= _len(location) <= 100:
-            problems.append(f"external event location length {_len(location)} not in 1..100")
-        if not event.get("scheduled_end_time"):
-            problems.append("external event without scheduled_end_time")
-    start, end = event.get("scheduled_start_time"), event.get("scheduled_end_time")
-    if start and end and datetime.fromisoformat(end) <= datetime.fromisoformat(start):
-        problems.append("scheduled event ends before it starts")
-    if creating and start and datetime.fromisoformat(start) <= datetime.now(UTC):
-        problems.append("scheduled event starts in the past")
-    return problems
-
-
-def render_text(msg: dict[str, Any]) -> str:
-    """A message as plain text: content, embeds and numbered buttons (console and tests)."""
-    lines: list[str] = []
-    if msg.get("content"):
-        lines.append(msg["content"])
-    for e in msg.get("embeds") or []:
-        if (e.get("author") or {}).get("name"):
-            lines.append(e["author"]["name"])
-        if e.get("title"):
-            lines.append(f"== {e['title']} ==")
-        if e.get("url"):
-            lines.append(e["url"])
-        if e.get("description"):
-            lines.append(e["description"])
-        for f in e.get("fields") or []:
-            lines.append(f"-- {f['name']}: {f['value']}")
-        if (e.get("footer") or {}).get("text"):
-            lines.append(f"({e['footer']['text']})")
-    n = 0
-    for row in msg.get("components") or []:
-        labels = []
-        for c in row.get("components", []):
-            if c.get("type") == 2:
-                n += 1
-                mark = " (disabled)" if c.get("disabled") else ""
-                link = f" -> {c['url']}" if c.get("url") else ""
-                labels.append(f"[{n}] {c.get('label') or c.get('emoji', {}).get('name', '')}{mark}{link}")
-            elif c.get("type") == 3:
-                labels.append("select: " + ", ".join(o["label"] for o in c.get("options", [])))
-        if labels:
-            lines.append("  ".join(labels))
-    for a in msg.get("attachments") or []:
-        lines.append(f"[file: {a.get('filename')}]")
-    return "\n".join(lines)
-
-
-# --------------------------------------------------------------------------- the gateway
-RouteHandler = Callable[[Call, dict[str, str]], Any]
 
 
 class OfflineDiscord:
@@ -388,10 +69,10 @@ class OfflineDiscord:
         self.channels: dict[int, dict[str, Any]] = {}
         self.messages: dict[int, dict[str, Any]] = {}
         self.scheduled_events: dict[int, dict[str, Any]] = {}
-        self._nonces: dict[tuple[str, str], int] = {}  # (channel, nonce) -> message id, for enforce_nonce
+        self.nonces: dict[tuple[str, str], int] = {}  # (channel, nonce) -> message id, for enforce_nonce
         self.response_message_ids: dict[int, int] = {}
         self.interactions: list[InteractionResult] = []
-        self._interaction_payloads: dict[int, dict[str, Any]] = {}
+        self.interaction_payloads: dict[int, dict[str, Any]] = {}
         self.synced_commands: dict[str, list[dict[str, Any]]] = {}
         # A plain member and a facilitator, made by boot_offline (the console acts as them).
         self.member_id = 0
@@ -399,7 +80,7 @@ class OfflineDiscord:
         self._baseline_tasks: set[asyncio.Task[Any]] = set()
         self._ignored_tasks: weakref.WeakSet[asyncio.Task[Any]] = weakref.WeakSet()
         self.routes: dict[tuple[str, str], RouteHandler] = {}
-        self._install_default_routes()
+        install_default_routes(self)
         self.add_role(self.guild_id, "@everyone")
         # (name -> (id, type)); type 0 text, 15 forum
         for name, (cid, ctype) in (channels or {}).items():
@@ -530,7 +211,7 @@ class OfflineDiscord:
             for t in asyncio.all_tasks():
                 if t is me or t in self._ignored_tasks or t.done():
                     continue
-                if t in self._baseline_tasks or _is_background(t):
+                if t in self._baseline_tasks or _runs_forever(t):
                     # Long-lived (view timeouts, background loops): remembered so that
                     # later settles skip them cheaply; many can be alive at once.
                     self._ignored_tasks.add(t)
@@ -630,7 +311,7 @@ class OfflineDiscord:
     async def _interact(self, payload: dict[str, Any]) -> InteractionResult:
         result = InteractionResult(self, int(payload["id"]), payload["token"], payload["type"])
         self.interactions.append(result)
-        self._interaction_payloads[result.id] = payload
+        self.interaction_payloads[result.id] = payload
         self.dispatch("INTERACTION_CREATE", payload)
         await self.settle()
         return result
@@ -772,7 +453,7 @@ class OfflineDiscord:
             self.dispatch("CHANNEL_UPDATE", self.channels[forum_id])  # facilitators edit the forum
 
     # ---- outgoing ----------------------------------------------------------------------
-    def _bot_message(self, channel_id: int | str, body: dict[str, Any], message_id: int | None = None) -> dict[str, Any]:
+    def bot_message(self, channel_id: int | str, body: dict[str, Any], message_id: int | None = None) -> dict[str, Any]:
         mid = message_id or self.snowflake()
         msg = self.message_payload(body.get("content") or "", author=int(self.bot_user["id"]), channel_id=int(channel_id),
                                    message_id=mid)
@@ -789,7 +470,7 @@ class OfflineDiscord:
         self.messages[mid] = msg
         return msg
 
-    def _edit_message(self, message_id: int, body: dict[str, Any]) -> dict[str, Any]:
+    def edit_message(self, message_id: int, body: dict[str, Any]) -> dict[str, Any]:
         msg = self.messages.get(message_id)
         if msg is None:
             raise UnknownRoute(f"edit of unknown message {message_id}")
@@ -799,7 +480,7 @@ class OfflineDiscord:
         msg["edited_timestamp"] = datetime.now(UTC).isoformat()
         return msg
 
-    def _check(self, where: str, problems: list[str]) -> None:
+    def check(self, where: str, problems: list[str]) -> None:
         for p in problems:
             text = f"{where}: {p}"
             self.violations.append(text)
@@ -868,264 +549,14 @@ class OfflineDiscord:
 
         return register
 
-    def _install_default_routes(self) -> None:
-        r = self.route
 
-        @r("GET", "/users/@me")
-        def me(call: Call, p: dict[str, str]) -> Any:
-            return self.bot_user
-
-        @r("GET", "/oauth2/applications/@me")
-        def app_info(call: Call, p: dict[str, str]) -> Any:
-            return {
-                "id": str(self.app_id), "name": "SSE Bot", "icon": None, "description": "offline", "bot_public": False,
-                "bot_require_code_grant": False, "verify_key": "0" * 64, "owner": self.owner, "flags": 0,
-                "team": None, "summary": "", "rpc_origins": [], "interactions_endpoint_url": None,
-            }
-
-        def sync(call: Call, p: dict[str, str]) -> Any:
-            commands = call.json or []
-            self._check(call.key, command_violations(commands))
-            self.synced_commands[p.get("guild_id", "global")] = commands
-            return [{"description": "", **c, "id": str(self.snowflake()), "application_id": str(self.app_id), "version": "1",
-                     "default_member_permissions": c.get("default_member_permissions")} for c in commands]
-
-        self.routes[("PUT", "/applications/{application_id}/commands")] = sync
-        self.routes[("PUT", "/applications/{application_id}/guilds/{guild_id}/commands")] = sync
-
-        @r("POST", "/interactions/{webhook_id}/{webhook_token}/callback")
-        def callback(call: Call, p: dict[str, str]) -> Any:
-            body = call.json or {}
-            kind = body.get("type")
-            data = body.get("data") or {}
-            iid = int(p["webhook_id"])
-            interaction: dict[str, Any] = {"id": str(iid), "type": 2}
-            resource: dict[str, Any] = {"type": kind}
-            if kind in (4, 5):
-                self._check(call.key, message_violations(data))
-                channel = self._interaction_channel(call)
-                msg = self._bot_message(channel, data)
-                self.response_message_ids[iid] = int(msg["id"])
-                interaction.update(response_message_id=msg["id"], response_message_loading=kind == 5,
-                                   response_message_ephemeral=bool((data.get("flags") or 0) & EPHEMERAL_FLAG))
-                resource["message"] = msg
-            elif kind in (6, 7):
-                self._check(call.key, message_violations(data))
-                target = self._component_message(iid)
-                if target is not None:
-                    self.response_message_ids[iid] = target
-                    interaction["response_message_id"] = str(target)
-                    if kind == 7:
-                        resource["message"] = self._edit_message(target, data)
-            elif kind == 8:
-                self._check(call.key, autocomplete_violations(data))
-            elif kind == 9:
-                self._check(call.key, modal_violations(data))
-            return {"interaction": interaction, "resource": resource}
-
-        def original(call: Call, p: dict[str, str]) -> Any:
-            iid = self._interaction_for_token(p["webhook_token"])
-            mid = self.response_message_ids.get(iid)
-            if call.method == "DELETE":
-                if mid:
-                    self.messages.pop(mid, None)
-                return None
-            if mid is None:
-                raise UnknownRoute(f"{call.key}: the interaction has no message yet")
-            if call.method == "PATCH":
-                self._check(call.key, message_violations(call.json or {}))
-                return self._edit_message(mid, call.json or {})
-            return self.messages[mid]
-
-        for method in ("GET", "PATCH", "DELETE"):
-            self.routes[(method, "/webhooks/{webhook_id}/{webhook_token}/messages/@original")] = original
-
-        @r("POST", "/webhooks/{webhook_id}/{webhook_token}")
-        def followup(call: Call, p: dict[str, str]) -> Any:
-            self._check(call.key, message_violations(call.json or {}))
-            iid = self._interaction_for_token(p["webhook_token"])
-            channel = self._channel_of_interaction(iid)
-            return self._bot_message(channel, call.json or {})
-
-        @r("PATCH", "/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}")
-        def edit_followup(call: Call, p: dict[str, str]) -> Any:
-            self._check(call.key, message_violations(call.json or {}))
-            return self._edit_message(int(p["message_id"]), call.json or {})
-
-        @r("POST", "/channels/{channel_id}/messages")
-        def send(call: Call, p: dict[str, str]) -> Any:
-            body = call.json or {}
-            self._check(call.key, message_violations(body))
-            nonce = body.get("nonce")
-            if nonce is not None and body.get("enforce_nonce"):
-                if len(str(nonce)) > 25:
-                    self._check(call.key, [f"nonce {str(nonce)[:30]!r} > 25 chars"])
-                # Discord returns the earlier message for a repeated nonce (a few minutes' window)
-                seen = self._nonces.get((p["channel_id"], str(nonce)))
-                if seen is not None and seen in self.messages:
-                    return self.messages[seen]
-            msg = self._bot_message(p["channel_id"], body)
-            if nonce is not None:
-                msg["nonce"] = nonce
-                self._nonces[(p["channel_id"], str(nonce))] = int(msg["id"])
-            return msg
-
-        @r("PATCH", "/channels/{channel_id}/messages/{message_id}")
-        def edit(call: Call, p: dict[str, str]) -> Any:
-            self._check(call.key, message_violations(call.json or {}))
-            return self._edit_message(int(p["message_id"]), call.json or {})
-
-        @r("DELETE", "/channels/{channel_id}/messages/{message_id}")
-        def delete(call: Call, p: dict[str, str]) -> Any:
-            self.messages.pop(int(p["message_id"]), None)
-            return None
-
-        @r("GET", "/channels/{channel_id}/messages/{message_id}")
-        def fetch(call: Call, p: dict[str, str]) -> Any:
-            msg = self.messages.get(int(p["message_id"]))
-            if msg is None:
-                raise discord.NotFound(_FakeResponse(404), {"code": 10008, "message": "Unknown Message"})
-            return msg
-
-        @r("GET", "/channels/{channel_id}")
-        def get_channel(call: Call, p: dict[str, str]) -> Any:
-            ch = self.channels.get(int(p["channel_id"]))
-            if ch is None:
-                raise discord.NotFound(_FakeResponse(404), {"code": 10003, "message": "Unknown Channel"})
-            return ch
-
-        @r("PATCH", "/channels/{channel_id}")
-        def edit_channel(call: Call, p: dict[str, str]) -> Any:
-            cid = int(p["channel_id"])
-            ch = self.channels.get(cid)
-            if ch is None:
-                raise discord.NotFound(_FakeResponse(404), {"code": 10003, "message": "Unknown Channel"})
-            body = dict(call.json or {})
-            self._check(call.key, channel_violations(body))
-            if "available_tags" in body:
-                body["available_tags"] = [
-                    {"moderated": False, "emoji_id": None, "emoji_name": None, **t, "id": str(t.get("id") or self.snowflake())}
-                    for t in body["available_tags"]
-                ]
-            if "applied_tags" in body:
-                body["applied_tags"] = [str(t) for t in body["applied_tags"]]
-            ch.update(body)
-            self.dispatch("THREAD_UPDATE" if ch["type"] in (10, 11, 12) else "CHANNEL_UPDATE", ch)
-            return ch
-
-        @r("POST", "/channels/{channel_id}/threads")
-        def start_thread(call: Call, p: dict[str, str]) -> Any:
-            forum_id = int(p["channel_id"])
-            body = call.json or {}
-            self._check(call.key, channel_violations(body))
-            message = body.get("message") or {}
-            self._check(call.key, message_violations(message))
-            tid = self.snowflake()
-            thread = self.thread_payload(tid, body.get("name", ""), forum_id, int(self.bot_user["id"]),
-                                         [str(t) for t in body.get("applied_tags") or []])
-            self.channels[tid] = thread
-            starter = self._bot_message(tid, message, message_id=tid)
-            self.dispatch("THREAD_CREATE", {**thread, "newly_created": True})
-            self.dispatch("MESSAGE_CREATE", starter)
-            return {**thread, "message": starter}
-
-        @r("GET", "/channels/{channel_id}/messages")
-        def history(call: Call, p: dict[str, str]) -> Any:
-            cid = int(p["channel_id"])
-            params = call.params or {}
-            limit = int(params.get("limit", 50))
-            if not 1 <= limit <= 100:
-                self._check(call.key, [f"history limit {limit} not in 1..100"])
-            before = int(params["before"]) if params.get("before") else None
-            after = int(params["after"]) if params.get("after") else None
-            ids = sorted((mid for mid, m in self.messages.items() if int(m["channel_id"]) == cid), reverse=True)
-            if before is not None:
-                ids = [i for i in ids if i < before]
-            if after is not None:
-                ids = sorted(i for i in ids if i > after)
-            return [self.messages[i] for i in ids[:limit]]
-
-        @r("POST", "/users/@me/channels")
-        def open_dm(call: Call, p: dict[str, str]) -> Any:
-            uid = int((call.json or {})["recipient_id"])
-            cid = self.snowflake()
-            self.channels[cid] = {"id": str(cid), "type": 1, "recipients": [self.users.get(uid) or
-                                                                             self.user_payload(uid, f"user{uid}")],
-                                  "last_message_id": None}
-            return self.channels[cid]
-
-        # ---- guild scheduled events (sessions mirror themselves as external events)
-        @r("POST", "/guilds/{guild_id}/scheduled-events")
-        def create_event(call: Call, p: dict[str, str]) -> Any:
-            body = call.json or {}
-            self._check(call.key, scheduled_event_violations(body, creating=True))
-            eid = self.snowflake()
-            event = {
-                "id": str(eid), "guild_id": p["guild_id"], "channel_id": body.get("channel_id"),
-                "creator_id": self.bot_user["id"], "creator": self.bot_user, "name": body.get("name"),
-                "description": body.get("description"), "scheduled_start_time": body.get("scheduled_start_time"),
-                "scheduled_end_time": body.get("scheduled_end_time"), "privacy_level": body.get("privacy_level", 2),
-                "status": 1, "entity_type": body.get("entity_type"), "entity_id": None,
-                "entity_metadata": body.get("entity_metadata"), "user_count": 0, "image": None,
-            }
-            self.scheduled_events[eid] = event
-            return event
-
-        @r("GET", "/guilds/{guild_id}/scheduled-events")
-        def list_events(call: Call, p: dict[str, str]) -> Any:
-            return list(self.scheduled_events.values())
-
-        def one_event(call: Call, p: dict[str, str]) -> Any:
-            eid = int(p["guild_scheduled_event_id"])
-            event = self.scheduled_events.get(eid)
-            if event is None:
-                raise discord.NotFound(_FakeResponse(404), {"code": 10070, "message": "Unknown Guild Scheduled Event"})
-            if call.method == "GET":
-                return event
-            if call.method == "DELETE":
-                del self.scheduled_events[eid]
-                return None
-            body = call.json or {}
-            self._check(call.key, scheduled_event_violations({**event, **body}, creating=False))
-            if body.get("status") == 4 and event["status"] != 1:
-                self._check(call.key, ["only a scheduled event can be cancelled"])
-            event.update({k: v for k, v in body.items() if k in event})
-            return event
-
-        for method in ("GET", "PATCH", "DELETE"):
-            self.routes[(method, "/guilds/{guild_id}/scheduled-events/{guild_scheduled_event_id}")] = one_event
-
-    def _interaction_for_token(self, token: str) -> int:
-        return int(token.removeprefix("tok-"))
-
-    def _channel_of_interaction(self, iid: int) -> int:
-        payload = self._interaction_payloads.get(iid)
-        if payload:
-            return int(payload["channel_id"])
-        return self.channel_id("general")
-
-    def _interaction_channel(self, call: Call) -> int:
-        token = call.path.split("/")[3]
-        return self._channel_of_interaction(self._interaction_for_token(token))
-
-    def _component_message(self, iid: int) -> int | None:
-        payload = self._interaction_payloads.get(iid)
-        if payload and payload.get("message"):
-            return int(payload["message"]["id"])
-        return None
-
-
-class _FakeResponse:
-    def __init__(self, status: int):
-        self.status = status
-        self.reason = "Not Found"
-
-
-def _is_background(task: asyncio.Task[Any]) -> bool:
-    """Long-lived tasks settle() must not wait for: our background loops and view timeouts."""
+def _runs_forever(task: asyncio.Task[Any]) -> bool:
+    """Tasks settle() must not wait for: the bot's lifelong loops (it declares them when it
+    starts them) and discord.py's view and modal timeouts (recognised by discord.py's names)."""
+    if background.is_loop(task):
+        return True
     name = task.get_name()
-    coro_name = getattr(task.get_coro(), "__qualname__", "")
-    return name.startswith("sse-bg:") or "-timeout-" in name or "timeout_task" in coro_name
+    return "-timeout-" in name or "timeout_task" in getattr(task.get_coro(), "__qualname__", "")
 
 
 async def boot_offline(
