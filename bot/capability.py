@@ -10,6 +10,7 @@ CLI and the web use the same records.
 from __future__ import annotations
 
 import argparse
+import importlib
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,6 +24,23 @@ if TYPE_CHECKING:
     from bot.content import Content
     from bot.digest import DigestProvider
     from db.engine import Database
+
+
+def lazy(target: str) -> Callable[..., Awaitable[Any]]:
+    """``"package.module:function"`` as an async function imported on its first call.
+
+    Records name their Discord-side functions (jobs, delivery handlers) this way, so reading the
+    records (the CLI, the web, the layering test) never imports discord."""
+    module_name, _, attr = target.partition(":")
+    loaded: list[Callable[..., Awaitable[Any]]] = []
+
+    async def call(*args: Any, **kwargs: Any) -> Any:
+        if not loaded:
+            loaded.append(getattr(importlib.import_module(module_name), attr))
+        return await loaded[0](*args, **kwargs)
+
+    call.__qualname__ = call.__name__ = target
+    return call
 
 
 @dataclass(frozen=True)

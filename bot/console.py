@@ -13,7 +13,7 @@ import re
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 import discord
 from discord import app_commands
@@ -25,6 +25,7 @@ from cogs.search.archive import ArchiveWriter
 
 if TYPE_CHECKING:
     # The offline Discord is a harness, not part of the product: loaded only when the console runs.
+    from bot.bot import SSEBot
     from offline import Call, InteractionResult, OfflineDiscord
 
 # Every meta command, in the order :help shows them; handle() dispatches from this table, so
@@ -400,7 +401,7 @@ class Console:
             return
         await self.gw.post_message(arg.strip(), author=self.user, channel_id=channel)
         # stored by the background writer; wait for it so a /search typed next finds the message
-        await self.gw.bot.app.service(ArchiveWriter).flush()
+        await cast("SSEBot", self.gw.bot).app.service(ArchiveWriter).flush()
         self.say(f"(posted in {self._channel_label(str(channel))})")
         self.flush()
 

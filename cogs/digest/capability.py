@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from bot.capability import Capability, DeliveryKind, Job
+from bot.capability import Capability, DeliveryKind, Job, lazy
 from bot.config import Config
-from cogs.digest.jobs import WEEKLY, post_digest, send_digest
 
 
 def _weekly(config: Config) -> tuple[str, str] | None:
@@ -13,6 +12,6 @@ def _weekly(config: Config) -> tuple[str, str] | None:
 
 CAPABILITY = Capability(
     name="digest",
-    jobs=[Job("digest:weekly", post_digest, weekly=_weekly)],
-    deliveries={WEEKLY: DeliveryKind(send_digest, needs="View Channel, Send Messages and Embed Links")},
+    jobs=[Job("digest:weekly", lazy("cogs.digest.jobs:post_digest"), weekly=_weekly)],
+    deliveries={"digest.weekly": DeliveryKind(lazy("cogs.digest.jobs:send_digest"), needs="View Channel, Send Messages and Embed Links")},
 )

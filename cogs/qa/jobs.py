@@ -18,7 +18,7 @@ from cogs.qa.ui import routing_notice
 if TYPE_CHECKING:
     from bot.bot import SSEBot
 
-ROUTE = "qa.route"
+ROUTE = "qa.route"  # the outbox kind (cogs/qa/capability.py)
 
 
 async def route_unanswered(bot: SSEBot, now: datetime | None = None) -> int:

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from bot.app import App
-from bot.capability import Capability, Job, ServiceContext
+from bot.capability import Capability, Job, ServiceContext, lazy
 from cogs.resources.service import ResourceService
 from cogs.sessions import cli, privacy
-from cogs.sessions.jobs import SWEEP_SECONDS, SessionJobs
 from cogs.sessions.reminders import ReminderService
 from cogs.sessions.service import TrainingSessionService, upcoming_digest
 
@@ -25,21 +22,13 @@ async def _materials_join_the_catalogue(app: App) -> None:
             app.service(ResourceService).add(resource)
 
 
-async def _sweep(bot: Any) -> None:
-    await bot.runtime(SessionJobs).on_timer()  # rows released after a failed send
-
-
-async def _announce(bot: Any) -> None:
-    await bot.runtime(SessionJobs).publish_pending()  # the next occurrence of a series, CLI imports
-
-
 CAPABILITY = Capability(
     name="sessions",
     extension="cogs.sessions.cog",
     services=_services,
     on_start=_materials_join_the_catalogue,
-    jobs=[Job("sessions:reminders-sweep", _sweep, every_seconds=lambda _config: SWEEP_SECONDS),
-          Job("sessions:announce", _announce, every_seconds=lambda _config: 300)],
+    jobs=[Job("sessions:reminders-sweep", lazy("cogs.sessions.jobs:sweep"), every_seconds=lambda _config: 60),
+          Job("sessions:announce", lazy("cogs.sessions.jobs:announce_pending"), every_seconds=lambda _config: 300)],
     digest=[upcoming_digest],
     privacy=privacy.PRIVACY,
     cli=cli.register,

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TICK_JOB = "sessions:reminders"  # one timer, armed at the next due reminder (RoboDanny's pattern)
-SWEEP_SECONDS = 60  # the record's sweep job: picks up rows released after a failed send
+SWEEP_SECONDS = 60  # the sweep job in cogs/sessions/capability.py runs this often
 T = TypeVar("T")
 ViewFactory = Callable[[SessionView], discord.ui.View | None]
 
@@ -281,3 +281,13 @@ class SessionJobs:
                 await self.delivery.dm(uid, content=text)
             except discord.HTTPException as exc:
                 log.info("change notice to %s not delivered: %s", uid, exc)
+
+
+async def sweep(bot: SSEBot) -> None:
+    """The record's sweep job: rows released after a failed send are picked up again."""
+    await bot.runtime(SessionJobs).on_timer()
+
+
+async def announce_pending(bot: SSEBot) -> None:
+    """The record's announce job: the next occurrence of a series, sessions imported by the CLI."""
+    await bot.runtime(SessionJobs).publish_pending()
