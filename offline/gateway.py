@@ -28,6 +28,7 @@ from discord.http import Route
 from discord.webhook import async_ as webhook_async
 
 from bot import background
+from offline.faults import Faults
 from offline.records import (
     ADMINISTRATOR_PERMISSIONS,
     MEMBER_PERMISSIONS,
@@ -80,6 +81,7 @@ class OfflineDiscord:
         self._baseline_tasks: set[asyncio.Task[Any]] = set()
         self._ignored_tasks: weakref.WeakSet[asyncio.Task[Any]] = weakref.WeakSet()
         self.routes: dict[tuple[str, str], RouteHandler] = {}
+        self.faults = Faults()  # Discord misbehaving on purpose: offline/faults.py
         install_default_routes(self)
         self.add_role(self.guild_id, "@everyone")
         # (name -> (id, type)); type 0 text, 15 forum
@@ -489,6 +491,7 @@ class OfflineDiscord:
 
     async def _record(self, call: Call) -> Any:
         self.calls.append(call)
+        self.faults.check(call)
         handler = self._match(call)
         if handler is None:
             raise UnknownRoute(f"offline Discord has no route for {call.key} ({call.path})")
