@@ -96,6 +96,14 @@ class QA(_Section):
     solved_tag: Annotated[str, Field(min_length=1, max_length=20)] = "Solved"
 
 
+class Archive(_Section):
+    """The searchable archive of messages."""
+
+    # After a (re)connect, stored messages this recent are checked against Discord's history:
+    # ones deleted or edited while the bot was away are removed or updated.
+    reconcile_days: Annotated[int, Field(ge=0, le=90)] = 7
+
+
 class Config(_Section):
     guild_id: Snowflake = 0
     channels: Channels = Field(default_factory=Channels)
@@ -105,6 +113,7 @@ class Config(_Section):
     qa: QA = Field(default_factory=QA)
     sessions: Sessions = Field(default_factory=Sessions)
     digest: Digest = Field(default_factory=Digest)
+    archive: Archive = Field(default_factory=Archive)
     content_dir: str = "content"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 

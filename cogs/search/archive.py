@@ -1,9 +1,11 @@
 """The searchable store of messages: Q&A posts and opted-in channels.
 
 Every write is an upsert by Discord message id, so a replayed gateway event, a reconnect,
-a resumed backfill or a second import of the same export stores nothing twice. Live events
-go through :class:`ArchiveWriter`, a background task that batches writes so the event loop
-never waits on the database.
+a resumed backfill or a second import of the same export stores nothing twice. A deletion
+leaves a tombstone (the id only) that every store path honours, so a backfill page or an
+export read before the deletion cannot bring the message back. Live events go through
+:class:`ArchiveWriter`, a background task that batches writes so the event loop never waits
+on the database.
 """
 
 from __future__ import annotations
@@ -22,9 +24,10 @@ from bot.config import Config
 from bot.errors import InvalidInput, NotAllowed
 from bot.services.permissions import Actor, require_facilitator
 from cogs.qa.models import Question
-from cogs.search.models import ArchiveCheckpoint, ArchivedMessage
+from cogs.search.models import ArchiveCheckpoint, ArchivedMessage, ArchiveTombstone
 from db import search
 from db.engine import Database
+from db.upsert import insert_ignore
 
 log = logging.getLogger(__name__)
 
@@ -63,18 +66,49 @@ def classify(config: Config, *, guild_id: int | None, channel_id: int, parent_id
     return None
 
 
+@dataclass(frozen=True)
+class StoreResult:
+    new: int = 0
+    changed: int = 0
+    tombstoned: int = 0  # deleted in Discord earlier: not stored again
+
+    @property
+    def written(self) -> int:
+        return self.new + self.changed
+
+
+_CHUNK = 500  # ids per IN (...): far below SQLite's and asyncpg's parameter limits
+
+
+async def tombstoned_ids(session: AsyncSession, ids: Sequence[int]) -> set[int]:
+    out: set[int] = set()
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        rows = await session.execute(select(ArchiveTombstone.id).where(ArchiveTombstone.id.in_(chunk)))
+        out.update(rows.scalars())
+    return out
+
+
 # ---------------------------------------------------------------- writes (session in, never commit)
 async def store_messages(session: AsyncSession, records: Sequence[MessageRecord]) -> int:
     """Insert new messages and update changed ones; returns how many were new or changed."""
+    return (await store_batch(session, records)).written
+
+
+async def store_batch(session: AsyncSession, records: Sequence[MessageRecord]) -> StoreResult:
+    """:func:`store_messages`, telling new, changed and tombstoned apart (for import summaries)."""
     if not records:
-        return 0
+        return StoreResult()
     latest: dict[int, MessageRecord] = {}
     for r in records:
         latest[r.id] = r  # the last version in a batch wins
+    gone = await tombstoned_ids(session, list(latest))
+    for mid in gone:
+        del latest[mid]
     ids = list(latest)
     existing: dict[int, tuple[str, str]] = {}
-    for chunk_start in range(0, len(ids), 500):
-        chunk = ids[chunk_start : chunk_start + 500]
+    for chunk_start in range(0, len(ids), _CHUNK):
+        chunk = ids[chunk_start : chunk_start + _CHUNK]
         rows = await session.execute(
             select(ArchivedMessage.id, ArchivedMessage.content, ArchivedMessage.kind).where(ArchivedMessage.id.in_(chunk))
         )
@@ -110,7 +144,7 @@ async def store_messages(session: AsyncSession, records: Sequence[MessageRecord]
                    Question.author_id != r.author_id)
             .values(first_reply_at=r.created_at)
         )
-    return len(new) + len(changed)
+    return StoreResult(new=len(new), changed=len(changed), tombstoned=len(gone))
 
 
 async def edit_message(session: AsyncSession, message_id: int, content: str, edited_at: datetime) -> bool:
@@ -133,20 +167,34 @@ async def edit_message(session: AsyncSession, message_id: int, content: str, edi
     return True
 
 
-async def delete_messages(session: AsyncSession, ids: Iterable[int]) -> int:
-    ids = list(ids)
+async def delete_messages(session: AsyncSession, ids: Iterable[int], *, purge: bool = False) -> int:
+    """Remove messages and remember that they were deleted; returns how many were stored.
+
+    Ids never stored get a tombstone too: a message deleted while a backfill or an import is
+    still on its way to it must not be stored when they arrive. ``purge``: also rewrite the
+    full-text index so the deleted text leaves its storage (costly; for forgetting a member,
+    followed by :func:`db.search.vacuum` once committed)."""
+    ids = list(dict.fromkeys(ids))
     if not ids:
         return 0
-    rows = (await session.execute(
-        select(ArchivedMessage.id, ArchivedMessage.content).where(ArchivedMessage.id.in_(ids))
-    )).all()
-    if not rows:
-        return 0
-    await search.unindex_messages(session, [(mid, content) for mid, content in rows])
-    await session.execute(delete(ArchivedMessage).where(ArchivedMessage.id.in_([mid for mid, _ in rows])))
-    await session.execute(
-        update(Question).where(Question.answer_id.in_([mid for mid, _ in rows])).values(answer_id=None)
-    )
+    now = datetime.now(UTC)
+    rows: list[tuple[int, str]] = []
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        await session.execute(insert_ignore(session, ArchiveTombstone,
+                                            [{"id": mid, "deleted_at": now} for mid in chunk], ["id"]))
+        rows.extend((mid, content) for mid, content in (await session.execute(
+            select(ArchivedMessage.id, ArchivedMessage.content).where(ArchivedMessage.id.in_(chunk))
+        )).all())
+    if rows:
+        stored = [mid for mid, _ in rows]
+        await search.unindex_messages(session, rows)
+        for start in range(0, len(stored), _CHUNK):
+            chunk = stored[start : start + _CHUNK]
+            await session.execute(delete(ArchivedMessage).where(ArchivedMessage.id.in_(chunk)))
+            await session.execute(update(Question).where(Question.answer_id.in_(chunk)).values(answer_id=None))
+    if purge:
+        await search.purge(session)
     return len(rows)
 
 
@@ -168,6 +216,80 @@ async def count_messages(session: AsyncSession, channel_id: int | None = None) -
     if channel_id is not None:
         stmt = stmt.where(ArchivedMessage.channel_id == channel_id)
     return int((await session.execute(stmt)).scalar_one())
+
+
+# ---------------------------------------------------------------- reconciling recent history
+@dataclass(frozen=True)
+class SeenMessage:
+    """A message as Discord returns it now. ``content`` None: it exists, but its text is not the
+    stored text's source (a post the bot made for a member: the stored text is what they typed)."""
+
+    id: int
+    content: str | None
+    edited_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class WindowDiff:
+    missing: list[int]  # stored, but Discord no longer has them: deleted while we were away
+    edited: list[SeenMessage]  # stored with other text than Discord's now
+
+
+def diff_window(stored: dict[int, str], seen: Iterable[SeenMessage]) -> WindowDiff:
+    """Compare what we stored for one channel over a window with what Discord returns for the
+    same window. Messages Discord returns that we never stored (bots, other kinds) are ignored."""
+    by_id = {m.id: m for m in seen}
+    missing = sorted(mid for mid in stored if mid not in by_id)
+    edited = [m for mid, m in sorted(by_id.items())
+              if mid in stored and m.content is not None and stored[mid] != m.content[:MAX_CONTENT]]
+    return WindowDiff(missing, edited)
+
+
+@dataclass(frozen=True)
+class ReconcileResult:
+    channel_id: int
+    checked: int
+    deleted: int
+    edited: int
+
+
+async def stored_window(session: AsyncSession, channel_id: int, start: datetime, end: datetime) -> dict[int, str]:
+    """Stored messages of a channel or thread posted in [start, end), by id."""
+    rows = await session.execute(
+        select(ArchivedMessage.id, ArchivedMessage.content).where(
+            ArchivedMessage.channel_id == channel_id,
+            ArchivedMessage.id >= search.snowflake_at(start), ArchivedMessage.id < search.snowflake_at(end),
+        )
+    )
+    return {mid: content for mid, content in rows}
+
+
+async def channels_in_window(session: AsyncSession, start: datetime, end: datetime) -> list[int]:
+    """Channels and threads that have stored messages in [start, end): the ones worth asking about."""
+    rows = await session.execute(
+        select(ArchivedMessage.channel_id).where(
+            ArchivedMessage.id >= search.snowflake_at(start), ArchivedMessage.id < search.snowflake_at(end),
+        ).distinct()
+    )
+    return sorted(rows.scalars())
+
+
+async def reconcile_window(
+    session: AsyncSession, channel_id: int, seen: Iterable[SeenMessage], *, start: datetime, end: datetime,
+) -> ReconcileResult:
+    """Make the stored window of one channel match Discord's: delete (with tombstones) what is
+    gone, apply edits. ``seen`` must be every message Discord has for the channel in
+    [start, end); ``end`` should be when the fetch began, so messages arriving meanwhile are
+    not mistaken for deleted ones."""
+    stored = await stored_window(session, channel_id, start, end)
+    diff = diff_window(stored, seen)
+    deleted = await delete_messages(session, diff.missing)
+    edited = 0
+    for m in diff.edited:
+        assert m.content is not None
+        # edit_message keeps a question's title in front and ignores no-op edits.
+        edited += await edit_message(session, m.id, m.content, m.edited_at or datetime.now(UTC))
+    return ReconcileResult(channel_id, len(stored), deleted, edited)
 
 
 # ---------------------------------------------------------------- backfill
