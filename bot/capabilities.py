@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-import cogs.qa.models  # noqa: F401
-import cogs.search.models  # noqa: F401
+import cogs.qa.models
+import cogs.search.models
 import cogs.sessions.models  # noqa: F401

@@ -416,9 +416,8 @@ async def test_restart_rebuilds_from_the_database_sending_missed_reminders_once(
 
 
 async def test_sessions_planned_from_the_cli_are_announced_when_the_bot_starts(gw: OfflineDiscord, app: App) -> None:
-    from cogs.sessions.service import SessionDraft
-
     from bot.services.permissions import Actor
+    from cogs.sessions.service import SessionDraft
 
     await gw.close()
     async with app.db.begin() as session:

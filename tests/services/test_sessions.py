@@ -251,8 +251,8 @@ async def test_moving_a_session_replans_its_reminders_for_the_new_time(app: App)
 
 
 async def test_privacy_covers_session_records_and_forget_removes_them(app: App) -> None:
-    from cogs.privacy import service as privacy
     from bot.services.preferences import get_preferences, update_preferences
+    from cogs.privacy import service as privacy
 
     async with app.db.begin() as session:
         [view] = await app.sessions.create(session, FAC, draft(), now=NOW)
