@@ -109,6 +109,14 @@ class Outbox(_Section):
     check_seconds: Annotated[int, Field(ge=5, le=3600)] = 30  # how often due and retried deliveries are looked for
 
 
+class Archive(_Section):
+    """The searchable archive of messages."""
+
+    # After a (re)connect, stored messages this recent are checked against Discord's history:
+    # ones deleted or edited while the bot was away are removed or updated.
+    reconcile_days: Annotated[int, Field(ge=0, le=90)] = 7
+
+
 class Config(_Section):
     guild_id: Snowflake = 0
     channels: Channels = Field(default_factory=Channels)
@@ -119,6 +127,7 @@ class Config(_Section):
     sessions: Sessions = Field(default_factory=Sessions)
     digest: Digest = Field(default_factory=Digest)
     outbox: Outbox = Field(default_factory=Outbox)
+    archive: Archive = Field(default_factory=Archive)
     content_dir: str = "content"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 

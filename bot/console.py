@@ -565,7 +565,11 @@ def with_demo_server(settings: Settings) -> Settings:
         "helpers": config.roles.helpers or [DEMO_IDS["helpers"]],
     })
     # a fixed server id too: links the bot posted last time still point into this server
-    update = {"channels": channels, "roles": roles, "guild_id": config.guild_id or DEMO_IDS["guild"]}
+    # The offline Discord starts empty each time, so its "history" would make reconciliation
+    # delete everything stored in earlier console runs as if it had been deleted in Discord.
+    archive = config.archive.model_copy(update={"reconcile_days": 0})
+    update = {"channels": channels, "roles": roles, "guild_id": config.guild_id or DEMO_IDS["guild"],
+              "archive": archive}
     return settings.model_copy(update={"config": config.model_copy(update=update)})
 
 

@@ -8,26 +8,45 @@ import unicodedata
 
 from bot.errors import InvalidInput
 
-# Zero-width and bidi control characters carry no meaning in a query and make two
-# identical-looking strings differ. (ZWJ inside emoji is lost too; harmless for matching.)
+# Zero-width and bidi control characters: invisible, and they make two identical-looking
+# strings differ (bidi overrides can also make echoed text read backwards).
 _INVISIBLE = re.compile("[\u00ad\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Stored text keeps the joiners: ZWNJ/ZWJ change how Persian, Indic scripts and emoji render.
+_INVISIBLE_STORED = re.compile("[\u00ad\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # C0 and C1 controls but tab and newline
 _SPACES = re.compile(r"\s+")
+_JOINERS = re.compile("[\u200c\u200d]")
+
+
+def _blank(text: str) -> bool:
+    return not _JOINERS.sub("", text).strip()  # joiners with nothing to join count as empty
 
 
 def clean(text: str | None) -> str:
-    """Remove invisible and control characters, normalise width (NFKC), collapse spaces."""
+    """One line of user text as typed: invisible and control characters removed, runs of
+    whitespace (newlines too) made one space, ends trimmed. No Unicode normalisation: NFKC
+    would rewrite what members typed (Thai ำ becomes ํ + า); matching folds on its own."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFKC", text)
-    text = _INVISIBLE.sub("", text)
-    text = _CONTROL.sub(" ", text)
-    return _SPACES.sub(" ", text).strip()
+    text = _INVISIBLE_STORED.sub("", text)
+    text = _SPACES.sub(" ", _CONTROL.sub(" ", text)).strip()
+    return "" if _blank(text) else text
 
 
-def require_text(text: str | None, *, field: str, max_len: int) -> str:
-    """Cleaned text, or a polite error naming the field when it is empty or too long."""
-    cleaned = clean(text)
+def clean_multiline(text: str | None) -> str:
+    """Several lines of user text as typed: like :func:`clean`, but newlines and tabs stay."""
+    if not text:
+        return ""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _INVISIBLE_STORED.sub("", text)
+    text = _CONTROL.sub("", text).strip()
+    return "" if _blank(text) else text
+
+
+def require_text(text: str | None, *, field: str, max_len: int, multiline: bool = False) -> str:
+    """Cleaned text, or a polite error naming the field when it is empty or too long.
+    ``multiline``: keep the line breaks (descriptions, question bodies, comments)."""
+    cleaned = clean_multiline(text) if multiline else clean(text)
     if not cleaned:
         raise InvalidInput(f"Please type something for **{field}**: it was empty.")
     if len(cleaned) > max_len:
@@ -37,11 +56,11 @@ def require_text(text: str | None, *, field: str, max_len: int) -> str:
     return cleaned
 
 
-def optional_text(text: str | None, *, field: str, max_len: int) -> str | None:
-    cleaned = clean(text)
+def optional_text(text: str | None, *, field: str, max_len: int, multiline: bool = False) -> str | None:
+    cleaned = clean_multiline(text) if multiline else clean(text)
     if not cleaned:
         return None
-    return require_text(cleaned, field=field, max_len=max_len)
+    return require_text(cleaned, field=field, max_len=max_len, multiline=multiline)
 
 
 def _is_latin(ch: str) -> bool:
@@ -52,12 +71,14 @@ _SPECIAL_FOLDS = str.maketrans({"đ": "d", "ð": "d", "ł": "l", "ø": "o", "ß"
 
 
 def fold(text: str) -> str:
-    """Case- and accent-insensitive form for matching.
+    """Case-, width- and accent-insensitive form for matching (never stored or shown).
 
-    Only Latin letters lose their marks: decomposing Hangul, kana or Thai and dropping
-    marks would destroy them (see SEARCH-NOTES). đ → d is folded explicitly.
+    NFKC makes full-width letters, ligatures and composed/decomposed spellings (ำ / ํ + า)
+    match each other. Only Latin letters lose their marks: decomposing Hangul, kana or Thai and
+    dropping marks would destroy them (see SEARCH-NOTES). đ → d is folded explicitly.
     """
-    text = clean(text).casefold().translate(_SPECIAL_FOLDS)
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", clean(text)))
+    text = text.casefold().translate(_SPECIAL_FOLDS)
     out = []
     for ch in text:
         if (ord(ch) < 0x250 and ord(ch) > 0x7F and _is_latin(ch)) or "\u1e00" <= ch <= "\u1eff":
@@ -73,14 +94,14 @@ _LINE_START_MARKDOWN = ("#", ">", "-")
 _MENTION = re.compile(r"<(@[!&]?|#)(\d+)>|@(everyone|here)")
 
 
-def safe_echo(text: str, limit: int = 100) -> str:
-    """User text made inert for Discord: no markdown, no mentions, bounded length."""
-    text = clean(text)
+def safe_echo(text: str, limit: int = 100, *, multiline: bool = False) -> str:
+    """User text made inert for Discord: no markdown, no mentions, bounded length.
+    ``multiline``: keep the member's line breaks (each line is made inert on its own)."""
+    text = clean_multiline(text) if multiline else clean(text)
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     text = _MARKDOWN.sub(r"\\\1", text)
-    if text.startswith(_LINE_START_MARKDOWN):
-        text = "\\" + text
+    text = "\n".join("\\" + line if line.startswith(_LINE_START_MARKDOWN) else line for line in text.split("\n"))
     # A zero-width space after @ or < breaks mention syntax while looking the same.
     return _MENTION.sub(lambda m: m.group(0)[0] + "\u200b" + m.group(0)[1:], text)
 

@@ -25,6 +25,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    # Freed pages are zeroed: a forgotten member's text must not linger in the file's free list.
+    # Costs extra writes only when rows are deleted or shrink.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 

@@ -20,8 +20,9 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return cfg
 
 
-async def upgrade(engine: AsyncEngine, revision: str = "heads") -> None:
-    # "heads": feature branches may add migrations side by side; all of them apply.
+async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
+    # "head", not "heads": the chain has one head (0003_merge joined the two 0002 branches), and
+    # a second head appearing again should fail loudly here rather than apply in an unknown order.
     def run(connection: Connection) -> None:
         command.upgrade(alembic_config(connection), revision)
 

@@ -238,7 +238,7 @@ from datetime import datetime  # noqa: E402
 from typing import Any, NamedTuple  # noqa: E402
 
 from sqlalchemy import text  # noqa: E402
-from sqlalchemy.ext.asyncio import AsyncSession  # noqa: E402
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession  # noqa: E402
 
 
 def dialect(session: AsyncSession) -> str:
@@ -291,6 +291,41 @@ async def unindex_messages(session: AsyncSession, rows: Iterable[tuple[int, str]
         text("INSERT INTO search_fts(search_fts, rowid, body) VALUES ('delete', :id, :doc)"),
         [{"id": mid, "doc": fts_document(content, mid in solved)} for mid, content in rows],
     )
+
+
+async def purge(session: AsyncSession) -> None:
+    """Rewrite the index so entries of deleted messages are gone from its storage, not only
+    hidden. SQLite's FTS5 records a deletion as a new "delete" entry next to the old tokens; only
+    a merge drops both, and 'optimize' merges every segment into one. It rewrites the whole index
+    (seconds at a million messages), so call it after a forget, not after every live deletion.
+    PostgreSQL keeps the vector in the row itself: nothing to do here (see :func:`vacuum`)."""
+    if dialect(session) == "postgresql":
+        return
+    await session.execute(text("INSERT INTO search_fts(search_fts) VALUES ('optimize')"))
+
+
+VACUUM_TABLES = ("archive_messages", "qa_questions")
+
+
+async def vacuum(engine: AsyncEngine, tables: Sequence[str] = VACUUM_TABLES) -> bool:
+    """After a purge is committed: make the file itself let go of deleted text.
+
+    SQLite: with ``secure_delete`` on, freed pages are already zeroed in the database, but the
+    write-ahead log still holds older copies of them until a checkpoint; TRUNCATE copies it back
+    and empties it. PostgreSQL: VACUUM marks the dead rows' space reusable (their bytes stay
+    until overwritten; VACUUM FULL would rewrite the table under an exclusive lock). VACUUM
+    refuses to run inside a transaction, hence the AUTOCOMMIT connection. Returns False when a
+    reader kept SQLite from emptying the log (try again once it is idle)."""
+    if engine.dialect.name == "postgresql":
+        async with engine.connect() as conn:
+            auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            for table in tables:
+                await auto.exec_driver_sql(f'VACUUM "{table}"')
+        return True
+    async with engine.connect() as conn:
+        row = (await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")).one()
+    # row[0] (busy): another connection was reading, so the log could not be emptied.
+    return not row[0]
 
 
 class Candidate(NamedTuple):

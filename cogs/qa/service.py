@@ -94,7 +94,7 @@ def validate_draft(config: Config, title: str | None, body: str | None, country:
                    topic: str | None) -> QuestionDraft:
     return QuestionDraft(
         title=require_text(title, field="title", max_len=MAX_TITLE),
-        body=require_text(body, field="question", max_len=MAX_BODY),
+        body=require_text(body, field="question", max_len=MAX_BODY, multiline=True),
         country=_pick(country, config.qa.countries, "country"),
         topic=_pick(topic, config.qa.topics, "topic"),
     )

@@ -1,9 +1,11 @@
 """The searchable store of messages: Q&A posts and opted-in channels.
 
 Every write is an upsert by Discord message id, so a replayed gateway event, a reconnect,
-a resumed backfill or a second import of the same export stores nothing twice. Live events
-go through :class:`ArchiveWriter`, a background task that batches writes so the event loop
-never waits on the database.
+a resumed backfill or a second import of the same export stores nothing twice. A deletion
+leaves a tombstone (the id only) that every store path honours, so a backfill page or an
+export read before the deletion cannot bring the message back. Live events go through
+:class:`ArchiveWriter`, a background task that batches writes so the event loop never waits
+on the database.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from pathlib import Path
+from typing import IO, Any
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,9 +27,10 @@ from bot.config import Config
 from bot.errors import InvalidInput, NotAllowed
 from bot.services.permissions import Actor, require_facilitator
 from cogs.qa.models import Question
-from cogs.search.models import ArchiveCheckpoint, ArchivedMessage
+from cogs.search.models import ArchiveCheckpoint, ArchivedMessage, ArchiveTombstone
 from db import search
 from db.engine import Database
+from db.upsert import insert_ignore
 
 log = logging.getLogger(__name__)
 
@@ -65,18 +69,49 @@ def classify(config: Config, *, guild_id: int | None, channel_id: int, parent_id
     return None
 
 
+@dataclass(frozen=True)
+class StoreResult:
+    new: int = 0
+    changed: int = 0
+    tombstoned: int = 0  # deleted in Discord earlier: not stored again
+
+    @property
+    def written(self) -> int:
+        return self.new + self.changed
+
+
+_CHUNK = 500  # ids per IN (...): far below SQLite's and asyncpg's parameter limits
+
+
+async def tombstoned_ids(session: AsyncSession, ids: Sequence[int]) -> set[int]:
+    out: set[int] = set()
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        rows = await session.execute(select(ArchiveTombstone.id).where(ArchiveTombstone.id.in_(chunk)))
+        out.update(rows.scalars())
+    return out
+
+
 # ---------------------------------------------------------------- writes (session in, never commit)
 async def store_messages(session: AsyncSession, records: Sequence[MessageRecord]) -> int:
     """Insert new messages and update changed ones; returns how many were new or changed."""
+    return (await store_batch(session, records)).written
+
+
+async def store_batch(session: AsyncSession, records: Sequence[MessageRecord]) -> StoreResult:
+    """:func:`store_messages`, telling new, changed and tombstoned apart (for import summaries)."""
     if not records:
-        return 0
+        return StoreResult()
     latest: dict[int, MessageRecord] = {}
     for r in records:
         latest[r.id] = r  # the last version in a batch wins
+    gone = await tombstoned_ids(session, list(latest))
+    for mid in gone:
+        del latest[mid]
     ids = list(latest)
     existing: dict[int, tuple[str, str]] = {}
-    for chunk_start in range(0, len(ids), 500):
-        chunk = ids[chunk_start : chunk_start + 500]
+    for chunk_start in range(0, len(ids), _CHUNK):
+        chunk = ids[chunk_start : chunk_start + _CHUNK]
         rows = await session.execute(
             select(ArchivedMessage.id, ArchivedMessage.content, ArchivedMessage.kind).where(ArchivedMessage.id.in_(chunk))
         )
@@ -112,7 +147,7 @@ async def store_messages(session: AsyncSession, records: Sequence[MessageRecord]
                    Question.author_id != r.author_id)
             .values(first_reply_at=r.created_at)
         )
-    return len(new) + len(changed)
+    return StoreResult(new=len(new), changed=len(changed), tombstoned=len(gone))
 
 
 async def edit_message(session: AsyncSession, message_id: int, content: str, edited_at: datetime) -> bool:
@@ -135,20 +170,34 @@ async def edit_message(session: AsyncSession, message_id: int, content: str, edi
     return True
 
 
-async def delete_messages(session: AsyncSession, ids: Iterable[int]) -> int:
-    ids = list(ids)
+async def delete_messages(session: AsyncSession, ids: Iterable[int], *, purge: bool = False) -> int:
+    """Remove messages and remember that they were deleted; returns how many were stored.
+
+    Ids never stored get a tombstone too: a message deleted while a backfill or an import is
+    still on its way to it must not be stored when they arrive. ``purge``: also rewrite the
+    full-text index so the deleted text leaves its storage (costly; for forgetting a member,
+    followed by :func:`db.search.vacuum` once committed)."""
+    ids = list(dict.fromkeys(ids))
     if not ids:
         return 0
-    rows = (await session.execute(
-        select(ArchivedMessage.id, ArchivedMessage.content).where(ArchivedMessage.id.in_(ids))
-    )).all()
-    if not rows:
-        return 0
-    await search.unindex_messages(session, [(mid, content) for mid, content in rows])
-    await session.execute(delete(ArchivedMessage).where(ArchivedMessage.id.in_([mid for mid, _ in rows])))
-    await session.execute(
-        update(Question).where(Question.answer_id.in_([mid for mid, _ in rows])).values(answer_id=None)
-    )
+    now = datetime.now(UTC)
+    rows: list[tuple[int, str]] = []
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        await session.execute(insert_ignore(session, ArchiveTombstone,
+                                            [{"id": mid, "deleted_at": now} for mid in chunk], ["id"]))
+        rows.extend((mid, content) for mid, content in (await session.execute(
+            select(ArchivedMessage.id, ArchivedMessage.content).where(ArchivedMessage.id.in_(chunk))
+        )).all())
+    if rows:
+        stored = [mid for mid, _ in rows]
+        await search.unindex_messages(session, rows)
+        for start in range(0, len(stored), _CHUNK):
+            chunk = stored[start : start + _CHUNK]
+            await session.execute(delete(ArchivedMessage).where(ArchivedMessage.id.in_(chunk)))
+            await session.execute(update(Question).where(Question.answer_id.in_(chunk)).values(answer_id=None))
+    if purge:
+        await search.purge(session)
     return len(rows)
 
 
@@ -168,6 +217,80 @@ async def count_messages(session: AsyncSession, channel_id: int | None = None) -
     if channel_id is not None:
         stmt = stmt.where(ArchivedMessage.channel_id == channel_id)
     return int((await session.execute(stmt)).scalar_one())
+
+
+# ---------------------------------------------------------------- reconciling recent history
+@dataclass(frozen=True)
+class SeenMessage:
+    """A message as Discord returns it now. ``content`` None: it exists, but its text is not the
+    stored text's source (a post the bot made for a member: the stored text is what they typed)."""
+
+    id: int
+    content: str | None
+    edited_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class WindowDiff:
+    missing: list[int]  # stored, but Discord no longer has them: deleted while we were away
+    edited: list[SeenMessage]  # stored with other text than Discord's now
+
+
+def diff_window(stored: dict[int, str], seen: Iterable[SeenMessage]) -> WindowDiff:
+    """Compare what we stored for one channel over a window with what Discord returns for the
+    same window. Messages Discord returns that we never stored (bots, other kinds) are ignored."""
+    by_id = {m.id: m for m in seen}
+    missing = sorted(mid for mid in stored if mid not in by_id)
+    edited = [m for mid, m in sorted(by_id.items())
+              if mid in stored and m.content is not None and stored[mid] != m.content[:MAX_CONTENT]]
+    return WindowDiff(missing, edited)
+
+
+@dataclass(frozen=True)
+class ReconcileResult:
+    channel_id: int
+    checked: int
+    deleted: int
+    edited: int
+
+
+async def stored_window(session: AsyncSession, channel_id: int, start: datetime, end: datetime) -> dict[int, str]:
+    """Stored messages of a channel or thread posted in [start, end), by id."""
+    rows = await session.execute(
+        select(ArchivedMessage.id, ArchivedMessage.content).where(
+            ArchivedMessage.channel_id == channel_id,
+            ArchivedMessage.id >= search.snowflake_at(start), ArchivedMessage.id < search.snowflake_at(end),
+        )
+    )
+    return {mid: content for mid, content in rows}
+
+
+async def channels_in_window(session: AsyncSession, start: datetime, end: datetime) -> list[int]:
+    """Channels and threads that have stored messages in [start, end): the ones worth asking about."""
+    rows = await session.execute(
+        select(ArchivedMessage.channel_id).where(
+            ArchivedMessage.id >= search.snowflake_at(start), ArchivedMessage.id < search.snowflake_at(end),
+        ).distinct()
+    )
+    return sorted(rows.scalars())
+
+
+async def reconcile_window(
+    session: AsyncSession, channel_id: int, seen: Iterable[SeenMessage], *, start: datetime, end: datetime,
+) -> ReconcileResult:
+    """Make the stored window of one channel match Discord's: delete (with tombstones) what is
+    gone, apply edits. ``seen`` must be every message Discord has for the channel in
+    [start, end); ``end`` should be when the fetch began, so messages arriving meanwhile are
+    not mistaken for deleted ones."""
+    stored = await stored_window(session, channel_id, start, end)
+    diff = diff_window(stored, seen)
+    deleted = await delete_messages(session, diff.missing)
+    edited = 0
+    for m in diff.edited:
+        assert m.content is not None
+        # edit_message keeps a question's title in front and ignores no-op edits.
+        edited += await edit_message(session, m.id, m.content, m.edited_at or datetime.now(UTC))
+    return ReconcileResult(channel_id, len(stored), deleted, edited)
 
 
 # ---------------------------------------------------------------- backfill
@@ -236,42 +359,180 @@ def _parse_time(value: Any) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def parse_dce_export(data: Any) -> tuple[list[MessageRecord], list[str]]:
-    """Messages from a DiscordChatExporter JSON export (lenient: unknown keys are ignored;
-    system messages, bots' messages and empty ones are skipped). Returns (records, problems)."""
-    problems: list[str] = []
-    if not isinstance(data, dict) or not isinstance(data.get("messages"), list):
-        raise InvalidInput("This is not a DiscordChatExporter JSON export (no `messages` list).")
+def _export_ids(guild: Any, channel: Any) -> tuple[int, int]:
     try:
-        guild_id = int((data.get("guild") or {}).get("id") or 0)
-        channel_id = int((data.get("channel") or {}).get("id") or "")
+        guild_id = int((guild if isinstance(guild, dict) else {}).get("id") or 0)
+        channel_id = int((channel if isinstance(channel, dict) else {}).get("id") or "")
     except (TypeError, ValueError):
         raise InvalidInput("The export has no valid `channel.id`.") from None
-    records = []
+    return guild_id, channel_id
+
+
+def _dce_record(m: Any, i: int, guild_id: int, channel_id: int) -> MessageRecord | str | None:
+    """One exported message: a record, a problem to report, or None (not a member's message)."""
+    if not isinstance(m, dict):
+        return f"messages[{i}]: not an object; skipped"
+    if str(m.get("type", "Default")) not in _IMPORTED_TYPES:
+        return None
+    author = m.get("author") or {}
+    if not isinstance(author, dict) or author.get("isBot"):
+        return None
+    content = m.get("content")
+    if not isinstance(content, str) or not content.strip():
+        return None
+    try:
+        mid = int(m["id"])
+        author_id = int(author.get("id") or "")
+    except (KeyError, TypeError, ValueError):
+        return f"messages[{i}]: no valid id or author id; skipped"
+    created = _parse_time(m.get("timestamp")) or search.snowflake_time(mid)
+    return MessageRecord(
+        id=mid, channel_id=channel_id, guild_id=guild_id, author_id=author_id, content=content,
+        created_at=created, edited_at=_parse_time(m.get("timestampEdited")), kind="message",
+    )
+
+
+def parse_dce_export(data: Any) -> tuple[list[MessageRecord], list[str]]:
+    """Messages from a DiscordChatExporter JSON export already in memory (lenient: unknown keys
+    are ignored; system messages, bots' messages and empty ones are skipped). Returns (records,
+    problems). Files go through :func:`import_dce_export`, which streams."""
+    if not isinstance(data, dict) or not isinstance(data.get("messages"), list):
+        raise InvalidInput("This is not a DiscordChatExporter JSON export (no `messages` list).")
+    guild_id, channel_id = _export_ids(data.get("guild"), data.get("channel"))
+    records: list[MessageRecord] = []
+    problems: list[str] = []
     for i, m in enumerate(data["messages"]):
-        if not isinstance(m, dict):
-            problems.append(f"messages[{i}]: not an object; skipped")
-            continue
-        if str(m.get("type", "Default")) not in _IMPORTED_TYPES:
-            continue
-        author = m.get("author") or {}
-        if author.get("isBot"):
-            continue
-        content = m.get("content")
-        if not isinstance(content, str) or not content.strip():
-            continue
-        try:
-            mid = int(m["id"])
-            author_id = int(author.get("id") or "")
-        except (KeyError, TypeError, ValueError):
-            problems.append(f"messages[{i}]: no valid id or author id; skipped")
-            continue
-        created = _parse_time(m.get("timestamp")) or search.snowflake_time(mid)
-        records.append(MessageRecord(
-            id=mid, channel_id=channel_id, guild_id=guild_id, author_id=author_id, content=content,
-            created_at=created, edited_at=_parse_time(m.get("timestampEdited")), kind="message",
-        ))
+        item = _dce_record(m, i, guild_id, channel_id)
+        if isinstance(item, str):
+            problems.append(item)
+        elif item is not None:
+            records.append(item)
     return records, problems
+
+
+@dataclass
+class ImportSummary:
+    read: int = 0  # entries of the export's messages list
+    new: int = 0
+    changed: int = 0
+    already: int = 0  # stored before with the same text
+    tombstoned: int = 0  # deleted in Discord since: not stored again
+    ignored: int = 0  # system, bot or empty messages
+    errors: int = 0  # entries reported as problems
+
+    @property
+    def stored(self) -> int:
+        return self.new + self.changed
+
+    def line(self, name: str) -> str:
+        return (f"{self.read} message(s) read from {name}: {self.stored} new or changed, {self.already} already "
+                f"stored, {self.tombstoned} deleted in Discord, {self.ignored} not member messages, "
+                f"{self.errors} error(s).")
+
+
+def _read_head(stream: IO[bytes], start: int) -> tuple[Any, Any]:
+    """The export's ``guild`` and ``channel`` objects, reading only up to the messages list
+    (DiscordChatExporter writes them first; a file that does not is read to its end)."""
+    import ijson
+
+    stream.seek(start)
+    events = ijson.parse(stream)
+    first = next(events, None)
+    if first is None or first[1] != "start_map":
+        raise InvalidInput("This is not a DiscordChatExporter JSON export (no `messages` list).")
+    head: dict[str, Any] = {}
+    has_messages = False
+    for prefix, event, value in events:
+        if prefix != "" or event != "map_key":
+            continue
+        if value in ("guild", "channel"):
+            builder = ijson.ObjectBuilder()
+            depth = 0
+            for _p, ev, val in events:
+                builder.event(ev, val)
+                depth += ev in ("start_map", "start_array")
+                depth -= ev in ("end_map", "end_array")
+                if depth == 0:
+                    break
+            head[value] = builder.value
+        elif value == "messages":
+            _p, ev, _v = next(events)
+            if ev != "start_array":
+                break
+            has_messages = True
+            if "channel" in head:
+                break
+            for p, ev, _v in events:  # skip the list without keeping it
+                if p == "messages" and ev == "end_array":
+                    break
+    if not has_messages:
+        raise InvalidInput("This is not a DiscordChatExporter JSON export (no `messages` list).")
+    return head.get("guild"), head.get("channel")
+
+
+async def import_dce_export(
+    db: Database, source: str | Path | IO[bytes], *, batch: int = 2000,
+    progress: Callable[[int], None] | None = None, problem: Callable[[str], None] | None = None,
+) -> ImportSummary:
+    """Import a DiscordChatExporter JSON export without loading it: the messages list is
+    parsed one entry at a time and stored ``batch`` records per transaction, so memory stays
+    flat whatever the file's size, and a rerun (or a run after a kill) stores nothing twice.
+    Tombstoned ids are skipped. ``progress`` gets the bytes read so far after each batch;
+    ``problem`` gets each per-message problem. Raises InvalidInput for a file that is not an
+    export, or that is cut off (what was read before the damage stays stored)."""
+    import ijson
+
+    own = isinstance(source, str | Path)
+    # Blocking reads are fine here: the import owns its process (the CLI), nothing else waits.
+    stream: IO[bytes] = open(source, "rb") if isinstance(source, str | Path) else source  # noqa: ASYNC230
+    try:
+        start = stream.tell()
+        if stream.read(3) != b"\xef\xbb\xbf":  # a UTF-8 BOM (Windows exports) is not JSON
+            stream.seek(start)
+        start = stream.tell()
+        try:
+            guild_id, channel_id = _export_ids(*_read_head(stream, start))
+        except ijson.JSONError as exc:
+            raise InvalidInput(f"not valid JSON: {exc}") from None
+        stream.seek(start)
+        summary = ImportSummary()
+        pending: list[MessageRecord] = []
+
+        async def flush() -> None:
+            async with db.begin() as session:
+                result = await store_batch(session, pending)
+            summary.new += result.new
+            summary.changed += result.changed
+            summary.tombstoned += result.tombstoned
+            summary.already += len({r.id for r in pending}) - result.written - result.tombstoned
+            pending.clear()
+            if progress is not None:
+                progress(stream.tell())
+
+        try:
+            for i, m in enumerate(ijson.items(stream, "messages.item", use_float=True)):
+                summary.read += 1
+                item = _dce_record(m, i, guild_id, channel_id)
+                if isinstance(item, str):
+                    summary.errors += 1
+                    if problem is not None:
+                        problem(item)
+                elif item is None:
+                    summary.ignored += 1
+                else:
+                    pending.append(item)
+                    if len(pending) >= batch:
+                        await flush()
+        except ijson.JSONError as exc:
+            if pending:
+                await flush()
+            raise InvalidInput(f"not valid JSON after {summary.read:,} message(s): {exc}") from None
+        if pending:
+            await flush()
+        return summary
+    finally:
+        if own:
+            stream.close()
 
 
 # ---------------------------------------------------------------- live ingest, off the event loop

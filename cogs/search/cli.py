@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 from pathlib import Path
 
@@ -41,20 +40,17 @@ def cmd_import_archive(args: argparse.Namespace) -> int:
     from cogs.search import archive
 
     async def go(app: App) -> int:
+        from bot.progress import byte_progress
+
         path = Path(args.file)
         try:
-            data = json.loads(await asyncio.to_thread(path.read_text, encoding="utf-8-sig"))
-        except (OSError, ValueError) as exc:
-            raise UserError(f"cannot read {path}: {exc}") from None
-        records, problems = archive.parse_dce_export(data)
-        for p in problems:
-            print(f"warning: {p}", file=sys.stderr)
-        stored = 0
-        for start in range(0, len(records), args.batch):
-            async with app.db.begin() as session:
-                stored += await archive.store_messages(session, records[start : start + args.batch])
-        print(f"{len(records)} message(s) read from {path.name}; {stored} new or changed, "
-              f"{len(records) - stored} already stored.")
+            with byte_progress((await asyncio.to_thread(path.stat)).st_size, path.name) as progress:
+                summary = await archive.import_dce_export(
+                    app.db, path, batch=args.batch, progress=progress,
+                    problem=lambda p: print(f"warning: {p}", file=sys.stderr))
+        except (OSError, UserError) as exc:
+            raise UserError(f"cannot read {path}: {getattr(exc, 'message', exc)}") from None
+        print(summary.line(path.name))
         return 0
 
     return run_with_app(args, go)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from datetime import UTC, datetime, timedelta
 from typing import Literal
 
 import discord
@@ -13,8 +16,13 @@ from bot.bot import SSEBot
 from bot.services.queries import StoredQuery, save_query
 from bot.ui.common import reply
 from bot.ui.pager import page_view
+from cogs.search import archive
 from cogs.search import service as search
+from cogs.search.archive import ArchiveWriter
 from cogs.search.ui import search_embed
+from db.search import snowflake_at
+
+log = logging.getLogger(__name__)
 
 KIND = "search"
 
@@ -34,9 +42,78 @@ def _choices(names: list[str], current: str) -> list[app_commands.Choice[str]]:
 class Search(commands.Cog):
     def __init__(self, bot: SSEBot):
         self.bot = bot
+        self._reconcile_task: asyncio.Task[list[archive.ReconcileResult]] | None = None
 
     async def cog_load(self) -> None:
         self.bot.pagers[KIND] = render_page
+
+    async def cog_unload(self) -> None:
+        if self._reconcile_task is not None:
+            self._reconcile_task.cancel()
+
+    # ------------------------------------------------------------------ reconcile after (re)connecting
+    # Deletions and edits made while the bot was disconnected never reach it as events.
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        self._start_reconcile()
+
+    @commands.Cog.listener()
+    async def on_resumed(self) -> None:
+        self._start_reconcile()
+
+    def _start_reconcile(self) -> None:
+        if self._reconcile_task is not None and not self._reconcile_task.done():
+            return  # one pass at a time; a reconnect during a pass is covered by it
+        self._reconcile_task = asyncio.get_running_loop().create_task(
+            self._reconcile_logged(), name="sse:archive-reconcile")
+
+    async def _reconcile_logged(self) -> list[archive.ReconcileResult]:
+        try:
+            return await self.reconcile_recent()
+        except Exception:
+            log.exception("reconciling the archive with Discord failed")
+            return []
+
+    async def reconcile_recent(self, now: datetime | None = None) -> list[archive.ReconcileResult]:
+        app = self.bot.app
+        days = app.config.archive.reconcile_days
+        if not days:
+            return []
+        end = now or datetime.now(UTC)
+        start = end - timedelta(days=days)
+        await app.service(ArchiveWriter).flush()
+        async with app.db.begin() as session:
+            channel_ids = await archive.channels_in_window(session, start, end)
+        results = []
+        for channel_id in channel_ids:
+            seen = await self._history(channel_id, start, end)
+            if seen is None:
+                continue
+            async with app.db.begin() as session:
+                result = await archive.reconcile_window(session, channel_id, seen, start=start, end=end)
+            if result.deleted or result.edited:
+                log.info("archive reconciled channel %s: %d deleted, %d edited of %d checked",
+                         channel_id, result.deleted, result.edited, result.checked)
+            results.append(result)
+        return results
+
+    async def _history(self, channel_id: int, start: datetime, end: datetime) -> list[archive.SeenMessage] | None:
+        """What Discord has in the window, or None when it cannot tell (no access, outage)."""
+        try:
+            channel = self.bot.get_channel(channel_id) or await self.bot.fetch_channel(channel_id)
+            if not isinstance(channel, discord.abc.Messageable):
+                return None
+            me = self.bot.user.id if self.bot.user else 0
+            return [
+                archive.SeenMessage(m.id, None if m.author.id == me else m.content, m.edited_at)
+                async for m in channel.history(limit=None, after=discord.Object(snowflake_at(start) - 1),
+                                               before=discord.Object(snowflake_at(end)))
+            ]
+        except discord.NotFound:
+            return []  # the channel or thread itself was deleted
+        except discord.HTTPException as exc:
+            log.warning("cannot read the history of channel %s to reconcile the archive: %s", channel_id, exc)
+            return None
 
     @app_commands.command(name=_("search"), description=_("Search past questions, answers and discussions"))
     @app_commands.describe(

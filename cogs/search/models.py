@@ -39,3 +39,14 @@ class ArchiveCheckpoint(Base):
     stored: Mapped[int] = mapped_column(Integer, default=0)
     done: Mapped[bool] = mapped_column(default=False)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ArchiveTombstone(Base):
+    """A message deleted in Discord: its id only, never its content. Every path that stores
+    messages (live events, backfill, imports, reconciliation) skips these ids, so a deletion
+    that races a backfill page or predates an export stays deleted."""
+
+    __tablename__ = "archive_tombstones"
+
+    id: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=False)
+    deleted_at: Mapped[datetime] = mapped_column(default=utcnow)

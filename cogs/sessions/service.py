@@ -371,7 +371,7 @@ class TrainingSessionService:
     # ---- planning --------------------------------------------------------------------
     def validate(self, draft: SessionDraft, now: datetime) -> dict[str, Any]:
         title = require_text(draft.title, field="title", max_len=TITLE_MAX)
-        description = optional_text(draft.description, field="description", max_len=DESCRIPTION_MAX) or ""
+        description = optional_text(draft.description, field="description", max_len=DESCRIPTION_MAX, multiline=True) or ""
         zone = parse_zone(draft.timezone or self.config.timezone)
         start = parse_local(draft.start, zone)
         if start <= now:
@@ -477,7 +477,8 @@ class TrainingSessionService:
         if changes.title is not None:
             values["title"] = require_text(changes.title, field="title", max_len=TITLE_MAX)
         if changes.description is not None:
-            values["description"] = optional_text(changes.description, field="description", max_len=DESCRIPTION_MAX) or ""
+            values["description"] = optional_text(changes.description, field="description", max_len=DESCRIPTION_MAX,
+                                                 multiline=True) or ""
         if changes.format is not None:
             values["format"] = _format(changes.format)
         if changes.languages is not None:
@@ -682,7 +683,7 @@ class TrainingSessionService:
             raise InvalidInput("Please rate the session with a number from 1 to 5.") from None
         if not 1 <= stars <= 5:
             raise InvalidInput("Please rate the session with a number from 1 to 5.")
-        text = optional_text(comment, field="comment", max_len=1500)
+        text = optional_text(comment, field="comment", max_len=1500, multiline=True)
         row = await self._row(session, session_id)
         if row.start_utc > now:
             raise InvalidInput("Feedback opens once the session has started.")

@@ -45,7 +45,7 @@ def title_of(view: SessionView, limit: int = 256) -> str:
 def announcement_embed(view: SessionView) -> discord.Embed:
     embed = discord.Embed(
         title=title_of(view), colour=CANCELLED_COLOUR if view.cancelled else COLOUR,
-        description=truncate(safe_echo(view.description, 1000), 4096) if view.description else None,
+        description=truncate(safe_echo(view.description, 1000, multiline=True), 4096) if view.description else None,
     )
     embed.add_field(name="When", value=f"{when(view.start_utc)}\n{_duration(view.duration_minutes)}"
                     f" · organiser's time: {local_label(view.start_utc, view.timezone)}", inline=False)

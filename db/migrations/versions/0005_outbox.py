@@ -1,7 +1,7 @@
 """outbox: one table for everything the bot posts on its own, with leases
 
 Revision ID: 0005_outbox
-Revises: 0002_qa_search, 0002_sessions
+Revises: 0004_archive_tombstones
 Create Date: 2026-12-01
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 from db.models import AutoId, UTCDateTime
 
 revision = "0005_outbox"
-down_revision = ("0002_qa_search", "0002_sessions")
+down_revision = "0004_archive_tombstones"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,99 @@
+"""import-archive streams the export: same result as reading it whole, batch by batch,
+idempotent, tombstones honoured, problems reported, progress told."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.app import App
+from bot.errors import InvalidInput
+from cogs.search import archive
+from cogs.search import service as search
+from tests.test_cli_search import run
+
+SAMPLE = Path(__file__).resolve().parent.parent / "data" / "dce-channel-export-sample.json"
+
+
+def export_bytes(n: int, *, extra: list[object] | None = None, first_key: str = "guild") -> bytes:
+    messages: list[object] = [
+        {"id": str(1_300_000_000_000_000_000 + i), "type": "Default", "timestamp": "2026-03-01T10:00:00+07:00",
+         "content": f"streamed note {i} about ออมทรัพย์", "author": {"id": "77", "isBot": False}}
+        for i in range(n)
+    ]
+    messages += extra or []
+    head = {"guild": {"id": "710000000000000001"}, "channel": {"id": "710000000000000201", "name": "general"}}
+    data: dict[str, object] = {"messages": messages, **head} if first_key == "messages" else {**head, "messages": messages}
+    return json.dumps(data, ensure_ascii=False).encode("utf-8")
+
+
+async def total(app: App) -> int:
+    async with app.db.begin() as session:
+        return await archive.count_messages(session)
+
+
+async def test_streaming_the_sample_stores_what_reading_it_whole_does(app: App) -> None:
+    records, _ = archive.parse_dce_export(json.loads(SAMPLE.read_text(encoding="utf-8")))
+    summary = await archive.import_dce_export(app.db, SAMPLE, batch=3)
+    assert summary.stored == len({r.id for r in records}) == await total(app)
+    assert summary.read == summary.stored + summary.ignored + summary.errors
+    again = await archive.import_dce_export(app.db, SAMPLE, batch=3)
+    assert (again.stored, again.already) == (0, summary.stored)
+    async with app.db.begin() as session:
+        page = await search.search_messages(session, search.parse_params("certify"))
+    assert page.hits
+
+
+async def test_batches_progress_problems_and_tombstones(app: App) -> None:
+    data = export_bytes(25, extra=["junk", {"id": "x", "content": "hi", "author": {"id": "1"}},
+                                   {"id": "5", "type": "ChannelPinnedMessage", "content": "pinned", "author": {"id": "1"}}])
+    async with app.db.begin() as session:
+        await archive.delete_messages(session, [1_300_000_000_000_000_000 + 3])
+    seen: list[int] = []
+    problems: list[str] = []
+    summary = await archive.import_dce_export(app.db, io.BytesIO(b"\xef\xbb\xbf" + data), batch=10,
+                                              progress=seen.append, problem=problems.append)
+    assert (summary.read, summary.new, summary.tombstoned, summary.ignored, summary.errors) == (28, 24, 1, 1, 2)
+    assert len(problems) == 2 and problems[0].startswith("messages[25]")
+    assert len(seen) == 3 and seen == sorted(seen) and seen[-1] <= len(data) + 3
+    assert await total(app) == 24
+    line = summary.line("x.json")
+    assert "24 new or changed" in line and "1 deleted in Discord" in line and "2 error(s)" in line
+
+
+async def test_an_export_with_the_messages_first_still_finds_its_channel(app: App) -> None:
+    summary = await archive.import_dce_export(app.db, io.BytesIO(export_bytes(4, first_key="messages")))
+    assert summary.new == 4
+    async with app.db.begin() as session:
+        assert await archive.count_messages(session, 710000000000000201) == 4
+
+
+@pytest.mark.parametrize("data", [b"[]", b'{"messages": "x"}', b'{"messages": [], "channel": {}}', b"{not json"])
+async def test_what_is_not_an_export_is_refused_clearly(app: App, data: bytes) -> None:
+    with pytest.raises(InvalidInput):
+        await archive.import_dce_export(app.db, io.BytesIO(data))
+
+
+async def test_a_cut_off_file_keeps_what_was_read_and_says_where_it_stopped(app: App) -> None:
+    data = export_bytes(30)
+    with pytest.raises(InvalidInput, match="after"):
+        await archive.import_dce_export(app.db, io.BytesIO(data[: len(data) * 2 // 3]), batch=5)
+    stored = await total(app)
+    assert 0 < stored < 30
+    summary = await archive.import_dce_export(app.db, io.BytesIO(data), batch=5)
+    assert summary.new == 30 - stored and await total(app) == 30
+
+
+async def test_the_cli_prints_a_summary_and_no_progress_bar_into_a_pipe(tmp_path: Path, database_url: str) -> None:
+    file = tmp_path / "export.json"
+    file.write_bytes(export_bytes(12, extra=["junk"]))
+    code, out, err = await run(tmp_path, database_url, "import-archive", str(file), "--batch", "5")
+    assert code == 0
+    assert out.strip().splitlines()[-1] == (
+        "13 message(s) read from export.json: 12 new or changed, 0 already stored, 0 deleted in Discord, "
+        "0 not member messages, 1 error(s).")
+    assert "warning: messages[12]: not an object" in err
+    assert "\r" not in err and "%|" not in err

@@ -1,0 +1,96 @@
+"""One Alembic chain: every released state of a database upgrades to the single head, and the
+schema it ends with is the one the models describe."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Connection
+
+import bot.capabilities  # noqa: F401  (every capability's tables join Base.metadata)
+from db.engine import create_engine
+from db.migrate import alembic_config, current_revisions, upgrade
+from db.models import Base
+from tests.conftest import PG_URL
+
+pytestmark = pytest.mark.skipif(bool(PG_URL), reason="runs on its own SQLite files")
+
+# States a database could be in when the bot was released with either or both 0002 branches.
+RELEASED_STATES: dict[str, list[str]] = {
+    "empty": [],
+    "foundation only": ["0001_foundation"],
+    "Q&A and search": ["0002_qa_search"],
+    "sessions": ["0002_sessions"],
+    "both branches": ["0002_qa_search", "0002_sessions"],
+}
+
+# The full-text index is DDL the models cannot describe (an FTS5 virtual table and its shadow
+# tables); everything else must match.
+_FTS_TABLES = ("search_fts",)
+
+
+def _include(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+    if type_ == "table" and name and name.startswith(_FTS_TABLES):
+        return False
+    return True
+
+
+def _schema_differences(connection: Connection) -> list[Any]:
+    context = MigrationContext.configure(
+        connection, opts={"compare_type": True, "include_object": _include, "target_metadata": Base.metadata},
+    )
+    return list(compare_metadata(context, Base.metadata))
+
+
+def test_there_is_exactly_one_head() -> None:
+    heads = ScriptDirectory.from_config(alembic_config()).get_heads()
+    assert len(heads) == 1, f"migration chain has several heads: {heads}"
+
+
+@pytest.mark.parametrize("state", list(RELEASED_STATES), ids=list(RELEASED_STATES))
+async def test_every_released_state_upgrades_to_the_head_and_matches_the_models(state: str, tmp_path: Path) -> None:
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'old.db'}")
+    try:
+        targets = RELEASED_STATES[state]
+        if targets:
+            def to_state(connection: Connection) -> None:
+                cfg = alembic_config(connection)
+                for target in targets:
+                    command.upgrade(cfg, target)
+
+            async with engine.begin() as conn:
+                await conn.run_sync(to_state)
+            assert await current_revisions(engine) == set(targets)
+
+        await upgrade(engine)
+
+        assert await current_revisions(engine) == {head}
+        async with engine.connect() as conn:
+            differences = await conn.run_sync(_schema_differences)
+            fts = (await conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE name = 'search_fts'")).all()
+        assert differences == []
+        assert fts, "the full-text index was not created"
+    finally:
+        await engine.dispose()
+
+
+def test_cli_db_upgrade_from_an_empty_database_reaches_the_head(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    from bot.__main__ import main
+
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    config = tmp_path / "config.yaml"
+    config.write_text(f"content_dir: {Path(__file__).resolve().parent.parent / 'content'}\n", encoding="utf-8")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'fresh.db'}")
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    assert main(["--config", str(config), "db", "upgrade"]) == 0
+    assert capsys.readouterr().out.split(":", 1)[1].split(",") == [f" {head}\n"]
