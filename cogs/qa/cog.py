@@ -17,8 +17,7 @@ from discord.ext import commands
 
 from bot.bot import SSEBot
 from bot.errors import InvalidInput, NotFound
-from bot.services.permissions import Actor
-from bot.services.queries import save_query
+from bot.permissions import Actor
 from bot.ui.common import NO_MENTIONS, reply
 from cogs.qa import service as qa
 from cogs.qa.ui import (
@@ -31,6 +30,7 @@ from cogs.qa.ui import (
 )
 from cogs.search import archive
 from cogs.search.archive import ArchiveWriter, MessageRecord
+from db.queries import save_query
 
 log = logging.getLogger(__name__)
 

@@ -14,14 +14,14 @@ from bot.capability import PrivacyHook, PrivacyLine
 from bot.config import Config
 from bot.digest import DigestContext, DigestItem, DigestSection
 from bot.errors import InvalidInput, NotAllowed, NotFound
-from bot.services.permissions import Actor, is_facilitator
-from bot.services.queries import load_query
+from bot.permissions import Actor, is_facilitator
 from bot.text import clean, fold, optional_text, require_text
 from cogs.qa.models import Question
 from cogs.search.archive import MessageRecord, jump_url, store_messages
 from cogs.search.models import ArchivedMessage
 from db import search
 from db.models import SavedQuery
+from db.queries import load_query
 
 MAX_TITLE = 100  # a forum post title
 SIMILAR_TITLE_SCORE = 55  # rapidfuzz token_set_ratio between two question titles

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.capability import PrivacyHook, PrivacyLine
 from bot.config import Config
 from bot.errors import InvalidInput, NotAllowed
-from bot.services.permissions import Actor, require_facilitator
+from bot.permissions import Actor, require_facilitator
 from cogs.qa.models import Question
 from cogs.search.models import ArchiveCheckpoint, ArchivedMessage
 from db import search

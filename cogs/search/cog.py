@@ -10,11 +10,11 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot.bot import SSEBot
-from bot.services.queries import StoredQuery, save_query
 from bot.ui.common import reply
 from bot.ui.pager import page_view
 from cogs.search import service as search
 from cogs.search.ui import search_embed
+from db.queries import StoredQuery, save_query
 
 KIND = "search"
 

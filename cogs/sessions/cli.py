@@ -13,7 +13,7 @@ from cogs.sessions.service import TrainingSessionService
 
 
 def cmd_sessions(args: argparse.Namespace) -> int:
-    from bot.services.permissions import Actor
+    from bot.permissions import Actor
 
     async def go(app: App) -> int:
         if args.action == "list":

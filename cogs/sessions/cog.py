@@ -18,9 +18,7 @@ from discord.ext import commands
 from bot.bot import SSEBot
 from bot.errors import InvalidInput
 from bot.i18n import LANGUAGES, language_for_locale, parse_language
-from bot.services.permissions import Actor
-from bot.services.preferences import get_preferences, update_preferences
-from bot.services.queries import StoredQuery, save_query
+from bot.permissions import Actor
 from bot.text import optional_text, safe_echo, truncate
 from bot.timezones import complete_zones, parse_zone
 from bot.ui.common import COLOUR, clip_choices, guarded, reply
@@ -39,6 +37,8 @@ from cogs.sessions.service import (
 )
 from cogs.sessions.ui import announcement_embed, info_embed, session_list_embed, times_embed
 from db.models import utcnow
+from db.preferences import get_preferences, update_preferences
+from db.queries import StoredQuery, save_query
 
 log = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from bot.content import Resource
 from bot.digest import DigestContext, DigestItem, DigestSection
 from bot.errors import InvalidInput, NotAllowed, NotFound
 from bot.i18n import COUNTRIES, LANGUAGES, country_name, parse_country, parse_language
-from bot.services.permissions import Actor, is_facilitator, require_facilitator
+from bot.permissions import Actor, is_facilitator, require_facilitator
 from bot.text import clean, optional_text, require_text
 from bot.timezones import COUNTRY_ZONES, local_label, localise, parse_local, parse_zone
 from cogs.sessions.models import (

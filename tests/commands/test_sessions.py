@@ -280,7 +280,7 @@ async def test_after_the_session_members_who_went_are_asked_once_for_feedback(gw
     again = await gw.slash("session feedback", user=gw.member_id, session=str(sid), rating=4)
     assert again.ephemeral and "already sent feedback" in again.text
     async with app.db.begin() as session:
-        from bot.services.permissions import Actor
+        from bot.permissions import Actor
         assert await app.service(TrainingSessionService).feedback_summary(session, Actor.cli(), sid) == (1, 5.0)
         assert await app.service(TrainingSessionService).attendance(session, Actor.cli(), sid) == [gw.member_id]
 
@@ -414,7 +414,7 @@ async def test_restart_rebuilds_from_the_database_sending_missed_reminders_once(
 
 
 async def test_sessions_planned_from_the_cli_are_announced_when_the_bot_starts(gw: OfflineDiscord, app: App) -> None:
-    from bot.services.permissions import Actor
+    from bot.permissions import Actor
     from cogs.sessions.service import SessionDraft
 
     await gw.close()

@@ -11,7 +11,7 @@ import pytest
 from bot.app import App
 from bot.config import Config
 from bot.errors import InvalidInput, NotAllowed
-from bot.services.permissions import Actor
+from bot.permissions import Actor
 from cogs.privacy.service import PrivacyService
 from cogs.qa import service as qa
 from cogs.search import archive

@@ -139,7 +139,7 @@ async def test_solved_questions_rank_first_and_filters_apply(app: App) -> None:
                      thread=old_thread, when=T0 + timedelta(days=1))
         await archive.store_messages(session, [answer])
     from bot.config import Config
-    from bot.services.permissions import Actor
+    from bot.permissions import Actor
 
     async with app.db.begin() as session:
         await qa.mark_answer(session, Config(), Actor(21), old_thread, answer.id, T0 + timedelta(days=2))
@@ -180,7 +180,7 @@ async def test_bad_dates_and_scopes_are_explained() -> None:
 
 async def test_an_old_solved_answer_beats_many_newer_matches(app: App) -> None:
     from bot.config import Config
-    from bot.services.permissions import Actor
+    from bot.permissions import Actor
 
     old = T0 - timedelta(days=300)
     thread = snowflake_at(old)

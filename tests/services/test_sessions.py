@@ -9,7 +9,7 @@ from icalendar import Calendar
 
 from bot.app import App
 from bot.errors import InvalidInput, NotAllowed
-from bot.services.permissions import Actor
+from bot.permissions import Actor
 from cogs.sessions.calendar import ics_for
 from cogs.sessions.reminders import ReminderService
 from cogs.sessions.service import SessionChanges, SessionDraft, TrainingSessionService
@@ -252,8 +252,8 @@ async def test_moving_a_session_replans_its_reminders_for_the_new_time(app: App)
 
 
 async def test_privacy_covers_session_records_and_forget_removes_them(app: App) -> None:
-    from bot.services.preferences import get_preferences, update_preferences
     from cogs.privacy.service import PrivacyService
+    from db.preferences import get_preferences, update_preferences
 
     privacy = app.service(PrivacyService)
 
