@@ -20,7 +20,7 @@ from _common import ANNOUNCEMENTS, make_app, percentiles, tempdir
 from _gateway import button, click_nowait
 
 from bot.offline import Call, boot_offline
-from cogs.sessions.service import TrainingSessionService
+from cogs.sessions.reading import TrainingSessionService
 
 
 async def main(clicks: int, seconds: float, members: int, database_url: str | None) -> int:
