@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from cogs.qa import service as qa
+from cogs.qa.service import QuestionService
 from cogs.qa.ui import routing_notice
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 async def route_unanswered(bot: SSEBot, now: datetime | None = None) -> int:
     app = bot.app
     async with app.db.begin() as session:
-        due = await qa.route_unanswered(session, app.config, now or datetime.now(UTC))
+        due = await app.service(QuestionService).route_unanswered(session, now or datetime.now(UTC))
     for routing in due:
         hours = (app.config.qa.route_helpers_after_hours if routing.target == "helpers"
                  else app.config.qa.route_facilitators_after_hours)

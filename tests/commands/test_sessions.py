@@ -474,3 +474,95 @@ async def test_a_series_is_announced_one_occurrence_at_a_time(gw: OfflineDiscord
     assert len(posted) == 2 and posted[0]["embeds"][0]["title"].startswith("Cancelled:")
     assert "Part 2 of 3" in str(posted[1]["embeds"])
     assert sorted(e["status"] for e in gw.scheduled_events.values()) == [1, 4]
+
+
+async def move_into_the_past(app: App, sid: int) -> None:
+    """Pretend the session happened: it ended 20 minutes ago."""
+    from cogs.sessions.models import TrainingSession
+
+    async with app.db.begin() as session:
+        row = await session.get(TrainingSession, sid)
+        assert row is not None
+        shift = row.end_utc - datetime.now(UTC) + timedelta(minutes=20)
+        row.start_utc, row.end_utc = row.start_utc - shift, row.end_utc - shift
+
+
+def forged_button(gw: OfflineDiscord, custom_id: str) -> int:
+    """A message carrying a button with any custom id, as a modified client could send; its id."""
+    button = {"type": 2, "style": 3, "label": "I attended", "custom_id": custom_id}
+    message = gw.message_payload("Did you attend?", author=int(gw.bot_user["id"]), channel_id=ANNOUNCEMENTS,
+                                 components=[{"type": 1, "components": [button]}])
+    gw.messages[int(message["id"])] = message
+    return int(message["id"])
+
+
+def fields_of(modal: dict[str, Any]) -> list[str]:
+    return [c["custom_id"] for row in modal["components"] for c in row["components"]]
+
+
+async def test_two_members_rating_at_once_each_keep_their_feedback(gw: OfflineDiscord, app: App) -> None:
+    await create(gw)
+    [msg] = announcements(gw)
+    lin = gw.add_user("lin")
+    for member in (gw.member_id, lin):
+        await gw.click(int(msg["id"]), button_id(msg, "Going"), user=member)
+    sid = await session_id(app)
+    await move_into_the_past(app, sid)
+    attended = f"sse:sessions:attended:{sid}"  # the button of the follow-up DM
+    first = await gw.click(forged_button(gw, attended), attended, user=gw.member_id)
+    second = await gw.click(forged_button(gw, attended), attended, user=lin)
+    assert first.modal["custom_id"] != second.modal["custom_id"]
+    # submitted in the opposite order to the one they were opened in
+    for form, member, rating in ((second, lin, "2"), (first, gw.member_id, "5")):
+        rating_field, comment_field = fields_of(form.modal)
+        thanks = await gw.submit_modal(form.modal, {rating_field: rating, comment_field: ""}, user=member)
+        assert thanks.ephemeral and "Thank you" in thanks.text
+    from sqlalchemy import select
+
+    from cogs.sessions.models import SessionFeedback
+    async with app.db.begin() as session:
+        stored = dict((await session.execute(
+            select(SessionFeedback.user_id, SessionFeedback.rating).where(SessionFeedback.session_id == sid))).all())
+    assert stored == {gw.member_id: 5, lin: 2}
+
+
+async def test_two_facilitators_cancelling_at_once_both_get_an_answer(gw: OfflineDiscord, app: App) -> None:
+    from tests.conftest import FACILITATOR_ROLE
+
+    await create(gw)
+    sid = await session_id(app)
+    other = gw.add_user("second facilitator", roles=[FACILITATOR_ROLE])
+    forms = []
+    for facilitator in (gw.facilitator_id, other):
+        manage = await gw.slash("session info", user=facilitator, session=str(sid))
+        manage = await gw.press(manage, "Facilitators", user=facilitator)
+        forms.append(await gw.press(manage, "Cancel this session", user=facilitator))
+    [field] = fields_of(forms[1].modal)
+    done = await gw.submit_modal(forms[1].modal, {field: "Speaker is ill"}, user=other)
+    assert "Cancelled 1" in done.text
+    [field] = fields_of(forms[0].modal)
+    late = await gw.submit_modal(forms[0].modal, {field: "Room unavailable"}, user=gw.facilitator_id)
+    assert late.ephemeral and "already cancelled" in late.text
+    async with app.db.begin() as session:
+        assert (await app.service(TrainingSessionService).get(session, sid)).cancel_reason == "Speaker is ill"
+
+
+async def test_a_forged_attendance_button_is_refused_politely(gw: OfflineDiscord, app: App) -> None:
+    await create(gw)
+    [msg] = announcements(gw)
+    declined = gw.add_user("lin")
+    await gw.click(int(msg["id"]), button_id(msg, "Can't go"), user=declined)
+    sid = await session_id(app)
+    await move_into_the_past(app, sid)
+    for stranger in (gw.member_id, declined):  # never RSVPed; RSVPed "can't go"
+        for answer in ("attended", "absent"):
+            custom_id = f"sse:sessions:{answer}:{sid}"
+            forged = await gw.click(forged_button(gw, custom_id), custom_id, user=stranger)
+            assert forged.response_type != 9, "no feedback form for a session the member was not expected at"
+            assert forged.ephemeral and "RSVPed" in forged.text
+        rated = await gw.slash("session feedback", user=stranger, session=str(sid), rating=1)
+        assert rated.ephemeral and "members who attended" in rated.text
+    from bot.permissions import Actor
+    async with app.db.begin() as session:
+        assert await app.service(AttendanceService).attended(session, Actor.cli(), sid) == []
+        assert await app.service(AttendanceService).feedback_summary(session, Actor.cli(), sid) == (0, 0.0)
