@@ -19,7 +19,7 @@ from _common import ANNOUNCEMENTS, make_app, tempdir
 from _gateway import button, click_nowait
 
 from cogs.sessions.jobs import SessionJobs
-from cogs.sessions.service import TrainingSessionService
+from cogs.sessions.reading import TrainingSessionService
 from offline import Call, boot_offline
 
 
@@ -43,10 +43,10 @@ async def main(members: int, per_second: float) -> None:
 
     gw.routes[("POST", "/channels/{channel_id}/messages")] = timed
     async with app.db.begin() as session:
-        view = (await app.service(TrainingSessionService).upcoming(session)).items[0]
+        training_session = (await app.service(TrainingSessionService).upcoming(session)).items[0]
     jobs = bot.runtime(SessionJobs)
     t0 = time.perf_counter()
-    sent = await jobs.fire(view.id, now=view.start_utc - timedelta(minutes=60))
+    sent = await jobs.fire(training_session.id, now=training_session.start_utc - timedelta(minutes=60))
     dm_times = [t for t, is_dm in stamps if is_dm]
     channel = [t - t0 for t, is_dm in stamps if not is_dm]
     rate = (len(dm_times) - 1) / (dm_times[-1] - dm_times[0]) if len(dm_times) > 1 else float("nan")

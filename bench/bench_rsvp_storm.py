@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from _common import ANNOUNCEMENTS, make_app, percentiles, tempdir
 from _gateway import button, click_nowait
 
-from cogs.sessions.service import TrainingSessionService
+from cogs.sessions.reading import TrainingSessionService
 from offline import Call, boot_offline
 
 

@@ -209,7 +209,7 @@ class Console:
         """'/define coop language:th' -> ('define', {'term': 'coop', 'language': 'th'}, last option name)."""
         command, params, values, last = self._split(line)
         converted = {name: self._convert(params[name], value) for name, value in values.items()}
-        missing = [p.name for p in params.values() if p.required and p.name not in converted]
+        missing = [p.display_name for p in params.values() if p.required and p.display_name not in converted]
         if missing:
             raise ValueError(f"/{command} needs: {', '.join(missing)} (write them as name:value)")
         return command, converted, last
@@ -236,7 +236,7 @@ class Console:
             cmd = child
             path.append(sub_words[0])
             rest = rest[len(sub_words[0]) :].lstrip()
-        params = {p.name: p for p in cmd.parameters}
+        params = {p.display_name: p for p in cmd.parameters}  # what Discord shows and sends
         values: dict[str, str] = {}
         markers = [m for m in _OPTION.finditer(rest) if m.group(1) in params]
         leading = rest[: markers[0].start()].strip() if markers else rest.strip()
@@ -246,7 +246,7 @@ class Console:
             values[m.group(1)] = rest[m.end() : end].strip()
             last = m.group(1)
         if leading:
-            free = [p.name for p in cmd.parameters if p.name not in values]
+            free = [p.display_name for p in cmd.parameters if p.display_name not in values]
             if not free:
                 raise ValueError(f"unexpected text {leading!r}: every option of /{' '.join(path)} is already given")
             values = {free[0]: leading, **values}

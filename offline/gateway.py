@@ -270,7 +270,7 @@ class OfflineDiscord:
         path = command.strip("/").split()
         cmd = self._find_command(path)
         assert isinstance(cmd, app_commands.Command), f"/{command} is a group; name a subcommand"
-        params = {p.name: p for p in cmd.parameters}
+        params = {p.display_name: p for p in cmd.parameters}  # Discord sends display names
         opts: list[dict[str, Any]] = []
         resolved: dict[str, dict[str, Any]] = {}
         for name, value in options.items():

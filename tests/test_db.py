@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select, text
 
 from bot.app import App
-from bot.services.preferences import get_preferences, update_preferences
 from db.migrate import MIGRATIONS_DIR, current_revisions
 from db.models import SavedQuery
+from db.preferences import get_preferences, update_preferences
 
 
 async def test_schema_is_at_the_latest_migration(app: App) -> None:

@@ -58,8 +58,14 @@ def test_only_adapters_import_discord() -> None:
 def test_the_rule_sees_the_service_modules() -> None:
     """Not vacuous: the services of every capability are among the modules checked above."""
     checked = {module_name(p) for p in product_modules() if not discord_side(module_name(p))}
-    assert {"cogs.sessions.reminders", "cogs.glossary.service", "cogs.qa.service", "db.search", "bot.app",
-            "cogs.sessions.capability", "bot.capabilities"} <= checked
+    assert {"cogs.sessions.reminders", "cogs.sessions.planning", "cogs.glossary.service", "cogs.qa.service",
+            "db.search", "bot.app", "bot.permissions", "cogs.sessions.capability", "bot.capabilities"} <= checked
+
+
+def test_the_database_layer_knows_no_capability() -> None:
+    offenders = [f"{p.relative_to(ROOT)}: {m}" for p in (ROOT / "db").rglob("*.py") if "versions" not in p.parts
+                 for m in imported_modules(p) if m.startswith("cogs")]
+    assert offenders == []
 
 
 def test_capabilities_do_not_reach_into_each_others_discord_side() -> None:

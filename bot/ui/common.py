@@ -9,6 +9,7 @@ from typing import Any
 import discord
 
 from bot.errors import UserError
+from bot.permissions import Actor
 from bot.text import safe_echo, truncate
 
 log = logging.getLogger(__name__)
@@ -16,6 +17,22 @@ log = logging.getLogger(__name__)
 COLOUR = discord.Colour(0x2E7D32)  # the community's green
 ERROR_COLOUR = discord.Colour(0xE67E22)
 NO_MENTIONS = discord.AllowedMentions.none()
+# Discord says nothing when a member closes a form without sending it, so an open form is
+# forgotten after this long; generous, because a form dropped while someone types loses their text.
+FORM_TIMEOUT = 60 * 60
+
+
+def actor_of(interaction: discord.Interaction[Any]) -> Actor:
+    """The member acting, as the plain values services check permissions against."""
+    roles = getattr(interaction.user, "roles", None) or []  # a DM has a User, without roles
+    return Actor(user_id=interaction.user.id, role_ids=frozenset(r.id for r in roles))
+
+
+def form_id(prefix: str, interaction: discord.Interaction[Any]) -> str:
+    """A form's custom id, unique to the interaction that opened it. discord.py keeps one open
+    form per custom id, so a shared id would hand one member's submission to another's form and
+    lose the other."""
+    return f"{prefix}:{interaction.id}"
 
 
 def error_embed(error: UserError) -> discord.Embed:

@@ -1,6 +1,6 @@
 """Paginated replies whose buttons survive restarts.
 
-The query behind the reply is saved in the database (bot/services/queries.py); the
+The query behind the reply is saved in the database (db/queries.py); the
 buttons carry only ``sse:page:<query id>:<page>``. A cog registers a renderer for its
 kind of query in ``bot.pagers``; pressing a button re-runs the query for that page."""
 
@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.services.queries import StoredQuery, load_query
 from bot.ui.common import guarded
+from db.queries import StoredQuery, load_query
 
 if TYPE_CHECKING:
     from bot.bot import SSEBot

@@ -13,12 +13,12 @@ from discord.ext import commands
 from bot.bot import SSEBot
 from bot.errors import InvalidInput
 from bot.i18n import LANGUAGES, parse_language, resolve_language
-from bot.services.preferences import get_preferences
 from bot.text import optional_text, truncate
 from bot.ui.common import clip_choices, guarded, reply
 from cogs.glossary.service import GlossaryService, Miss
 from cogs.glossary.ui import definition_embed, miss_embed
 from cogs.resources.service import ResourceService
+from db.preferences import get_preferences
 
 
 async def member_language(interaction: discord.Interaction[SSEBot], explicit: str | None) -> str:

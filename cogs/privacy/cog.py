@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-from typing import Any, Literal
+from typing import Literal
 
 import discord
 from discord import app_commands
@@ -13,17 +13,15 @@ from discord.ext import commands
 
 from bot.bot import SSEBot
 from bot.ui.common import reply
+from cogs.privacy.components import COMPONENTS, forget_view
 from cogs.privacy.service import PrivacyService
-from cogs.privacy.ui import ForgetButton, forget_prompt, forget_view, forgotten_text, summary_embed
+from cogs.privacy.ui import forget_prompt, summary_embed
 from cogs.search.archive import ArchiveWriter
 
 
 class Privacy(commands.Cog):
     def __init__(self, bot: SSEBot):
         self.bot = bot
-
-    async def cog_load(self) -> None:
-        ForgetButton.handler = self.confirm_forget
 
     @app_commands.command(name=_("privacy"), description=_("See, export or delete what the bot stores about you"))
     @app_commands.describe(action=_("show, export (JSON file) or forget"))
@@ -48,19 +46,7 @@ class Privacy(commands.Cog):
             return
         await reply(interaction, embed=summary_embed(summary), ephemeral=True)
 
-    async def confirm_forget(self, interaction: discord.Interaction[Any], confirmed: bool) -> None:
-        if not confirmed:
-            await interaction.response.edit_message(content="Cancelled: nothing was deleted.", view=None)
-            return
-        app = self.bot.app
-        await app.service(ArchiveWriter).flush()
-        service = app.service(PrivacyService)
-        async with app.db.begin() as session:
-            result = await service.forget(session, interaction.user.id)
-        await interaction.response.edit_message(content=forgotten_text(result), view=None)
-        await service.after_forget(app.db)
-
 
 async def setup(bot: SSEBot) -> None:
-    bot.add_dynamic_items(ForgetButton)
+    bot.add_dynamic_items(*COMPONENTS)
     await bot.add_cog(Privacy(bot))

@@ -1,19 +1,11 @@
-"""/privacy rendering and the confirmation buttons of "forget"."""
+"""/privacy rendering."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Awaitable, Callable
-from typing import Any
-
 import discord
 
-from bot.errors import NotAllowed
-from bot.ui.common import COLOUR, guarded
+from bot.ui.common import COLOUR
 from cogs.privacy.service import Forgotten, PrivacySummary
-
-# (interaction, confirmed?) -> None
-ForgetHandler = Callable[[discord.Interaction[Any], bool], Awaitable[None]]
 
 
 def summary_embed(s: PrivacySummary) -> discord.Embed:
@@ -41,40 +33,3 @@ def forget_prompt() -> str:
 def forgotten_text(f: Forgotten) -> str:
     parts = ", ".join(f"{name}: {n:,}" for name, n in f.per_capability if n)
     return f"Done: {f.total:,} record(s) deleted or anonymised" + (f" ({parts})." if parts else ".")
-
-
-class ForgetButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
-                   template=r"sse:privacy:(?P<action>forget|cancel):(?P<user>\d+)"):
-    handler: ForgetHandler | None = None  # set by the privacy cog
-
-    def __init__(self, user_id: int, confirm: bool):
-        action = "forget" if confirm else "cancel"
-        super().__init__(discord.ui.Button(
-            label="Yes, forget my messages" if confirm else "Cancel",
-            style=discord.ButtonStyle.danger if confirm else discord.ButtonStyle.secondary,
-            custom_id=f"sse:privacy:{action}:{user_id}",
-        ))
-        self.user_id = user_id
-        self.confirm = confirm
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> ForgetButton:
-        return cls(int(match["user"]), match["action"] == "forget")
-
-    async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        async def act() -> None:
-            if interaction.user.id != self.user_id:
-                raise NotAllowed("Only the member who asked can confirm this.")
-            assert ForgetButton.handler is not None
-            await ForgetButton.handler(interaction, self.confirm)
-
-        await guarded(interaction, act)
-
-
-def forget_view(user_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
-    view.add_item(ForgetButton(user_id, True))
-    view.add_item(ForgetButton(user_id, False))
-    return view

@@ -11,12 +11,12 @@ from bot.cli import emit, run_with_app
 def cmd_qa(args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
-    from cogs.qa import service as qa
+    from cogs.qa.service import QuestionService
 
     async def go(app: App) -> int:
         # Without a Discord connection nothing can be posted: list what is due, claim nothing.
         async with app.db.begin() as session:
-            due = await qa.route_unanswered(session, app.config, datetime.now(UTC), claim=False)
+            due = await app.service(QuestionService).route_unanswered(session, datetime.now(UTC), claim=False)
         items = [{"thread_id": str(r.thread_id), "title": r.title, "target": r.target,
                   "role_ids": [str(x) for x in r.role_ids]} for r in due]
         emit(args, items, "\n".join(f"{r.target}: {r.title} ({r.thread_id})" for r in due) or "Nothing is due.")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-from dataclasses import asdict
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
@@ -16,32 +15,18 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot.bot import SSEBot
-from bot.errors import InvalidInput, NotFound
-from bot.services.permissions import Actor
-from bot.services.queries import save_query
-from bot.ui.common import NO_MENTIONS, reply
-from cogs.qa import service as qa
-from cogs.qa.ui import (
-    AskModal,
-    PostAnywayButton,
-    post_anyway_view,
-    similar_embed,
-    solved_notice,
-    starter_content,
-)
+from bot.errors import InvalidInput
+from bot.ui.common import NO_MENTIONS, actor_of, reply
+from cogs.qa.components import COMPONENTS, AskModal, forum_tags
+from cogs.qa.service import QuestionService
+from cogs.qa.ui import solved_notice
 from cogs.search import archive
 from cogs.search.archive import ArchiveWriter, MessageRecord
 
 log = logging.getLogger(__name__)
 
-DRAFT_KIND = "qa-draft"
 BACKFILL_PAGE = 100
 PROGRESS_EVERY = 5  # pages between progress edits
-
-
-def actor_of(interaction: discord.Interaction[Any]) -> Actor:
-    roles = getattr(interaction.user, "roles", [])
-    return Actor(interaction.user.id, frozenset(r.id for r in roles))
 
 
 def to_record(message: discord.Message, kind: str) -> MessageRecord:
@@ -70,7 +55,6 @@ class QA(commands.Cog):
 
     async def cog_load(self) -> None:
         self.bot.tree.add_command(self.menu)
-        PostAnywayButton.handler = self.post_draft
         self.bot.app.service(ArchiveWriter).start()
 
     async def cog_unload(self) -> None:
@@ -79,66 +63,7 @@ class QA(commands.Cog):
     # ------------------------------------------------------------------ asking
     @app_commands.command(name=_("ask"), description=_("Ask the community a question in the Q&A forum"))
     async def ask(self, interaction: discord.Interaction[SSEBot]) -> None:
-        cfg = self.bot.app.config
-        await interaction.response.send_modal(AskModal(self.submit_question, cfg.qa.countries, cfg.qa.topics))
-
-    async def submit_question(self, interaction: discord.Interaction[Any], title: str, body: str, country: str,
-                              topic: str) -> None:
-        app = self.bot.app
-        draft = qa.validate_draft(app.config, title, body, country, topic)
-        self._forum()  # a clear answer now if the forum is not set up, before the member waits
-        async with app.db.begin() as session:
-            similar = await qa.similar_questions(session, draft)
-            if similar:
-                draft_id = await save_query(session, DRAFT_KIND, asdict(draft), interaction.user.id)
-        if similar:
-            await reply(interaction, embed=similar_embed(draft, similar), view=post_anyway_view(draft_id), ephemeral=True)
-            return
-        await self._post(interaction, draft)
-
-    async def post_draft(self, interaction: discord.Interaction[Any], draft_id: int) -> None:
-        async with self.bot.app.db.begin() as session:
-            draft = await qa.take_draft(session, draft_id, interaction.user.id)
-        await self._post(interaction, draft)
-
-    def _forum(self) -> discord.ForumChannel:
-        forum_id = self.bot.app.config.channels.qa_forum
-        forum = self.bot.get_channel(forum_id) if forum_id else None
-        if not isinstance(forum, discord.ForumChannel):
-            raise NotFound("The Q&A forum is not set up yet. Please ask a facilitator to set `channels.qa_forum`.")
-        return forum
-
-    async def _tags(self, forum: discord.ForumChannel, names: list[str]) -> list[discord.ForumTag]:
-        """The forum's tags with these names, creating missing ones when the bot may."""
-        tags = []
-        by_name = {t.name.casefold(): t for t in forum.available_tags}
-        for name in names:
-            tag = by_name.get(name.casefold())
-            if tag is None:
-                try:
-                    tag = await forum.create_tag(name=name, reason="Q&A tag")
-                except discord.HTTPException:
-                    log.warning("could not create forum tag %r (missing Manage Channels?)", name)
-                    continue
-            tags.append(tag)
-        return tags[:5]
-
-    async def _post(self, interaction: discord.Interaction[Any], draft: qa.QuestionDraft) -> None:
-        forum = self._forum()
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        tags = await self._tags(forum, [n for n in (draft.country, draft.topic) if n])
-        created = await forum.create_thread(
-            name=draft.title, content=starter_content(draft, interaction.user.id), applied_tags=tags,
-            allowed_mentions=NO_MENTIONS, reason=f"/ask by {interaction.user.id}",
-        )
-        thread = created.thread
-        async with self.bot.app.db.begin() as session:
-            await qa.record_question(
-                session, thread_id=thread.id, forum_id=forum.id, guild_id=forum.guild.id, author_id=interaction.user.id,
-                title=draft.title, body=draft.body, country=draft.country, topic=draft.topic,
-                created_at=created.message.created_at, starter_message_id=created.message.id,
-            )
-        await interaction.followup.send(f"Your question is posted: {thread.jump_url}", ephemeral=True)
+        await interaction.response.send_modal(AskModal(interaction))
 
     # ------------------------------------------------------------------ answers
     async def mark_as_answer(self, interaction: discord.Interaction[SSEBot], message: discord.Message) -> None:
@@ -154,12 +79,12 @@ class QA(commands.Cog):
         app = self.bot.app
         await app.service(ArchiveWriter).flush()  # the reply being marked may still be in the write queue
         async with app.db.begin() as session:
-            result = await qa.mark_answer(session, app.config, actor_of(interaction), thread_id, message_id,
-                                          datetime.now(UTC))
+            result = await app.service(QuestionService).mark_answer(session, actor_of(interaction), thread_id,
+                                                                    message_id, datetime.now(UTC))
         await interaction.response.defer(ephemeral=True, thinking=True)
         thread = self.bot.get_channel(thread_id)
         if isinstance(thread, discord.Thread) and isinstance(thread.parent, discord.ForumChannel):
-            tags = await self._tags(thread.parent, [result.solved_tag])
+            tags = await forum_tags(thread.parent, [result.solved_tag])
             if tags and tags[0] not in thread.applied_tags and len(thread.applied_tags) < 5:
                 await thread.add_tags(tags[0], reason="marked as solved")
             await thread.send(solved_notice(result, interaction.user.id), allowed_mentions=NO_MENTIONS)
@@ -190,8 +115,10 @@ class QA(commands.Cog):
             country = next((n for n in names if n in cfg.countries), None)
             topic = next((n for n in names if n in cfg.topics), None)
 
+            questions = self.bot.app.service(QuestionService)
+
             async def record(session: Any) -> None:
-                await qa.record_question(
+                await questions.record_question(
                     session, thread_id=thread.id, forum_id=thread.parent_id, guild_id=thread.guild.id,
                     author_id=message.author.id, title=thread.name, body=message.content, country=country, topic=topic,
                     created_at=message.created_at, starter_message_id=message.id,
@@ -276,5 +203,5 @@ class QA(commands.Cog):
 
 
 async def setup(bot: SSEBot) -> None:
-    bot.add_dynamic_items(PostAnywayButton)
+    bot.add_dynamic_items(*COMPONENTS)
     await bot.add_cog(QA(bot))

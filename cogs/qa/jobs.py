@@ -13,6 +13,7 @@ import discord
 
 from bot.outbox import Outgoing
 from cogs.qa import service as qa
+from cogs.qa.service import QuestionService
 from cogs.qa.ui import routing_notice
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ async def route_unanswered(bot: SSEBot, now: datetime | None = None) -> int:
     """Claim the routing steps that are due and enqueue their notices; returns how many."""
     app = bot.app
     async with app.db.begin_write() as session:
-        due = await qa.route_unanswered(session, app.config, now or datetime.now(UTC))
+        due = await app.service(QuestionService).route_unanswered(session, now or datetime.now(UTC))
         for routing in due:
             await app.outbox.enqueue(
                 session, f"qa:route:{routing.thread_id}:{routing.target}", ROUTE, channel_id=routing.thread_id,

@@ -10,11 +10,11 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot.bot import SSEBot
-from bot.services.queries import StoredQuery, save_query
 from bot.ui.common import clip_choices, reply
 from bot.ui.pager import page_view
 from cogs.resources.service import ResourceFilters, ResourceService
 from cogs.resources.ui import resources_embed
+from db.queries import StoredQuery, save_query
 
 KIND = "resources"
 

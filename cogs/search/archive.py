@@ -25,7 +25,7 @@ from bot import background
 from bot.capability import PrivacyHook, PrivacyLine
 from bot.config import Config
 from bot.errors import InvalidInput, NotAllowed
-from bot.services.permissions import Actor, require_facilitator
+from bot.permissions import Actor, require_facilitator
 from cogs.qa.models import Question
 from cogs.search.models import ArchiveCheckpoint, ArchivedMessage, ArchiveTombstone
 from db import search

@@ -13,15 +13,16 @@ from bot.errors import UserError
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from cogs.search import service as search
+    from cogs.search.service import SearchService
 
     async def go(app: App) -> int:
-        params = search.parse_params(
+        searches = app.service(SearchService)
+        params = searches.parse(
             args.query, scope=args.scope, country=args.country, topic=args.topic, author_id=args.author,
-            solved=args.solved, after=args.after, before=args.before, timezone=app.config.timezone,
+            solved=args.solved, after=args.after, before=args.before,
         )
         async with app.db.begin() as session:
-            page = await search.search_messages(session, params, page_size=args.limit)
+            page = await searches.search(session, params, page_size=args.limit)
         items = [
             {"kind": h.kind, "id": str(h.message_id), "content": h.content, "snippet": h.snippet,
              "author_id": str(h.author_id), "created_at": h.created_at.isoformat(), "jump_url": h.jump_url,

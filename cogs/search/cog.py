@@ -13,13 +13,13 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot.bot import SSEBot
-from bot.services.queries import StoredQuery, save_query
 from bot.ui.common import reply
 from bot.ui.pager import page_view
 from cogs.search import archive
-from cogs.search import service as search
 from cogs.search.archive import ArchiveWriter
+from cogs.search.service import SearchParams, SearchService
 from cogs.search.ui import search_embed
+from db.queries import StoredQuery, save_query
 from db.search import snowflake_at
 
 log = logging.getLogger(__name__)
@@ -28,9 +28,9 @@ KIND = "search"
 
 
 async def render_page(bot: SSEBot, stored: StoredQuery, page: int) -> tuple[discord.Embed, int, int]:
-    params = search.SearchParams(**stored.params)
+    params = SearchParams(**stored.params)
     async with bot.app.db.begin() as session:
-        result = await search.search_messages(session, params, page=page)
+        result = await bot.app.service(SearchService).search(session, params, page=page)
     return search_embed(result), result.page, result.pages
 
 
@@ -133,12 +133,12 @@ class Search(commands.Cog):
         after: str | None = None, before: str | None = None,
     ) -> None:
         app = self.bot.app
-        params = search.parse_params(
+        params = app.service(SearchService).parse(
             query, scope=scope, country=country, topic=topic, author_id=author.id if author else None, solved=solved,
-            after=after, before=before, timezone=app.config.timezone,
+            after=after, before=before,
         )
         async with app.db.begin() as session:
-            result = await search.search_messages(session, params)
+            result = await app.service(SearchService).search(session, params)
             view = None
             if result.pages > 1:
                 query_id = await save_query(session, KIND, params.as_dict(), interaction.user.id, str(interaction.locale))

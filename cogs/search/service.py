@@ -17,12 +17,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.config import Config
 from bot.errors import InvalidInput
 from bot.text import clean, fold
 from cogs.qa.models import Question
 from cogs.search.archive import jump_url
 from cogs.search.models import ArchivedMessage
 from db import search
+from db.search import Candidate  # by name: inside SearchService, "search" is the method
 
 SCOPES: dict[str, tuple[str, ...]] = {
     "all": (),
@@ -148,26 +150,6 @@ def rank(candidates: list[search.Candidate]) -> list[search.Candidate]:
     return sorted(candidates, key=lambda c: (not c.solved, -c.score, -c.message_id))
 
 
-async def search_messages(
-    session: AsyncSession, params: SearchParams, *, page: int = 1, page_size: int = PAGE_SIZE
-) -> SearchPage:
-    terms = search.query_terms(params.query)
-    filters = _filters(params)
-    found = await search.candidates(session, terms, filters, limit=CANDIDATES)
-    if len(found) >= CANDIDATES and params.solved is not False and params.scope != "discussions":
-        # More matches than are ranked: solved Q&A older than the newest matches still come first.
-        seen = {c.message_id for c in found}
-        extra = await search.candidates(session, terms, filters, limit=SOLVED_EXTRA, solved_only=True)
-        found += [c for c in extra if c.message_id not in seen]
-    ranked = rank(found)
-    total = len(ranked)
-    pages = max(1, -(-total // page_size))
-    page = min(max(page, 1), pages)
-    chosen = ranked[(page - 1) * page_size : page * page_size]
-    hits = await load_hits(session, chosen, params.query)
-    return SearchPage(params, tuple(hits), total, total >= CANDIDATES, page, pages)
-
-
 HIT_COLUMNS = (
     ArchivedMessage.id, ArchivedMessage.kind, ArchivedMessage.channel_id, ArchivedMessage.guild_id,
     ArchivedMessage.thread_id, ArchivedMessage.author_id, ArchivedMessage.created_at, ArchivedMessage.content,
@@ -182,26 +164,55 @@ def hits_query(ids: list[int]) -> Any:
     )
 
 
-async def load_hits(session: AsyncSession, chosen: list[search.Candidate], query: str) -> list[SearchHit]:
-    if not chosen:
-        return []
-    rows = await session.execute(hits_query([c.message_id for c in chosen]))
-    by_id = {row[0]: row for row in rows}
-    words = search.highlight_words(query)
-    hits = []
-    for c in chosen:
-        row = by_id.get(c.message_id)
-        if row is None:
-            continue
-        mid, kind, channel_id, guild_id, thread_id, author_id, created_at, content, title = row
-        snippet, spans = make_snippet(content, words)
-        hits.append(SearchHit(
-            kind=kind, message_id=mid, channel_id=channel_id, guild_id=guild_id, thread_id=thread_id,
-            author_id=author_id, created_at=created_at, content=content, snippet=snippet,
-            highlights=tuple(spans), jump_url=jump_url(guild_id, channel_id, mid), score=round(c.score, 4),
-            solved=c.solved, question_title=title,
-        ))
-    return hits
+class SearchService:
+    """Searches the archive: candidates from the full-text index, ranked here, one page loaded."""
+
+    def __init__(self, config: Config):
+        self.config = config
+
+    def parse(self, query: str | None, **filters: Any) -> SearchParams:
+        """The search as typed, with dates read in the community's time zone."""
+        return parse_params(query, timezone=self.config.timezone, **filters)
+
+    async def search(
+        self, session: AsyncSession, params: SearchParams, *, page: int = 1, page_size: int = PAGE_SIZE
+    ) -> SearchPage:
+        terms = search.query_terms(params.query)
+        filters = _filters(params)
+        found = await search.candidates(session, terms, filters, limit=CANDIDATES)
+        if len(found) >= CANDIDATES and params.solved is not False and params.scope != "discussions":
+            # More matches than are ranked: solved Q&A older than the newest matches still come first.
+            seen = {c.message_id for c in found}
+            extra = await search.candidates(session, terms, filters, limit=SOLVED_EXTRA, solved_only=True)
+            found += [c for c in extra if c.message_id not in seen]
+        ranked = rank(found)
+        total = len(ranked)
+        pages = max(1, -(-total // page_size))
+        page = min(max(page, 1), pages)
+        chosen = ranked[(page - 1) * page_size : page * page_size]
+        hits = await self.load_hits(session, chosen, params.query)
+        return SearchPage(params, tuple(hits), total, total >= CANDIDATES, page, pages)
+
+    async def load_hits(self, session: AsyncSession, chosen: list[Candidate], query: str) -> list[SearchHit]:
+        if not chosen:
+            return []
+        rows = await session.execute(hits_query([c.message_id for c in chosen]))
+        by_id = {row[0]: row for row in rows}
+        words = search.highlight_words(query)
+        hits = []
+        for c in chosen:
+            row = by_id.get(c.message_id)
+            if row is None:
+                continue
+            mid, kind, channel_id, guild_id, thread_id, author_id, created_at, content, title = row
+            snippet, spans = make_snippet(content, words)
+            hits.append(SearchHit(
+                kind=kind, message_id=mid, channel_id=channel_id, guild_id=guild_id, thread_id=thread_id,
+                author_id=author_id, created_at=created_at, content=content, snippet=snippet,
+                highlights=tuple(spans), jump_url=jump_url(guild_id, channel_id, mid), score=round(c.score, 4),
+                solved=c.solved, question_title=title,
+            ))
+        return hits
 
 
 # ---------------------------------------------------------------- snippets

@@ -15,8 +15,10 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event, vRecur
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from cogs.sessions.info import TrainingSessionInfo
 from cogs.sessions.models import TrainingSession
-from cogs.sessions.service import FREQUENCIES, SessionView, TrainingSessionService
+from cogs.sessions.parsing import FREQUENCIES
+from cogs.sessions.reading import TrainingSessionService
 from db.models import utcnow
 
 UID_DOMAIN = "sse-bot"
@@ -32,7 +34,7 @@ def series_uid(series_id: int) -> str:
     return f"series-{series_id}@{UID_DOMAIN}"
 
 
-def _description(v: SessionView) -> str:
+def _description(v: TrainingSessionInfo) -> str:
     parts = [v.description] if v.description else []
     if v.join_url:
         parts.append(f"Join: {v.join_url}")
@@ -43,7 +45,7 @@ def _description(v: SessionView) -> str:
     return "\n\n".join(parts)
 
 
-def _event(v: SessionView, uid: str, stamp: datetime) -> Event:
+def _event(v: TrainingSessionInfo, uid: str, stamp: datetime) -> Event:
     tz = ZoneInfo(v.timezone)
     ev = Event()
     ev.add("uid", uid)
@@ -71,29 +73,29 @@ def _calendar(name: str) -> Calendar:
     return cal
 
 
-def session_ics(view: SessionView, *, stamp: datetime | None = None) -> bytes:
-    cal = _calendar(view.title)
-    cal.add_component(_event(view, session_uid(view.id), stamp or utcnow()))
+def session_ics(info: TrainingSessionInfo, *, stamp: datetime | None = None) -> bytes:
+    cal = _calendar(info.title)
+    cal.add_component(_event(info, session_uid(info.id), stamp or utcnow()))
     cal.add_missing_timezones()
     return cal.to_ical()
 
 
-def series_ics(views: Sequence[SessionView], originals: dict[int, datetime], *, stamp: datetime | None = None) -> bytes:
+def series_ics(infos: Sequence[TrainingSessionInfo], originals: dict[int, datetime], *, stamp: datetime | None = None) -> bytes:
     """One recurring event: the first occurrence's details, an RRULE, overrides and EXDATEs."""
     stamp = stamp or utcnow()
-    first = views[0]
+    first = infos[0]
     assert first.series_id is not None and first.frequency is not None
     tz = ZoneInfo(first.timezone)
     uid = series_uid(first.series_id)
     master_view = first
     master = _event(master_view, uid, stamp)
-    master["sequence"] = max(v.sequence for v in views)
+    master["sequence"] = max(v.sequence for v in infos)
     freq, interval = _RRULE_FREQ[first.frequency]
     master.add("rrule", vRecur(freq=freq, interval=interval, count=first.series_count))
     cal = _calendar(f"{first.title} ({FREQUENCIES[first.frequency]})")
     cal.add_component(master)
     base = (first.title, first.description, first.format, first.join_url, first.duration_minutes, first.timezone)
-    for v in views:
+    for v in infos:
         original = originals[v.id]
         if v.cancelled:
             master.add("exdate", original.astimezone(tz))
@@ -114,9 +116,9 @@ def series_ics(views: Sequence[SessionView], originals: dict[int, datetime], *, 
 async def ics_for(service: TrainingSessionService, session: AsyncSession, session_id: int | str,
                   *, whole_series: bool = False) -> tuple[str, bytes]:
     """(file name, .ics bytes) for one session, or for the whole series it belongs to."""
-    view = await service.get(session, session_id)
-    if whole_series and view.series_id is not None:
-        views = await service.series_views(session, view.series_id)
-        rows = {r.id: r.original_start_utc for r in [await session.get(TrainingSession, v.id) for v in views] if r}
-        return f"sse-series-{view.series_id}.ics", series_ics(views, rows)
-    return f"sse-session-{view.id}.ics", session_ics(view)
+    info = await service.get(session, session_id)
+    if whole_series and info.series_id is not None:
+        infos = await service.series(session, info.series_id)
+        rows = {r.id: r.original_start_utc for r in [await session.get(TrainingSession, v.id) for v in infos] if r}
+        return f"sse-series-{info.series_id}.ics", series_ics(infos, rows)
+    return f"sse-session-{info.id}.ics", session_ics(info)

@@ -6,13 +6,17 @@ from bot.app import App
 from bot.capability import Capability, Job, ServiceContext, lazy
 from cogs.resources.service import ResourceService
 from cogs.sessions import cli, privacy
+from cogs.sessions.attendance import AttendanceService
+from cogs.sessions.planning import PlanningService
+from cogs.sessions.reading import TrainingSessionService, upcoming_digest
 from cogs.sessions.reminders import ReminderService
-from cogs.sessions.service import TrainingSessionService, upcoming_digest
+from cogs.sessions.rsvp import RsvpService
 
 
 def _services(ctx: ServiceContext) -> list[object]:
     reminders = ReminderService(ctx.config)
-    return [reminders, TrainingSessionService(ctx.config, reminders)]
+    return [reminders, TrainingSessionService(), PlanningService(ctx.config, reminders), RsvpService(),
+            AttendanceService(ctx.config)]
 
 
 async def _materials_join_the_catalogue(app: App) -> None:

@@ -9,11 +9,12 @@ from pathlib import Path
 
 from bot.app import App
 from bot.cli import emit, run_with_app
-from cogs.sessions.service import TrainingSessionService
+from cogs.sessions.planning import PlanningService
+from cogs.sessions.reading import TrainingSessionService
 
 
 def cmd_sessions(args: argparse.Namespace) -> int:
-    from bot.services.permissions import Actor
+    from bot.permissions import Actor
 
     async def go(app: App) -> int:
         if args.action == "list":
@@ -42,10 +43,10 @@ def cmd_sessions(args: argparse.Namespace) -> int:
 
         drafts = load_programme(Path(args.file))
         async with app.db.begin() as session:
-            views = await app.service(TrainingSessionService).import_programme(session, Actor.cli(), drafts)
-        for v in views:
+            planned = await app.service(PlanningService).import_programme(session, Actor.cli(), drafts)
+        for v in planned:
             print(f"planned #{v.id} {v.start_utc:%Y-%m-%d %H:%M} UTC  {v.title}")
-        print(f"{len(views)} session(s) planned; the bot announces them when it next starts or is running.")
+        print(f"{len(planned)} session(s) planned; the bot announces them when it next starts or is running.")
         return 0
 
     return run_with_app(args, go)

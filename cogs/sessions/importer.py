@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from bot.errors import InvalidInput
 from bot.yamlfile import load_yaml, validate
-from cogs.sessions.service import SessionDraft
+from cogs.sessions.parsing import SessionDraft
 
 
 class _Entry(BaseModel):

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import discord
 
 from bot.text import truncate
+from cogs.sessions.info import TrainingSessionInfo
+from cogs.sessions.reading import TrainingSessionService
 from cogs.sessions.reminders import CHANNEL, FOLLOWUP_DM, DirectReminder, DueReminder, ReminderService
-from cogs.sessions.service import SessionView, TrainingSessionService
 from cogs.sessions.ui import announcement_embed, change_text, followup_text, jump_url, reminder_text
 from db.models import utcnow
 
@@ -30,16 +31,16 @@ log = logging.getLogger(__name__)
 TICK_JOB = "sessions:reminders"  # one timer, armed at the next due reminder (RoboDanny's pattern)
 SWEEP_SECONDS = 60  # the sweep job in cogs/sessions/capability.py runs this often
 T = TypeVar("T")
-ViewFactory = Callable[[SessionView], discord.ui.View | None]
+ViewFactory = Callable[[TrainingSessionInfo], discord.ui.View | None]
 
 
-def event_payload(view: SessionView, fallback_location: str) -> dict[str, Any]:
-    location = view.join_url if view.join_url and len(view.join_url) <= 100 else fallback_location
+def event_payload(training_session: TrainingSessionInfo, fallback_location: str) -> dict[str, Any]:
+    location = training_session.join_url if training_session.join_url and len(training_session.join_url) <= 100 else fallback_location
     return {
-        "name": truncate(view.title, 100),
-        "description": truncate(view.description or f"{view.format_label} of the SSE community of practice.", 1000),
-        "scheduled_start_time": view.start_utc.isoformat(),
-        "scheduled_end_time": view.end_utc.isoformat(),
+        "name": truncate(training_session.title, 100),
+        "description": truncate(training_session.description or f"{training_session.format_label} of the SSE community of practice.", 1000),
+        "scheduled_start_time": training_session.start_utc.isoformat(),
+        "scheduled_end_time": training_session.end_utc.isoformat(),
         "privacy_level": 2,  # guild only
         "entity_type": 3,  # external: a link rather than a voice channel
         "entity_metadata": {"location": truncate(location, 100)},
@@ -50,7 +51,7 @@ class SessionJobs:
     """The sessions capability's side on Discord, one per bot (``bot.runtime(SessionJobs)``)."""
 
     def __init__(self, bot: SSEBot):
-        from cogs.sessions.cog import followup_view, rsvp_view  # the cog imports this module
+        from cogs.sessions.components import followup_view, rsvp_view  # the components import this module
 
         self.bot = bot
         self.app = bot.app
@@ -134,9 +135,9 @@ class SessionJobs:
             due = await reminders.take_due(session, session_id, now=now)
             claimed = await reminders.claim_many(session, [d.id for d in due], now=utcnow(),
                                                  stale_before=self.app.scheduler.started_at)
-            views = await self.app.service(TrainingSessionService).get_many(session, {d.session_id for d in due})
-        to_post = [d for d in due if d.id in claimed and d.kind == CHANNEL and views[d.session_id].channel_id]
-        results = await asyncio.gather(*(self._post(views[d.session_id], d) for d in to_post))
+            training_sessions = await self.app.service(TrainingSessionService).get_many(session, {d.session_id for d in due})
+        to_post = [d for d in due if d.id in claimed and d.kind == CHANNEL and training_sessions[d.session_id].channel_id]
+        results = await asyncio.gather(*(self._post(training_sessions[d.session_id], d) for d in to_post))
         failed = {d.id for d, ok in zip(to_post, results, strict=True) if not ok}
         done = [d.id for d in due if d.id in claimed and d.id not in failed]
         async with self.app.db.begin_write() as session:
@@ -147,7 +148,7 @@ class SessionJobs:
             if d.id in claimed and d.id not in failed:
                 log.info("reminder %s (%s, %s min) of session %s sent%s", d.id, d.kind, d.offset_minutes,
                          d.session_id, " late" if d.late else "")
-        work = [(views[d.session_id], d, delivery) for d in due for delivery in deliveries.get(d.id, [])]
+        work = [(training_sessions[d.session_id], d, delivery) for d in due for delivery in deliveries.get(d.id, [])]
         sent = len(to_post) - len(failed)
         if work:
             task = self.spawn(self._send_directs(work), "sessions-reminder-dms")
@@ -155,36 +156,36 @@ class SessionJobs:
                 sent += await task
         return sent
 
-    async def _post(self, view: SessionView, due: DueReminder) -> bool:
+    async def _post(self, training_session: TrainingSessionInfo, due: DueReminder) -> bool:
         try:
-            assert view.channel_id is not None
+            assert training_session.channel_id is not None
             await self.delivery.post(
-                view.channel_id, content=reminder_text(view, due, direct=False, guild_id=self.config.guild_id),
+                training_session.channel_id, content=reminder_text(training_session, due, direct=False, guild_id=self.config.guild_id),
                 nonce=f"sse-r{due.id}",
             )
             return True
         except discord.HTTPException as exc:
-            log.warning("reminder %s for session %s not posted: %s", due.id, view.id, exc)
+            log.warning("reminder %s for session %s not posted: %s", due.id, training_session.id, exc)
             return False
 
-    async def _send_directs(self, work: list[tuple[SessionView, DueReminder, DirectReminder]]) -> int:
+    async def _send_directs(self, work: list[tuple[TrainingSessionInfo, DueReminder, DirectReminder]]) -> int:
         sent = 0
-        for view, due, delivery in work:
-            sent += await self._direct(view, due, delivery)
+        for training_session, due, delivery in work:
+            sent += await self._direct(training_session, due, delivery)
         return sent
 
-    async def _direct(self, view: SessionView, due: DueReminder, delivery: DirectReminder) -> int:
+    async def _direct(self, training_session: TrainingSessionInfo, due: DueReminder, delivery: DirectReminder) -> int:
         async with self.app.db.begin_write() as session:
             if not await self.app.service(ReminderService).claim(session, delivery.id, now=utcnow(),
                                                   stale_before=self.app.scheduler.started_at):
                 return 0
         if delivery.kind == FOLLOWUP_DM:
-            kwargs: dict[str, Any] = {"content": followup_text(view)}
-            v = self.followup_view(view)
+            kwargs: dict[str, Any] = {"content": followup_text(training_session)}
+            v = self.followup_view(training_session)
             if v is not None:
                 kwargs["view"] = v
         else:
-            kwargs = {"content": reminder_text(view, due, direct=True, guild_id=self.config.guild_id)}
+            kwargs = {"content": reminder_text(training_session, due, direct=True, guild_id=self.config.guild_id)}
         note = None
         try:
             await self.delivery.dm(delivery.user_id, nonce=f"sse-r{delivery.id}", **kwargs)
@@ -200,31 +201,31 @@ class SessionJobs:
         return 0 if note else 1
 
     # ---- announcements and events ----------------------------------------------------------
-    async def publish(self, view: SessionView) -> list[str]:
+    async def publish(self, training_session: TrainingSessionInfo) -> list[str]:
         """Post the announcement and create the scheduled event; returns problems worth telling the facilitator."""
         problems: list[str] = []
         channel_id = self.config.channels.announcements
-        if channel_id and not view.message_id:
+        if channel_id and not training_session.message_id:
             try:
                 message = await self.delivery.post(
-                    channel_id, embed=announcement_embed(view), view=self.rsvp_view(view) or discord.utils.MISSING,
-                    nonce=f"sse-a{view.id}",
+                    channel_id, embed=announcement_embed(training_session), view=self.rsvp_view(training_session) or discord.utils.MISSING,
+                    nonce=f"sse-a{training_session.id}",
                 )
                 async with self.app.db.begin() as session:
-                    await self.app.service(TrainingSessionService).mark_announced(session, view.id, channel_id, message.id)
+                    await self.app.service(TrainingSessionService).mark_announced(session, training_session.id, channel_id, message.id)
             except discord.HTTPException as exc:
-                log.warning("announcement of session %s failed: %s", view.id, exc)
+                log.warning("announcement of session %s failed: %s", training_session.id, exc)
                 problems.append("I couldn't post the announcement (check my permissions in the announcements channel).")
         elif not channel_id:
             problems.append("No announcements channel is configured, so nothing was posted.")
-        if self.config.sessions.create_events and self.config.guild_id and not view.event_id:
+        if self.config.sessions.create_events and self.config.guild_id and not training_session.event_id:
             try:
                 event_id = await self.delivery.create_event(
-                    self.config.guild_id, reason=f"Session #{view.id}", **event_payload(view, self._location()))
+                    self.config.guild_id, reason=f"Session #{training_session.id}", **event_payload(training_session, self._location()))
                 async with self.app.db.begin() as session:
-                    await self.app.service(TrainingSessionService).mark_event(session, view.id, event_id)
+                    await self.app.service(TrainingSessionService).mark_event(session, training_session.id, event_id)
             except discord.HTTPException as exc:
-                log.warning("scheduled event for session %s failed: %s", view.id, exc)
+                log.warning("scheduled event for session %s failed: %s", training_session.id, exc)
                 problems.append("I couldn't create the Discord event (I need the Manage Events permission).")
         return problems
 
@@ -236,44 +237,44 @@ class SessionJobs:
         await self.bot.wait_until_ready()
         async with self.app.db.begin() as session:
             pending = await self.app.service(TrainingSessionService).unannounced(session)
-        for view in pending:
-            await self.publish(view)
+        for training_session in pending:
+            await self.publish(training_session)
         return len(pending)
 
-    async def refresh(self, view: SessionView) -> None:
+    async def refresh(self, training_session: TrainingSessionInfo) -> None:
         """Bring the announcement and the scheduled event in line with the database."""
-        if view.channel_id and view.message_id:
+        if training_session.channel_id and training_session.message_id:
             try:
-                await self.delivery.edit(view.channel_id, view.message_id, embed=announcement_embed(view),
-                                         view=self.rsvp_view(view))
+                await self.delivery.edit(training_session.channel_id, training_session.message_id, embed=announcement_embed(training_session),
+                                         view=self.rsvp_view(training_session))
             except discord.NotFound:
-                log.warning("announcement of session %s was deleted; posting it again", view.id)
+                log.warning("announcement of session %s was deleted; posting it again", training_session.id)
                 async with self.app.db.begin() as session:
-                    await self.app.service(TrainingSessionService).mark_announced(session, view.id, 0, 0)
-                await self.publish(replace(view, channel_id=None, message_id=None))
+                    await self.app.service(TrainingSessionService).mark_announced(session, training_session.id, 0, 0)
+                await self.publish(replace(training_session, channel_id=None, message_id=None))
             except discord.HTTPException as exc:
-                log.warning("could not update the announcement of session %s: %s", view.id, exc)
-        if view.event_id and self.config.guild_id:
+                log.warning("could not update the announcement of session %s: %s", training_session.id, exc)
+        if training_session.event_id and self.config.guild_id:
             try:
-                if view.cancelled:
-                    await self.delivery.edit_event(self.config.guild_id, view.event_id, status=4,
-                                                   reason=f"Session #{view.id} cancelled")
+                if training_session.cancelled:
+                    await self.delivery.edit_event(self.config.guild_id, training_session.event_id, status=4,
+                                                   reason=f"Session #{training_session.id} cancelled")
                 else:
-                    await self.delivery.edit_event(self.config.guild_id, view.event_id,
-                                                   reason=f"Session #{view.id} edited",
-                                                   **event_payload(view, self._location()))
+                    await self.delivery.edit_event(self.config.guild_id, training_session.event_id,
+                                                   reason=f"Session #{training_session.id} edited",
+                                                   **event_payload(training_session, self._location()))
             except discord.HTTPException as exc:
-                log.warning("could not update the scheduled event of session %s: %s", view.id, exc)
+                log.warning("could not update the scheduled event of session %s: %s", training_session.id, exc)
 
-    def notify(self, user_ids: Sequence[int], view: SessionView, changed: Sequence[str]) -> None:
+    def notify(self, user_ids: Sequence[int], training_session: TrainingSessionInfo, changed: Sequence[str]) -> None:
         """Tell members who RSVPed about a change, in the background at the bounded DM rate."""
         if not user_ids:
             return
-        text = change_text(view, changed)
-        link = jump_url(view, self.config.guild_id)
+        text = change_text(training_session, changed)
+        link = jump_url(training_session, self.config.guild_id)
         if link:
             text = truncate(f"{text}\nDetails: {link}", 2000)
-        self.spawn(self._notify(list(user_ids), text), f"sessions-notify-{view.id}")
+        self.spawn(self._notify(list(user_ids), text), f"sessions-notify-{training_session.id}")
 
     async def _notify(self, user_ids: list[int], text: str) -> None:
         for uid in user_ids:

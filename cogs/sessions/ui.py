@@ -14,8 +14,9 @@ from bot.i18n import LANGUAGES, country_name
 from bot.text import safe_echo, truncate
 from bot.timezones import local_label, utc_offset_label
 from bot.ui.common import COLOUR
+from cogs.sessions.info import LocalTime, SessionPage, TrainingSessionInfo
+from cogs.sessions.parsing import RSVP_STATUSES
 from cogs.sessions.reminders import DueReminder
-from cogs.sessions.service import RSVP_STATUSES, LocalTime, SessionPage, SessionView
 
 CANCELLED_COLOUR = discord.Colour(0x7F8C8D)
 
@@ -37,37 +38,38 @@ def _duration(minutes: int) -> str:
     return " ".join(p for p in (f"{h} h" if h else "", f"{m} min" if m else "") if p)
 
 
-def title_of(view: SessionView, limit: int = 256) -> str:
-    prefix = "Cancelled: " if view.cancelled else ""
-    return truncate(prefix + view.title, limit)
+def title_of(training_session: TrainingSessionInfo, limit: int = 256) -> str:
+    prefix = "Cancelled: " if training_session.cancelled else ""
+    return truncate(prefix + training_session.title, limit)
 
 
-def announcement_embed(view: SessionView) -> discord.Embed:
+def announcement_embed(training_session: TrainingSessionInfo) -> discord.Embed:
     embed = discord.Embed(
-        title=title_of(view), colour=CANCELLED_COLOUR if view.cancelled else COLOUR,
-        description=truncate(safe_echo(view.description, 1000, multiline=True), 4096) if view.description else None,
+        title=title_of(training_session), colour=CANCELLED_COLOUR if training_session.cancelled else COLOUR,
+        description=(truncate(safe_echo(training_session.description, 1000, multiline=True), 4096)
+                     if training_session.description else None),
     )
-    embed.add_field(name="When", value=f"{when(view.start_utc)}\n{_duration(view.duration_minutes)}"
-                    f" · organiser's time: {local_label(view.start_utc, view.timezone)}", inline=False)
-    embed.add_field(name="Format", value=view.format_label, inline=True)
-    embed.add_field(name="Languages", value=_languages(view.languages), inline=True)
-    embed.add_field(name="For", value=truncate(_countries(view.countries), 1024), inline=True)
-    if view.series_label:
-        embed.add_field(name="Series", value=view.series_label, inline=True)
-    places = f"{view.rsvp.going} going"
-    if view.capacity:
-        places = f"{view.rsvp.going} / {view.capacity} places taken" + (" — full" if view.full else "")
-    embed.add_field(name="RSVPs", value=f"{places} · {view.rsvp.interested} interested", inline=True)
-    if view.join_url and not view.cancelled:
-        embed.add_field(name="Join", value=truncate(view.join_url, 1024), inline=False)
-    materials = [f"[Recording]({view.recording_url})" if view.recording_url else "",
-                 f"[Slides]({view.slides_url})" if view.slides_url else ""]
+    embed.add_field(name="When", value=f"{when(training_session.start_utc)}\n{_duration(training_session.duration_minutes)}"
+                    f" · organiser's time: {local_label(training_session.start_utc, training_session.timezone)}", inline=False)
+    embed.add_field(name="Format", value=training_session.format_label, inline=True)
+    embed.add_field(name="Languages", value=_languages(training_session.languages), inline=True)
+    embed.add_field(name="For", value=truncate(_countries(training_session.countries), 1024), inline=True)
+    if training_session.series_label:
+        embed.add_field(name="Series", value=training_session.series_label, inline=True)
+    places = f"{training_session.rsvp.going} going"
+    if training_session.capacity:
+        places = f"{training_session.rsvp.going} / {training_session.capacity} places taken" + (" — full" if training_session.full else "")
+    embed.add_field(name="RSVPs", value=f"{places} · {training_session.rsvp.interested} interested", inline=True)
+    if training_session.join_url and not training_session.cancelled:
+        embed.add_field(name="Join", value=truncate(training_session.join_url, 1024), inline=False)
+    materials = [f"[Recording]({training_session.recording_url})" if training_session.recording_url else "",
+                 f"[Slides]({training_session.slides_url})" if training_session.slides_url else ""]
     if any(materials):
         embed.add_field(name="Materials", value=" · ".join(m for m in materials if m), inline=False)
-    if view.cancelled:
-        embed.add_field(name="Cancelled", value=safe_echo(view.cancel_reason or "This session will not take place.", 1000),
+    if training_session.cancelled:
+        embed.add_field(name="Cancelled", value=safe_echo(training_session.cancel_reason or "This session will not take place.", 1000),
                         inline=False)
-    embed.set_footer(text=f"Session #{view.id} · times are shown in your own time zone")
+    embed.set_footer(text=f"Session #{training_session.id} · times are shown in your own time zone")
     return embed
 
 
@@ -87,9 +89,9 @@ def session_list_embed(page: SessionPage, describe: str) -> discord.Embed:
     return embed
 
 
-def info_embed(view: SessionView, zone: str, my_status: str | None) -> discord.Embed:
-    embed = announcement_embed(view)
-    embed.insert_field_at(1, name="In your time zone", value=f"{local_label(view.start_utc, zone)}\n"
+def info_embed(training_session: TrainingSessionInfo, zone: str, my_status: str | None) -> discord.Embed:
+    embed = announcement_embed(training_session)
+    embed.insert_field_at(1, name="In your time zone", value=f"{local_label(training_session.start_utc, zone)}\n"
                           "(change it with /timezone)", inline=False)
     if my_status:
         embed.add_field(name="Your answer", value=RSVP_STATUSES[my_status], inline=True)
@@ -111,25 +113,25 @@ def times_embed(start: datetime, zone: str, times: Sequence[LocalTime], hours: S
     return embed
 
 
-def jump_url(view: SessionView, guild_id: int) -> str | None:
-    if not (view.channel_id and view.message_id and guild_id):
+def jump_url(training_session: TrainingSessionInfo, guild_id: int) -> str | None:
+    if not (training_session.channel_id and training_session.message_id and guild_id):
         return None
-    return f"https://discord.com/channels/{guild_id}/{view.channel_id}/{view.message_id}"
+    return f"https://discord.com/channels/{guild_id}/{training_session.channel_id}/{training_session.message_id}"
 
 
-def reminder_text(view: SessionView, due: DueReminder, *, direct: bool, guild_id: int = 0) -> str:
+def reminder_text(training_session: TrainingSessionInfo, due: DueReminder, *, direct: bool, guild_id: int = 0) -> str:
     offset = due.offset_minutes
     if offset <= 0:
-        lead = f"🔴 Starting now: **{safe_echo(view.title)}**"
+        lead = f"🔴 Starting now: **{safe_echo(training_session.title)}**"
     else:
         hours, minutes = divmod(offset, 60)
         span = (f"{hours} hour{'s' if hours != 1 else ''}" if not minutes and hours
                 else f"{offset} minutes")
-        lead = f"{'⏰' if offset <= 120 else '📅'} In {span}: **{safe_echo(view.title)}**"
-    lines = [lead, when(view.start_utc)]
-    if view.join_url:
-        lines.append(f"Join: {view.join_url}")
-    if (link := jump_url(view, guild_id)) is not None:
+        lead = f"{'⏰' if offset <= 120 else '📅'} In {span}: **{safe_echo(training_session.title)}**"
+    lines = [lead, when(training_session.start_utc)]
+    if training_session.join_url:
+        lines.append(f"Join: {training_session.join_url}")
+    if (link := jump_url(training_session, guild_id)) is not None:
         lines.append(f"Details and RSVP: {link}")
     if due.late:
         lines.append("*(Sent late: the bot was offline when this reminder was due.)*")
@@ -138,16 +140,16 @@ def reminder_text(view: SessionView, due: DueReminder, *, direct: bool, guild_id
     return truncate("\n".join(line for line in lines if line), 2000)
 
 
-def followup_text(view: SessionView) -> str:
-    return truncate(f"Thank you for joining **{safe_echo(view.title)}**! Did you attend? "
+def followup_text(training_session: TrainingSessionInfo) -> str:
+    return truncate(f"Thank you for joining **{safe_echo(training_session.title)}**! Did you attend? "
                     "If you did, I'd love a quick rating (it takes ten seconds).", 2000)
 
 
-def change_text(view: SessionView, changed: Sequence[str]) -> str:
-    if view.cancelled:
-        reason = f"\nReason: {safe_echo(view.cancel_reason, 500)}" if view.cancel_reason else ""
-        return truncate(f"❌ **{safe_echo(view.title)}** ({discord.utils.format_dt(view.start_utc, 'F')}) "
+def change_text(training_session: TrainingSessionInfo, changed: Sequence[str]) -> str:
+    if training_session.cancelled:
+        reason = f"\nReason: {safe_echo(training_session.cancel_reason, 500)}" if training_session.cancel_reason else ""
+        return truncate(f"❌ **{safe_echo(training_session.title)}** ({discord.utils.format_dt(training_session.start_utc, 'F')}) "
                         f"has been cancelled.{reason}", 2000)
     what = ", ".join(changed) or "details"
-    return truncate(f"📝 **{safe_echo(view.title)}** was updated ({what}). It is now {when(view.start_utc)}."
-                    + (f"\nJoin: {view.join_url}" if view.join_url else ""), 2000)
+    return truncate(f"📝 **{safe_echo(training_session.title)}** was updated ({what}). It is now {when(training_session.start_utc)}."
+                    + (f"\nJoin: {training_session.join_url}" if training_session.join_url else ""), 2000)

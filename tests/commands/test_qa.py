@@ -212,3 +212,23 @@ async def test_a_replied_question_is_not_routed(gw: OfflineDiscord) -> None:
     _thread, _answer, _helper = await _question_with_reply(gw)
     await gw.bot.app.service(ArchiveWriter).flush()  # type: ignore[attr-defined]
     assert await route_unanswered(gw.bot, datetime.now(UTC) + timedelta(days=5)) == 0
+
+
+async def test_two_members_asking_at_once_each_get_their_question_posted(gw: OfflineDiscord) -> None:
+    from sqlalchemy import select
+
+    from cogs.qa.models import Question
+
+    other = gw.add_user("lin")
+    first = await gw.slash("ask", user=gw.member_id)
+    second = await gw.slash("ask", user=other)
+    assert first.modal["custom_id"] != second.modal["custom_id"]
+    # submitted in the opposite order to the one they were opened in
+    for form, member, title in ((second, other, "Seed funding for a rice mill"),
+                                (first, gw.member_id, "Registering a weaving cooperative")):
+        posted = await gw.submit_modal(form.modal, {TITLE: title, BODY: "Any advice?", COUNTRY: "", TOPIC: ""},
+                                       user=member)
+        assert posted.ephemeral and "is posted" in posted.text
+    async with gw.bot.app.db.begin() as session:  # type: ignore[attr-defined]
+        stored = dict((await session.execute(select(Question.title, Question.author_id))).all())
+    assert stored == {"Seed funding for a rice mill": other, "Registering a weaving cooperative": gw.member_id}

@@ -11,9 +11,11 @@ import pytest
 
 from bot.app import App
 from cogs.digest.jobs import post_digest
+from cogs.sessions.attendance import AttendanceService
 from cogs.sessions.jobs import SessionJobs
+from cogs.sessions.planning import PlanningService
+from cogs.sessions.reading import TrainingSessionService
 from cogs.sessions.reminders import ReminderService
-from cogs.sessions.service import TrainingSessionService
 from offline import OfflineDiscord, boot_offline
 from tests.conftest import ANNOUNCEMENTS, GUILD_ID, base_config
 
@@ -212,10 +214,10 @@ async def test_reminders_fire_once_in_channel_and_by_dm_respecting_opt_out(gw: O
     await gw.slash("reminders", user=opted_out, dms=False)
     sid = await session_id(app)
     async with app.db.begin() as session:
-        view = await app.service(TrainingSessionService).get(session, sid)
+        training_session = await app.service(TrainingSessionService).get(session, sid)
     jobs = gw.bot.runtime(SessionJobs)
-    assert app.scheduler.next_run("sessions:reminders") == view.start_utc - timedelta(hours=24)
-    due = view.start_utc - timedelta(minutes=60)
+    assert app.scheduler.next_run("sessions:reminders") == training_session.start_utc - timedelta(hours=24)
+    due = training_session.start_utc - timedelta(minutes=60)
     sent = await jobs.fire(sid, now=due)
     await gw.settle()
     assert sent == 2
@@ -228,7 +230,7 @@ async def test_reminders_fire_once_in_channel_and_by_dm_respecting_opt_out(gw: O
     assert sum("In 1 hour" in m["content"] for m in gw.messages.values()) == 2
     # the timer is re-armed at the next reminder: the one at the start
     await jobs.tick(now=due + timedelta(seconds=5))
-    assert app.scheduler.next_run("sessions:reminders") == view.start_utc
+    assert app.scheduler.next_run("sessions:reminders") == training_session.start_utc
 
 
 async def test_missed_reminders_are_sent_late_with_a_note_or_skipped(gw: OfflineDiscord, app: App,
@@ -236,10 +238,10 @@ async def test_missed_reminders_are_sent_late_with_a_note_or_skipped(gw: Offline
     await create(gw)
     sid = await session_id(app)
     async with app.db.begin() as session:
-        view = await app.service(TrainingSessionService).get(session, sid)
+        training_session = await app.service(TrainingSessionService).get(session, sid)
     jobs = gw.bot.runtime(SessionJobs)
     # the bot was down from before the 24 h reminder until 10 minutes after the 1 h one
-    await jobs.fire(sid, now=view.start_utc - timedelta(minutes=50))
+    await jobs.fire(sid, now=training_session.start_utc - timedelta(minutes=50))
     posts = channel_posts(gw)
     assert len(posts) == 1 and "Sent late" in posts[0] and "In 1 hour" in posts[0]
     assert any("skipping reminder" in r.getMessage() for r in caplog.records)
@@ -254,13 +256,13 @@ async def test_after_the_session_members_who_went_are_asked_once_for_feedback(gw
     await gw.click(int(msg["id"]), button_id(msg, "Going"), user=gw.member_id)
     sid = await session_id(app)
     async with app.db.begin() as session:
-        view = await app.service(TrainingSessionService).get(session, sid)
+        training_session = await app.service(TrainingSessionService).get(session, sid)
     jobs = gw.bot.runtime(SessionJobs)
     # pretend the session happened: move it into the past directly in the database
     from sqlalchemy import select
 
     from cogs.sessions.models import SessionReminder, TrainingSession
-    shift = view.end_utc - datetime.now(UTC) + timedelta(minutes=20)
+    shift = training_session.end_utc - datetime.now(UTC) + timedelta(minutes=20)
     async with app.db.begin() as session:
         row = await session.get(TrainingSession, sid)
         assert row is not None
@@ -280,9 +282,9 @@ async def test_after_the_session_members_who_went_are_asked_once_for_feedback(gw
     again = await gw.slash("session feedback", user=gw.member_id, session=str(sid), rating=4)
     assert again.ephemeral and "already sent feedback" in again.text
     async with app.db.begin() as session:
-        from bot.services.permissions import Actor
-        assert await app.service(TrainingSessionService).feedback_summary(session, Actor.cli(), sid) == (1, 5.0)
-        assert await app.service(TrainingSessionService).attendance(session, Actor.cli(), sid) == [gw.member_id]
+        from bot.permissions import Actor
+        assert await app.service(AttendanceService).feedback_summary(session, Actor.cli(), sid) == (1, 5.0)
+        assert await app.service(AttendanceService).attended(session, Actor.cli(), sid) == [gw.member_id]
 
 
 async def test_ics_file_for_a_session_and_for_a_series(gw: OfflineDiscord, app: App) -> None:
@@ -399,8 +401,8 @@ async def test_restart_rebuilds_from_the_database_sending_missed_reminders_once(
             await asyncio.sleep(0.05)
         await again.settle()
         async with app.db.begin() as session:
-            view = await app.service(TrainingSessionService).get(session, sid)
-        assert app.scheduler.next_run("sessions:reminders") == view.start_utc  # re-armed at the next one
+            training_session = await app.service(TrainingSessionService).get(session, sid)
+        assert app.scheduler.next_run("sessions:reminders") == training_session.start_utc  # re-armed at the next one
         await jobs.tick()  # a reconnect or a second fire changes nothing
         await again.settle()
         posts = channel_posts(again)
@@ -414,12 +416,12 @@ async def test_restart_rebuilds_from_the_database_sending_missed_reminders_once(
 
 
 async def test_sessions_planned_from_the_cli_are_announced_when_the_bot_starts(gw: OfflineDiscord, app: App) -> None:
-    from bot.services.permissions import Actor
-    from cogs.sessions.service import SessionDraft
+    from bot.permissions import Actor
+    from cogs.sessions.parsing import SessionDraft
 
     await gw.close()
     async with app.db.begin() as session:
-        await app.service(TrainingSessionService).import_programme(session, Actor.cli(), [
+        await app.service(PlanningService).import_programme(session, Actor.cli(), [
             SessionDraft(title="Imported webinar", start=in_days(6), timezone="Asia/Manila", countries="PH")])
     _bot, again = await boot_offline(app)
     try:
@@ -433,11 +435,11 @@ async def test_sessions_planned_from_the_cli_are_announced_when_the_bot_starts(g
 async def test_editing_a_whole_series_moves_every_later_occurrence(gw: OfflineDiscord, app: App) -> None:
     await create(gw, repeat="biweekly", occurrences=3)
     async with app.db.begin() as session:
-        views = list((await app.service(TrainingSessionService).upcoming(session)).items)
-    refused = await gw.slash("session edit", user=gw.member_id, session=str(views[1].id), scope="series",
+        training_sessions = list((await app.service(TrainingSessionService).upcoming(session)).items)
+    refused = await gw.slash("session edit", user=gw.member_id, session=str(training_sessions[1].id), scope="series",
                              title="Renamed")
     assert refused.ephemeral and "Only facilitators" in refused.text
-    result = await gw.slash("session edit", user=gw.facilitator_id, session=str(views[1].id), scope="series",
+    result = await gw.slash("session edit", user=gw.facilitator_id, session=str(training_sessions[1].id), scope="series",
                             title="Cooperative law clinic (new series)", duration=120)
     assert result.ephemeral and "Updated 2 session(s)" in result.text
     async with app.db.begin() as session:
@@ -445,7 +447,7 @@ async def test_editing_a_whole_series_moves_every_later_occurrence(gw: OfflineDi
     assert [(v.title, v.duration_minutes) for v in after] == [
         ("Cooperative law clinic", 90), ("Cooperative law clinic (new series)", 120),
         ("Cooperative law clinic (new series)", 120)]
-    nothing = await gw.slash("session edit", user=gw.facilitator_id, session=str(views[0].id))
+    nothing = await gw.slash("session edit", user=gw.facilitator_id, session=str(training_sessions[0].id))
     assert nothing.ephemeral and "Nothing to change" in nothing.text
 
 
@@ -466,9 +468,101 @@ async def test_a_series_is_announced_one_occurrence_at_a_time(gw: OfflineDiscord
     [first] = announcements(gw)
     assert "Part 1 of 3, every week" in str(first["embeds"])
     async with app.db.begin() as session:
-        views = list((await app.service(TrainingSessionService).upcoming(session)).items)
-    await gw.slash("session cancel", user=gw.facilitator_id, session=str(views[0].id))
+        training_sessions = list((await app.service(TrainingSessionService).upcoming(session)).items)
+    await gw.slash("session cancel", user=gw.facilitator_id, session=str(training_sessions[0].id))
     posted = announcements(gw)
     assert len(posted) == 2 and posted[0]["embeds"][0]["title"].startswith("Cancelled:")
     assert "Part 2 of 3" in str(posted[1]["embeds"])
     assert sorted(e["status"] for e in gw.scheduled_events.values()) == [1, 4]
+
+
+async def move_into_the_past(app: App, sid: int) -> None:
+    """Pretend the session happened: it ended 20 minutes ago."""
+    from cogs.sessions.models import TrainingSession
+
+    async with app.db.begin() as session:
+        row = await session.get(TrainingSession, sid)
+        assert row is not None
+        shift = row.end_utc - datetime.now(UTC) + timedelta(minutes=20)
+        row.start_utc, row.end_utc = row.start_utc - shift, row.end_utc - shift
+
+
+def forged_button(gw: OfflineDiscord, custom_id: str) -> int:
+    """A message carrying a button with any custom id, as a modified client could send; its id."""
+    button = {"type": 2, "style": 3, "label": "I attended", "custom_id": custom_id}
+    message = gw.message_payload("Did you attend?", author=int(gw.bot_user["id"]), channel_id=ANNOUNCEMENTS,
+                                 components=[{"type": 1, "components": [button]}])
+    gw.messages[int(message["id"])] = message
+    return int(message["id"])
+
+
+def fields_of(modal: dict[str, Any]) -> list[str]:
+    return [c["custom_id"] for row in modal["components"] for c in row["components"]]
+
+
+async def test_two_members_rating_at_once_each_keep_their_feedback(gw: OfflineDiscord, app: App) -> None:
+    await create(gw)
+    [msg] = announcements(gw)
+    lin = gw.add_user("lin")
+    for member in (gw.member_id, lin):
+        await gw.click(int(msg["id"]), button_id(msg, "Going"), user=member)
+    sid = await session_id(app)
+    await move_into_the_past(app, sid)
+    attended = f"sse:sessions:attended:{sid}"  # the button of the follow-up DM
+    first = await gw.click(forged_button(gw, attended), attended, user=gw.member_id)
+    second = await gw.click(forged_button(gw, attended), attended, user=lin)
+    assert first.modal["custom_id"] != second.modal["custom_id"]
+    # submitted in the opposite order to the one they were opened in
+    for form, member, rating in ((second, lin, "2"), (first, gw.member_id, "5")):
+        rating_field, comment_field = fields_of(form.modal)
+        thanks = await gw.submit_modal(form.modal, {rating_field: rating, comment_field: ""}, user=member)
+        assert thanks.ephemeral and "Thank you" in thanks.text
+    from sqlalchemy import select
+
+    from cogs.sessions.models import SessionFeedback
+    async with app.db.begin() as session:
+        stored = dict((await session.execute(
+            select(SessionFeedback.user_id, SessionFeedback.rating).where(SessionFeedback.session_id == sid))).all())
+    assert stored == {gw.member_id: 5, lin: 2}
+
+
+async def test_two_facilitators_cancelling_at_once_both_get_an_answer(gw: OfflineDiscord, app: App) -> None:
+    from tests.conftest import FACILITATOR_ROLE
+
+    await create(gw)
+    sid = await session_id(app)
+    other = gw.add_user("second facilitator", roles=[FACILITATOR_ROLE])
+    forms = []
+    for facilitator in (gw.facilitator_id, other):
+        manage = await gw.slash("session info", user=facilitator, session=str(sid))
+        manage = await gw.press(manage, "Facilitators", user=facilitator)
+        forms.append(await gw.press(manage, "Cancel this session", user=facilitator))
+    [field] = fields_of(forms[1].modal)
+    done = await gw.submit_modal(forms[1].modal, {field: "Speaker is ill"}, user=other)
+    assert "Cancelled 1" in done.text
+    [field] = fields_of(forms[0].modal)
+    late = await gw.submit_modal(forms[0].modal, {field: "Room unavailable"}, user=gw.facilitator_id)
+    assert late.ephemeral and "already cancelled" in late.text
+    async with app.db.begin() as session:
+        assert (await app.service(TrainingSessionService).get(session, sid)).cancel_reason == "Speaker is ill"
+
+
+async def test_a_forged_attendance_button_is_refused_politely(gw: OfflineDiscord, app: App) -> None:
+    await create(gw)
+    [msg] = announcements(gw)
+    declined = gw.add_user("lin")
+    await gw.click(int(msg["id"]), button_id(msg, "Can't go"), user=declined)
+    sid = await session_id(app)
+    await move_into_the_past(app, sid)
+    for stranger in (gw.member_id, declined):  # never RSVPed; RSVPed "can't go"
+        for answer in ("attended", "absent"):
+            custom_id = f"sse:sessions:{answer}:{sid}"
+            forged = await gw.click(forged_button(gw, custom_id), custom_id, user=stranger)
+            assert forged.response_type != 9, "no feedback form for a session the member was not expected at"
+            assert forged.ephemeral and "RSVPed" in forged.text
+        rated = await gw.slash("session feedback", user=stranger, session=str(sid), rating=1)
+        assert rated.ephemeral and "members who attended" in rated.text
+    from bot.permissions import Actor
+    async with app.db.begin() as session:
+        assert await app.service(AttendanceService).attended(session, Actor.cli(), sid) == []
+        assert await app.service(AttendanceService).feedback_summary(session, Actor.cli(), sid) == (0, 0.0)

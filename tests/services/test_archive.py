@@ -11,11 +11,12 @@ import pytest
 from bot.app import App
 from bot.config import Config
 from bot.errors import InvalidInput, NotAllowed
-from bot.services.permissions import Actor
+from bot.permissions import Actor
 from cogs.privacy.service import PrivacyService
-from cogs.qa import service as qa
+from cogs.qa.service import QuestionService
 from cogs.search import archive
 from cogs.search import service as search
+from cogs.search.service import SearchService
 from db.search import snowflake_at
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "dce-channel-export-sample.json"
@@ -34,7 +35,7 @@ async def test_a_discordchatexporter_export_imports_once(app: App) -> None:
     async with app.db.begin() as session:
         assert await archive.store_messages(session, records) == 0
         assert await archive.count_messages(session) == len(records)
-        page = await search.search_messages(session, search.parse_params("certify"))
+        page = await app.service(SearchService).search(session, search.parse_params("certify"))
     assert page.hits and page.hits[0].jump_url.startswith("https://discord.com/channels/710000000000000001/")
     edited = next(m for m in data["messages"] if m.get("timestampEdited"))
     assert any(r.edited_at is not None for r in records if r.id == int(edited["id"]))
@@ -78,7 +79,7 @@ async def test_backfill_checkpoint_survives_and_a_finished_one_restarts(app: App
 async def _question(app: App, created: datetime, author: int = 5) -> int:
     thread = snowflake_at(created)
     async with app.db.begin() as session:
-        await qa.record_question(session, thread_id=thread, forum_id=1, guild_id=1, author_id=author, title="Q",
+        await app.service(QuestionService).record_question(session, thread_id=thread, forum_id=1, guild_id=1, author_id=author, title="Q",
                                  body="body text", country=None, topic=None, created_at=created)
     return thread
 
@@ -88,13 +89,13 @@ async def test_routing_happens_once_per_step_even_when_run_again_after_a_restart
     t0 = datetime(2026, 1, 1, tzinfo=UTC)
     await _question(app, t0)
     async with app.db.begin() as session:
-        assert await qa.route_unanswered(session, cfg, t0 + timedelta(hours=23)) == []
-        first = await qa.route_unanswered(session, cfg, t0 + timedelta(hours=25))
+        assert await QuestionService(cfg).route_unanswered(session, t0 + timedelta(hours=23)) == []
+        first = await QuestionService(cfg).route_unanswered(session, t0 + timedelta(hours=25))
     assert [(r.target, r.role_ids) for r in first] == [("helpers", (7,))]
     async with app.db.begin() as session:  # "after a restart": a new unit of work, same database
-        assert await qa.route_unanswered(session, cfg, t0 + timedelta(hours=30)) == []
-        assert [r.target for r in await qa.route_unanswered(session, cfg, t0 + timedelta(hours=49))] == ["facilitators"]
-        assert await qa.route_unanswered(session, cfg, t0 + timedelta(days=9)) == []
+        assert await QuestionService(cfg).route_unanswered(session, t0 + timedelta(hours=30)) == []
+        assert [r.target for r in await QuestionService(cfg).route_unanswered(session, t0 + timedelta(hours=49))] == ["facilitators"]
+        assert await QuestionService(cfg).route_unanswered(session, t0 + timedelta(days=9)) == []
 
 
 async def test_a_reply_by_the_asker_does_not_count_but_one_by_someone_else_does(app: App) -> None:
@@ -106,13 +107,13 @@ async def test_a_reply_by_the_asker_does_not_count_but_one_by_someone_else_does(
     async with app.db.begin() as session:
         await archive.store_messages(session, [reply])
     async with app.db.begin() as session:
-        due = await qa.route_unanswered(session, cfg, t0 + timedelta(hours=25), claim=False)
+        due = await QuestionService(cfg).route_unanswered(session, t0 + timedelta(hours=25), claim=False)
     assert len(due) == 1
     other = archive.MessageRecord(id=thread + 2, channel_id=thread, thread_id=thread, author_id=6, content="answer",
                                   created_at=t0 + timedelta(hours=2), kind="answer")
     async with app.db.begin() as session:
         await archive.store_messages(session, [other])
-        assert await qa.route_unanswered(session, cfg, t0 + timedelta(hours=25)) == []
+        assert await QuestionService(cfg).route_unanswered(session, t0 + timedelta(hours=25)) == []
 
 
 async def test_forget_removes_text_from_questions_answers_and_the_index(app: App) -> None:
@@ -129,6 +130,6 @@ async def test_forget_removes_text_from_questions_answers_and_the_index(app: App
     assert dict(result.per_capability)["search"] == 2 and dict(result.per_capability)["qa"] == 1
     async with app.db.begin() as session:
         assert (await privacy.summary(session, 5)).total == 0
-        assert (await search.search_messages(session, search.parse_params("kimchi"))).hits == ()
+        assert (await app.service(SearchService).search(session, search.parse_params("kimchi"))).hits == ()
         exported = await privacy.export(session, 5)
         assert exported["messages"] == [] and exported["questions"] == []

@@ -9,6 +9,7 @@ from bot.app import App
 from cogs.search import archive
 from cogs.search import service as search
 from cogs.search.archive import ArchiveWriter
+from cogs.search.service import SearchService
 from db.search import snowflake_at
 
 CHANNEL = 4242
@@ -21,7 +22,7 @@ def record(mid: int, content: str, channel_id: int = CHANNEL) -> archive.Message
 
 async def found(app: App, words: str) -> list[int]:
     async with app.db.begin() as session:
-        page = await search.search_messages(session, search.parse_params(words))
+        page = await app.service(SearchService).search(session, search.parse_params(words))
     return [h.message_id for h in page.hits]
 
 

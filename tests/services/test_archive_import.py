@@ -13,6 +13,7 @@ from bot.app import App
 from bot.errors import InvalidInput
 from cogs.search import archive
 from cogs.search import service as search
+from cogs.search.service import SearchService
 from tests.test_cli_search import run
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "dce-channel-export-sample.json"
@@ -43,7 +44,7 @@ async def test_streaming_the_sample_stores_what_reading_it_whole_does(app: App) 
     again = await archive.import_dce_export(app.db, SAMPLE, batch=3)
     assert (again.stored, again.already) == (0, summary.stored)
     async with app.db.begin() as session:
-        page = await search.search_messages(session, search.parse_params("certify"))
+        page = await app.service(SearchService).search(session, search.parse_params("certify"))
     assert page.hits
 
 

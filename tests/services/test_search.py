@@ -9,9 +9,10 @@ import pytest
 
 from bot.app import App
 from bot.errors import InvalidInput
-from cogs.qa import service as qa
+from cogs.qa.service import QuestionService
 from cogs.search import archive
 from cogs.search import service as search
+from cogs.search.service import SearchService
 from db.search import snowflake_at
 
 CHANNEL = 900000000000000203
@@ -53,7 +54,7 @@ async def corpus(app: App) -> dict[str, int]:
 async def find(app: App, query: str, **kwargs: object) -> list[int]:
     params = search.parse_params(query, **kwargs)  # type: ignore[arg-type]
     async with app.db.begin() as session:
-        page = await search.search_messages(session, params, page_size=50)
+        page = await app.service(SearchService).search(session, params, page_size=50)
     return [h.message_id for h in page.hits]
 
 
@@ -129,7 +130,7 @@ async def test_solved_questions_rank_first_and_filters_apply(app: App) -> None:
     async with app.db.begin() as session:
         for thread, author, country, when in ((old_thread, 21, "Thailand", T0), (new_thread, 22, "Viet Nam",
                                                                                  T0 + timedelta(days=3))):
-            await qa.record_question(
+            await app.service(QuestionService).record_question(
                 session, thread_id=thread, forum_id=1, guild_id=1, author_id=author, title="Registering a coop",
                 body="How do we register a cooperative?", country=country, topic="Law", created_at=when,
             )
@@ -139,14 +140,14 @@ async def test_solved_questions_rank_first_and_filters_apply(app: App) -> None:
                      thread=old_thread, when=T0 + timedelta(days=1))
         await archive.store_messages(session, [answer])
     from bot.config import Config
-    from bot.services.permissions import Actor
+    from bot.permissions import Actor
 
     async with app.db.begin() as session:
-        await qa.mark_answer(session, Config(), Actor(21), old_thread, answer.id, T0 + timedelta(days=2))
+        await QuestionService(Config()).mark_answer(session, Actor(21), old_thread, answer.id, T0 + timedelta(days=2))
 
     params = search.parse_params("cooperative")
     async with app.db.begin() as session:
-        page = await search.search_messages(session, params, page_size=10)
+        page = await app.service(SearchService).search(session, params, page_size=10)
     kinds = [(h.kind, h.solved) for h in page.hits]
     assert kinds[0][1] and kinds[1][1], f"solved question and its answer first: {kinds}"
     assert not kinds[-1][1]
@@ -164,7 +165,7 @@ async def test_snippets_highlight_the_words_found(app: App) -> None:
     r = rec(long)
     async with app.db.begin() as session:
         await archive.store_messages(session, [r])
-        page = await search.search_messages(session, search.parse_params("da lat"))
+        page = await app.service(SearchService).search(session, search.parse_params("da lat"))
     hit = page.hits[0]
     assert len(hit.snippet) <= search.SNIPPET + 2
     marked = [hit.snippet[s:e] for s, e in hit.highlights]
@@ -180,29 +181,29 @@ async def test_bad_dates_and_scopes_are_explained() -> None:
 
 async def test_an_old_solved_answer_beats_many_newer_matches(app: App) -> None:
     from bot.config import Config
-    from bot.services.permissions import Actor
+    from bot.permissions import Actor
 
     old = T0 - timedelta(days=300)
     thread = snowflake_at(old)
     async with app.db.begin() as session:
-        await qa.record_question(session, thread_id=thread, forum_id=1, guild_id=1, author_id=21, title="Solar dryer",
+        await app.service(QuestionService).record_question(session, thread_id=thread, forum_id=1, guild_id=1, author_id=21, title="Solar dryer",
                                  body="Who built a solar dryer?", country=None, topic=None, created_at=old)
         answer = rec("We built a solar dryer from bamboo", author=22, kind="answer", thread=thread,
                      when=old + timedelta(hours=1))
         newer = [rec(f"solar dryer chat {i}", when=T0 + timedelta(minutes=i)) for i in range(search.CANDIDATES + 20)]
         await archive.store_messages(session, [answer, *newer])
-        await qa.mark_answer(session, Config(), Actor(21), thread, answer.id, old + timedelta(hours=2))
+        await QuestionService(Config()).mark_answer(session, Actor(21), thread, answer.id, old + timedelta(hours=2))
     # a reply after solving, an edit and a delete keep the index consistent
     late = rec("Another solar dryer design", author=23, kind="answer", thread=thread, when=old + timedelta(hours=3))
     async with app.db.begin() as session:
         await archive.store_messages(session, [late])
         await archive.edit_message(session, answer.id, "We built a solar dryer from bamboo and tin", datetime.now(UTC))
-        page = await search.search_messages(session, search.parse_params("solar dryer"))
+        page = await app.service(SearchService).search(session, search.parse_params("solar dryer"))
     top = {h.message_id for h in page.hits[:3]}
     assert top == {thread, answer.id, late.id} and all(h.solved for h in page.hits[:3])
     async with app.db.begin() as session:
         await archive.delete_messages(session, [late.id])
         await archive.delete_thread(session, thread)
-        page = await search.search_messages(session, search.parse_params("solar dryer"))
+        page = await app.service(SearchService).search(session, search.parse_params("solar dryer"))
         assert not any(h.solved for h in page.hits)
     assert await find(app, "tin") == []

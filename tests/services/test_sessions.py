@@ -9,10 +9,14 @@ from icalendar import Calendar
 
 from bot.app import App
 from bot.errors import InvalidInput, NotAllowed
-from bot.services.permissions import Actor
+from bot.permissions import Actor
+from cogs.sessions.attendance import AttendanceService
 from cogs.sessions.calendar import ics_for
+from cogs.sessions.parsing import SessionChanges, SessionDraft
+from cogs.sessions.planning import PlanningService
+from cogs.sessions.reading import TrainingSessionService
 from cogs.sessions.reminders import ReminderService
-from cogs.sessions.service import SessionChanges, SessionDraft, TrainingSessionService
+from cogs.sessions.rsvp import RsvpService
 from tests.conftest import FACILITATOR_ROLE
 
 NOW = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
@@ -30,18 +34,18 @@ def draft(**kw: object) -> SessionDraft:
 
 async def test_create_reads_local_time_in_the_given_zone_and_plans_reminders(app: App) -> None:
     async with app.db.begin() as session:
-        [view] = await app.service(TrainingSessionService).create(session, FAC, draft(), now=NOW)
-        status = await app.service(ReminderService).status(session, view.id)
-    assert view.start_utc == datetime(2026, 12, 10, 7, 0, tzinfo=UTC)  # 14:00 in Bangkok is 07:00 UTC
-    assert view.end_utc - view.start_utc == timedelta(minutes=90)
-    assert view.languages == ("en", "th") and view.countries == ("TH", "VN")
+        [training_session] = await app.service(PlanningService).create(session, FAC, draft(), now=NOW)
+        status = await app.service(ReminderService).status(session, training_session.id)
+    assert training_session.start_utc == datetime(2026, 12, 10, 7, 0, tzinfo=UTC)  # 14:00 in Bangkok is 07:00 UTC
+    assert training_session.end_utc - training_session.start_utc == timedelta(minutes=90)
+    assert training_session.languages == ("en", "th") and training_session.countries == ("TH", "VN")
     assert [(k, o) for k, o, _, _ in status] == [("channel", 1440), ("channel", 60), ("channel", 0), ("followup", -105)]
 
 
 async def test_only_facilitators_plan_sessions(app: App) -> None:
     async with app.db.begin() as session:
         with pytest.raises(NotAllowed):
-            await app.service(TrainingSessionService).create(session, MEMBER, draft(), now=NOW)
+            await app.service(PlanningService).create(session, MEMBER, draft(), now=NOW)
 
 
 @pytest.mark.parametrize(("changes", "message"), [
@@ -61,7 +65,7 @@ async def test_bad_input_is_refused_clearly_and_nothing_is_stored(app: App, chan
                                                                   message: str) -> None:
     async with app.db.begin() as session:
         with pytest.raises(InvalidInput) as err:
-            await app.service(TrainingSessionService).create(session, FAC, draft(**changes), now=NOW)
+            await app.service(PlanningService).create(session, FAC, draft(**changes), now=NOW)
     assert message in err.value.message
     async with app.db.begin() as session:
         assert (await app.service(TrainingSessionService).upcoming(session, now=NOW)).total == 0
@@ -69,44 +73,44 @@ async def test_bad_input_is_refused_clearly_and_nothing_is_stored(app: App, chan
 
 async def test_weekly_series_keeps_local_wall_time_and_edits_one_or_all(app: App) -> None:
     async with app.db.begin() as session:
-        views = await app.service(TrainingSessionService).create(session, FAC, draft(repeat="weekly", occurrences=3), now=NOW)
-    assert [v.start_utc.day for v in views] == [10, 17, 24]
-    assert {v.start_utc.hour for v in views} == {7}
+        training_sessions = await app.service(PlanningService).create(session, FAC, draft(repeat="weekly", occurrences=3), now=NOW)
+    assert [v.start_utc.day for v in training_sessions] == [10, 17, 24]
+    assert {v.start_utc.hour for v in training_sessions} == {7}
     async with app.db.begin() as session:
-        one = await app.service(TrainingSessionService).edit(session, FAC, views[1].id, SessionChanges(title="Special edition"), now=NOW)
-        assert [v.title for v in one.sessions] == ["Special edition"]
-        every = await app.service(TrainingSessionService).edit(session, FAC, views[0].id, SessionChanges(start="2026-12-10 15:00"),
+        one = await app.service(PlanningService).edit(session, FAC, training_sessions[1].id, SessionChanges(title="Special edition"), now=NOW)
+        assert [v.title for v in one.training_sessions] == ["Special edition"]
+        every = await app.service(PlanningService).edit(session, FAC, training_sessions[0].id, SessionChanges(start="2026-12-10 15:00"),
                                         scope="series", now=NOW)
-    assert [v.start_utc.hour for v in every.sessions] == [8, 8, 8]
+    assert [v.start_utc.hour for v in every.training_sessions] == [8, 8, 8]
     assert every.time_changed
     async with app.db.begin() as session:
-        series = await app.service(TrainingSessionService).series_views(session, views[0].series_id or 0)
+        series = await app.service(TrainingSessionService).series(session, training_sessions[0].series_id or 0)
     assert [v.title for v in series] == ["Cooperative law clinic", "Special edition", "Cooperative law clinic"]
 
 
 async def test_rsvp_is_counted_once_however_often_it_is_clicked_and_respects_capacity(app: App) -> None:
     async with app.db.begin() as session:
-        [view] = await app.service(TrainingSessionService).create(session, FAC, draft(), now=NOW)
+        [training_session] = await app.service(PlanningService).create(session, FAC, draft(), now=NOW)
     for _ in range(3):
         async with app.db.begin() as session:
-            result = await app.service(TrainingSessionService).rsvp(session, view.id, 101, "going", now=NOW)
-    assert result.view.rsvp.going == 1 and not result.changed
+            result = await app.service(RsvpService).rsvp(session, training_session.id, 101, "going", now=NOW)
+    assert result.info.rsvp.going == 1 and not result.changed
     async with app.db.begin() as session:
-        await app.service(TrainingSessionService).rsvp(session, view.id, 102, "going", now=NOW)
+        await app.service(RsvpService).rsvp(session, training_session.id, 102, "going", now=NOW)
         with pytest.raises(InvalidInput, match="full"):
-            await app.service(TrainingSessionService).rsvp(session, view.id, 103, "going", now=NOW)
+            await app.service(RsvpService).rsvp(session, training_session.id, 103, "going", now=NOW)
     async with app.db.begin() as session:
-        changed = await app.service(TrainingSessionService).rsvp(session, view.id, 101, "declined", now=NOW)
-    assert changed.previous == "going" and changed.view.rsvp.going == 1 and changed.view.rsvp.declined == 1
+        changed = await app.service(RsvpService).rsvp(session, training_session.id, 101, "declined", now=NOW)
+    assert changed.previous == "going" and changed.info.rsvp.going == 1 and changed.info.rsvp.declined == 1
 
 
 async def test_a_reminder_is_claimed_once_and_a_dead_process_claim_is_retried(app: App) -> None:
     async with app.db.begin() as session:
-        [view] = await app.service(TrainingSessionService).create(session, FAC, draft(), now=NOW)
-        await app.service(TrainingSessionService).rsvp(session, view.id, 101, "going", now=NOW)
-    due_time = view.start_utc - timedelta(minutes=60)
+        [training_session] = await app.service(PlanningService).create(session, FAC, draft(), now=NOW)
+        await app.service(RsvpService).rsvp(session, training_session.id, 101, "going", now=NOW)
+    due_time = training_session.start_utc - timedelta(minutes=60)
     async with app.db.begin() as session:
-        due = await app.service(ReminderService).take_due(session, view.id, now=due_time)
+        due = await app.service(ReminderService).take_due(session, training_session.id, now=due_time)
     # the 24 h reminder fell due 23 h earlier: far outside the grace window, so skipped
     assert [d.offset_minutes for d in due] == [60]
     reminder = due[0]
@@ -121,20 +125,20 @@ async def test_a_reminder_is_claimed_once_and_a_dead_process_claim_is_retried(ap
         again = await app.service(ReminderService).expand(session, reminder)
     assert [d.user_id for d in deliveries] == [101] == [d.user_id for d in again]
     async with app.db.begin() as session:
-        status = {(k, o): s for k, o, _, s in await app.service(ReminderService).status(session, view.id)}
+        status = {(k, o): s for k, o, _, s in await app.service(ReminderService).status(session, training_session.id)}
     assert status[("channel", 1440)] == "skipped" and status[("channel", 60)] == "sent"
 
 
 async def test_ics_has_stable_uid_and_sequence_grows_on_edit(app: App) -> None:
     async with app.db.begin() as session:
-        [view] = await app.service(TrainingSessionService).create(session, FAC, draft(), now=NOW)
-        name, first = await ics_for(app.service(TrainingSessionService), session, view.id)
-        await app.service(TrainingSessionService).edit(session, FAC, view.id, SessionChanges(title="Renamed"), now=NOW)
-        _, second = await ics_for(app.service(TrainingSessionService), session, view.id)
+        [training_session] = await app.service(PlanningService).create(session, FAC, draft(), now=NOW)
+        name, first = await ics_for(app.service(TrainingSessionService), session, training_session.id)
+        await app.service(PlanningService).edit(session, FAC, training_session.id, SessionChanges(title="Renamed"), now=NOW)
+        _, second = await ics_for(app.service(TrainingSessionService), session, training_session.id)
     a = next(c for c in Calendar.from_ical(first).walk("VEVENT"))
     b = next(c for c in Calendar.from_ical(second).walk("VEVENT"))
-    assert name == f"sse-session-{view.id}.ics"
-    assert str(a["UID"]) == str(b["UID"]) == f"session-{view.id}@sse-bot"
+    assert name == f"sse-session-{training_session.id}.ics"
+    assert str(a["UID"]) == str(b["UID"]) == f"session-{training_session.id}@sse-bot"
     assert int(b["SEQUENCE"]) > int(a["SEQUENCE"])
     assert "Renamed" in str(b["SUMMARY"])
     assert a.decoded("DTSTART") == datetime(2026, 12, 10, 7, 0, tzinfo=UTC)
@@ -142,14 +146,14 @@ async def test_ics_has_stable_uid_and_sequence_grows_on_edit(app: App) -> None:
 
 async def test_series_ics_is_one_rrule_event_with_overrides_and_exdates(app: App) -> None:
     async with app.db.begin() as session:
-        views = await app.service(TrainingSessionService).create(session, FAC, draft(repeat="biweekly", occurrences=4), now=NOW)
-        await app.service(TrainingSessionService).cancel(session, FAC, views[2].id, now=NOW)
-        await app.service(TrainingSessionService).edit(session, FAC, views[1].id, SessionChanges(start="2026-12-24 16:00"), now=NOW)
-        _, data = await ics_for(app.service(TrainingSessionService), session, views[0].id, whole_series=True)
+        training_sessions = await app.service(PlanningService).create(session, FAC, draft(repeat="biweekly", occurrences=4), now=NOW)
+        await app.service(PlanningService).cancel(session, FAC, training_sessions[2].id, now=NOW)
+        await app.service(PlanningService).edit(session, FAC, training_sessions[1].id, SessionChanges(start="2026-12-24 16:00"), now=NOW)
+        _, data = await ics_for(app.service(TrainingSessionService), session, training_sessions[0].id, whole_series=True)
     cal = Calendar.from_ical(data)
     events = list(cal.walk("VEVENT"))
     master = next(e for e in events if "RECURRENCE-ID" not in e)
-    assert str(master["UID"]) == f"series-{views[0].series_id}@sse-bot"
+    assert str(master["UID"]) == f"series-{training_sessions[0].series_id}@sse-bot"
     rule = master["RRULE"]
     assert rule["FREQ"] == ["WEEKLY"] and rule["INTERVAL"] == [2] and rule["COUNT"] == [4]
     assert "EXDATE" in master
@@ -159,7 +163,7 @@ async def test_series_ics_is_one_rrule_event_with_overrides_and_exdates(app: App
 
 
 async def test_proposed_times_flag_hours_outside_the_working_day(app: App) -> None:
-    _, _, times = app.service(TrainingSessionService).proposed_times("2026-12-10 16:30", "Asia/Bangkok")
+    _, _, times = app.service(PlanningService).proposed_times("2026-12-10 16:30", "Asia/Bangkok")
     by_country = {t.country: t for t in times}
     assert by_country["KG"].local.hour == 15 and not by_country["KG"].outside_working_hours
     assert by_country["JP"].local.hour == 18 and by_country["JP"].outside_working_hours
@@ -168,36 +172,61 @@ async def test_proposed_times_flag_hours_outside_the_working_day(app: App) -> No
 
 async def test_materials_become_catalogue_entries(app: App) -> None:
     async with app.db.begin() as session:
-        [view] = await app.service(TrainingSessionService).create(session, FAC, draft(), now=NOW)
-        updated, resources = await app.service(TrainingSessionService).add_materials(
-            session, FAC, view.id, recording="https://youtu.be/abc", slides=None)
+        [training_session] = await app.service(PlanningService).create(session, FAC, draft(), now=NOW)
+        updated, resources = await app.service(PlanningService).add_materials(
+            session, FAC, training_session.id, recording="https://youtu.be/abc", slides=None)
     assert updated.recording_url == "https://youtu.be/abc"
-    assert [(r.id, r.type, r.url) for r in resources] == [(f"session-{view.id}-recording", "recording",
+    assert [(r.id, r.type, r.url) for r in resources] == [(f"session-{training_session.id}-recording", "recording",
                                                           "https://youtu.be/abc")]
 
 
 async def test_feedback_only_once_and_only_from_who_attended(app: App) -> None:
+    attendance = app.service(AttendanceService)
     async with app.db.begin() as session:
-        [view] = await app.service(TrainingSessionService).create(session, FAC, draft(), now=NOW)
-    after = view.end_utc + timedelta(minutes=20)
+        [training_session] = await app.service(PlanningService).create(session, FAC, draft(), now=NOW)
+        await app.service(RsvpService).rsvp(session, training_session.id, 101, "going", now=NOW)
+    sid = training_session.id
+    after = training_session.end_utc + timedelta(minutes=20)
     async with app.db.begin() as session:
         with pytest.raises(NotAllowed):
-            await app.service(TrainingSessionService).submit_feedback(session, view.id, 101, 5, "great", now=after)
-        await app.service(TrainingSessionService).record_attendance(session, Actor(101), view.id, 101, now=after)
-        await app.service(TrainingSessionService).submit_feedback(session, view.id, 101, "4", "useful", now=after)
+            await attendance.submit_feedback(session, sid, 101, 5, "great", now=after)
+        await attendance.record_attendance(session, Actor(101), sid, 101, now=after)
+        await attendance.submit_feedback(session, sid, 101, "4", "useful", now=after)
     async with app.db.begin() as session:
         with pytest.raises(InvalidInput, match="already"):
-            await app.service(TrainingSessionService).submit_feedback(session, view.id, 101, 5, None, now=after)
-        assert await app.service(TrainingSessionService).feedback_summary(session, FAC, view.id) == (1, 4.0)
+            await attendance.submit_feedback(session, sid, 101, 5, None, now=after)
+        assert await attendance.feedback_summary(session, FAC, sid) == (1, 4.0)
+
+
+async def test_only_members_the_session_expected_record_their_attendance(app: App) -> None:
+    attendance = app.service(AttendanceService)
+    async with app.db.begin() as session:
+        [training_session] = await app.service(PlanningService).create(session, FAC, draft(), now=NOW)
+        await app.service(RsvpService).rsvp(session, training_session.id, 102, "declined", now=NOW)
+    sid = training_session.id
+    after = training_session.end_utc + timedelta(minutes=20)
+    for stranger in (101, 102):  # no RSVP at all; "can't go"
+        async with app.db.begin() as session:
+            with pytest.raises(NotAllowed, match="RSVPed"):
+                await attendance.record_attendance(session, Actor(stranger), sid, stranger, now=after)
+            with pytest.raises(NotAllowed):
+                await attendance.submit_feedback(session, sid, stranger, 5, None, now=after)
+    async with app.db.begin() as session:
+        # a facilitator's record counts: the member may then answer for themselves and rate it
+        await attendance.record_attendance(session, FAC, sid, 103, now=after)
+        await attendance.record_attendance(session, Actor(103), sid, 103, now=after)
+        await attendance.submit_feedback(session, sid, 103, 3, None, now=after)
+        assert await attendance.attended(session, FAC, sid) == [103]
+        assert await attendance.feedback_summary(session, FAC, sid) == (1, 3.0)
 
 
 async def test_upcoming_filters_by_country_and_language_and_pages(app: App) -> None:
     async with app.db.begin() as session:
-        await app.service(TrainingSessionService).create(session, FAC, draft(title="For everyone", countries=None, languages="en"), now=NOW)
-        await app.service(TrainingSessionService).create(session, FAC, draft(title="Mongolia only", countries="MN", languages="mn, ru",
+        await app.service(PlanningService).create(session, FAC, draft(title="For everyone", countries=None, languages="en"), now=NOW)
+        await app.service(PlanningService).create(session, FAC, draft(title="Mongolia only", countries="MN", languages="mn, ru",
                                                       start="2026-12-11 10:00"), now=NOW)
         for i in range(3):
-            await app.service(TrainingSessionService).create(session, FAC, draft(title=f"Thai {i}", countries="TH", languages="th",
+            await app.service(PlanningService).create(session, FAC, draft(title=f"Thai {i}", countries="TH", languages="th",
                                                           start=f"2026-12-2{i} 10:00"), now=NOW)
     async with app.db.begin() as session:
         mongolia = await app.service(TrainingSessionService).upcoming(session, now=NOW, country="Монголия")
@@ -212,34 +241,34 @@ async def test_simultaneous_going_clicks_never_exceed_capacity(app: App) -> None
     import asyncio
 
     async with app.db.begin() as session:
-        [view] = await app.service(TrainingSessionService).create(session, FAC, draft(capacity=2), now=NOW)
+        [training_session] = await app.service(PlanningService).create(session, FAC, draft(capacity=2), now=NOW)
 
     async def click(user_id: int) -> bool:
         try:
             async with app.db.begin() as session:
-                await app.service(TrainingSessionService).rsvp(session, view.id, user_id, "going", now=NOW)
+                await app.service(RsvpService).rsvp(session, training_session.id, user_id, "going", now=NOW)
             return True
         except InvalidInput:
             return False
 
     results = await asyncio.gather(*(click(200 + i) for i in range(6)))
     async with app.db.begin() as session:
-        final = await app.service(TrainingSessionService).get(session, view.id)
+        final = await app.service(TrainingSessionService).get(session, training_session.id)
     assert sum(results) == 2 and final.rsvp.going == 2
 
 
 async def test_moving_a_session_replans_its_reminders_for_the_new_time(app: App) -> None:
     async with app.db.begin() as session:
-        [view] = await app.service(TrainingSessionService).create(session, FAC, draft(), now=NOW)
-    day_before = view.start_utc - timedelta(hours=24)
+        [training_session] = await app.service(PlanningService).create(session, FAC, draft(), now=NOW)
+    day_before = training_session.start_utc - timedelta(hours=24)
     async with app.db.begin() as session:
-        [due] = await app.service(ReminderService).take_due(session, view.id, now=day_before)
+        [due] = await app.service(ReminderService).take_due(session, training_session.id, now=day_before)
         await app.service(ReminderService).mark_sent(session, due.id, now=day_before)
-        moved = await app.service(TrainingSessionService).edit(session, FAC, view.id, SessionChanges(start="2026-12-12 09:00"),
+        moved = await app.service(PlanningService).edit(session, FAC, training_session.id, SessionChanges(start="2026-12-12 09:00"),
                                         now=day_before)
-        rows = await app.service(ReminderService).status(session, view.id)
-        next_due = await app.service(ReminderService).next_due(session, view.id)
-    new_start = moved.sessions[0].start_utc
+        rows = await app.service(ReminderService).status(session, training_session.id)
+        next_due = await app.service(ReminderService).next_due(session, training_session.id)
+    new_start = moved.training_sessions[0].start_utc
     assert new_start == datetime(2026, 12, 12, 2, 0, tzinfo=UTC)
     # the 24 h reminder for the old time stays sent; the new time gets its own full set
     assert [(k, o, s) for k, o, _, s in rows] == [
@@ -248,18 +277,18 @@ async def test_moving_a_session_replans_its_reminders_for_the_new_time(app: App)
     assert next_due == new_start - timedelta(hours=24)
     async with app.db.begin() as session:
         with pytest.raises(InvalidInput, match="in the past"):
-            await app.service(TrainingSessionService).edit(session, FAC, view.id, SessionChanges(start="2026-12-01 09:00"), now=day_before)
+            await app.service(PlanningService).edit(session, FAC, training_session.id, SessionChanges(start="2026-12-01 09:00"), now=day_before)
 
 
 async def test_privacy_covers_session_records_and_forget_removes_them(app: App) -> None:
-    from bot.services.preferences import get_preferences, update_preferences
     from cogs.privacy.service import PrivacyService
+    from db.preferences import get_preferences, update_preferences
 
     privacy = app.service(PrivacyService)
 
     async with app.db.begin() as session:
-        [view] = await app.service(TrainingSessionService).create(session, FAC, draft(), now=NOW)
-        await app.service(TrainingSessionService).rsvp(session, view.id, 101, "going", now=NOW)
+        [training_session] = await app.service(PlanningService).create(session, FAC, draft(), now=NOW)
+        await app.service(RsvpService).rsvp(session, training_session.id, 101, "going", now=NOW)
         await update_preferences(session, 101, language="th", timezone="Asia/Bangkok")
     async with app.db.begin() as session:
         summary = await privacy.summary(session, 101)
@@ -274,4 +303,4 @@ async def test_privacy_covers_session_records_and_forget_removes_them(app: App) 
         after = await privacy.summary(session, 101)
         assert after.lines == ()
         assert (await get_preferences(session, 101)).language is None
-        assert (await app.service(TrainingSessionService).get(session, view.id)).rsvp.going == 0
+        assert (await app.service(TrainingSessionService).get(session, training_session.id)).rsvp.going == 0

@@ -1,0 +1,142 @@
+"""The /ask form and the "Post anyway" button, and posting a question in the forum.
+
+As everywhere: the form is a class whose ``on_submit`` calls the services through
+``interaction.client.app``, with a custom id unique to the /ask that opened it; the button is a
+``DynamicItem`` template, and its draft can be taken only by the member who saved it."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+import discord
+
+from bot.bot import SSEBot
+from bot.errors import NotFound
+from bot.text import truncate
+from bot.ui.common import FORM_TIMEOUT, NO_MENTIONS, form_id, guarded, reply
+from cogs.qa.service import MAX_BODY, MAX_TITLE, QuestionDraft, QuestionService
+from cogs.qa.ui import similar_embed, starter_content
+
+log = logging.getLogger(__name__)
+
+
+class AskModal(discord.ui.Modal):
+    title_input: discord.ui.TextInput[AskModal] = discord.ui.TextInput(
+        label="Title", placeholder="One line: what do you want to know?", max_length=MAX_TITLE,
+        custom_id="sse:qa:ask:title",
+    )
+    body: discord.ui.TextInput[AskModal] = discord.ui.TextInput(
+        label="Question", style=discord.TextStyle.paragraph, max_length=MAX_BODY,
+        placeholder="Context helps: your country, your organisation, what you tried.", custom_id="sse:qa:ask:body",
+    )
+    country: discord.ui.TextInput[AskModal] = discord.ui.TextInput(
+        label="Country", required=False, max_length=40, custom_id="sse:qa:ask:country",
+    )
+    topic: discord.ui.TextInput[AskModal] = discord.ui.TextInput(
+        label="Topic", required=False, max_length=40, custom_id="sse:qa:ask:topic",
+    )
+
+    def __init__(self, opened_by: discord.Interaction[SSEBot]):
+        super().__init__(title="Ask the community", custom_id=form_id("sse:qa:ask", opened_by), timeout=FORM_TIMEOUT)
+        qa = opened_by.client.app.config.qa
+        if qa.countries:
+            self.country.placeholder = truncate(", ".join(qa.countries), 100)
+        if qa.topics:
+            self.topic.placeholder = truncate(", ".join(qa.topics), 100)
+
+    async def on_submit(self, interaction: discord.Interaction[SSEBot]) -> None:  # type: ignore[override]
+        await guarded(interaction, lambda: self.submit(interaction))
+
+    async def submit(self, interaction: discord.Interaction[SSEBot]) -> None:
+        app = interaction.client.app
+        questions = app.service(QuestionService)
+        draft = questions.validate_draft(self.title_input.value, self.body.value, self.country.value, self.topic.value)
+        forum_of(interaction.client)  # a clear answer now if the forum is not set up, before the member waits
+        async with app.db.begin() as session:
+            similar = await questions.similar_questions(session, draft)
+            if similar:
+                draft_id = await questions.save_draft(session, draft, interaction.user.id)
+        if similar:
+            await reply(interaction, embed=similar_embed(draft, similar), view=post_anyway_view(draft_id),
+                        ephemeral=True)
+            return
+        await post_question(interaction, draft)
+
+
+class PostAnywayButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"sse:qa:post:(?P<draft>\d+)"):
+    """Posts a saved draft after the asker has seen the similar questions."""
+
+    def __init__(self, draft_id: int):
+        super().__init__(discord.ui.Button(label="Post anyway", style=discord.ButtonStyle.primary,
+                                           custom_id=f"sse:qa:post:{draft_id}"))
+        self.draft_id = draft_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> PostAnywayButton:
+        return cls(int(match["draft"]))
+
+    async def callback(self, interaction: discord.Interaction[SSEBot]) -> None:  # type: ignore[override]
+        await guarded(interaction, lambda: self.post(interaction))
+
+    async def post(self, interaction: discord.Interaction[SSEBot]) -> None:
+        app = interaction.client.app
+        async with app.db.begin() as session:
+            # refused (NotAllowed) unless the member pressing is the one who saved the draft
+            draft = await app.service(QuestionService).take_draft(session, self.draft_id, interaction.user.id)
+        await post_question(interaction, draft)
+
+
+def post_anyway_view(draft_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(PostAnywayButton(draft_id))
+    return view
+
+
+COMPONENTS = (PostAnywayButton,)
+
+
+def forum_of(bot: SSEBot) -> discord.ForumChannel:
+    forum_id = bot.app.config.channels.qa_forum
+    forum = bot.get_channel(forum_id) if forum_id else None
+    if not isinstance(forum, discord.ForumChannel):
+        raise NotFound("The Q&A forum is not set up yet. Please ask a facilitator to set `channels.qa_forum`.")
+    return forum
+
+
+async def forum_tags(forum: discord.ForumChannel, names: list[str]) -> list[discord.ForumTag]:
+    """The forum's tags with these names, creating missing ones when the bot may."""
+    tags = []
+    by_name = {t.name.casefold(): t for t in forum.available_tags}
+    for name in names:
+        tag = by_name.get(name.casefold())
+        if tag is None:
+            try:
+                tag = await forum.create_tag(name=name, reason="Q&A tag")
+            except discord.HTTPException:
+                log.warning("could not create forum tag %r (missing Manage Channels?)", name)
+                continue
+        tags.append(tag)
+    return tags[:5]
+
+
+async def post_question(interaction: discord.Interaction[SSEBot], draft: QuestionDraft) -> None:
+    app = interaction.client.app
+    forum = forum_of(interaction.client)
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    tags = await forum_tags(forum, [n for n in (draft.country, draft.topic) if n])
+    created = await forum.create_thread(
+        name=draft.title, content=starter_content(draft, interaction.user.id), applied_tags=tags,
+        allowed_mentions=NO_MENTIONS, reason=f"/ask by {interaction.user.id}",
+    )
+    thread = created.thread
+    async with app.db.begin() as session:
+        await app.service(QuestionService).record_question(
+            session, thread_id=thread.id, forum_id=forum.id, guild_id=forum.guild.id, author_id=interaction.user.id,
+            title=draft.title, body=draft.body, country=draft.country, topic=draft.topic,
+            created_at=created.message.created_at, starter_message_id=created.message.id,
+        )
+    await interaction.followup.send(f"Your question is posted: {thread.jump_url}", ephemeral=True)

@@ -1,0 +1,271 @@
+"""The buttons and forms of capacity-building sessions, and the actions they share with commands.
+
+Buttons are ``DynamicItem`` templates (they work after a restart, from any message); their ids
+carry only a session id, so whoever may press them is checked by the services, never trusted
+from the id. Forms are classes whose ``on_submit`` calls the services through
+``interaction.client.app``, and each form's custom id is unique to the interaction that opened it.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+import discord
+
+from bot.bot import SSEBot
+from bot.errors import NotAllowed
+from bot.text import safe_echo, truncate
+from bot.ui.common import COLOUR, FORM_TIMEOUT, actor_of, form_id, guarded, reply
+from cogs.sessions.attendance import AttendanceService
+from cogs.sessions.calendar import ics_for
+from cogs.sessions.info import TrainingSessionInfo
+from cogs.sessions.jobs import SessionJobs
+from cogs.sessions.parsing import RSVP_STATUSES
+from cogs.sessions.planning import PlanningService
+from cogs.sessions.reading import TrainingSessionService
+from cogs.sessions.rsvp import RsvpService
+from cogs.sessions.ui import announcement_embed
+
+
+def rsvp_view(training_session: TrainingSessionInfo) -> discord.ui.View | None:
+    if training_session.cancelled:
+        return None
+    view = discord.ui.View(timeout=None)
+    counts = training_session.rsvp.as_dict()
+    for status, label in RSVP_STATUSES.items():
+        view.add_item(RsvpButton(training_session.id, status, f"{label} ({counts[status]})"))
+    view.add_item(CalendarButton(training_session.id))
+    view.add_item(ManageButton(training_session.id))
+    return view
+
+
+def followup_view(training_session: TrainingSessionInfo) -> discord.ui.View | None:
+    view = discord.ui.View(timeout=None)
+    view.add_item(AttendedButton(training_session.id, True))
+    view.add_item(AttendedButton(training_session.id, False))
+    return view
+
+
+_STYLES = {"going": discord.ButtonStyle.success, "interested": discord.ButtonStyle.primary,
+           "declined": discord.ButtonStyle.secondary}
+_RSVP_NOTES = {"going": "I'll remind you before it starts (turn DMs off with /reminders).",
+               "interested": "I'll remind you before it starts (turn DMs off with /reminders).",
+               "declined": "Thanks for letting the facilitators know."}
+
+
+class RsvpButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
+                 template=r"sse:sessions:rsvp:(?P<status>going|interested|declined):(?P<id>\d+)"):
+    def __init__(self, session_id: int, status: str, label: str | None = None):
+        super().__init__(discord.ui.Button(label=label or RSVP_STATUSES[status], style=_STYLES[status],
+                                           custom_id=f"sse:sessions:rsvp:{status}:{session_id}"))
+        self.session_id = session_id
+        self.status = status
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any],
+                             match: re.Match[str]) -> RsvpButton:
+        return cls(int(match["id"]), match["status"])
+
+    async def callback(self, interaction: discord.Interaction[SSEBot]) -> None:  # type: ignore[override]
+        await guarded(interaction, lambda: self.answer(interaction))
+
+    async def answer(self, interaction: discord.Interaction[SSEBot]) -> None:
+        app = interaction.client.app
+        async with app.db.begin_write() as session:
+            result = await app.service(RsvpService).rsvp(session, self.session_id, interaction.user.id, self.status)
+        label = RSVP_STATUSES[result.status]
+        if not result.changed:
+            await interaction.response.send_message(f"You're already marked as **{label}** — nothing changed.",
+                                                    ephemeral=True)
+            return
+        training_session = result.info
+        message = interaction.message
+        on_announcement = message is not None and message.id == training_session.message_id
+        if message is not None and message.embeds:
+            await interaction.response.edit_message(embed=announcement_embed(training_session),
+                                                    view=rsvp_view(training_session))
+        else:
+            await interaction.response.defer()
+        if not on_announcement:
+            await interaction.client.runtime(SessionJobs).refresh(training_session)
+        await interaction.followup.send(
+            f"You're marked as **{label}** for **{safe_echo(training_session.title)}**. {_RSVP_NOTES[result.status]}",
+            ephemeral=True)
+
+
+class CalendarButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"sse:sessions:ics:(?P<id>\d+)"):
+    def __init__(self, session_id: int):
+        super().__init__(discord.ui.Button(label="Add to calendar", emoji="📅", style=discord.ButtonStyle.secondary,
+                                           custom_id=f"sse:sessions:ics:{session_id}"))
+        self.session_id = session_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any],
+                             match: re.Match[str]) -> CalendarButton:
+        return cls(int(match["id"]))
+
+    async def callback(self, interaction: discord.Interaction[SSEBot]) -> None:  # type: ignore[override]
+        await guarded(interaction, lambda: send_ics(interaction, str(self.session_id), True))
+
+
+class ManageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"sse:sessions:manage:(?P<id>\d+)"):
+    """Facilitators only: RSVPs, attendance, feedback, and a cancel button (checked by the services)."""
+
+    def __init__(self, session_id: int):
+        super().__init__(discord.ui.Button(label="Facilitators", emoji="⚙️", style=discord.ButtonStyle.secondary,
+                                           custom_id=f"sse:sessions:manage:{session_id}"))
+        self.session_id = session_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any],
+                             match: re.Match[str]) -> ManageButton:
+        return cls(int(match["id"]))
+
+    async def callback(self, interaction: discord.Interaction[SSEBot]) -> None:  # type: ignore[override]
+        await guarded(interaction, lambda: self.manage(interaction))
+
+    async def manage(self, interaction: discord.Interaction[SSEBot]) -> None:
+        app = interaction.client.app
+        actor = actor_of(interaction)
+        attendance = app.service(AttendanceService)
+        async with app.db.begin() as session:
+            attended = await attendance.attended(session, actor, self.session_id)  # facilitators only
+            rated, average = await attendance.feedback_summary(session, actor, self.session_id)
+            training_session = await app.service(TrainingSessionService).get(session, self.session_id)
+            going = await app.service(RsvpService).user_ids(session, [training_session.id], ("going",))
+        embed = discord.Embed(title=truncate(f"Manage: {training_session.title}", 256), colour=COLOUR)
+        embed.add_field(name="Going", value=truncate(" ".join(f"<@{u}>" for u in going) or "nobody yet", 1024),
+                        inline=False)
+        embed.add_field(name="Attended", value=str(len(attended)), inline=True)
+        embed.add_field(name="Feedback", value=f"{rated} rating(s), average {average:.1f}/5" if rated else "none yet",
+                        inline=True)
+        embed.set_footer(text="Edit with /session edit, add materials with /session materials")
+        view = discord.ui.View(timeout=None)
+        if not training_session.cancelled:
+            view.add_item(CancelButton(training_session.id))
+        await reply(interaction, embed=embed, view=view, ephemeral=True)
+
+
+class CancelButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"sse:sessions:cancel:(?P<id>\d+)"):
+    def __init__(self, session_id: int):
+        super().__init__(discord.ui.Button(label="Cancel this session", style=discord.ButtonStyle.danger,
+                                           custom_id=f"sse:sessions:cancel:{session_id}"))
+        self.session_id = session_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any],
+                             match: re.Match[str]) -> CancelButton:
+        return cls(int(match["id"]))
+
+    async def callback(self, interaction: discord.Interaction[SSEBot]) -> None:  # type: ignore[override]
+        await guarded(interaction, lambda: self.ask(interaction))
+
+    async def ask(self, interaction: discord.Interaction[SSEBot]) -> None:
+        # Asked before the form opens so a member does not type a reason for nothing; the
+        # service checks again when the form is sent.
+        if not interaction.client.app.service(PlanningService).may_manage(actor_of(interaction)):
+            raise NotAllowed("Only facilitators can cancel sessions.")
+        await interaction.response.send_modal(CancelModal(self.session_id, interaction))
+
+
+class CancelModal(discord.ui.Modal, title="Cancel the session"):
+    reason: discord.ui.TextInput[Any] = discord.ui.TextInput(
+        label="Reason (members who RSVPed are told)", style=discord.TextStyle.paragraph, required=False,
+        max_length=500)
+
+    def __init__(self, session_id: int, opened_by: discord.Interaction[Any]):
+        super().__init__(custom_id=form_id(f"sse:sessions:cancel-form:{session_id}", opened_by), timeout=FORM_TIMEOUT)
+        self.session_id = session_id
+
+    async def on_submit(self, interaction: discord.Interaction[SSEBot]) -> None:  # type: ignore[override]
+        await guarded(interaction, lambda: cancel_sessions(interaction, str(self.session_id), "one", self.reason.value))
+
+
+class AttendedButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
+                     template=r"sse:sessions:(?P<answer>attended|absent):(?P<id>\d+)"):
+    """In the follow-up DM. Anyone can forge this id for any session: the service records
+    attendance only for members the session expected."""
+
+    def __init__(self, session_id: int, attended: bool):
+        answer = "attended" if attended else "absent"
+        super().__init__(discord.ui.Button(
+            label="I attended — rate it" if attended else "I couldn't make it",
+            style=discord.ButtonStyle.success if attended else discord.ButtonStyle.secondary,
+            custom_id=f"sse:sessions:{answer}:{session_id}"))
+        self.session_id = session_id
+        self.attended = attended
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any],
+                             match: re.Match[str]) -> AttendedButton:
+        return cls(int(match["id"]), match["answer"] == "attended")
+
+    async def callback(self, interaction: discord.Interaction[SSEBot]) -> None:  # type: ignore[override]
+        await guarded(interaction, lambda: self.answer(interaction))
+
+    async def answer(self, interaction: discord.Interaction[SSEBot]) -> None:
+        app = interaction.client.app
+        async with app.db.begin() as session:
+            await app.service(AttendanceService).record_attendance(
+                session, actor_of(interaction), self.session_id, interaction.user.id, self.attended)
+        if self.attended:
+            await interaction.response.send_modal(FeedbackModal(self.session_id, interaction))
+        else:
+            await interaction.response.send_message("Thanks for telling us. Materials will appear in /resources.",
+                                                    ephemeral=True)
+
+
+class FeedbackModal(discord.ui.Modal, title="How was the session?"):
+    rating: discord.ui.TextInput[Any] = discord.ui.TextInput(label="Rating from 1 (poor) to 5 (excellent)",
+                                                             max_length=1, min_length=1, placeholder="5")
+    comment: discord.ui.TextInput[Any] = discord.ui.TextInput(label="Comment (optional)", required=False,
+                                                              style=discord.TextStyle.paragraph, max_length=1500)
+
+    def __init__(self, session_id: int, opened_by: discord.Interaction[Any]):
+        super().__init__(custom_id=form_id(f"sse:sessions:feedback:{session_id}", opened_by), timeout=FORM_TIMEOUT)
+        self.session_id = session_id
+
+    async def on_submit(self, interaction: discord.Interaction[SSEBot]) -> None:  # type: ignore[override]
+        await guarded(interaction, lambda: store_feedback(interaction, self.session_id, self.rating.value,
+                                                          self.comment.value))
+
+
+COMPONENTS = (RsvpButton, CalendarButton, ManageButton, CancelButton, AttendedButton)
+
+
+# --------------------------------------------------------------------------- shared with the commands
+async def store_feedback(interaction: discord.Interaction[SSEBot], session_ref: int | str, rating: str,
+                         comment: str | None) -> None:
+    app = interaction.client.app
+    async with app.db.begin() as session:
+        training_session = await app.service(AttendanceService).submit_feedback(
+            session, session_ref, interaction.user.id, rating, comment)
+    await reply(interaction, ephemeral=True, content=f"Thank you! Your feedback on "
+                f"**{safe_echo(training_session.title)}** reaches the facilitators.")
+
+
+async def send_ics(interaction: discord.Interaction[SSEBot], session_ref: str, whole_series: bool) -> None:
+    app = interaction.client.app
+    async with app.db.begin() as session:
+        name, data = await ics_for(app.service(TrainingSessionService), session, session_ref, whole_series=whole_series)
+    await reply(interaction, content="Open the file to add it to your calendar. Importing a newer file updates "
+                "the same entry.", file=discord.File(io.BytesIO(data), filename=name), ephemeral=True)
+
+
+async def cancel_sessions(interaction: discord.Interaction[SSEBot], session_ref: str, scope: str,
+                          reason: str | None) -> None:
+    app = interaction.client.app
+    async with app.db.begin() as session:
+        result = await app.service(PlanningService).cancel(
+            session, actor_of(interaction), session_ref, scope="series" if scope == "series" else "one", reason=reason)
+    jobs = interaction.client.runtime(SessionJobs)
+    await reply(interaction, content=f"Cancelled {len(result.training_sessions)} session(s); "
+                f"{len(result.notify_user_ids)} member(s) who RSVPed are being told.", ephemeral=True)
+    for training_session in result.training_sessions:
+        await jobs.refresh(training_session)
+    await jobs.arm()
+    await jobs.publish_pending()  # the next occurrence of a series takes the cancelled one's place
+    if result.training_sessions:
+        jobs.notify(result.notify_user_ids, result.training_sessions[0], ())

@@ -1,0 +1,282 @@
+"""Planning capacity-building sessions (facilitators): create one or a series, edit, cancel,
+import a programme, add materials, and see a proposed start in every audience country's time.
+Never imports discord."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import Config
+from bot.content import Resource
+from bot.errors import InvalidInput
+from bot.i18n import country_name
+from bot.permissions import Actor, is_facilitator, require_facilitator
+from bot.text import clean, optional_text, require_text
+from bot.timezones import COUNTRY_ZONES, local_label, localise, parse_local, parse_zone
+from cogs.sessions.info import ChangeResult, LocalTime, Scope, TrainingSessionInfo, load_infos, load_row
+from cogs.sessions.models import TrainingSeries, TrainingSession
+from cogs.sessions.parsing import (
+    DESCRIPTION_MAX,
+    FREQUENCIES,
+    MAX_AHEAD,
+    MAX_OCCURRENCES,
+    TITLE_MAX,
+    SessionChanges,
+    SessionDraft,
+    clean_url,
+    occurrence_starts,
+    parse_capacity,
+    parse_countries,
+    parse_duration,
+    parse_format,
+    parse_languages,
+)
+from cogs.sessions.reading import material_resources
+from cogs.sessions.reminders import ReminderService
+from cogs.sessions.rsvp import rsvp_user_ids
+from db.models import utcnow
+
+log = logging.getLogger(__name__)
+
+
+class PlanningService:
+    def __init__(self, config: Config, reminders: ReminderService):
+        self.config = config
+        self.reminders = reminders
+
+    def may_manage(self, actor: Actor) -> bool:
+        return is_facilitator(actor, self.config)
+
+    def validate(self, draft: SessionDraft, now: datetime) -> dict[str, Any]:
+        title = require_text(draft.title, field="title", max_len=TITLE_MAX)
+        description = optional_text(draft.description, field="description", max_len=DESCRIPTION_MAX,
+                                    multiline=True) or ""
+        zone = parse_zone(draft.timezone or self.config.timezone)
+        start = parse_local(draft.start, zone)
+        if start <= now:
+            raise InvalidInput(f"That start ({local_label(start, zone)}) is in the past. Please choose a future time.")
+        if start - now > MAX_AHEAD:
+            raise InvalidInput("Sessions can be planned up to two years ahead.")
+        duration = parse_duration(draft.duration_minutes)
+        repeat = clean(draft.repeat).lower() if draft.repeat else None
+        if repeat in ("", "none", "once"):
+            repeat = None
+        if repeat is not None and repeat not in FREQUENCIES:
+            raise InvalidInput(f"Repeat must be one of: {', '.join(FREQUENCIES)}.")
+        count = draft.occurrences or (1 if repeat is None else 4)
+        if repeat is None and count != 1:
+            raise InvalidInput("To plan several occurrences, choose how often the session repeats.")
+        if not 1 <= count <= MAX_OCCURRENCES:
+            raise InvalidInput(f"A series can have 2 to {MAX_OCCURRENCES} occurrences.")
+        if repeat is not None and count < 2:
+            raise InvalidInput(f"A series can have 2 to {MAX_OCCURRENCES} occurrences.")
+        local_start = start.astimezone(ZoneInfo(zone))
+        if repeat == "monthly" and local_start.day > 28:
+            raise InvalidInput("Monthly series must start on day 1–28 of a month (not every month has a 29th–31st).")
+        return {
+            "title": title, "description": description, "timezone": zone, "start": start,
+            "duration": duration, "format": parse_format(draft.format),
+            "languages": list(parse_languages(draft.languages)), "countries": list(parse_countries(draft.countries)),
+            "join_url": clean_url(draft.join_url, "join link"), "capacity": parse_capacity(draft.capacity),
+            "repeat": repeat, "count": count,
+        }
+
+    async def create(
+        self, session: AsyncSession, actor: Actor, draft: SessionDraft, *, now: datetime | None = None
+    ) -> list[TrainingSessionInfo]:
+        require_facilitator(actor, self.config, "plan sessions")
+        now = now or utcnow()
+        spec = self.validate(draft, now)
+        zone = ZoneInfo(spec["timezone"])
+        series: TrainingSeries | None = None
+        starts = [spec["start"]]
+        if spec["repeat"]:
+            local_starts = occurrence_starts(spec["start"].astimezone(zone).replace(tzinfo=None), spec["repeat"],
+                                             spec["count"])
+            starts = [localise(s, spec["timezone"]) for s in local_starts]
+            series = TrainingSeries(frequency=spec["repeat"], count=spec["count"], timezone=spec["timezone"],
+                                    first_start_utc=spec["start"], created_by=actor.user_id)
+            session.add(series)
+            await session.flush()
+        rows = []
+        for i, start in enumerate(starts):
+            row = TrainingSession(
+                series_id=series.id if series else None, occurrence=i, title=spec["title"],
+                description=spec["description"], start_utc=start, end_utc=start + timedelta(minutes=spec["duration"]),
+                original_start_utc=start, timezone=spec["timezone"], format=spec["format"],
+                languages=spec["languages"], countries=spec["countries"], join_url=spec["join_url"],
+                capacity=spec["capacity"], status="scheduled", sequence=0, time_revision=0,
+                created_by=actor.user_id,
+            )
+            session.add(row)
+            rows.append(row)
+        await session.flush()
+        for row in rows:
+            await self.reminders.plan(session, row, now=now)
+        log.info("session(s) %s planned by %s", [r.id for r in rows], actor.user_id)
+        return await load_infos(session, rows)
+
+    async def _scope_rows(self, session: AsyncSession, row: TrainingSession, scope: Scope,
+                          now: datetime) -> list[TrainingSession]:
+        if scope == "series":
+            if row.series_id is None:
+                raise InvalidInput(f"Session #{row.id} is not part of a series; leave the scope as “this session”.")
+            return list((await session.scalars(
+                select(TrainingSession).where(
+                    TrainingSession.series_id == row.series_id, TrainingSession.occurrence >= row.occurrence,
+                    TrainingSession.status == "scheduled",
+                ).order_by(TrainingSession.occurrence)
+            )).all())
+        return [row]
+
+    async def edit(
+        self, session: AsyncSession, actor: Actor, session_id: int | str, changes: SessionChanges,
+        *, scope: Scope = "one", now: datetime | None = None,
+    ) -> ChangeResult:
+        require_facilitator(actor, self.config, "edit sessions")
+        now = now or utcnow()
+        if changes.empty():
+            raise InvalidInput("Nothing to change: give at least one new value.")
+        row = await load_row(session, session_id)
+        if row.status == "cancelled":
+            raise InvalidInput(f"Session #{row.id} was cancelled; plan a new one instead.")
+        if row.end_utc <= now:
+            raise InvalidInput(f"Session #{row.id} is already over; it can't be edited (add its materials instead).")
+        values: dict[str, Any] = {}
+        if changes.title is not None:
+            values["title"] = require_text(changes.title, field="title", max_len=TITLE_MAX)
+        if changes.description is not None:
+            values["description"] = optional_text(changes.description, field="description", max_len=DESCRIPTION_MAX,
+                                                 multiline=True) or ""
+        if changes.format is not None:
+            values["format"] = parse_format(changes.format)
+        if changes.languages is not None:
+            values["languages"] = list(parse_languages(changes.languages))
+        if changes.countries is not None:
+            values["countries"] = list(parse_countries(changes.countries))
+        if changes.join_url is not None:
+            values["join_url"] = clean_url(changes.join_url, "join link")
+        if changes.capacity is not None:
+            values["capacity"] = parse_capacity(changes.capacity)
+        zone = parse_zone(changes.timezone) if changes.timezone is not None else row.timezone
+        new_start = row.start_utc
+        if changes.start is not None:
+            new_start = parse_local(changes.start, zone)
+        elif changes.timezone is not None:
+            # same wall-clock time, read in the new zone
+            local = row.start_utc.astimezone(ZoneInfo(row.timezone)).replace(tzinfo=None)
+            new_start = localise(local, zone)
+        if new_start != row.start_utc and new_start <= now:
+            raise InvalidInput(f"That start ({local_label(new_start, zone)}) is in the past. Please choose a future time.")
+        duration = parse_duration(changes.duration_minutes) if changes.duration_minutes is not None else None
+        shift = new_start - row.start_utc
+        rows = await self._scope_rows(session, row, scope, now)
+        changed_fields = sorted(values) + (["start"] if shift else []) + (["duration"] if duration else []) + (
+            ["timezone"] if zone != row.timezone else [])
+        for r in rows:
+            for key, value in values.items():
+                setattr(r, key, value)
+            r.timezone = zone
+            length = timedelta(minutes=duration) if duration else r.end_utc - r.start_utc
+            if shift:
+                r.start_utc = r.start_utc + shift
+                if r.start_utc <= now:
+                    raise InvalidInput(f"Moving the series would put occurrence #{r.id} in the past.")
+                r.time_revision += 1
+            r.end_utc = r.start_utc + length
+            r.sequence += 1
+            r.updated_at = now
+        await session.flush()
+        if shift or duration:
+            for r in rows:
+                await self.reminders.plan(session, r, now=now)
+        notify = await rsvp_user_ids(session, [r.id for r in rows])
+        return ChangeResult(tuple(await load_infos(session, rows)), tuple(notify), bool(shift), tuple(changed_fields))
+
+    async def cancel(
+        self, session: AsyncSession, actor: Actor, session_id: int | str, *, scope: Scope = "one",
+        reason: str | None = None, now: datetime | None = None,
+    ) -> ChangeResult:
+        require_facilitator(actor, self.config, "cancel sessions")
+        now = now or utcnow()
+        why = optional_text(reason, field="reason", max_len=500)
+        row = await load_row(session, session_id)
+        if row.status == "cancelled":
+            raise InvalidInput(f"Session #{row.id} is already cancelled.")
+        if row.end_utc <= now:
+            raise InvalidInput(f"Session #{row.id} is already over.")
+        rows = await self._scope_rows(session, row, scope, now)
+        for r in rows:
+            r.status = "cancelled"
+            r.cancel_reason = why
+            r.sequence += 1
+            r.updated_at = now
+        await session.flush()
+        await self.reminders.cancel(session, [r.id for r in rows], now=now)
+        notify = await rsvp_user_ids(session, [r.id for r in rows])
+        return ChangeResult(tuple(await load_infos(session, rows)), tuple(notify))
+
+
+    async def add_materials(
+        self, session: AsyncSession, actor: Actor, session_id: int | str, *, recording: str | None,
+        slides: str | None,
+    ) -> tuple[TrainingSessionInfo, list[Resource]]:
+        require_facilitator(actor, self.config, "add session materials")
+        rec = clean_url(recording, "recording link")
+        sl = clean_url(slides, "slides link")
+        if not rec and not sl:
+            raise InvalidInput("Please give a recording link, a slides link, or both.")
+        row = await load_row(session, session_id)
+        if rec:
+            row.recording_url = rec
+        if sl:
+            row.slides_url = sl
+        row.sequence += 1
+        await session.flush()
+        info = (await load_infos(session, [row]))[0]
+        return info, material_resources(info)
+
+    def proposed_times(
+        self, start: str, zone: str | None, countries: str | None = None
+    ) -> tuple[datetime, str, list[LocalTime]]:
+        tz = parse_zone(zone or self.config.timezone)
+        when = parse_local(start, tz)
+        codes = parse_countries(countries) or tuple(COUNTRY_ZONES)
+        lo, hi = self.config.sessions.working_hours
+        out = []
+        for code in codes:
+            z = COUNTRY_ZONES[code]
+            local = when.astimezone(ZoneInfo(z))
+            minutes = local.hour * 60 + local.minute
+            outside = not (lo * 60 <= minutes < hi * 60) or local.weekday() >= 5
+            out.append(LocalTime(code, country_name(code), z, local, outside))
+        out.sort(key=lambda t: (t.local.utcoffset() or timedelta(0), t.country_name))
+        return when, tz, out
+
+    # ---- import ------------------------------------------------------------------------
+    async def import_programme(
+        self, session: AsyncSession, actor: Actor, drafts: Sequence[SessionDraft], *, now: datetime | None = None
+    ) -> list[TrainingSessionInfo]:
+        """All or nothing: every draft is validated first, and any problem names its entry."""
+        now = now or utcnow()
+        problems = []
+        for i, draft in enumerate(drafts):
+            try:
+                self.validate(draft, now)
+            except InvalidInput as exc:
+                problems.append(f"sessions[{i}] ({clean(draft.title)[:40] or 'untitled'}): {exc.message}")
+        if problems:
+            raise InvalidInput("\n".join(problems))
+        out: list[TrainingSessionInfo] = []
+        for draft in drafts:
+            out.extend(await self.create(session, actor, draft, now=now))
+        return out
+
+
