@@ -51,7 +51,8 @@ class App:
             await upgrade(db.engine)
         app = cls(settings=settings, content=content, db=db, capabilities=tuple(capabilities),
                   outbox=Outbox(settings.config))
-        context = ServiceContext(settings=settings, content=content, db=db, capabilities=app.capabilities,
+        context = ServiceContext(settings=settings, content=content, db=db, outbox=app.outbox,
+                                 capabilities=app.capabilities,
                                  get=app.service)
         for capability in app.capabilities:
             if capability.services is not None:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from bot.config import Config, Settings
     from bot.content import Content
     from bot.digest import DigestProvider
+    from bot.outbox import Outbox
     from db.engine import Database
 
 
@@ -50,6 +51,7 @@ class ServiceContext:
     settings: Settings
     content: Content
     db: Database
+    outbox: Outbox
     capabilities: Sequence[Capability]
     get: Callable[[type[Any]], Any]
 

@@ -73,7 +73,6 @@ class Delivery:
         self._lanes = {CHANNEL_LANE: asyncio.Lock(), DM_LANE: asyncio.Lock()}
         self._again = {CHANNEL_LANE: False, DM_LANE: False}
         self._warned: set[tuple[int | None, int]] = set()  # (channel, HTTP status) already logged at WARNING
-        self.parallel = asyncio.Semaphore(8)  # channel posts sent at once
 
     @property
     def outbox(self) -> Outbox:
@@ -108,22 +107,24 @@ class Delivery:
                 async with self.app.db.begin_write() as session:
                     batch = await self.outbox.claim(session, self.owner, now=now, limit=16, dm=lane == DM_LANE)
                 if batch:
-                    outcomes = await asyncio.gather(*(self._deliver(row) for row in batch))
-                    sent += outcomes.count(SENT)
+                    # One send at a time: a crash leaves at most the send in flight unmarked (it
+                    # goes out again once its lease expires, with the same nonce), and Discord
+                    # rate-limits posts per channel anyway.
+                    for row in batch:
+                        sent += await self._deliver(row) == SENT
                     continue
                 if not self._again[lane]:
                     break
             await self._arm()
         return sent
 
-    async def deliver_now(self, keys: Sequence[str]) -> dict[str, str]:
+    async def deliver_now(self, keys: Sequence[str], *, now: datetime | None = None) -> dict[str, str]:
         """Send these rows right away (e.g. an announcement the facilitator waits for); returns each
         key's outcome, so the command can say what went wrong. Rows another process holds, or not
         yet due, are left to it ("pending")."""
         async with self.app.db.begin_write() as session:
-            batch = await self.outbox.claim(session, self.owner, keys=keys, limit=len(keys))
-        outcomes = await asyncio.gather(*(self._deliver(row) for row in batch))
-        found = {row.key: outcome for row, outcome in zip(batch, outcomes, strict=True)}
+            batch = await self.outbox.claim(session, self.owner, keys=keys, limit=len(keys), now=now)
+        found = {row.key: await self._deliver(row) for row in batch}
         return {key: found.get(key, "pending") for key in keys}
 
     async def _arm(self) -> None:
@@ -142,11 +143,7 @@ class Delivery:
             await self._record(row, PARKED, f"no handler for kind {row.kind!r}")
             return PARKED
         try:
-            if row.user_id is None:
-                async with self.parallel:
-                    result_id = await asyncio.wait_for(spec.send(self.bot, row), SEND_TIMEOUT)
-            else:
-                result_id = await asyncio.wait_for(spec.send(self.bot, row), SEND_TIMEOUT)
+            result_id = await asyncio.wait_for(spec.send(self.bot, row), SEND_TIMEOUT)
         except DeliveryDropped as exc:
             log.info("delivery %s dropped: %s", row.key, exc)
             await self._record(row, DROPPED, str(exc) or "no longer wanted")

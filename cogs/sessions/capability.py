@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from bot.app import App
-from bot.capability import Capability, Job, ServiceContext, lazy
+from bot.capability import Capability, DeliveryKind, Job, ServiceContext, lazy
 from cogs.resources.service import ResourceService
 from cogs.sessions import cli, privacy
 from cogs.sessions.attendance import AttendanceService
+from cogs.sessions.outgoing import SessionOutgoing
 from cogs.sessions.planning import PlanningService
 from cogs.sessions.reading import TrainingSessionService, upcoming_digest
 from cogs.sessions.reminders import ReminderService
@@ -15,8 +16,9 @@ from cogs.sessions.rsvp import RsvpService
 
 def _services(ctx: ServiceContext) -> list[object]:
     reminders = ReminderService(ctx.config)
-    return [reminders, TrainingSessionService(), PlanningService(ctx.config, reminders), RsvpService(),
-            AttendanceService(ctx.config)]
+    outgoing = SessionOutgoing(ctx.config, ctx.outbox)
+    return [reminders, outgoing, TrainingSessionService(), PlanningService(ctx.config, reminders, outgoing),
+            RsvpService(), AttendanceService(ctx.config)]
 
 
 async def _materials_join_the_catalogue(app: App) -> None:
@@ -33,6 +35,18 @@ CAPABILITY = Capability(
     on_start=_materials_join_the_catalogue,
     jobs=[Job("sessions:reminders-sweep", lazy("cogs.sessions.jobs:sweep"), every_seconds=lambda _config: 60),
           Job("sessions:announce", lazy("cogs.sessions.jobs:announce_pending"), every_seconds=lambda _config: 300)],
+    deliveries={
+        "sessions.announce": DeliveryKind(lazy("cogs.sessions.jobs:send_announcement"),
+                                          needs="View Channel, Send Messages and Embed Links"),
+        "sessions.create_event": DeliveryKind(lazy("cogs.sessions.jobs:create_event"), needs="Manage Events"),
+        "sessions.refresh_post": DeliveryKind(lazy("cogs.sessions.jobs:refresh_announcement"),
+                                              needs="View Channel and Read Message History"),
+        "sessions.refresh_event": DeliveryKind(lazy("cogs.sessions.jobs:refresh_event"), needs="Manage Events"),
+        "sessions.change_dm": DeliveryKind(lazy("cogs.sessions.jobs:send_change_notice")),
+        "sessions.reminder": DeliveryKind(lazy("cogs.sessions.jobs:send_reminder")),
+        "sessions.reminder_dm": DeliveryKind(lazy("cogs.sessions.jobs:send_reminder")),
+        "sessions.followup_dm": DeliveryKind(lazy("cogs.sessions.jobs:send_followup")),
+    },
     digest=[upcoming_digest],
     privacy=privacy.PRIVACY,
     cli=cli.register,

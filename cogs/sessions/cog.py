@@ -1,7 +1,8 @@
 """/session, /sessions, /timezone, /language, /reminders: capacity-building sessions.
 
 Thin: convert inputs, call one service, render (ui.py), respond. Buttons and forms are in
-components.py; side effects on Discord (announcements, events, reminders, DMs) go through jobs.py."""
+components.py. What a change means on Discord (announcements, events, notices) is enqueued by the
+services in the same transaction; ``SessionJobs.deliver`` sends it and says what went wrong."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from cogs.resources.service import ResourceService
 from cogs.sessions.attendance import AttendanceService
 from cogs.sessions.components import COMPONENTS, cancel_sessions, rsvp_view, send_ics, store_feedback
 from cogs.sessions.jobs import SessionJobs
+from cogs.sessions.outgoing import announce_key, event_key
 from cogs.sessions.parsing import FORMATS, FREQUENCIES, SessionChanges, SessionDraft
 from cogs.sessions.planning import PlanningService
 from cogs.sessions.reading import TrainingSessionService
@@ -74,7 +76,7 @@ class Sessions(commands.Cog):
     async def cog_load(self) -> None:
         self.bot.pagers[KIND] = render_page
         await self.jobs.rebuild()
-        self.jobs.spawn(self.jobs.publish_pending(), "sessions-publish-pending")
+        self.bot.delivery.spawn(self.jobs.publish_pending(), "sessions-publish-pending")
 
     async def cog_unload(self) -> None:
         self.jobs.stop()
@@ -112,10 +114,7 @@ class Sessions(commands.Cog):
         await interaction.response.defer(ephemeral=True, thinking=True)  # a long series takes a moment
         async with app.db.begin() as session:
             planned = await app.service(PlanningService).create(session, actor_of(interaction), draft)
-        # A series is announced one occurrence at a time (the next one once the previous has ended),
-        # so the channel and the server's event list are not flooded.
-        problems = await self.jobs.publish(planned[0])
-        await self.jobs.arm()
+        problems = await self.jobs.deliver([announce_key(planned[0]), event_key(planned[0])])
         first, last = planned[0], planned[-1]
         text = (f"Planned **{safe_echo(first.title)}** (#{first.id})" +
                 (f" and {len(planned) - 1} more in the series (#{planned[1].id}–#{last.id})" if len(planned) > 1 else "")
@@ -161,10 +160,7 @@ class Sessions(commands.Cog):
         async with app.db.begin() as session:
             result = await app.service(PlanningService).edit(session, actor_of(interaction), session_ref, changes,
                                                              scope=scope)
-        for training_session in result.training_sessions:
-            await self.jobs.refresh(training_session)
-        await self.jobs.arm()
-        self.jobs.notify(result.notify_user_ids, result.training_sessions[0], result.changed_fields)
+        await self.jobs.deliver(result.deliveries)
         await reply(interaction, ephemeral=True, content=(
             f"Updated {len(result.training_sessions)} session(s) ({', '.join(result.changed_fields)}). "
             f"{len(result.notify_user_ids)} member(s) who RSVPed are being told."))
@@ -190,7 +186,7 @@ class Sessions(commands.Cog):
         for resource in resources:
             app.service(ResourceService).add(resource)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await self.jobs.refresh(training_session)
+        self.bot.delivery.kick()  # the announcement shows the materials
         await reply(interaction, ephemeral=True, content=f"Materials added to **{safe_echo(training_session.title)}** and to "
                     f"the resource catalogue ({len(resources)} entr{'y' if len(resources) == 1 else 'ies'}; "
                     "find them with /resources).")

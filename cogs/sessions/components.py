@@ -89,7 +89,7 @@ class RsvpButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
         else:
             await interaction.response.defer()
         if not on_announcement:
-            await interaction.client.runtime(SessionJobs).refresh(training_session)
+            await interaction.client.runtime(SessionJobs).show_counts(training_session)
         await interaction.followup.send(
             f"You're marked as **{label}** for **{safe_echo(training_session.title)}**. {_RSVP_NOTES[result.status]}",
             ephemeral=True)
@@ -263,9 +263,5 @@ async def cancel_sessions(interaction: discord.Interaction[SSEBot], session_ref:
     jobs = interaction.client.runtime(SessionJobs)
     await reply(interaction, content=f"Cancelled {len(result.training_sessions)} session(s); "
                 f"{len(result.notify_user_ids)} member(s) who RSVPed are being told.", ephemeral=True)
-    for training_session in result.training_sessions:
-        await jobs.refresh(training_session)
-    await jobs.arm()
+    await jobs.deliver(result.deliveries)
     await jobs.publish_pending()  # the next occurrence of a series takes the cancelled one's place
-    if result.training_sessions:
-        jobs.notify(result.notify_user_ids, result.training_sessions[0], ())

@@ -100,6 +100,7 @@ class ChangeResult:
     notify_user_ids: tuple[int, ...]
     time_changed: bool = False
     changed_fields: tuple[str, ...] = ()
+    deliveries: tuple[str, ...] = ()  # outbox keys of the refreshes and notices this change enqueued
 
 
 @dataclass(frozen=True)

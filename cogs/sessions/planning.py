@@ -22,6 +22,7 @@ from bot.text import clean, optional_text, require_text
 from bot.timezones import COUNTRY_ZONES, local_label, localise, parse_local, parse_zone
 from cogs.sessions.info import ChangeResult, LocalTime, Scope, TrainingSessionInfo, load_infos, load_row
 from cogs.sessions.models import TrainingSeries, TrainingSession
+from cogs.sessions.outgoing import SessionOutgoing
 from cogs.sessions.parsing import (
     DESCRIPTION_MAX,
     FREQUENCIES,
@@ -47,9 +48,10 @@ log = logging.getLogger(__name__)
 
 
 class PlanningService:
-    def __init__(self, config: Config, reminders: ReminderService):
+    def __init__(self, config: Config, reminders: ReminderService, outgoing: SessionOutgoing):
         self.config = config
         self.reminders = reminders
+        self.outgoing = outgoing
 
     def may_manage(self, actor: Actor) -> bool:
         return is_facilitator(actor, self.config)
@@ -121,7 +123,11 @@ class PlanningService:
         for row in rows:
             await self.reminders.plan(session, row, now=now)
         log.info("session(s) %s planned by %s", [r.id for r in rows], actor.user_id)
-        return await load_infos(session, rows)
+        planned = await load_infos(session, rows)
+        # A series is announced one occurrence at a time (the next once the previous has ended),
+        # so the channel and the server's event list are not flooded.
+        await self.outgoing.announce(session, planned[0])
+        return planned
 
     async def _scope_rows(self, session: AsyncSession, row: TrainingSession, scope: Scope,
                           now: datetime) -> list[TrainingSession]:
@@ -198,7 +204,9 @@ class PlanningService:
             for r in rows:
                 await self.reminders.plan(session, r, now=now)
         notify = await rsvp_user_ids(session, [r.id for r in rows])
-        return ChangeResult(tuple(await load_infos(session, rows)), tuple(notify), bool(shift), tuple(changed_fields))
+        infos = await load_infos(session, rows)
+        keys = await self.outgoing.changed(session, infos, notify, changed_fields)
+        return ChangeResult(tuple(infos), tuple(notify), bool(shift), tuple(changed_fields), tuple(keys))
 
     async def cancel(
         self, session: AsyncSession, actor: Actor, session_id: int | str, *, scope: Scope = "one",
@@ -221,7 +229,9 @@ class PlanningService:
         await session.flush()
         await self.reminders.cancel(session, [r.id for r in rows], now=now)
         notify = await rsvp_user_ids(session, [r.id for r in rows])
-        return ChangeResult(tuple(await load_infos(session, rows)), tuple(notify))
+        infos = await load_infos(session, rows)
+        keys = await self.outgoing.changed(session, infos, notify, ())
+        return ChangeResult(tuple(infos), tuple(notify), deliveries=tuple(keys))
 
 
     async def add_materials(
@@ -241,6 +251,7 @@ class PlanningService:
         row.sequence += 1
         await session.flush()
         info = (await load_infos(session, [row]))[0]
+        await self.outgoing.changed(session, [info], (), ())
         return info, material_resources(info)
 
     def proposed_times(

@@ -1,9 +1,10 @@
-"""The reminder outbox for sessions: the database is the source of truth.
+"""Reminder planning for sessions: the database is the source of truth. Never imports discord.
 
-One row per (session, offset, kind, target, time revision); unique, so nothing is planned
-twice. Sending is claim -> send -> mark sent: a restart retries only rows claimed by a
-process that died before marking them, and Discord's message nonce drops a resend of one
-that did go out. Never imports discord.
+One row per (session, offset, kind, time revision); unique, so nothing is planned twice. When a
+reminder falls due, ``hand_over`` marks it handed over and, in the same transaction, enqueues in
+the outbox what it means: the channel post and one DM per member who answered Going or
+Interested (the follow-up only to those who went). The outbox keys make that idempotent, and
+the outbox sends each exactly once (bot/outbox.py, bot/delivery.py).
 """
 
 from __future__ import annotations
@@ -11,20 +12,23 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
+from bot.outbox import Outbox
 from cogs.sessions.models import SessionReminder, SessionRsvp, TrainingSession
 from db.models import UserPreference, utcnow
-from db.upsert import insert_ignore
 
 log = logging.getLogger(__name__)
 
-CHANNEL, DM, FOLLOWUP, FOLLOWUP_DM = "channel", "dm", "followup", "followup_dm"
+CHANNEL, FOLLOWUP = "channel", "followup"  # the planned rows: before the start, and after the end
+# outbox kinds (handled in cogs/sessions/jobs.py, declared in cogs/sessions/capability.py)
+REMINDER_POST, REMINDER_DM, FOLLOWUP_DM = "sessions.reminder", "sessions.reminder_dm", "sessions.followup_dm"
 LATE_AFTER = timedelta(seconds=60)  # sent later than this after it fell due: say so
+FOLLOWUP_EXPIRES = timedelta(days=7)  # nobody wants "did you attend?" about a session weeks ago
 
 
 @dataclass(frozen=True)
@@ -37,14 +41,17 @@ class DueReminder:
     due_at: datetime
     late: bool
 
+    def as_params(self) -> dict[str, object]:
+        return {"reminder_id": self.id, "session_id": self.session_id, "kind": self.kind,
+                "offset_minutes": self.offset_minutes, "revision": self.revision, "due_at": self.due_at.isoformat(),
+                "late": self.late}
 
-@dataclass(frozen=True)
-class DirectReminder:
-    """One direct message to send for a due reminder."""
-
-    id: int
-    user_id: int
-    kind: str
+    @classmethod
+    def from_params(cls, params: dict[str, object], *, now: datetime) -> DueReminder:
+        due_at = datetime.fromisoformat(str(params["due_at"]))
+        return cls(int(params["reminder_id"]), int(params["session_id"]), str(params["kind"]),  # type: ignore[call-overload]
+                   int(params["offset_minutes"]), int(params["revision"]), due_at,  # type: ignore[call-overload]
+                   bool(params.get("late")) or now - due_at > LATE_AFTER)  # late when handed over, or since
 
 
 class ReminderService:
@@ -115,27 +122,11 @@ class ReminderService:
     ) -> list[DueReminder]:
         """Due reminders (of one session, or of all). Ones past the grace window are skipped and logged."""
         grace = timedelta(minutes=self.config.reminders.grace_minutes)
-        pending = (SessionReminder.sent_at.is_(None), SessionReminder.skipped_at.is_(None),
-                   SessionReminder.due_at <= now)
         scope = (SessionReminder.session_id == session_id,) if session_id is not None else ()
-        rows = list((await session.scalars(select(SessionReminder).where(
-            *pending, *scope, SessionReminder.kind.in_((CHANNEL, FOLLOWUP)),
-        ).order_by(SessionReminder.due_at, SessionReminder.id))).all())
-        # DMs left unsent although their reminder went out (the bot stopped half-way through them)
-        orphans = (await session.execute(select(
-            SessionReminder.session_id, SessionReminder.offset_minutes, SessionReminder.revision, SessionReminder.kind,
-        ).where(*pending, *scope, SessionReminder.kind.in_((DM, FOLLOWUP_DM))).distinct())).all()
-        have = {(r.session_id, r.offset_minutes, r.revision) for r in rows}
-        for sid, offset, revision, kind in orphans:
-            if (sid, offset, revision) in have:
-                continue
-            parent = await session.scalar(select(SessionReminder).where(
-                SessionReminder.session_id == sid, SessionReminder.offset_minutes == offset,
-                SessionReminder.revision == revision, SessionReminder.target_id == 0,
-                SessionReminder.kind == (CHANNEL if kind == DM else FOLLOWUP)))
-            if parent is not None:
-                rows.append(parent)
-                have.add((sid, offset, revision))
+        rows = (await session.scalars(select(SessionReminder).where(
+            SessionReminder.sent_at.is_(None), SessionReminder.skipped_at.is_(None), SessionReminder.due_at <= now,
+            *scope,
+        ).order_by(SessionReminder.due_at, SessionReminder.id))).all()
         out = []
         for r in rows:
             late_by = now - r.due_at
@@ -143,104 +134,70 @@ class ReminderService:
                 note = f"missed by {int(late_by.total_seconds() // 60)} min (grace {int(grace.total_seconds() // 60)} min)"
                 log.warning("skipping reminder %s of session %s (%s min before start): %s", r.id, r.session_id,
                             r.offset_minutes, note)
-                await session.execute(update(SessionReminder).where(
-                    SessionReminder.session_id == r.session_id, SessionReminder.offset_minutes == r.offset_minutes,
-                    SessionReminder.revision == r.revision, SessionReminder.sent_at.is_(None),
-                    SessionReminder.skipped_at.is_(None)).values(skipped_at=now, note=note))
+                r.skipped_at, r.note = now, note
                 continue
             out.append(DueReminder(r.id, r.session_id, r.kind, r.offset_minutes, r.revision, r.due_at,
                                    late_by > LATE_AFTER))
         await session.flush()
         return out
 
-    async def claim_many(
-        self, session: AsyncSession, reminder_ids: Sequence[int], *, now: datetime, stale_before: datetime
-    ) -> set[int]:
-        """Claim rows for sending; returns the ids this caller got. A claim older than ``stale_before``
-        (this process's start) was made by a process that died before sending: it may be taken again."""
-        if not reminder_ids:
-            return set()
-        claimable = (SessionReminder.sent_at.is_(None), SessionReminder.skipped_at.is_(None),
-                     or_(SessionReminder.claimed_at.is_(None), SessionReminder.claimed_at < stale_before))
-        result = await session.execute(update(SessionReminder).where(
-            SessionReminder.id.in_(reminder_ids), *claimable).values(claimed_at=now).returning(SessionReminder.id))
-        return set(result.scalars().all())
+    async def hand_over(self, session: AsyncSession, outbox: Outbox, due: Sequence[DueReminder], *,
+                        now: datetime) -> list[str]:
+        """Mark due reminders handed over and enqueue their posts and DMs; returns the outbox keys.
 
-    async def mark_sent_many(self, session: AsyncSession, reminder_ids: Sequence[int], *, now: datetime) -> None:
-        if reminder_ids:
-            await session.execute(update(SessionReminder).where(SessionReminder.id.in_(reminder_ids))
-                                  .values(sent_at=now))
-
-    async def release_many(self, session: AsyncSession, reminder_ids: Sequence[int]) -> None:
-        if reminder_ids:
-            await session.execute(update(SessionReminder).where(SessionReminder.id.in_(reminder_ids))
-                                  .values(claimed_at=None))
-
-    async def expand(self, session: AsyncSession, due: DueReminder) -> list[DirectReminder]:
-        return (await self.expand_many(session, [due])).get(due.id, [])
-
-    async def expand_many(self, session: AsyncSession, dues: Sequence[DueReminder]) -> dict[int, list[DirectReminder]]:
-        """The direct messages these reminders should produce, created once (unique rows, inserted
-        with ON CONFLICT DO NOTHING); returns those not yet sent, by reminder id. Members who turned
-        reminder DMs off are left out."""
-        if not dues:
-            return {}
-        session_ids = sorted({d.session_id for d in dues})
+        The mark is conditional, so two instances ticking at once hand a reminder over once; the
+        outbox keys would drop a second copy anyway."""
+        keys: list[str] = []
+        if not due:
+            return keys
+        taken = set((await session.execute(update(SessionReminder).where(
+            SessionReminder.id.in_([d.id for d in due]), SessionReminder.sent_at.is_(None),
+            SessionReminder.skipped_at.is_(None)).values(sent_at=now).returning(SessionReminder.id))).scalars())
+        due = [d for d in due if d.id in taken]
+        session_ids = sorted({d.session_id for d in due})
+        sessions = {r.id: r for r in (await session.scalars(
+            select(TrainingSession).where(TrainingSession.id.in_(session_ids)))).all()} if session_ids else {}
         opted_out = select(UserPreference.user_id).where(UserPreference.dm_reminders.is_(False))
-        rsvps: dict[int, list[tuple[int, str]]] = {}
-        for sid, uid, status in (await session.execute(select(
-                SessionRsvp.session_id, SessionRsvp.user_id, SessionRsvp.status).where(
-                SessionRsvp.session_id.in_(session_ids), SessionRsvp.status.in_(("going", "interested")),
-                SessionRsvp.user_id.not_in(opted_out)).order_by(SessionRsvp.id))).all():
-            rsvps.setdefault(sid, []).append((uid, status))
-        values = [
-            {"session_id": d.session_id, "offset_minutes": d.offset_minutes, "kind": DM if d.kind == CHANNEL else FOLLOWUP_DM,
-             "target_id": uid, "revision": d.revision, "due_at": d.due_at}
-            for d in dues for uid, status in rsvps.get(d.session_id, [])
-            if d.kind == CHANNEL or status == "going"
-        ]
-        for chunk in range(0, len(values), 500):
-            await session.execute(insert_ignore(session, SessionReminder, values[chunk:chunk + 500],
-                                                keys=("session_id", "offset_minutes", "kind", "target_id", "revision")))
-        pending: dict[tuple[int, int, int, str], list[DirectReminder]] = {}
-        for rid, sid, offset, revision, kind, uid in (await session.execute(select(
-                SessionReminder.id, SessionReminder.session_id, SessionReminder.offset_minutes,
-                SessionReminder.revision, SessionReminder.kind, SessionReminder.target_id).where(
-                SessionReminder.session_id.in_(session_ids), SessionReminder.kind.in_((DM, FOLLOWUP_DM)),
-                SessionReminder.sent_at.is_(None), SessionReminder.skipped_at.is_(None)).order_by(
-                SessionReminder.id))).all():
-            pending.setdefault((sid, offset, revision, kind), []).append(DirectReminder(rid, uid, kind))
-        return {d.id: pending.get((d.session_id, d.offset_minutes, d.revision, DM if d.kind == CHANNEL else FOLLOWUP_DM),
-                                  []) for d in dues}
-
-    async def claim(self, session: AsyncSession, reminder_id: int, *, now: datetime, stale_before: datetime) -> bool:
-        """Take a row for sending. A claim older than ``stale_before`` (this process's start) was made
-        by a process that died before sending: it may be taken again."""
-        result = await session.execute(update(SessionReminder).where(
-            SessionReminder.id == reminder_id, SessionReminder.sent_at.is_(None),
-            SessionReminder.skipped_at.is_(None),
-            or_(SessionReminder.claimed_at.is_(None), SessionReminder.claimed_at < stale_before),
-        ).values(claimed_at=now))
-        return bool(getattr(result, "rowcount", 0))
-
-    async def mark_sent(self, session: AsyncSession, reminder_id: int, *, now: datetime, note: str | None = None) -> None:
-        await session.execute(update(SessionReminder).where(SessionReminder.id == reminder_id)
-                              .values(sent_at=now, note=note))
-
-    async def release(self, session: AsyncSession, reminder_id: int) -> None:
-        """Sending failed for a reason worth retrying: let the next run take it again."""
-        await session.execute(update(SessionReminder).where(SessionReminder.id == reminder_id).values(claimed_at=None))
+        members: dict[int, list[tuple[int, str]]] = {}
+        if session_ids:
+            for sid, uid, status in (await session.execute(select(
+                    SessionRsvp.session_id, SessionRsvp.user_id, SessionRsvp.status).where(
+                    SessionRsvp.session_id.in_(session_ids), SessionRsvp.status.in_(("going", "interested")),
+                    SessionRsvp.user_id.not_in(opted_out)).order_by(SessionRsvp.id))).all():
+                members.setdefault(sid, []).append((uid, status))
+        for d in due:
+            row = sessions[d.session_id]
+            if row.status == "cancelled":
+                continue
+            params = d.as_params()
+            # a reminder sent later than the grace window after the start would only confuse
+            grace = timedelta(minutes=self.config.reminders.grace_minutes)
+            expires = row.start_utc + grace if d.kind == CHANNEL else row.end_utc + FOLLOWUP_EXPIRES
+            if d.kind == CHANNEL and row.channel_id:
+                key = f"sessions:reminder:{d.id}"
+                if await outbox.enqueue(session, key, REMINDER_POST, channel_id=row.channel_id, params=params,
+                                        due_at=d.due_at, expires_at=expires):
+                    keys.append(key)
+            for uid, status in members.get(d.session_id, []):
+                if d.kind == FOLLOWUP and status != "going":
+                    continue
+                kind = REMINDER_DM if d.kind == CHANNEL else FOLLOWUP_DM
+                key = f"sessions:{'reminder-dm' if d.kind == CHANNEL else 'followup'}:{d.id}:{uid}"
+                if await outbox.enqueue(session, key, kind, user_id=uid, params=params, due_at=d.due_at,
+                                        expires_at=expires):
+                    keys.append(key)
+            log.info("reminder %s (%s, %s min) of session %s handed to the outbox%s", d.id, d.kind,
+                     d.offset_minutes, d.session_id, " late" if d.late else "")
+        return keys
 
     async def status(self, session: AsyncSession, session_id: int) -> list[tuple[str, int, int, str]]:
-        """(kind, offset, target, state) for every row of a session: for tests, CLI and support."""
+        """(kind, offset, target, state) for every planned reminder of a session ("sent" meaning
+        handed to the outbox): for tests, CLI and support."""
         rows = (await session.scalars(select(SessionReminder).where(SessionReminder.session_id == session_id)
                                       .order_by(SessionReminder.id))).all()
-        return [(r.kind, r.offset_minutes, r.target_id,
-                 "sent" if r.sent_at else "skipped" if r.skipped_at else "claimed" if r.claimed_at else "pending")
+        return [(r.kind, r.offset_minutes, r.target_id, "sent" if r.sent_at else "skipped" if r.skipped_at else "pending")
                 for r in rows]
 
 
 def _aware(value: datetime) -> datetime:
-    from datetime import UTC
-
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value

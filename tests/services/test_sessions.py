@@ -104,29 +104,30 @@ async def test_rsvp_is_counted_once_however_often_it_is_clicked_and_respects_cap
     assert changed.previous == "going" and changed.info.rsvp.going == 1 and changed.info.rsvp.declined == 1
 
 
-async def test_a_reminder_is_claimed_once_and_a_dead_process_claim_is_retried(app: App) -> None:
+async def test_a_due_reminder_is_handed_to_the_outbox_once_with_a_dm_per_member(app: App) -> None:
     async with app.db.begin() as session:
         [training_session] = await app.service(PlanningService).create(session, FAC, draft(), now=NOW)
         await app.service(RsvpService).rsvp(session, training_session.id, 101, "going", now=NOW)
+        await app.service(RsvpService).rsvp(session, training_session.id, 102, "declined", now=NOW)
+        # announced, so the channel reminder has somewhere to go
+        await app.service(TrainingSessionService).mark_announced(session, training_session.id, 555, 777)
     due_time = training_session.start_utc - timedelta(minutes=60)
+    reminders = app.service(ReminderService)
     async with app.db.begin() as session:
-        due = await app.service(ReminderService).take_due(session, training_session.id, now=due_time)
+        due = await reminders.take_due(session, training_session.id, now=due_time)
+        # two instances ticking at once: the second hands over nothing
+        first = await reminders.hand_over(session, app.outbox, due, now=due_time)
+        second = await reminders.hand_over(session, app.outbox, due, now=due_time)
     # the 24 h reminder fell due 23 h earlier: far outside the grace window, so skipped
     assert [d.offset_minutes for d in due] == [60]
-    reminder = due[0]
+    assert sorted(first) == sorted([f"sessions:reminder:{due[0].id}", f"sessions:reminder-dm:{due[0].id}:101"])
+    assert second == []
     async with app.db.begin() as session:
-        assert await app.service(ReminderService).claim(session, reminder.id, now=due_time, stale_before=due_time)
-        assert not await app.service(ReminderService).claim(session, reminder.id, now=due_time, stale_before=due_time)
-    restarted = due_time + timedelta(minutes=1)
-    async with app.db.begin() as session:
-        assert await app.service(ReminderService).claim(session, reminder.id, now=restarted, stale_before=restarted)
-        await app.service(ReminderService).mark_sent(session, reminder.id, now=restarted)
-        deliveries = await app.service(ReminderService).expand(session, reminder)
-        again = await app.service(ReminderService).expand(session, reminder)
-    assert [d.user_id for d in deliveries] == [101] == [d.user_id for d in again]
-    async with app.db.begin() as session:
-        status = {(k, o): s for k, o, _, s in await app.service(ReminderService).status(session, training_session.id)}
+        status = {(k, o): s for k, o, _, s in await reminders.status(session, training_session.id)}
+        queued = await app.outbox.claim(session, "test", now=due_time)
     assert status[("channel", 1440)] == "skipped" and status[("channel", 60)] == "sent"
+    reminders_queued = [r for r in queued if r.kind.startswith("sessions.reminder")]
+    assert sorted((r.channel_id or 0, r.user_id or 0) for r in reminders_queued) == [(0, 101), (555, 0)]
 
 
 async def test_ics_has_stable_uid_and_sequence_grows_on_edit(app: App) -> None:
@@ -262,8 +263,8 @@ async def test_moving_a_session_replans_its_reminders_for_the_new_time(app: App)
         [training_session] = await app.service(PlanningService).create(session, FAC, draft(), now=NOW)
     day_before = training_session.start_utc - timedelta(hours=24)
     async with app.db.begin() as session:
-        [due] = await app.service(ReminderService).take_due(session, training_session.id, now=day_before)
-        await app.service(ReminderService).mark_sent(session, due.id, now=day_before)
+        due = await app.service(ReminderService).take_due(session, training_session.id, now=day_before)
+        await app.service(ReminderService).hand_over(session, app.outbox, due, now=day_before)
         moved = await app.service(PlanningService).edit(session, FAC, training_session.id, SessionChanges(start="2026-12-12 09:00"),
                                         now=day_before)
         rows = await app.service(ReminderService).status(session, training_session.id)
