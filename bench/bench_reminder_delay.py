@@ -20,6 +20,7 @@ from _gateway import button, click_nowait
 from sqlalchemy import insert, select
 
 from cogs.sessions.models import SessionReminder, TrainingSession
+from db.models import OutboxDelivery
 from offline import Call, boot_offline
 
 
@@ -43,17 +44,24 @@ async def main(n: int, window: float, clicks_per_second: int) -> None:
     async with app.db.begin() as session:
         await session.execute(insert(TrainingSession), sessions)
         await session.execute(insert(SessionReminder), reminders)
-        due_by_id = {f"sse-r{rid}": due for rid, due in (await session.execute(
+        due_by_id = {rid: due for rid, due in (await session.execute(
             select(SessionReminder.id, SessionReminder.due_at))).all()}
 
     bot, gw = await boot_offline(app)
     delays: list[float] = []
     send = gw.routes[("POST", "/channels/{channel_id}/messages")]
 
-    def timed_send(call: Call, p: dict[str, str]) -> object:
-        nonce = (call.json or {}).get("nonce")
-        if nonce in due_by_id:
-            delays.append((datetime.now(UTC) - due_by_id[nonce]).total_seconds())
+    reminder_nonces: set[str] = set()
+
+    async def timed_send(call: Call, p: dict[str, str]) -> object:
+        # the outbox row behind the nonce names the reminder, whose due time we know
+        nonce = str((call.json or {}).get("nonce") or "")
+        if nonce.startswith("sse-o"):
+            async with app.db.begin() as session:
+                row = await session.get(OutboxDelivery, int(nonce.removeprefix("sse-o")))
+            if row is not None and row.kind == "sessions.reminder":
+                delays.append((datetime.now(UTC) - due_by_id[row.params["reminder_id"]]).total_seconds())
+                reminder_nonces.add(nonce)
         return send(call, p)
 
     gw.routes[("POST", "/channels/{channel_id}/messages")] = timed_send
@@ -74,7 +82,7 @@ async def main(n: int, window: float, clicks_per_second: int) -> None:
     await gw.settle(timeout=60)
     print(f"{n} reminders due over {window:.0f} s, with {clicks} RSVP clicks in flight meanwhile")
     print(f"firing delay (due -> message sent): {percentiles(delays)}  (target p95 < 2000 ms)")
-    sent = sum(1 for m in gw.messages.values() if (m.get("nonce") or "").startswith("sse-r"))
+    sent = sum(1 for m in gw.messages.values() if m.get("nonce") in reminder_nonces)
     print(f"reminder messages sent: {sent} (expected {n}, each exactly once)")
     await gw.close()
     await app.close()

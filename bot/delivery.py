@@ -87,10 +87,12 @@ class Delivery:
     async def _on_timer(self) -> None:
         self.kick()
 
-    def kick(self) -> None:
-        """Send whatever is due now, in the background (after enqueueing, or when a timer fires)."""
-        for lane in (CHANNEL_LANE, DM_LANE):
-            self.spawn(self.run_due(lane), f"outbox-{lane}")
+    def kick(self, *, channel: bool = True, dm: bool = True) -> None:
+        """Send whatever is due now, in the background (after enqueueing, or when a timer fires).
+        A caller that knows it enqueued only one lane's rows wakes only that lane."""
+        for lane, wanted in ((CHANNEL_LANE, channel), (DM_LANE, dm)):
+            if wanted:
+                self.spawn(self.run_due(lane), f"outbox-{lane}")
 
     async def run_due(self, lane: str = CHANNEL_LANE, *, now: datetime | None = None) -> int:
         """Send every due row of one lane; returns how many went out. One run per lane at a time: a

@@ -97,19 +97,20 @@ class SessionJobs:
         if self._ticking.locked():
             self._tick_again = True  # the running tick picks the new rows up when it finishes
             return 0
-        queued = 0
+        keys: list[str] = []
         async with self._ticking:
             while True:
                 self._tick_again = False
                 moment = now or utcnow()
-                queued += len(await self._hand_over(moment))
+                keys += await self._hand_over(moment)
                 async with self.app.db.begin() as session:
                     self._arm(await self.app.service(ReminderService).next_due_after(session, moment))
                 if not self._tick_again or now is not None:
                     break
-        if queued:
-            self.bot.delivery.kick()
-        return queued
+        if keys:
+            direct = sum(1 for key in keys if key.startswith(("sessions:reminder-dm:", "sessions:followup:")))
+            self.bot.delivery.kick(channel=direct < len(keys), dm=direct > 0)
+        return len(keys)
 
     async def fire(self, session_id: int, *, now: datetime | None = None) -> int:
         """Send what is due for one session now, DMs included; returns how many messages went out."""
