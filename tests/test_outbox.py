@@ -148,3 +148,35 @@ async def test_an_announcement_refused_by_discord_is_parked_and_the_facilitator_
         await gw.bot.runtime(SessionJobs).publish_pending()  # type: ignore[attr-defined]
         await gw.bot.delivery.run_due()  # type: ignore[attr-defined]
     assert posts_to(gw, ANNOUNCEMENTS) == 1
+
+
+async def test_a_routing_notice_that_fails_is_sent_later_not_lost(gw: OfflineDiscord, app: App) -> None:
+    from cogs.qa.jobs import route_unanswered
+    from tests.commands.test_qa import ask
+    from tests.conftest import QA_FORUM
+
+    await ask(gw, "Nobody knows this one", "Quiet question.", user=gw.member_id)
+    thread = next(cid for cid, ch in gw.channels.items() if ch.get("parent_id") == str(QA_FORUM))
+    gw.faults.add(POST, 500, path_contains=thread, times=1)
+    later = utcnow() + timedelta(hours=25)
+    assert await route_unanswered(gw.bot, later) == 1  # the step is claimed, its notice fails once
+    assert await route_unanswered(gw.bot, later) == 0  # never claimed twice
+    [row] = [r for r in (await rows(app)).values() if r.kind == "qa.route"]
+    assert row.status == "pending" and row.attempts == 1
+    sent = await gw.bot.delivery.run_due(now=row.due_at + timedelta(seconds=1))  # type: ignore[attr-defined]
+    notices = [c for c in gw.calls if c.key == POST and c.path.startswith(f"/channels/{thread}/")
+               and "no reply" in (c.json or {}).get("content", "")]
+    assert sent == 1 and len(notices) == 2 and (await rows(app))[row.key].status == "sent"
+
+
+async def test_a_weekly_digest_that_fails_once_goes_out_on_the_retry(gw: OfflineDiscord, app: App) -> None:
+    from cogs.digest.jobs import post_digest
+
+    gw.faults.add(POST, 500, path_contains=ANNOUNCEMENTS, times=1)
+    assert not await post_digest(gw.bot)  # type: ignore[arg-type]
+    assert not await post_digest(gw.bot), "a second fire the same week does not queue another"  # type: ignore[arg-type]
+    [row] = [r for r in (await rows(app)).values() if r.kind == "digest.weekly"]
+    assert row.status == "pending" and row.due_at - utcnow() < timedelta(hours=1)
+    await gw.bot.delivery.run_due(now=row.due_at + timedelta(seconds=1))  # type: ignore[attr-defined]
+    digests = [m for m in gw.messages.values() if m["embeds"] and "This week" in m["embeds"][0]["title"]]
+    assert len(digests) == 1 and (await rows(app))[row.key].status == "sent"
