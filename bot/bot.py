@@ -51,8 +51,8 @@ class SSEBot(commands.Bot):
         )
         self.app = app
         self.sync_commands_on_start = sync_commands
-        # kind -> renderer for paginated replies (see bot/ui/pager.py)
-        self.pagers: dict[str, Any] = {}
+        # saved-query kind -> renderer of paginated replies, from the records (bot/ui/pager.py)
+        self.pagers: dict[str, Any] = {kind: render for c in app.capabilities for kind, render in c.pagers.items()}
         self.delivery = Delivery(self)
         # per-bot objects a capability needs while connected (e.g. its job runner), by type
         self._runtimes: dict[type[Any], object] = {}

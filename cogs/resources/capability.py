@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.capability import Capability, ServiceContext
+from bot.capability import Capability, ServiceContext, lazy
 from cogs.resources import cli
 from cogs.resources.service import ResourceService
 
@@ -11,4 +11,7 @@ def _services(ctx: ServiceContext) -> list[object]:
     return [ResourceService(ctx.content.resources)]
 
 
-CAPABILITY = Capability(name="resources", extension="cogs.resources.cog", services=_services, cli=cli.register)
+CAPABILITY = Capability(
+    name="resources", extension="cogs.resources.cog", services=_services, cli=cli.register,
+    pagers={"resources": lazy("cogs.resources.cog:render_page")},  # the saved-query kind of /resources
+)

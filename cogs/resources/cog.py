@@ -28,9 +28,6 @@ class Resources(commands.Cog):
     def __init__(self, bot: SSEBot):
         self.bot = bot
 
-    async def cog_load(self) -> None:
-        self.bot.pagers[KIND] = render_page
-
     @app_commands.command(name=_("resources"), description=_("Find SSE studies, briefs, resolutions and courses"))
     @app_commands.describe(
         query=_("Words to look for in titles and summaries"),

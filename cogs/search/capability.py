@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.capability import Capability, ServiceContext
+from bot.capability import Capability, ServiceContext, lazy
 from cogs.search import archive, cli
 from cogs.search.service import SearchService
 
@@ -11,5 +11,6 @@ def _services(ctx: ServiceContext) -> list[object]:
     return [archive.ArchiveWriter(ctx.db), SearchService(ctx.config)]
 
 
-CAPABILITY = Capability(name="search", extension="cogs.search.cog", services=_services, privacy=archive.PRIVACY,
+CAPABILITY = Capability(name="search", extension="cogs.search.cog",
+                        pagers={"search": lazy("cogs.search.cog:render_page")}, services=_services, privacy=archive.PRIVACY,
                         cli=cli.register)

@@ -44,9 +44,6 @@ class Search(commands.Cog):
         self.bot = bot
         self._reconcile_task: asyncio.Task[list[archive.ReconcileResult]] | None = None
 
-    async def cog_load(self) -> None:
-        self.bot.pagers[KIND] = render_page
-
     async def cog_unload(self) -> None:
         if self._reconcile_task is not None:
             self._reconcile_task.cancel()

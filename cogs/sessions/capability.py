@@ -31,6 +31,7 @@ async def _materials_join_the_catalogue(app: App) -> None:
 CAPABILITY = Capability(
     name="sessions",
     extension="cogs.sessions.cog",
+    pagers={"sessions": lazy("cogs.sessions.cog:render_page")},  # the saved-query kind of its paged replies
     services=_services,
     on_start=_materials_join_the_catalogue,
     jobs=[Job("sessions:reminders-sweep", lazy("cogs.sessions.jobs:sweep"), every_seconds=lambda _config: 60),

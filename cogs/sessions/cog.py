@@ -74,7 +74,6 @@ class Sessions(commands.Cog):
         self.jobs = bot.runtime(SessionJobs)
 
     async def cog_load(self) -> None:
-        self.bot.pagers[KIND] = render_page
         await self.jobs.rebuild()
         self.bot.delivery.spawn(self.jobs.publish_pending(), "sessions-publish-pending")
 

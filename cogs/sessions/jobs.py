@@ -181,17 +181,19 @@ async def announce_pending(bot: SSEBot) -> None:
 
 
 # ---- the outbox handlers (declared in cogs/sessions/capability.py) -------------------------
-async def _current(bot: SSEBot, row: Outgoing) -> TrainingSessionInfo:
+async def _current(bot: SSEBot, row: Outgoing, *, unless_cancelled: bool = False) -> TrainingSessionInfo:
+    """The session as it is now; with ``unless_cancelled``, a cancelled one drops the delivery."""
     async with bot.app.db.begin() as session:
-        return await bot.app.service(TrainingSessionService).get(session, int(row.params["session_id"]))
+        training_session = await bot.app.service(TrainingSessionService).get(session, int(row.params["session_id"]))
+    if unless_cancelled and training_session.cancelled:
+        raise DeliveryDropped(f"session {training_session.id} was cancelled")
+    return training_session
 
 
 async def send_announcement(bot: SSEBot, row: Outgoing) -> int | None:
     from cogs.sessions.components import rsvp_view
 
-    training_session = await _current(bot, row)
-    if training_session.cancelled:
-        raise DeliveryDropped(f"session {training_session.id} was cancelled before it was announced")
+    training_session = await _current(bot, row, unless_cancelled=True)
     if training_session.message_id:
         return training_session.message_id  # posted already (a retry after a crash, or another instance)
     assert row.channel_id is not None
@@ -204,9 +206,7 @@ async def send_announcement(bot: SSEBot, row: Outgoing) -> int | None:
 
 
 async def create_event(bot: SSEBot, row: Outgoing) -> int | None:
-    training_session = await _current(bot, row)
-    if training_session.cancelled:
-        raise DeliveryDropped(f"session {training_session.id} was cancelled")
+    training_session = await _current(bot, row, unless_cancelled=True)
     if training_session.event_id:
         return training_session.event_id
     guild_id = bot.app.config.guild_id
@@ -262,9 +262,7 @@ async def send_change_notice(bot: SSEBot, row: Outgoing) -> int:
 
 
 async def send_reminder(bot: SSEBot, row: Outgoing) -> int:
-    training_session = await _current(bot, row)
-    if training_session.cancelled:
-        raise DeliveryDropped(f"session {training_session.id} was cancelled")
+    training_session = await _current(bot, row, unless_cancelled=True)
     due = DueReminder.from_params(row.params, now=utcnow())
     text = reminder_text(training_session, due, direct=row.user_id is not None, guild_id=bot.app.config.guild_id)
     if row.user_id is not None:
@@ -276,9 +274,7 @@ async def send_reminder(bot: SSEBot, row: Outgoing) -> int:
 async def send_followup(bot: SSEBot, row: Outgoing) -> int:
     from cogs.sessions.components import followup_view
 
-    training_session = await _current(bot, row)
-    if training_session.cancelled:
-        raise DeliveryDropped(f"session {training_session.id} was cancelled")
+    training_session = await _current(bot, row, unless_cancelled=True)
     kwargs: dict[str, Any] = {"content": followup_text(training_session)}
     if (view := followup_view(training_session)) is not None:
         kwargs["view"] = view
