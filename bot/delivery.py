@@ -54,6 +54,8 @@ class RateLimiter:
 
 SWEEP_JOB = "outbox:sweep"  # picks up released rows whose backoff is over, and expired leases
 NEXT_JOB = "outbox:next"  # one timer at the next due row
+PRUNE_JOB = "outbox:prune"  # old sent and dropped rows go
+PRUNE_SECONDS = 6 * 3600
 RETRYABLE = (aiohttp.ClientError, asyncio.TimeoutError, OSError)
 SEND_TIMEOUT = 60  # seconds; a send still hanging then is treated as a network failure
 CHANNEL_LANE, DM_LANE = "channel", "dm"
@@ -82,7 +84,12 @@ class Delivery:
     def start(self) -> None:
         """Called from setup_hook: the sweep job, and a first run for anything already due."""
         self.app.scheduler.interval(SWEEP_JOB, self.app.config.outbox.check_seconds, self._on_timer)
+        self.app.scheduler.interval(PRUNE_JOB, PRUNE_SECONDS, self.prune)
         self.kick()
+
+    async def prune(self) -> int:
+        async with self.app.db.begin_write() as session:
+            return await self.outbox.prune(session)
 
     async def _on_timer(self) -> None:
         self.kick()

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
@@ -25,6 +25,9 @@ from db.upsert import insert_ignore
 log = logging.getLogger(__name__)
 
 PENDING, SENT, PARKED, DROPPED = "pending", "sent", "parked", "dropped"
+# Sent and dropped rows are kept this long (for `status` and support), then deleted: by then every
+# key they guard belongs to a past week, session or reminder that nothing enqueues again.
+KEEP_DONE = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -175,4 +178,10 @@ class Outbox:
             where.append(OutboxDelivery.id.in_(list(ids)))
         result = await session.execute(update(OutboxDelivery).where(and_(*where)).values(
             status=PENDING, due_at=now or utcnow(), lease_owner=None, lease_until=None))
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def prune(self, session: AsyncSession, *, now: datetime | None = None) -> int:
+        """Delete sent and dropped rows older than ``KEEP_DONE`` (parked ones wait for a person)."""
+        result = await session.execute(delete(OutboxDelivery).where(
+            OutboxDelivery.status.in_((SENT, DROPPED)), OutboxDelivery.created_at < (now or utcnow()) - KEEP_DONE))
         return int(getattr(result, "rowcount", 0) or 0)

@@ -180,3 +180,17 @@ async def test_a_weekly_digest_that_fails_once_goes_out_on_the_retry(gw: Offline
     await gw.bot.delivery.run_due(now=row.due_at + timedelta(seconds=1))  # type: ignore[attr-defined]
     digests = [m for m in gw.messages.values() if m["embeds"] and "This week" in m["embeds"][0]["title"]]
     assert len(digests) == 1 and (await rows(app))[row.key].status == "sent"
+
+
+async def test_old_sent_rows_are_pruned_but_parked_and_pending_ones_stay(app: App) -> None:
+    keys = await enqueue_posts(app, 3)
+    async with app.db.begin() as session:
+        [a, b, c] = await app.outbox.claim(session, "x")
+        await app.outbox.mark_sent(session, a.id)
+        await app.outbox.park(session, b.id, "403 Missing Permissions")
+        await app.outbox.release(session, c.id, "HTTP 500")
+    async with app.db.begin() as session:
+        assert await app.outbox.prune(session, now=utcnow() + timedelta(days=29)) == 0
+        assert await app.outbox.prune(session, now=utcnow() + timedelta(days=31)) == 1
+    assert sorted(r.status for r in (await rows(app)).values()) == ["parked", "pending"]
+    assert keys[0] not in await rows(app)
