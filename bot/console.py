@@ -21,6 +21,7 @@ from discord import app_commands
 from bot import background
 from bot.app import App
 from bot.config import Config, Settings, normalise_database_url
+from bot.status import outbox_status, retried_text, retry_parked, status_text
 from cogs.search.archive import ArchiveWriter
 
 if TYPE_CHECKING:
@@ -38,6 +39,7 @@ META: list[tuple[str, str, str]] = [
     ("reply", "TEXT", "another member (lan, a helper) replies in the post you are in"),
     ("menu", "NAME", "run a message menu on the latest reply here, e.g. :menu Mark as answer"),
     ("leave", "", "leave the post you are in"),
+    ("status", "[retry ID…|all]", "what the bot posts on its own: counts, refused (parked) ones, retry"),
     ("channels", "", "list the channels"),
     ("commands", "", "list every slash command"),
     ("help", "", "this text"),
@@ -456,6 +458,25 @@ class Console:
             return
         result = await self.gw.context_menu(name, replies[-1], user=self.user, locale=self.locale)
         await self._after(result)
+
+    async def _meta_status(self, arg: str) -> None:
+        bot = cast("SSEBot", self.gw.bot)
+        app = bot.app
+        action, _, rest = arg.partition(" ")
+        if action == "retry":
+            words = rest.split()
+            if not words or (words != ["all"] and not all(w.isdigit() for w in words)):
+                self.say("! :status retry ID… or :status retry all (ids from :status)")
+                return
+            retried, missing = await retry_parked(app, None if words == ["all"] else [int(w) for w in words])
+            self.say(retried_text(app, retried) + (f" Not parked: {', '.join(map(str, missing))}." if missing else ""))
+            bot.delivery.kick()  # the console shows them go out now, not at the next sweep
+            return
+        if action:
+            self.say("! :status, or :status retry ID…|all")
+            return
+        # the console's database is its own, so the CLI's retry would look in the wrong one
+        self.say(status_text(await outbox_status(app), retry=":status retry", every="all"))
 
     async def _meta_leave(self, arg: str) -> None:
         self.channel = None
