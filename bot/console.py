@@ -22,7 +22,7 @@ from bot import background
 from bot.app import App
 from bot.config import Config, Settings, normalise_database_url
 from bot.status import outbox_status, retried_text, retry_parked, status_text
-from cogs.search.archive import ArchiveWriter
+from cogs.search.writer import ArchiveWriter
 
 if TYPE_CHECKING:
     # The offline Discord is a harness, not part of the product: loaded only when the console runs.
