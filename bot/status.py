@@ -50,7 +50,8 @@ async def outbox_status(app: App) -> OutboxStatus:
 
 
 def where(row: OutboxRow) -> str:
-    # A member's id is theirs to forget; an operator fixing a refusal needs the channel, not them.
+    # A member's id is theirs to forget (DM keys can hold it too, so JSON leaves those out); an
+    # operator fixing a refusal needs the channel, not who the DM was for.
     return "DM to member" if row.user_id is not None else f"channel {row.channel_id}"
 
 
@@ -74,7 +75,7 @@ def status_text(status: OutboxStatus, retry: str = "python -m bot outbox retry",
 
 def status_json(status: OutboxStatus) -> dict[str, Any]:
     return {"counts": status.counts, "parked": [
-        {"id": row.id, "key": row.key, "kind": row.kind, "where": where(row),
+        {"id": row.id, "key": None if row.user_id is not None else row.key, "kind": row.kind, "where": where(row),
          "channel_id": None if row.user_id is not None else row.channel_id, "attempts": row.attempts,
          "last_error": row.last_error, "due_at": row.due_at.isoformat()}
         for row in status.parked]}

@@ -109,3 +109,19 @@ async def test_retry_says_which_ids_were_not_parked(
     assert await cli(cli_env, "outbox", "retry") == 2
     assert await cli(cli_env, "status") == 0
     assert "no parked deliveries" in capsys.readouterr().out
+
+
+async def test_a_parked_dm_is_shown_without_the_member(
+    gw: OfflineDiscord, app: App, cli_env: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    member = 900000000000000777
+    async with app.db.begin_write() as session:
+        await app.outbox.enqueue(session, f"dm:{member}:test", ROUTE, user_id=member, params={})
+        (row,) = await app.outbox.rows(session, statuses=(PENDING,))
+        await app.outbox.park(session, row.id, "404 Unknown Channel")
+    capsys.readouterr()
+    assert await cli(cli_env, "status", "--json") == 0
+    out = capsys.readouterr().out
+    (parked,) = json.loads(out)["parked"]
+    assert parked["where"] == "DM to member" and parked["channel_id"] is None and parked["key"] is None
+    assert str(member) not in out
