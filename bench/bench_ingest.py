@@ -24,7 +24,7 @@ from bench_search import CHANNEL, settings_for
 
 from bot.app import App
 from cogs.search import archive
-from cogs.search.archive import ArchiveWriter
+from cogs.search.writer import ArchiveWriter
 from offline import boot_offline
 
 

@@ -28,7 +28,7 @@ import yaml
 
 from bot.app import App
 from bot.config import load_settings
-from cogs.search import archive
+from cogs.search import archive, dce_import
 from cogs.search import service as search
 from db import search as fts
 from offline import boot_offline
@@ -59,7 +59,7 @@ async def build(app: App, n: int, batch: int) -> float:
         data = {"guild": {"id": "710000000000000001"}, "channel": {"id": str(CHANNEL)},
                 "messages": list(corpus.messages(min(chunk, n - start), start=start, total=n))}
         t0 = time.perf_counter()
-        records, _ = archive.parse_dce_export(data)
+        records, _ = dce_import.parse_dce_export(data)
         for i in range(0, len(records), batch):
             async with app.db.begin() as session:
                 stored += await archive.store_messages(session, records[i : i + batch])

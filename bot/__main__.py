@@ -11,6 +11,7 @@ from typing import Any
 from bot.cli import settings_of
 from bot.content import load_content
 from bot.errors import UserError
+from bot.status import register as register_status
 from bot.yamlfile import YamlProblems
 
 log = logging.getLogger("bot")
@@ -94,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database maintenance")
     db.add_argument("action", choices=["upgrade", "current"])
     db.set_defaults(func=cmd_db)
+    register_status(sub)
 
     from bot.capabilities import CAPABILITIES  # the capabilities add their own commands
 

@@ -21,7 +21,9 @@ from discord import app_commands
 from bot import background
 from bot.app import App
 from bot.config import Config, Settings, normalise_database_url
-from cogs.search.archive import ArchiveWriter
+from bot.console_input import SlashInput
+from bot.status import outbox_status, retried_text, retry_parked, status_text
+from cogs.search.writer import ArchiveWriter
 
 if TYPE_CHECKING:
     # The offline Discord is a harness, not part of the product: loaded only when the console runs.
@@ -38,6 +40,7 @@ META: list[tuple[str, str, str]] = [
     ("reply", "TEXT", "another member (lan, a helper) replies in the post you are in"),
     ("menu", "NAME", "run a message menu on the latest reply here, e.g. :menu Mark as answer"),
     ("leave", "", "leave the post you are in"),
+    ("status", "[retry ID…|all]", "what the bot posts on its own: counts, refused (parked) ones, retry"),
     ("channels", "", "list the channels"),
     ("commands", "", "list every slash command"),
     ("help", "", "this text"),
@@ -78,9 +81,6 @@ def _readable_timestamps(text: str) -> str:
     return _TIMESTAMP.sub(show, text)
 
 
-_OPTION = re.compile(r"(?:^|\s)([a-z_][a-z0-9_]*):", re.IGNORECASE)
-
-
 class Console:
     def __init__(
         self, gateway: OfflineDiscord, config: Config, out: TextIO = sys.stdout, files_dir: Path | None = None,
@@ -91,6 +91,7 @@ class Console:
         self.out = out
         self.stdin = stdin or sys.stdin
         self.user = gateway.add_user("you", user_id=CONSOLE_MEMBER_ID)
+        self.input = SlashInput(gateway, self.user)
         self.helper = gateway.add_user("lan", roles=config.roles.helpers[:1], user_id=CONSOLE_HELPER_ID)
         self.role_sets = {"member": [], "helper": config.roles.helpers[:1], "facilitator": config.roles.facilitators[:1]}
         self.locale = "en-US"
@@ -194,126 +195,6 @@ class Console:
                 return mid
         return None
 
-    # ---- input ---------------------------------------------------------------------------
-    def _commands(self) -> list[str]:
-        tree = self.gw.bot.tree  # type: ignore[attr-defined]
-        names = []
-        for cmd in tree.get_commands(guild=discord.Object(self.gw.guild_id)) or tree.get_commands():
-            if isinstance(cmd, app_commands.Group):
-                names += [f"/{c.qualified_name}" for c in cmd.walk_commands() if isinstance(c, app_commands.Command)]
-            elif isinstance(cmd, app_commands.Command):
-                names.append(f"/{cmd.name}")
-        return sorted(names)
-
-    def parse(self, line: str) -> tuple[str, dict[str, Any], str | None]:
-        """'/define coop language:th' -> ('define', {'term': 'coop', 'language': 'th'}, last option name)."""
-        command, params, values, last = self._split(line)
-        converted = {name: self._convert(params[name], value) for name, value in values.items()}
-        missing = [p.display_name for p in params.values() if p.required and p.display_name not in converted]
-        if missing:
-            raise ValueError(f"/{command} needs: {', '.join(missing)} (write them as name:value)")
-        return command, converted, last
-
-    def _split(self, line: str) -> tuple[str, dict[str, app_commands.Parameter], dict[str, str], str | None]:
-        words = line.lstrip("/").split()
-        tree = self.gw.bot.tree  # type: ignore[attr-defined]
-        guild = discord.Object(self.gw.guild_id)
-        if not words:
-            raise ValueError("type a command after /, e.g. /define coop")
-        cmd: Any = tree.get_command(words[0], guild=guild) or tree.get_command(words[0])
-        if cmd is None:
-            close = sorted({c.split()[0] for c in self._commands() if c[1:].startswith(words[0][:3])})
-            hint = f" — did you mean {', '.join(close[:5])}?" if close else " — :commands lists them"
-            raise ValueError(f"no command /{words[0]}{hint}")
-        path = [words[0]]
-        rest = line.lstrip("/")[len(words[0]) :].lstrip()
-        while isinstance(cmd, app_commands.Group):
-            sub_words = rest.split()
-            child = cmd.get_command(sub_words[0]) if sub_words else None
-            if child is None:
-                options = ", ".join(c.name for c in cmd.commands)
-                raise ValueError(f"/{cmd.qualified_name} needs a subcommand: {options}")
-            cmd = child
-            path.append(sub_words[0])
-            rest = rest[len(sub_words[0]) :].lstrip()
-        params = {p.display_name: p for p in cmd.parameters}  # what Discord shows and sends
-        values: dict[str, str] = {}
-        markers = [m for m in _OPTION.finditer(rest) if m.group(1) in params]
-        leading = rest[: markers[0].start()].strip() if markers else rest.strip()
-        last = None
-        for i, m in enumerate(markers):
-            end = markers[i + 1].start() if i + 1 < len(markers) else len(rest)
-            values[m.group(1)] = rest[m.end() : end].strip()
-            last = m.group(1)
-        if leading:
-            free = [p.display_name for p in cmd.parameters if p.display_name not in values]
-            if not free:
-                raise ValueError(f"unexpected text {leading!r}: every option of /{' '.join(path)} is already given")
-            values = {free[0]: leading, **values}
-            last = last or free[0]
-        return " ".join(path), params, values, last
-
-    def _convert(self, param: app_commands.Parameter, value: str) -> Any:
-        """What Discord's client would let through: it checks types, choices and ranges before sending."""
-        kind = param.type
-        name = param.name
-        option = discord.AppCommandOptionType
-        if param.choices:
-            for choice in param.choices:
-                if value.casefold() in (choice.name.casefold(), str(choice.value).casefold()):
-                    return choice.value
-            raise ValueError(f"{name}: choose one of {', '.join(c.name for c in param.choices)}")
-        if kind is option.integer or kind is option.number:
-            try:
-                number: float = int(value) if kind is option.integer else float(value)
-            except ValueError:
-                raise ValueError(f"{name}: expected a {'whole ' if kind is option.integer else ''}number, "
-                                 f"got {value!r}") from None
-            if param.min_value is not None and number < param.min_value:
-                raise ValueError(f"{name}: at least {param.min_value}")
-            if param.max_value is not None and number > param.max_value:
-                raise ValueError(f"{name}: at most {param.max_value}")
-            return number
-        if kind is option.boolean:
-            if value.lower() in ("true", "yes", "1", "on"):
-                return True
-            if value.lower() in ("false", "no", "0", "off"):
-                return False
-            raise ValueError(f"{name}: answer true or false")
-        if kind in (option.user, option.mentionable):
-            return self._member(name, value)
-        if kind is option.channel:
-            return self._channel(name, value)
-        if kind is not option.string:
-            raise ValueError(f"{name}: the console cannot fill {kind.name} options yet")
-        # for text options discord.py keeps the length limits in min_value/max_value
-        if param.min_value is not None and len(value) < param.min_value:
-            raise ValueError(f"{name}: at least {param.min_value} characters")
-        if param.max_value is not None and len(value) > param.max_value:
-            raise ValueError(f"{name}: at most {param.max_value} characters")
-        return value
-
-    def _member(self, option: str, value: str) -> int:
-        wanted = value.strip().lstrip("@").removeprefix("<@").removesuffix(">").strip()
-        if wanted.casefold() in ("me", "you", "myself"):
-            return self.user
-        if wanted.isdigit():
-            return int(wanted)
-        for uid, user in self.gw.users.items():
-            if user["username"].casefold() == wanted.casefold():
-                return uid
-        names = ", ".join(["me", *(u["username"] for uid, u in self.gw.users.items() if uid != self.user)])
-        raise ValueError(f"{option}: no member {value!r}; members here: {names}")
-
-    def _channel(self, option: str, value: str) -> int:
-        wanted = value.strip().removeprefix("<#").removesuffix(">").lstrip("#")
-        if wanted.isdigit() and int(wanted) in self.gw.channels:
-            return int(wanted)
-        for cid, ch in self.gw.channels.items():
-            if ch.get("name") == wanted:
-                return cid
-        raise ValueError(f"{option}: no channel #{wanted} — :channels lists them")
-
     async def handle(self, line: str) -> bool:
         """Run one line of input; False means quit."""
         try:
@@ -361,7 +242,7 @@ class Console:
         self.say(HELP)
 
     async def _meta_commands(self, arg: str) -> None:
-        self.say("\n".join(self._commands()))
+        self.say("\n".join(self.input.commands()))
 
     async def _meta_channels(self, arg: str) -> None:
         kinds = {0: "text", 15: "forum", 11: "post"}
@@ -457,6 +338,25 @@ class Console:
         result = await self.gw.context_menu(name, replies[-1], user=self.user, locale=self.locale)
         await self._after(result)
 
+    async def _meta_status(self, arg: str) -> None:
+        bot = cast("SSEBot", self.gw.bot)
+        app = bot.app
+        action, _, rest = arg.partition(" ")
+        if action == "retry":
+            words = rest.split()
+            if not words or (words != ["all"] and not all(w.isdigit() for w in words)):
+                self.say("! :status retry ID… or :status retry all (ids from :status)")
+                return
+            retried, missing = await retry_parked(app, None if words == ["all"] else [int(w) for w in words])
+            self.say(retried_text(app, retried) + (f" Not parked: {', '.join(map(str, missing))}." if missing else ""))
+            bot.delivery.kick()  # the console shows them go out now, not at the next sweep
+            return
+        if action:
+            self.say("! :status, or :status retry ID…|all")
+            return
+        # the console's database is its own, so the CLI's retry would look in the wrong one
+        self.say(status_text(await outbox_status(app), retry=":status retry", every="all"))
+
     async def _meta_leave(self, arg: str) -> None:
         self.channel = None
         self.say("(back in #general)")
@@ -464,7 +364,7 @@ class Console:
     # ---- slash commands, autocomplete, buttons ---------------------------------------------
     async def _slash(self, line: str) -> None:
         try:
-            command, options, _ = self.parse(line)
+            command, options, _ = self.input.parse(line)
         except ValueError as exc:
             self.say(f"! {exc}")
             return
@@ -473,7 +373,7 @@ class Console:
 
     async def _complete(self, line: str) -> None:
         try:
-            command, params, values, last = self._split(line)
+            command, params, values, last = self.input.split(line)
         except ValueError as exc:
             self.say(f"! {exc}")
             return
@@ -492,7 +392,7 @@ class Console:
             self.say(f"! {last} has no suggestions; just type the value")
             return
         try:
-            options = {name: self._convert(params[name], v) for name, v in values.items() if name != last}
+            options = {name: self.input.convert(params[name], v) for name, v in values.items() if name != last}
         except ValueError as exc:
             self.say(f"! {exc}")
             return
@@ -594,7 +494,7 @@ async def run_console(
         settings = settings.model_copy(update={"database_url": console_database_url(database)})
     settings = with_demo_server(settings)
     # Library chatter (login, migrations, voice support) would drown the conversation.
-    for name in ("discord", "alembic", "apscheduler", "bot"):
+    for name in ("discord", "alembic", "apscheduler", "bot", "cogs"):
         logging.getLogger(name).setLevel(logging.WARNING)
     app = await App.create(settings)
 

@@ -5,7 +5,8 @@ transaction that decided the delivery is due. A sender then ``claim``s due rows:
 lease (owner + expiry), so an overlapping instance (rolling deploy) or one started after a crash
 takes a row over only once the lease has expired. Each row is marked sent right after its own
 send; a failure worth retrying releases it with backoff; a refusal that will not fix itself
-(403, 404) parks it, and ``python -m bot outbox`` lists and retries parked rows."""
+(403, 404) parks it; ``python -m bot status`` lists parked rows and ``python -m bot outbox retry``
+puts them back in line."""
 
 from __future__ import annotations
 

@@ -16,6 +16,7 @@ from offline.records import Call
 
 # Discord's JSON error bodies for the statuses tests use (https://discord.com/developers/docs/topics/opcodes-and-status-codes)
 ERROR_BODIES = {
+    400: {"code": 50035, "message": "Invalid Form Body"},
     403: {"code": 50013, "message": "Missing Permissions"},
     404: {"code": 10003, "message": "Unknown Channel"},
     429: {"code": 0, "message": "You are being rate limited.", "retry_after": 1.0},
@@ -27,7 +28,7 @@ ERROR_BODIES = {
 class _Response:
     def __init__(self, status: int):
         self.status = status
-        self.reason = {403: "Forbidden", 404: "Not Found", 429: "Too Many Requests"}.get(status, "Server Error")
+        self.reason = {400: "Bad Request", 403: "Forbidden", 404: "Not Found", 429: "Too Many Requests"}.get(status, "Server Error")
 
 
 def http_error(status: int, body: dict[str, object] | None = None) -> discord.HTTPException:

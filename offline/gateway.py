@@ -564,9 +564,10 @@ def _runs_forever(task: asyncio.Task[Any]) -> bool:
 
 async def boot_offline(
     app: Any, *, on_violation: Callable[[str], None] | None = None, channels: dict[str, tuple[int, int]] | None = None,
-    app_id: int | None = None,
+    app_id: int | None = None, prepare: Callable[[OfflineDiscord], None] | None = None,
 ) -> tuple[Any, OfflineDiscord]:
-    """Start the real bot (cogs, views, command sync) against an offline Discord."""
+    """Start the real bot (cogs, views, command sync) against an offline Discord. ``prepare`` runs
+    before the bot logs in, e.g. to inject faults into what it does at start-up."""
     from bot.bot import SSEBot
 
     config = app.config
@@ -584,5 +585,7 @@ async def boot_offline(
         gateway.add_role(role_id, "Helper")
     gateway.member_id = gateway.add_user("mai")
     gateway.facilitator_id = gateway.add_user("facilitator", roles=config.roles.facilitators[:1])
+    if prepare is not None:
+        prepare(gateway)
     await gateway.start()
     return bot, gateway

@@ -185,3 +185,31 @@ def test_the_cli_console_uses_its_own_database(settings, tmp_path, monkeypatch) 
     monkeypatch.setattr("sys.stdin", io.StringIO(":quit\n"))
     assert main(["--config", str(settings.config_path), "console", "--db", str(tmp_path / "mine.db")]) == 0
     assert (tmp_path / "mine.db").exists() and not production.exists()
+
+
+async def test_status_lists_a_parked_delivery_and_retries_it(settings) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    from bot.app import App
+    from bot.digest import week_key
+    from tests.conftest import ANNOUNCEMENTS
+
+    app = await App.create(settings)
+    async with app.db.begin_write() as session:
+        await app.outbox.enqueue(session, "digest:test", "digest.weekly", channel_id=ANNOUNCEMENTS,
+                                 params={"week": week_key(datetime.now(UTC))})
+        (row,) = await app.outbox.rows(session, statuses=("pending",))
+        await app.outbox.park(session, row.id, "403 Missing Permissions")
+    await app.close()
+
+    script = ":status\n:status retry 99999\n:status retry all\n:status retry\n:quit\n"
+    out = io.StringIO()
+    assert await run_console(settings, stdin=io.StringIO(script), out=out) == 0
+    answers = segments(out.getvalue())
+    shown = answers[":status"]
+    assert f"#{row.id} digest.weekly to channel {ANNOUNCEMENTS}" in shown and "403 Missing Permissions" in shown
+    assert f":status retry {row.id}" in shown
+    assert "0 parked deliveries put back" in answers[":status retry 99999"]
+    assert "Not parked: 99999" in answers[":status retry 99999"]
+    assert "1 parked delivery put back" in answers[":status retry all"]
+    assert "! :status retry ID" in answers[":status retry"]

@@ -16,7 +16,7 @@ from bot.ui.common import reply
 from cogs.privacy.components import COMPONENTS, forget_view
 from cogs.privacy.service import PrivacyService
 from cogs.privacy.ui import forget_prompt, summary_embed
-from cogs.search.archive import ArchiveWriter
+from cogs.search.writer import ArchiveWriter
 
 
 class Privacy(commands.Cog):

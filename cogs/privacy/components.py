@@ -12,7 +12,7 @@ from bot.errors import NotAllowed
 from bot.ui.common import guarded
 from cogs.privacy.service import PrivacyService
 from cogs.privacy.ui import forgotten_text
-from cogs.search.archive import ArchiveWriter
+from cogs.search.writer import ArchiveWriter
 
 
 class ForgetButton(discord.ui.DynamicItem[discord.ui.Button[Any]],

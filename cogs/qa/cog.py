@@ -21,7 +21,9 @@ from cogs.qa.components import COMPONENTS, AskModal, forum_tags
 from cogs.qa.service import QuestionService
 from cogs.qa.ui import solved_notice
 from cogs.search import archive
-from cogs.search.archive import ArchiveWriter, MessageRecord
+from cogs.search.archive import MessageRecord
+from cogs.search.backfill import BackfillState, backfill_page, backfill_start, check_backfill_allowed
+from cogs.search.writer import ArchiveWriter
 
 log = logging.getLogger(__name__)
 
@@ -161,9 +163,9 @@ class QA(commands.Cog):
     async def backfill(self, interaction: discord.Interaction[SSEBot], channel: discord.TextChannel,
                        restart: bool = False) -> None:
         app = self.bot.app
-        archive.check_backfill_allowed(app.config, actor_of(interaction), channel.id)
+        check_backfill_allowed(app.config, actor_of(interaction), channel.id)
         async with app.db.begin() as session:
-            state = await archive.backfill_start(session, channel.id, restart=restart)
+            state = await backfill_start(session, channel.id, restart=restart)
         resumed = state.before_id is not None
         await reply(interaction, content=f"{'Resuming' if resumed else 'Starting'} the backfill of {channel.mention}…",
                     ephemeral=True)
@@ -172,8 +174,8 @@ class QA(commands.Cog):
             content=f"Backfill of {channel.mention} finished: {state.stored:,} message(s) stored or updated."
         )
 
-    async def run_backfill(self, channel: discord.abc.Messageable, state: archive.BackfillState,
-                           interaction: discord.Interaction[Any] | None = None) -> archive.BackfillState:
+    async def run_backfill(self, channel: discord.abc.Messageable, state: BackfillState,
+                           interaction: discord.Interaction[Any] | None = None) -> BackfillState:
         """Page through history (newest first) from the checkpoint; each page is stored with the
         checkpoint in one transaction, so a crash resumes where it stopped and stores nothing twice."""
         app = self.bot.app
@@ -188,7 +190,7 @@ class QA(commands.Cog):
                 discord.MessageType.default, discord.MessageType.reply)]
             done = len(batch) < BACKFILL_PAGE
             async with app.db.begin() as session:
-                state = await archive.backfill_page(
+                state = await backfill_page(
                     session, state.channel_id, records, oldest_id=min((m.id for m in batch), default=None), done=done,
                 )
             before = state.before_id

@@ -116,8 +116,10 @@ async def forum_tags(forum: discord.ForumChannel, names: list[str]) -> list[disc
         if tag is None:
             try:
                 tag = await forum.create_tag(name=name, reason="Q&A tag")
-            except discord.HTTPException:
-                log.warning("could not create forum tag %r (missing Manage Channels?)", name)
+            except discord.HTTPException as exc:
+                # the post goes out without this tag; Discord's own words say what to fix
+                log.warning("could not create forum tag %r in forum %s (HTTP %s: %s); the bot needs Manage Channels "
+                            "there", name, forum.id, exc.status, exc.text or exc)
                 continue
         tags.append(tag)
     return tags[:5]

@@ -38,7 +38,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_import_archive(args: argparse.Namespace) -> int:
-    from cogs.search import archive
+    from cogs.search import dce_import
 
     async def go(app: App) -> int:
         from bot.progress import byte_progress
@@ -46,7 +46,7 @@ def cmd_import_archive(args: argparse.Namespace) -> int:
         path = Path(args.file)
         try:
             with byte_progress((await asyncio.to_thread(path.stat)).st_size, path.name) as progress:
-                summary = await archive.import_dce_export(
+                summary = await dce_import.import_dce_export(
                     app.db, path, batch=args.batch, progress=progress,
                     problem=lambda p: print(f"warning: {p}", file=sys.stderr))
         except (OSError, UserError) as exc:

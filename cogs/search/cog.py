@@ -15,10 +15,10 @@ from discord.ext import commands
 from bot.bot import SSEBot
 from bot.ui.common import reply
 from bot.ui.pager import page_view
-from cogs.search import archive
-from cogs.search.archive import ArchiveWriter
+from cogs.search import reconcile
 from cogs.search.service import SearchParams, SearchService
 from cogs.search.ui import search_embed
+from cogs.search.writer import ArchiveWriter
 from db.queries import StoredQuery, save_query
 from db.search import snowflake_at
 
@@ -42,7 +42,7 @@ def _choices(names: list[str], current: str) -> list[app_commands.Choice[str]]:
 class Search(commands.Cog):
     def __init__(self, bot: SSEBot):
         self.bot = bot
-        self._reconcile_task: asyncio.Task[list[archive.ReconcileResult]] | None = None
+        self._reconcile_task: asyncio.Task[list[reconcile.ReconcileResult]] | None = None
 
     async def cog_unload(self) -> None:
         if self._reconcile_task is not None:
@@ -64,14 +64,14 @@ class Search(commands.Cog):
         self._reconcile_task = asyncio.get_running_loop().create_task(
             self._reconcile_logged(), name="sse:archive-reconcile")
 
-    async def _reconcile_logged(self) -> list[archive.ReconcileResult]:
+    async def _reconcile_logged(self) -> list[reconcile.ReconcileResult]:
         try:
             return await self.reconcile_recent()
         except Exception:
             log.exception("reconciling the archive with Discord failed")
             return []
 
-    async def reconcile_recent(self, now: datetime | None = None) -> list[archive.ReconcileResult]:
+    async def reconcile_recent(self, now: datetime | None = None) -> list[reconcile.ReconcileResult]:
         app = self.bot.app
         days = app.config.archive.reconcile_days
         if not days:
@@ -80,21 +80,21 @@ class Search(commands.Cog):
         start = end - timedelta(days=days)
         await app.service(ArchiveWriter).flush()
         async with app.db.begin() as session:
-            channel_ids = await archive.channels_in_window(session, start, end)
+            channel_ids = await reconcile.channels_in_window(session, start, end)
         results = []
         for channel_id in channel_ids:
             seen = await self._history(channel_id, start, end)
             if seen is None:
                 continue
             async with app.db.begin() as session:
-                result = await archive.reconcile_window(session, channel_id, seen, start=start, end=end)
+                result = await reconcile.reconcile_window(session, channel_id, seen, start=start, end=end)
             if result.deleted or result.edited:
                 log.info("archive reconciled channel %s: %d deleted, %d edited of %d checked",
                          channel_id, result.deleted, result.edited, result.checked)
             results.append(result)
         return results
 
-    async def _history(self, channel_id: int, start: datetime, end: datetime) -> list[archive.SeenMessage] | None:
+    async def _history(self, channel_id: int, start: datetime, end: datetime) -> list[reconcile.SeenMessage] | None:
         """What Discord has in the window, or None when it cannot tell (no access, outage)."""
         try:
             channel = self.bot.get_channel(channel_id) or await self.bot.fetch_channel(channel_id)
@@ -102,7 +102,7 @@ class Search(commands.Cog):
                 return None
             me = self.bot.user.id if self.bot.user else 0
             return [
-                archive.SeenMessage(m.id, None if m.author.id == me else m.content, m.edited_at)
+                reconcile.SeenMessage(m.id, None if m.author.id == me else m.content, m.edited_at)
                 async for m in channel.history(limit=None, after=discord.Object(snowflake_at(start) - 1),
                                                before=discord.Object(snowflake_at(end)))
             ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cogs.search.archive import ArchiveWriter
+from cogs.search.writer import ArchiveWriter
 from offline import OfflineDiscord
 from tests.conftest import ARCHIVED
 

@@ -9,7 +9,7 @@ import pytest
 
 from cogs.digest.jobs import post_digest
 from cogs.qa.jobs import route_unanswered
-from cogs.search.archive import ArchiveWriter
+from cogs.search.writer import ArchiveWriter
 from cogs.sessions.jobs import SessionJobs
 from offline import Call, OfflineDiscord
 from tests.conftest import ARCHIVED, FACILITATOR_ROLE, HELPER_ROLE, QA_FORUM, base_config

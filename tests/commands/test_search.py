@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cogs.search.archive import ArchiveWriter
+from cogs.search.writer import ArchiveWriter
 from offline import OfflineDiscord
 from tests.conftest import ARCHIVED
 

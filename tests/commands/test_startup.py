@@ -1,9 +1,12 @@
-"""Start-up: login, command sync with translations, and no needless re-sync."""
+"""Start-up: login, command sync with translations, no needless re-sync, and a refused sync that
+does not stop the bot."""
 
 from __future__ import annotations
 
 from bot.app import App
 from offline import OfflineDiscord, boot_offline
+from offline.faults import http_error
+from tests.conftest import ErrorLogCatcher
 
 
 async def test_commands_are_synced_to_the_guild_with_localised_names(gw: OfflineDiscord) -> None:
@@ -31,3 +34,36 @@ async def test_a_restart_with_unchanged_commands_does_not_sync_again(app: App) -
         assert result.embed["title"] == "Cooperative"
     finally:
         await second.close()
+
+
+SYNC = "PUT /applications/{application_id}/guilds/{guild_id}/commands"
+# What Discord answers a command set it will not take (https://discord.com/developers/docs/reference#error-messages)
+REJECTED = {"code": 50035, "message": "Invalid Form Body",
+            "errors": {"0": {"name": {"_errors": [{"code": "APPLICATION_COMMAND_INVALID_NAME",
+                                                   "message": "Command name is invalid"}]}}}}
+
+
+async def test_a_refused_command_sync_is_logged_and_the_bot_keeps_serving(
+    app: App, error_logs: ErrorLogCatcher,
+) -> None:
+    def refuse_sync(gateway: OfflineDiscord) -> None:
+        gateway.faults.add(SYNC, http_error(400, REJECTED))
+
+    _, gw = await boot_offline(app, prepare=refuse_sync)
+    try:
+        assert [c for c in gw.calls if c.key == SYNC], "the bot tried to sync"
+        result = await gw.slash("define", term="coop")
+        assert result.embed["title"] == "Cooperative"
+    finally:
+        await gw.close()
+    # A failed sync is worth an ERROR (members may see stale commands): exactly that one record.
+    logged = [r.getMessage() for r in error_logs.records]
+    assert len(logged) == 1, logged
+    assert "Invalid Form Body" in logged[0] and "Command name is invalid" in logged[0] and "400" in logged[0]
+
+    # Nothing was recorded as synced, so the next start tries again.
+    _, again = await boot_offline(app, app_id=gw.app_id)
+    try:
+        assert [c for c in again.calls if c.key == SYNC]
+    finally:
+        await again.close()

@@ -14,7 +14,7 @@ from bot.errors import InvalidInput, NotAllowed
 from bot.permissions import Actor
 from cogs.privacy.service import PrivacyService
 from cogs.qa.service import QuestionService
-from cogs.search import archive
+from cogs.search import archive, backfill, dce_import
 from cogs.search import service as search
 from cogs.search.service import SearchService
 from db.search import snowflake_at
@@ -24,7 +24,7 @@ SAMPLE = Path(__file__).resolve().parent.parent / "data" / "dce-channel-export-s
 
 async def test_a_discordchatexporter_export_imports_once(app: App) -> None:
     data = json.loads(SAMPLE.read_text(encoding="utf-8"))
-    records, problems = archive.parse_dce_export(data)
+    records, problems = dce_import.parse_dce_export(data)
     assert not problems
     kinds = {m.get("type") for m in data["messages"]}
     assert "ThreadCreated" in kinds  # system messages are in the sample...
@@ -44,11 +44,11 @@ async def test_a_discordchatexporter_export_imports_once(app: App) -> None:
 @pytest.mark.parametrize("data", [[], {"messages": "x"}, {"messages": [], "channel": {}}])
 def test_a_file_that_is_not_an_export_is_refused_clearly(data: object) -> None:
     with pytest.raises(InvalidInput):
-        archive.parse_dce_export(data)
+        dce_import.parse_dce_export(data)
 
 
 def test_odd_entries_are_skipped_with_a_note() -> None:
-    records, problems = archive.parse_dce_export({"channel": {"id": "5"}, "messages": [
+    records, problems = dce_import.parse_dce_export({"channel": {"id": "5"}, "messages": [
         "junk", {"id": "x", "content": "hi", "author": {"id": "1"}}, {"id": "7", "content": "ok", "author": {"id": "1"},
                                                                         "timestamp": "2026-01-01T00:00:00Z"}]})
     assert [r.id for r in records] == [7] and len(problems) == 2
@@ -57,22 +57,22 @@ def test_odd_entries_are_skipped_with_a_note() -> None:
 async def test_backfill_checkpoint_survives_and_a_finished_one_restarts(app: App) -> None:
     cfg = Config.model_validate({"channels": {"archived": [42]}, "roles": {"facilitators": [9]}})
     with pytest.raises(NotAllowed):
-        archive.check_backfill_allowed(cfg, Actor(1), 42)
+        backfill.check_backfill_allowed(cfg, Actor(1), 42)
     with pytest.raises(InvalidInput):
-        archive.check_backfill_allowed(cfg, Actor(1, frozenset({9})), 43)
+        backfill.check_backfill_allowed(cfg, Actor(1, frozenset({9})), 43)
     when = datetime(2026, 1, 1, tzinfo=UTC)
     page = [archive.MessageRecord(id=snowflake_at(when) + i, channel_id=42, author_id=1, content=f"m{i}",
                                   created_at=when) for i in range(10)]
     async with app.db.begin() as session:
-        state = await archive.backfill_start(session, 42)
+        state = await backfill.backfill_start(session, 42)
         assert state.before_id is None
-        state = await archive.backfill_page(session, 42, page, done=False)
+        state = await backfill.backfill_page(session, 42, page, done=False)
     async with app.db.begin() as session:
-        resumed = await archive.backfill_start(session, 42)
+        resumed = await backfill.backfill_start(session, 42)
     assert resumed.before_id == page[0].id and resumed.stored == 10 and not resumed.done
     async with app.db.begin() as session:
-        await archive.backfill_page(session, 42, [], done=True, oldest_id=page[0].id - 1)
-        again = await archive.backfill_start(session, 42)
+        await backfill.backfill_page(session, 42, [], done=True, oldest_id=page[0].id - 1)
+        again = await backfill.backfill_start(session, 42)
     assert again.before_id is None and again.stored == 0
 
 

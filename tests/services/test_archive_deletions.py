@@ -6,10 +6,10 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from bot.app import App
-from cogs.search import archive
+from cogs.search import archive, backfill, dce_import, reconcile
 from cogs.search import service as search
-from cogs.search.archive import ArchiveWriter
 from cogs.search.service import SearchService
+from cogs.search.writer import ArchiveWriter
 from db.search import snowflake_at
 
 CHANNEL = 4242
@@ -33,8 +33,8 @@ async def test_a_message_deleted_while_its_backfill_page_is_in_flight_is_not_sto
     async with app.db.begin() as session:
         assert await archive.delete_messages(session, [page[1].id]) == 0  # not stored yet
     async with app.db.begin() as session:
-        await archive.backfill_start(session, CHANNEL)
-        state = await archive.backfill_page(session, CHANNEL, page, done=True)
+        await backfill.backfill_start(session, CHANNEL)
+        state = await backfill.backfill_page(session, CHANNEL, page, done=True)
     assert state.stored == 2
     assert sorted(await found(app, "granary")) == [page[0].id, page[2].id]
 
@@ -44,7 +44,7 @@ async def test_a_reimported_export_does_not_bring_back_deleted_messages(app: App
     export = {"guild": {"id": "1"}, "channel": {"id": str(CHANNEL)}, "messages": [
         {"id": str(base + i), "type": "Default", "content": f"seed library meeting {i}",
          "author": {"id": "7"}, "timestamp": "2026-01-01T00:00:00Z"} for i in range(4)]}
-    records, problems = archive.parse_dce_export(json.loads(json.dumps(export)))
+    records, problems = dce_import.parse_dce_export(json.loads(json.dumps(export)))
     assert not problems
     async with app.db.begin() as session:
         assert await archive.store_messages(session, records) == 4
@@ -68,9 +68,9 @@ async def test_a_live_message_whose_id_was_deleted_is_not_stored(app: App) -> No
 
 def test_diff_window_finds_deletions_and_edits_and_ignores_unstored_or_unknown_text() -> None:
     stored = {1: "kept", 2: "gone", 3: "old text", 4: "posted for a member"}
-    seen = [archive.SeenMessage(1, "kept"), archive.SeenMessage(3, "new text"),
-            archive.SeenMessage(4, None), archive.SeenMessage(9, "a bot's message we never stored")]
-    diff = archive.diff_window(stored, seen)
+    seen = [reconcile.SeenMessage(1, "kept"), reconcile.SeenMessage(3, "new text"),
+            reconcile.SeenMessage(4, None), reconcile.SeenMessage(9, "a bot's message we never stored")]
+    diff = reconcile.diff_window(stored, seen)
     assert diff.missing == [2]
     assert [(m.id, m.content) for m in diff.edited] == [(3, "new text")]
 
@@ -88,11 +88,11 @@ async def test_reconciling_a_window_deletes_what_discord_lost_and_applies_edits(
             record(old, "compost workshop from last month"),    # outside the window: not checked
             record(other, "compost in another channel", channel_id=CHANNEL + 1),
         ])
-    seen = [archive.SeenMessage(recent, "compost workshop agenda"),
-            archive.SeenMessage(recent + 2, "compost workshop moved to Friday", now)]
+    seen = [reconcile.SeenMessage(recent, "compost workshop agenda"),
+            reconcile.SeenMessage(recent + 2, "compost workshop moved to Friday", now)]
     async with app.db.begin() as session:
-        channels = await archive.channels_in_window(session, now - timedelta(days=7), now)
-        result = await archive.reconcile_window(session, CHANNEL, seen, start=now - timedelta(days=7), end=now)
+        channels = await reconcile.channels_in_window(session, now - timedelta(days=7), now)
+        result = await reconcile.reconcile_window(session, CHANNEL, seen, start=now - timedelta(days=7), end=now)
     assert channels == [CHANNEL, CHANNEL + 1]
     assert (result.checked, result.deleted, result.edited) == (3, 1, 1)
     assert sorted(await found(app, "compost")) == sorted([recent, recent + 2, old, other])

@@ -11,7 +11,7 @@ import pytest
 
 from bot.app import App
 from bot.errors import InvalidInput
-from cogs.search import archive
+from cogs.search import archive, dce_import
 from cogs.search import service as search
 from cogs.search.service import SearchService
 from tests.test_cli_search import run
@@ -37,11 +37,11 @@ async def total(app: App) -> int:
 
 
 async def test_streaming_the_sample_stores_what_reading_it_whole_does(app: App) -> None:
-    records, _ = archive.parse_dce_export(json.loads(SAMPLE.read_text(encoding="utf-8")))
-    summary = await archive.import_dce_export(app.db, SAMPLE, batch=3)
+    records, _ = dce_import.parse_dce_export(json.loads(SAMPLE.read_text(encoding="utf-8")))
+    summary = await dce_import.import_dce_export(app.db, SAMPLE, batch=3)
     assert summary.stored == len({r.id for r in records}) == await total(app)
     assert summary.read == summary.stored + summary.ignored + summary.errors
-    again = await archive.import_dce_export(app.db, SAMPLE, batch=3)
+    again = await dce_import.import_dce_export(app.db, SAMPLE, batch=3)
     assert (again.stored, again.already) == (0, summary.stored)
     async with app.db.begin() as session:
         page = await app.service(SearchService).search(session, search.parse_params("certify"))
@@ -55,7 +55,7 @@ async def test_batches_progress_problems_and_tombstones(app: App) -> None:
         await archive.delete_messages(session, [1_300_000_000_000_000_000 + 3])
     seen: list[int] = []
     problems: list[str] = []
-    summary = await archive.import_dce_export(app.db, io.BytesIO(b"\xef\xbb\xbf" + data), batch=10,
+    summary = await dce_import.import_dce_export(app.db, io.BytesIO(b"\xef\xbb\xbf" + data), batch=10,
                                               progress=seen.append, problem=problems.append)
     assert (summary.read, summary.new, summary.tombstoned, summary.ignored, summary.errors) == (28, 24, 1, 1, 2)
     assert len(problems) == 2 and problems[0].startswith("messages[25]")
@@ -66,7 +66,7 @@ async def test_batches_progress_problems_and_tombstones(app: App) -> None:
 
 
 async def test_an_export_with_the_messages_first_still_finds_its_channel(app: App) -> None:
-    summary = await archive.import_dce_export(app.db, io.BytesIO(export_bytes(4, first_key="messages")))
+    summary = await dce_import.import_dce_export(app.db, io.BytesIO(export_bytes(4, first_key="messages")))
     assert summary.new == 4
     async with app.db.begin() as session:
         assert await archive.count_messages(session, 710000000000000201) == 4
@@ -75,16 +75,16 @@ async def test_an_export_with_the_messages_first_still_finds_its_channel(app: Ap
 @pytest.mark.parametrize("data", [b"[]", b'{"messages": "x"}', b'{"messages": [], "channel": {}}', b"{not json"])
 async def test_what_is_not_an_export_is_refused_clearly(app: App, data: bytes) -> None:
     with pytest.raises(InvalidInput):
-        await archive.import_dce_export(app.db, io.BytesIO(data))
+        await dce_import.import_dce_export(app.db, io.BytesIO(data))
 
 
 async def test_a_cut_off_file_keeps_what_was_read_and_says_where_it_stopped(app: App) -> None:
     data = export_bytes(30)
     with pytest.raises(InvalidInput, match="after"):
-        await archive.import_dce_export(app.db, io.BytesIO(data[: len(data) * 2 // 3]), batch=5)
+        await dce_import.import_dce_export(app.db, io.BytesIO(data[: len(data) * 2 // 3]), batch=5)
     stored = await total(app)
     assert 0 < stored < 30
-    summary = await archive.import_dce_export(app.db, io.BytesIO(data), batch=5)
+    summary = await dce_import.import_dce_export(app.db, io.BytesIO(data), batch=5)
     assert summary.new == 30 - stored and await total(app) == 30
 
 
