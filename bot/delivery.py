@@ -119,8 +119,7 @@ class Delivery:
                     # One send at a time: a crash leaves at most the send in flight unmarked (it
                     # goes out again once its lease expires, with the same nonce), and Discord
                     # rate-limits posts per channel anyway.
-                    for row in batch:
-                        sent += await self._deliver(row) == SENT
+                    sent += await self._send_batch(batch)
                     continue
                 if not self._again[lane]:
                     break
@@ -133,8 +132,28 @@ class Delivery:
         yet due, are left to it ("pending")."""
         async with self.app.db.begin_write() as session:
             batch = await self.outbox.claim(session, self.owner, keys=keys, limit=len(keys), now=now)
-        found = {row.key: await self._deliver(row) for row in batch}
+        found: dict[str, str] = {}
+        await self._send_batch(batch, outcomes=found)
+        await self._arm()  # a row released for a retry is due again at its backoff
         return {key: found.get(key, "pending") for key in keys}
+
+    async def _send_batch(self, batch: list[Outgoing], outcomes: dict[str, str] | None = None) -> int:
+        """Send leased rows one after another, but only while the lease is safely ours: rows not
+        started before it runs low are handed back, so no other process can take over a row this
+        one is still about to send (a slow Discord, a long DM queue)."""
+        started = asyncio.get_running_loop().time()
+        safe_for = self.outbox.lease.total_seconds() * 0.5
+        sent = 0
+        for i, row in enumerate(batch):
+            if asyncio.get_running_loop().time() - started > safe_for:
+                async with self.app.db.begin_write() as session:
+                    await self.outbox.unlease(session, [r.id for r in batch[i:]], self.owner)
+                break
+            outcome = await self._deliver(row)
+            sent += outcome == SENT
+            if outcomes is not None:
+                outcomes[row.key] = outcome
+        return sent
 
     async def _arm(self) -> None:
         async with self.app.db.begin() as session:

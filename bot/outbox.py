@@ -117,6 +117,13 @@ class Outbox:
         rows = [Outgoing(*row) for row in leased.all()]
         return sorted(rows, key=lambda r: (r.due_at, r.id))
 
+    async def unlease(self, session: AsyncSession, delivery_ids: Sequence[int], owner: str) -> None:
+        """Hand back rows this owner leased but did not start: free for the next claim at once."""
+        if delivery_ids:
+            await session.execute(update(OutboxDelivery).where(
+                OutboxDelivery.id.in_(list(delivery_ids)), OutboxDelivery.lease_owner == owner,
+                OutboxDelivery.status == PENDING).values(lease_owner=None, lease_until=None))
+
     async def mark_sent(self, session: AsyncSession, delivery_id: int, *, result_id: int | None = None,
                         now: datetime | None = None) -> None:
         await session.execute(update(OutboxDelivery).where(OutboxDelivery.id == delivery_id).values(

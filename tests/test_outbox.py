@@ -194,3 +194,41 @@ async def test_old_sent_rows_are_pruned_but_parked_and_pending_ones_stay(app: Ap
         assert await app.outbox.prune(session, now=utcnow() + timedelta(days=31)) == 1
     assert sorted(r.status for r in (await rows(app)).values()) == ["parked", "pending"]
     assert keys[0] not in await rows(app)
+
+
+async def test_rows_not_started_while_the_lease_is_safe_are_handed_back(
+    gw: OfflineDiscord, app: App, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A slow Discord must not let another process take over rows this one still means to send."""
+    keys = await enqueue_posts(app, 4)
+    bot: Any = gw.bot
+    real_post = bot.delivery.post
+    lease = app.outbox.lease.total_seconds()
+    clock = {"t": 0.0}
+    loop = asyncio.get_running_loop()
+    real_time = loop.time
+    posted_by_a: list[str] = []
+    taken_by_b: list[str] = []
+
+    async def slow_post(channel_id: int, **kwargs: Any) -> Any:
+        clock["t"] += lease * 0.3  # each send takes 30 % of the lease
+        if clock["t"] > lease and not taken_by_b:
+            # meanwhile another instance sees the lease expired and takes over what is still pending
+            async with app.db.begin() as session:
+                for row in await app.outbox.claim(session, "instance-b"):
+                    await app.outbox.mark_sent(session, row.id)
+                    taken_by_b.append(row.nonce)
+        posted_by_a.append(kwargs["nonce"])
+        return await real_post(channel_id, **kwargs)
+
+    bot.delivery.post = slow_post
+    # simulated time, for the lease arithmetic of both instances
+    loop.time = lambda: real_time() + clock["t"]  # type: ignore[method-assign]
+    monkeypatch.setattr("bot.outbox.utcnow", lambda: utcnow() + timedelta(seconds=clock["t"]))
+    try:
+        await bot.delivery.run_due()
+    finally:
+        loop.time = real_time  # type: ignore[method-assign]
+        bot.delivery.post = real_post
+    assert not set(posted_by_a) & set(taken_by_b), "a row was sent by both instances"
+    assert all(r.status == "sent" for r in (await rows(app)).values()) and len(keys) == 4
