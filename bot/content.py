@@ -6,6 +6,7 @@ file and line, and the bot refuses to start on broken content.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
@@ -32,6 +33,9 @@ class Term(_Strict):
     short: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
     explanation: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1200)]
     aliases: list[NonEmpty] = Field(default_factory=list)
+    # Misspellings and inflections that help lookup ("cooperatve", "credit unions"): found by
+    # /define and autocomplete, never shown under "Also called".
+    search_aliases: list[NonEmpty] = Field(default_factory=list)
     related: list[Identifier] = Field(default_factory=list)
     countries: list[CountryCode] = Field(default_factory=list)
     core: bool = False
@@ -115,6 +119,107 @@ def _load_many(
     return items
 
 
+def _name_key(text: str) -> str:
+    """How two names are compared for sameness: folded, punctuation and spaces dropped."""
+    from bot.text import fold
+
+    return re.sub(r"[\W_]+", "", fold(text))
+
+
+def _bare(name: str) -> str:
+    """A term's name without its trailing qualifier: "Herder cooperative (Mongolia)" -> "Herder cooperative"."""
+    return re.sub(r"\s*\([^)]*\)\s*$", "", name)
+
+
+# -ise words that are never written -ize, so "enterprize" is a misspelling, not US spelling.
+_ISE_ONLY = {"enterprise", "exercise", "expertise", "franchise", "premise", "promise", "surprise", "advise", "revise",
+             "supervise", "compromise", "merchandise", "devise", "comprise", "otherwise"}
+
+
+def _ize_word(word: str) -> bool:
+    """A word whose -ise/-ize (-isation/-ization...) spelling is a US/UK variant."""
+    if re.search(r"i[sz](ation|ations|ing|ed|er|ers|es)$", word):
+        return True
+    return bool(re.search(r"i[sz]e$", word)) and re.sub("z(e)$", r"s\1", word) not in _ISE_ONLY
+
+
+def _looks_misspelt(alias: str, name: str) -> bool:
+    """One word of ``alias`` is one edit (or swap) away from the same word of ``name``.
+
+    US/UK spellings (-ise/-ize) and plurals are variants, not misspellings; words under five
+    letters (ILO/ILC, kye/gye) are too short to tell."""
+    from rapidfuzz.distance import OSA
+
+    from bot.text import fold
+
+    a, b = fold(alias).replace("-", " ").split(), fold(name).replace("-", " ").split()
+    if len(a) != len(b):
+        return False
+    differ = [(x, y) for x, y in zip(a, b, strict=True) if re.sub(r"\W+", "", x) != re.sub(r"\W+", "", y)]
+    if len(differ) != 1:
+        return False
+    x, y = (re.sub(r"\W+", "", w) for w in differ[0])
+    if min(len(x), len(y)) < 5 or OSA.distance(x, y) != 1:
+        return False
+    if len(x) == len(y) and {c for c, d in zip(x, y, strict=True) if c != d} <= {"s", "z"} and _ize_word(x):
+        return False
+    return not (x == y + "s" or y == x + "s")
+
+
+def _term_name_problems(terms: list[tuple[Path, int | None, Term]]) -> list[Problem]:
+    """Names members type: one alias on one term only, misspellings kept out of "Also called",
+    and every name, alias and translation of a term finding that very term through /define."""
+    from cogs.glossary.service import GlossaryService, Miss  # the lookup members use; imports Term
+
+    problems: list[Problem] = []
+    owners: dict[str, set[str]] = {}
+    for _, _, t in terms:
+        for name in (t.term, t.id.replace("-", " "), *t.aliases, *t.search_aliases):
+            owners.setdefault(_name_key(name), set()).add(t.id)
+    for file, line, t in terms:
+        where = f"terms id={t.id}"
+        own_names = {_name_key(n) for n in (t.term, _bare(t.term), t.id.replace("-", " "))}
+        listed: dict[str, str] = {}
+        for field, alias in [*(("aliases", a) for a in t.aliases), *(("search_aliases", a) for a in t.search_aliases)]:
+            if alias.casefold() in listed:
+                problems.append(Problem(str(file), line, f"{where}: {field}", f"{alias!r} is listed twice"))
+            listed[alias.casefold()] = alias
+            key = _name_key(alias)
+            others = sorted(owners.get(key, set()) - {t.id})
+            if others:
+                problems.append(Problem(str(file), line, f"{where}: {field}",
+                                        f"{alias!r} is also a name or alias of {', '.join(others)}; keep it on one term"))
+        for alias in t.aliases:
+            if _name_key(alias) in own_names:
+                continue
+            shown = [t.term, _bare(t.term), *(a for a in t.aliases if a != alias)]
+            near = next((n for n in shown if _looks_misspelt(alias, n)), None)
+            if near is not None:
+                problems.append(Problem(str(file), line, f"{where}: aliases",
+                                        f"{alias!r} looks like a misspelling of {near!r}; move it to search_aliases"))
+    glossary = GlossaryService([t for _, _, t in terms])
+    local_owners: dict[str, set[str]] = {}
+    for _, _, t in terms:
+        for text in t.translations.values():
+            local_owners.setdefault(_name_key(text), set()).add(t.id)
+    for file, line, t in terms:
+        names = [("term", t.term), *(("aliases", a) for a in t.aliases), *(("search_aliases", a) for a in t.search_aliases),
+                 *((f"translations.{lang}", text) for lang, text in t.translations.items())]
+        for field, name in names:
+            found = glossary.resolve(name)
+            got = None if isinstance(found, Miss) else found.id
+            if got == t.id:
+                continue
+            # A local name two terms share (生活協同組合 is both the generic consumer co-op and Japan's
+            # seikyō) can lead to either; English names and aliases must lead to their own term.
+            if field.startswith("translations.") and got in local_owners.get(_name_key(name), set()) | owners.get(
+                    _name_key(name), set()):
+                continue
+            problems.append(Problem(str(file), line, f"terms id={t.id}: {field}",
+                                    f"/define {name!r} does not find this term (finds {got or 'nothing'})"))
+    return problems
+
+
 def load_content(content_dir: Path) -> tuple[Content, list[Problem]]:
     """Load every content file; return what loaded plus every problem found."""
     problems: list[Problem] = []
@@ -146,6 +251,7 @@ def load_content(content_dir: Path) -> tuple[Content, list[Problem]]:
                 problems.append(
                     Problem(str(file), line, f"terms id={term.id}: translations", f"core term lacks {', '.join(missing)}")
                 )
+    problems.extend(_term_name_problems([(file, line, t) for file, line, t in terms if isinstance(t, Term)]))
 
     resource_file = content_dir / "resources.yaml"
     resources = _load_many([resource_file], Resource, "resources", problems) if resource_file.exists() else []

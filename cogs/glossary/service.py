@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -16,6 +17,7 @@ AUTOCOMPLETE_LIMIT = 25
 # Below this a fuzzy match is only a suggestion, not an answer.
 ANSWER_SCORE = 86
 SUGGEST_SCORE = 55
+_QUALIFIER = re.compile(r"\s*\([^)]*\)\s*$")  # "Herder cooperative (Mongolia)" -> "Herder cooperative"
 
 
 @dataclass(frozen=True)
@@ -67,13 +69,25 @@ class GlossaryService:
     def __init__(self, terms: tuple[Term, ...] | list[Term]):
         self._terms = {t.id: t for t in terms}
         keys: dict[tuple[str, str], _Key] = {}
+        # "Herder cooperative" finds "Herder cooperative (Mongolia)", unless another term has that
+        # name ("Cooperative (Philippines)" leaves "cooperative" to Cooperative).
+        bare: dict[str, list[Term]] = {}
+        for t in terms:
+            short = _QUALIFIER.sub("", t.term)
+            if short != t.term:
+                bare.setdefault(fold(short), []).append(t)
         for t in terms:
             names = [(t.term, "en"), (t.id.replace("-", " "), "en"), *((a, "en") for a in t.aliases)]
+            names += [(a, "en") for a in t.search_aliases]
             names += [(text, lang) for lang, text in t.translations.items()]
             for label, lang in names:
                 folded = fold(label)
                 if folded:
                     keys.setdefault((folded, t.id), _Key(folded, t.id, label, lang))
+        taken = {folded for folded, _ in keys}
+        for folded, owners in bare.items():
+            if len(owners) == 1 and folded not in taken:
+                keys[(folded, owners[0].id)] = _Key(folded, owners[0].id, owners[0].term, "en")
         self._keys = sorted(keys.values(), key=lambda k: k.folded)
         self._folded = [k.folded for k in self._keys]
         # Later words of each name ("enterprise" in "social enterprise"), sorted for prefix search.
@@ -100,7 +114,7 @@ class GlossaryService:
 
     def _choice(self, key: _Key) -> Choice:
         term = self._terms[key.term_id]
-        if fold(term.term) == key.folded:
+        if fold(term.term) == key.folded or key.label == term.term:
             name = term.term
         else:
             name = f"{key.label} — {term.term}"
