@@ -104,8 +104,11 @@ class Outbox:
          .returning(OutboxDelivery.key))
         for key in expired.scalars():
             log.warning("delivery %s dropped: its time had passed before it could be sent", key)
+        # SKIP LOCKED (PostgreSQL; SQLite has one writer and ignores it): a second sender claiming at
+        # the same moment takes the next rows instead of waiting for, then losing, the same ones.
         candidates = (select(OutboxDelivery.id).where(*due)
-                      .order_by(OutboxDelivery.due_at, OutboxDelivery.id).limit(limit).scalar_subquery())
+                      .order_by(OutboxDelivery.due_at, OutboxDelivery.id).limit(limit)
+                      .with_for_update(skip_locked=True).scalar_subquery())
         # The conditions are repeated on the UPDATE itself: PostgreSQL re-checks them on a row another
         # transaction changed meanwhile, and SQLite runs one writer at a time, so a row is leased once.
         leased = await session.execute(

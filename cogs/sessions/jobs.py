@@ -149,12 +149,13 @@ class SessionJobs:
         one has ended, and sessions planned from the CLI."""
         await self.bot.wait_until_ready()
         outgoing = self.app.service(SessionOutgoing)
+        keys: list[str] = []
         async with self.app.db.begin_write() as session:
             pending = await self.app.service(TrainingSessionService).unannounced(session)
             for training_session in pending:
-                await outgoing.announce(session, training_session)
-        if pending:
-            self.bot.delivery.kick()
+                keys += await outgoing.announce(session, training_session)
+        if keys:
+            await self.bot.delivery.deliver_now(keys)  # a cancelled occurrence's successor shows at once
         return len(pending)
 
     async def show_counts(self, training_session: TrainingSessionInfo) -> None:
