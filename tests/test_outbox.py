@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import App
+from bot.digest import week_key
 from cogs.sessions.jobs import SessionJobs
 from db.models import OutboxDelivery, utcnow
 from offline import OfflineDiscord
@@ -25,15 +26,9 @@ POST = "POST /channels/{channel_id}/messages"
 async def enqueue_posts(app: App, n: int, *, kind: str = "digest.weekly", channel_id: int = ANNOUNCEMENTS) -> list[str]:
     keys = [f"test:{kind}:{i}" for i in range(n)]
     async with app.db.begin() as session:
-        for i, key in enumerate(keys):
-            await app.outbox.enqueue(session, key, kind, channel_id=channel_id, params={"week": _week(app, i)})
+        for key in keys:
+            await app.outbox.enqueue(session, key, kind, channel_id=channel_id, params={"week": week_key(utcnow())})
     return keys
-
-
-def _week(app: App, i: int) -> str:
-    from bot.digest import week_key
-
-    return week_key(utcnow())
 
 
 async def rows(app: App) -> dict[str, OutboxDelivery]:

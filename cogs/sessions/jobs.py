@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -33,10 +33,9 @@ log = logging.getLogger(__name__)
 
 TICK_JOB = "sessions:reminders"  # one timer, armed at the next due reminder (RoboDanny's pattern)
 LOCATION = "Online — link in the announcement"
-ViewFactory = Callable[[TrainingSessionInfo], discord.ui.View | None]
-PROBLEMS = {  # what a facilitator is told when a delivery of their change was refused
-    "sessions.announce": "I couldn't post the announcement (check my permissions in the announcements channel).",
-    "sessions.create_event": "I couldn't create the Discord event (I need the Manage Events permission).",
+PROBLEMS = {  # outbox key prefix -> what a facilitator is told when Discord refused that delivery
+    "sessions:announce:": "I couldn't post the announcement (check my permissions in the announcements channel).",
+    "sessions:event:": "I couldn't create the Discord event (I need the Manage Events permission).",
 }
 
 
@@ -136,9 +135,8 @@ class SessionJobs:
         if not keys:
             return []
         outcomes = await self.bot.delivery.deliver_now(keys)
-        kinds = {key: key.split(":")[1] for key in keys}
-        problems = [PROBLEMS[f"sessions.{'announce' if kinds[k] == 'announce' else 'create_event'}"]
-                    for k, outcome in outcomes.items() if outcome == PARKED and kinds[k] in ("announce", "event")]
+        problems = [text for key, outcome in outcomes.items() if outcome == PARKED
+                    for prefix, text in PROBLEMS.items() if key.startswith(prefix)]
         if not self.app.config.channels.announcements:
             problems.append("No announcements channel is configured, so nothing was posted.")
         self.bot.delivery.kick()  # notices to members, at the DM pace

@@ -105,12 +105,6 @@ class ReminderService:
         due = await session.scalar(query)
         return _aware(due) if due is not None else None
 
-    async def due_sessions(self, session: AsyncSession, *, now: datetime) -> list[int]:
-        rows = await session.scalars(select(SessionReminder.session_id).where(
-            SessionReminder.sent_at.is_(None), SessionReminder.skipped_at.is_(None), SessionReminder.due_at <= now,
-        ).distinct())
-        return sorted(rows.all())
-
     async def next_due(self, session: AsyncSession, session_id: int) -> datetime | None:
         due = await session.scalar(select(func.min(SessionReminder.due_at)).where(
             SessionReminder.session_id == session_id, SessionReminder.sent_at.is_(None),
