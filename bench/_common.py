@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 import sys
 import tempfile
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +36,21 @@ async def make_app(tmp: Path, database_url: str | None = None, **overrides: Any)
     url = database_url or f"sqlite+aiosqlite:///{tmp / 'bench.db'}"
     settings = load_settings(path, env={"DATABASE_URL": url})
     return await App.create(settings)
+
+
+def announced_session(i: int, *, start: datetime, due: datetime, channel_id: int = ANNOUNCEMENTS,
+                      now: datetime) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Rows of session ``i``, already announced in ``channel_id`` (message id ``i``), and of its
+    60-minute channel reminder falling due at ``due``: what the reminder benchmarks seed."""
+    session = {
+        "id": i, "occurrence": 0, "title": f"Session {i}", "description": "", "start_utc": start,
+        "end_utc": start + timedelta(hours=1), "original_start_utc": start, "timezone": "Asia/Bangkok",
+        "format": "webinar", "languages": ["en"], "countries": [], "status": "scheduled", "sequence": 0,
+        "time_revision": 0, "created_by": 1, "created_at": now, "updated_at": now, "channel_id": channel_id,
+        "message_id": i,
+    }
+    reminder = {"session_id": i, "offset_minutes": 60, "kind": "channel", "target_id": 0, "revision": 0, "due_at": due}
+    return session, reminder
 
 
 def tempdir() -> Path:

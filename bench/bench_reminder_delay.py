@@ -15,7 +15,7 @@ import logging
 import time
 from datetime import UTC, datetime, timedelta
 
-from _common import ANNOUNCEMENTS, make_app, percentiles, tempdir
+from _common import ANNOUNCEMENTS, announced_session, make_app, percentiles, tempdir
 from _gateway import button, click_nowait
 from sqlalchemy import insert, select
 
@@ -31,16 +31,10 @@ async def main(n: int, window: float, clicks_per_second: int) -> None:
     first_due = now + timedelta(seconds=3)
     sessions, reminders = [], []
     for i in range(1, n + 1):
-        start = now + timedelta(days=2)
-        sessions.append({
-            "id": i, "occurrence": 0, "title": f"Session {i}", "description": "", "start_utc": start,
-            "end_utc": start + timedelta(hours=1), "original_start_utc": start, "timezone": "Asia/Bangkok",
-            "format": "webinar", "languages": ["en"], "countries": [], "status": "scheduled", "sequence": 0,
-            "time_revision": 0, "created_by": 1, "created_at": now, "updated_at": now, "channel_id": ANNOUNCEMENTS,
-            "message_id": i,
-        })
-        reminders.append({"session_id": i, "offset_minutes": 60, "kind": "channel", "target_id": 0, "revision": 0,
-                          "due_at": first_due + timedelta(seconds=window * (i - 1) / n)})
+        rows = announced_session(i, start=now + timedelta(days=2), due=first_due + timedelta(seconds=window * (i - 1) / n),
+                                 now=now)
+        sessions.append(rows[0])
+        reminders.append(rows[1])
     async with app.db.begin() as session:
         await session.execute(insert(TrainingSession), sessions)
         await session.execute(insert(SessionReminder), reminders)
