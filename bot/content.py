@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from bot.i18n import COUNTRIES, TRANSLATION_LANGUAGES
 from bot.yamlfile import Problem, YamlProblems, line_for, load_yaml, validate
@@ -64,17 +64,89 @@ Topic = Literal[
 ]
 
 
+# How sure we are of what a resource is, shown next to every result:
+# - published: a final publication (or adopted text); title is its exact title, year its publication year.
+# - validated_draft: a study whose draft was validated (e.g. by a national advisory committee) but
+#   whose final publication we cannot point to; ``validated`` says when, and no publication year is given.
+# - descriptive_title: a real item whose exact title we do not know; the title describes it.
+# - web_page: a web page or site (organisation, project page, news item).
+ResourceStatus = Literal["published", "validated_draft", "descriptive_title", "web_page"]
+RESOURCE_STATUSES: tuple[str, ...] = ResourceStatus.__args__  # type: ignore[attr-defined]
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+# "September 2020", or just "2024" when the month is not known.
+ValidatedWhen = Annotated[str, StringConstraints(pattern=rf"^(({'|'.join(_MONTHS)}) )?(19|20)\d\d$")]
+
+
 class Resource(_Strict):
     id: Identifier
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
     type: ResourceType
+    status: ResourceStatus
     publisher: NonEmpty
-    year: int = Field(ge=1900, le=2100)
+    # Publication year (laws: adoption; organisations and sites: founding or launch). Required for
+    # ``published``; left out when it is not known, and never given for a ``validated_draft``.
+    year: int | None = Field(default=None, ge=1900, le=2100)
+    # When a ``validated_draft`` was validated.
+    validated: ValidatedWhen | None = None
+    # The series or programme an item belongs to: how a reader finds it when there is no URL.
+    series: NonEmpty | None = None
     countries: list[CountryCode] = Field(default_factory=list)
     topics: list[Topic] = Field(min_length=1)
     languages: list[Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}$")]] = Field(min_length=1)
     url: Annotated[str, StringConstraints(pattern=r"^https://\S+$")] | None = None
     summary: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400)]
+
+    @model_validator(mode="after")
+    def _status_fits(self) -> Resource:
+        if self.status == "published" and self.year is None:
+            raise ValueError("a published resource needs its publication year")
+        if self.status == "validated_draft":
+            if self.validated is None:
+                raise ValueError("a validated_draft needs 'validated' (e.g. September 2020)")
+            if self.year is not None:
+                raise ValueError("a validated_draft has no publication year; say when it was validated instead")
+        elif self.validated is not None:
+            raise ValueError("'validated' is only for status validated_draft")
+        return self
+
+
+def status_label(resource: Resource) -> str:
+    """A short label for a result: "published", "validated draft, Sept 2020", "descriptive title", "web page"."""
+    if resource.status == "validated_draft" and resource.validated:
+        month, _, year = resource.validated.rpartition(" ")
+        short = {"September": "Sept", "June": "June", "July": "July"}.get(month, month[:3])
+        return f"validated draft, {short} {year}" if month else f"validated draft, {year}"
+    return resource.status.replace("_", " ")
+
+
+# Text meant for maintainers, never for members (summaries are shown as they are).
+MAINTAINER_NOTE = re.compile(
+    r"could not confirm|cannot confirm|unconfirmed here|not confirmed|\bTODO\b|\bFIXME\b|\bTBC\b|\bXXX\b"
+    r"|check with the|ask the ilo|before citing|before quoting|title wording|descriptive title"
+    r"|exact (?:published )?(?:title|form) may differ|publication details",
+    re.IGNORECASE,
+)
+
+
+def resource_problems(res: Resource) -> list[str]:
+    """Checks across fields: every resource can be found, and no maintainer note reaches members."""
+    problems = []
+    if res.url is None:
+        findable = (
+            (res.status == "published" and res.year is not None)
+            or res.status == "web_page"
+            or res.series is not None
+        )
+        if not findable:
+            problems.append(
+                "no URL and no way to find it: give a url, or a series (for a draft or descriptive title)"
+            )
+    for text, where in ((res.summary, "summary"), (res.title, "title")):
+        match = MAINTAINER_NOTE.search(text)
+        if match:
+            problems.append(f"{where} contains a note for maintainers ({match.group(0)!r}); write it for members")
+    return problems
 
 
 COMMAND_NAME_LOCALES = ("th", "vi", "id", "ru", "zh-CN", "ja", "ko")
@@ -261,6 +333,8 @@ def load_content(content_dir: Path) -> tuple[Content, list[Problem]]:
         if res.id in resource_ids:
             problems.append(Problem(str(file), line, f"resources id={res.id}", "duplicate id"))
         resource_ids.add(res.id)
+        for message in resource_problems(res):
+            problems.append(Problem(str(file), line, f"resources id={res.id}", message))
 
     command_strings: dict[str, dict[str, str]] = {}
     strings_file = content_dir / "i18n" / "commands.yaml"

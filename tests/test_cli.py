@@ -37,7 +37,9 @@ def test_resources_json(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert main(["--config", str(cli_env), "resources", "--country", "Cambodia", "--json"]) == 0
     items = json.loads(capsys.readouterr().out)
     assert items and all("KH" in r["countries"] for r in items)
-    assert all({"title", "type", "countries", "url"} <= set(r) for r in items)
+    assert all({"title", "type", "status", "status_label", "countries", "url"} <= set(r) for r in items)
+    study = next(r for r in items if r["id"] == "ilo-sse-asia-study-cambodia")
+    assert study["status"] == "validated_draft" and study["year"] is None and study["validated"] == "2024"
 
 
 def test_resources_bad_filter_is_a_clear_error(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -6,6 +6,8 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
+
 from bot.content import COMMAND_NAME_LOCALES, load_content
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,3 +85,153 @@ def test_check_command_lists_every_problem(tmp_path: Path) -> None:
     config = tmp_path / "config.yaml"
     config.write_text(f"content_dir: {broken}\n", encoding="utf-8")
     assert main(["--config", str(config), "check"]) == 1
+
+
+def _resource_copy(tmp_path: Path, entries: str) -> Path:
+    """A content copy whose resources.yaml holds only ``entries`` (so line numbers are known)."""
+    target = tmp_path / "content"
+    shutil.copytree(CONTENT, target)
+    (target / "resources.yaml").write_text("resources:\n" + entries, encoding="utf-8")
+    return target
+
+
+_FINE = """  - id: fine
+    title: Fine
+    type: report
+    status: published
+    publisher: ILO
+    year: 2015
+    topics: [sse-policy]
+    languages: [en]
+    summary: A real report.
+"""
+
+
+def _resource_problems(tmp_path: Path, entries: str) -> list[str]:
+    _, problems = load_content(_resource_copy(tmp_path, _FINE + entries))
+    return [str(p) for p in problems]
+
+
+def test_every_shipped_resource_has_a_status_and_no_maintainer_note() -> None:
+    from bot.content import MAINTAINER_NOTE
+
+    content, _ = load_content(CONTENT)
+    for r in content.resources:
+        assert r.status in ("published", "validated_draft", "descriptive_title", "web_page")
+        assert not MAINTAINER_NOTE.search(r.summary), r.id
+        if r.status == "validated_draft":
+            assert r.year is None and r.validated, r.id
+
+
+def test_a_fine_fixture_has_no_problems(tmp_path: Path) -> None:
+    assert _resource_problems(tmp_path, "") == []
+
+
+def test_status_is_required(tmp_path: Path) -> None:
+    messages = _resource_problems(tmp_path, """  - id: no-status
+    title: X
+    type: report
+    publisher: ILO
+    year: 2020
+    topics: [sse-policy]
+    languages: [en]
+    summary: Y.
+""")
+    assert any("resources.yaml:11" in m and "resources[1].status: required key is missing" in m for m in messages), messages
+
+
+def test_unfindable_resource_is_rejected(tmp_path: Path) -> None:
+    messages = _resource_problems(tmp_path, """  - id: lost
+    title: Something we describe
+    type: report
+    status: descriptive_title
+    publisher: ILO
+    topics: [sse-policy]
+    languages: [en]
+    summary: Y.
+""")
+    assert any("resources.yaml:11" in m and "id=lost" in m and "no way to find it" in m for m in messages), messages
+
+
+def test_series_or_url_or_web_page_makes_a_resource_findable(tmp_path: Path) -> None:
+    messages = _resource_problems(tmp_path, """  - id: in-a-series
+    title: A brief we describe
+    type: policy-brief
+    status: descriptive_title
+    publisher: ILO
+    series: An ILO brief series
+    topics: [sse-policy]
+    languages: [en]
+    summary: Y.
+  - id: a-page
+    title: A project page
+    type: website
+    status: web_page
+    publisher: ILO
+    topics: [sse-policy]
+    languages: [en]
+    summary: Y.
+  - id: linked
+    title: A draft online
+    type: country-study
+    status: validated_draft
+    validated: September 2020
+    publisher: ILO
+    url: https://example.org/draft
+    topics: [sse-policy]
+    languages: [en]
+    summary: Y.
+""")
+    assert messages == []
+
+
+def test_published_needs_a_year_and_a_draft_none(tmp_path: Path) -> None:
+    messages = _resource_problems(tmp_path, """  - id: no-year
+    title: X
+    type: report
+    status: published
+    publisher: ILO
+    topics: [sse-policy]
+    languages: [en]
+    summary: Y.
+  - id: draft-with-year
+    title: X
+    type: country-study
+    status: validated_draft
+    validated: September 2020
+    year: 2020
+    series: Some programme
+    publisher: ILO
+    topics: [sse-policy]
+    languages: [en]
+    summary: Y.
+  - id: draft-without-date
+    title: X
+    type: country-study
+    status: validated_draft
+    series: Some programme
+    publisher: ILO
+    topics: [sse-policy]
+    languages: [en]
+    summary: Y.
+""")
+    assert any("resources.yaml:11" in m and "needs its publication year" in m for m in messages), messages
+    assert any("resources.yaml:19" in m and "no publication year" in m for m in messages), messages
+    assert any("resources.yaml:30" in m and "needs 'validated'" in m for m in messages), messages
+
+
+@pytest.mark.parametrize("note", [
+    "Publication details are unconfirmed here.", "We could not confirm a final version.", "TODO add the link.",
+])
+def test_maintainer_notes_in_summaries_are_rejected(tmp_path: Path, note: str) -> None:
+    messages = _resource_problems(tmp_path, f"""  - id: noted
+    title: X
+    type: report
+    status: published
+    publisher: ILO
+    year: 2020
+    topics: [sse-policy]
+    languages: [en]
+    summary: A real report. {note}
+""")
+    assert any("resources.yaml:11" in m and "id=noted" in m and "note for maintainers" in m for m in messages), messages

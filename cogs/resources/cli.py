@@ -15,7 +15,8 @@ def cmd_resources(args: argparse.Namespace) -> int:
         filters = app.service(ResourceService).parse_filters(args.query, args.country, args.topic, args.type, args.language)
         page = app.service(ResourceService).search(filters, page=1, page_size=10_000)
         items = [asdict(r) | {"countries": list(r.countries)} for r in page.items]
-        lines = [f"{r.title} ({r.type}, {r.publisher} {r.year}) {r.url or ''}".rstrip() for r in page.items]
+        lines = [f"{r.title} ({r.type}, {r.publisher}{f' {r.year}' if r.year else ''}; {r.status_label}) {r.url or ''}"
+                 .rstrip() for r in page.items]
         emit(args, items, "\n".join(lines) or "Nothing matched.")
         return 0
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from bot.content import Resource, ResourceType, Topic
+from bot.content import Resource, ResourceType, Topic, status_label
 from bot.errors import InvalidInput
 from bot.i18n import COUNTRIES, LANGUAGES, country_name, parse_country, parse_language
 from bot.text import fold, optional_text
@@ -46,8 +46,12 @@ class ResourceView:
     id: str
     title: str
     type: str
+    status: str
+    status_label: str  # e.g. "validated draft, Sept 2020"
     publisher: str
-    year: int
+    year: int | None  # publication year; None for drafts and where it is not known
+    validated: str | None
+    series: str | None
     countries: tuple[str, ...]
     topics: tuple[str, ...]
     languages: tuple[str, ...]
@@ -67,10 +71,18 @@ class ResourcePage:
 
 def _view(r: Resource) -> ResourceView:
     return ResourceView(
-        id=r.id, title=r.title, type=r.type, publisher=r.publisher, year=r.year,
+        id=r.id, title=r.title, type=r.type, status=r.status, status_label=status_label(r), publisher=r.publisher,
+        year=r.year, validated=r.validated, series=r.series,
         countries=tuple(r.countries), topics=tuple(r.topics), languages=tuple(r.languages),
         url=r.url, summary=r.summary,
     )
+
+
+def _year(r: Resource) -> int:
+    """Sort key: the publication year, else the year a draft was validated, else oldest."""
+    if r.year is not None:
+        return r.year
+    return int(r.validated[-4:]) if r.validated else 0
 
 
 def _closest(value: str, options: list[str]) -> list[str]:
@@ -95,7 +107,8 @@ class ResourceService:
         self._resources.append(resource)
         # One folded text per entry, searched word by word (the type too, so "law" finds laws).
         self._text[resource.id] = fold(
-            " ".join([resource.title, resource.publisher, resource.summary, *resource.topics, resource.type])
+            " ".join([resource.title, resource.publisher, resource.series or "", resource.summary, *resource.topics,
+                      resource.type])
         )
         self._titles[resource.id] = fold(resource.title)
 
@@ -147,9 +160,9 @@ class ResourceService:
         hints: tuple[str, ...] = ()
         if filters.query:
             scored = [(self._score(filters.query, r), r) for r in matches]
-            matches = [r for score, r in sorted(scored, key=lambda x: (-x[0], -x[1].year)) if score > 0]
+            matches = [r for score, r in sorted(scored, key=lambda x: (-x[0], -_year(x[1]))) if score > 0]
         else:
-            matches.sort(key=lambda r: (-r.year, r.title))
+            matches.sort(key=lambda r: (-_year(r), r.title))
         if not matches:
             hints = ("Try fewer filters, or a shorter query.",)
         pages = max(1, math.ceil(len(matches) / page_size))

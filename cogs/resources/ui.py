@@ -24,7 +24,9 @@ def resources_embed(page: ResourcePage) -> discord.Embed:
         kind = TYPE_LABELS.get(r.type, r.type.replace("-", " ").capitalize())
         where = ", ".join(country_name(c) for c in r.countries) or "Regional / global"
         langs = ", ".join(LANGUAGES[code].english if code in LANGUAGES else code for code in r.languages)
-        link = f"[Open]({r.url})" if r.url else f"Available from {r.publisher}"
-        value = f"{kind} · {r.publisher}, {r.year} · {where} · {langs}\n{link}\n{r.summary}"
+        # The year is shown only as a publication year; drafts show when they were validated instead.
+        source = f"{r.publisher}, {r.year}" if r.year is not None and r.status == "published" else r.publisher
+        link = f"[Open]({r.url})" if r.url else f"Available from {r.publisher}" + (f" ({r.series})" if r.series else "")
+        value = f"{kind} · {source} · {r.status_label} · {where} · {langs}\n{link}\n{r.summary}"
         embed.add_field(name=truncate(r.title, 256), value=truncate(value, 1024), inline=False)
     return embed

@@ -126,6 +126,7 @@ def material_resources(info: TrainingSessionInfo) -> list[Resource]:
             continue
         out.append(Resource(
             id=f"session-{info.id}-{kind}", title=f"{label}: {info.title}"[:200], type=kind,  # type: ignore[arg-type]
+            status="published",
             publisher="SSE community of practice", year=info.start_utc.year,
             countries=list(info.countries),  # type: ignore[arg-type]
             topics=["capacity-building"], languages=languages, url=url, summary=summary,

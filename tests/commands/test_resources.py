@@ -65,3 +65,11 @@ async def test_hostile_query_is_harmless(gw: OfflineDiscord) -> None:
     assert result.ephemeral
     assert "too long" in result.embed["description"]
     assert result.callback is not None and result.callback.json["data"]["allowed_mentions"] == {"parse": []}
+
+
+async def test_each_result_shows_its_status(gw: OfflineDiscord) -> None:
+    result = await gw.slash("resources", query="case study", country="China")
+    values = [f["value"] for f in result.embed["fields"]]
+    assert any("validated draft, Sept 2020" in v for v in values), values
+    drafts = [v for v in values if "validated draft" in v]
+    assert all("2020 ·" not in v.split("\n")[0].split("validated")[0] for v in drafts), "no publication year for drafts"

@@ -67,3 +67,12 @@ def test_filter_autocomplete_is_bounded_and_relevant(app: App) -> None:
     assert len(app.service(ResourceService).complete_topic("")) <= 25
     assert "policy-brief" in [c.value for c in app.service(ResourceService).complete_type("brief")]
     assert "th" in [c.value for c in app.service(ResourceService).complete_language("ไทย")]
+
+
+def test_views_carry_status_and_label(app: App) -> None:
+    service = app.service(ResourceService)
+    page = service.search(service.parse_filters(country="Kyrgyzstan"), page_size=1000)
+    study = next(r for r in page.items if r.id == "ilo-sse-asia-study-kyrgyzstan")
+    assert study.status == "validated_draft" and study.year is None
+    assert study.status_label == "validated draft, Dec 2023"
+    assert all(r.status_label for r in page.items)
