@@ -25,7 +25,7 @@ def cmd_define(args: argparse.Namespace) -> int:
             suggestions = [{"id": s.value, "name": s.name} for s in result.suggestions]
             hint = ("Did you mean: " + ", ".join(s["name"] for s in suggestions) if suggestions
                     else "No term is close; try another word, or `resources` for documents.")
-            emit(args, {"error": f"no term matches {result.query!r}", "suggestions": suggestions},
+            emit(args, {"error": f"no term matches {result.query!r}", "suggestions": suggestions, "hint": hint},
                  f"No term matches {result.query!r}. {hint}")
             return 1
         data = {
