@@ -44,6 +44,7 @@ def scaled_terms(real: tuple[Term, ...], count: int) -> list[Term]:
             "id": f"{base.id}-v{n}",
             "term": f"{base.term} {n}",
             "aliases": [f"{a} {n}" for a in base.aliases],
+            "search_aliases": [f"{a} {n}" for a in base.search_aliases],
             "related": [],
             "translations": {lang: f"{text} {n}" for lang, text in base.translations.items()},
         }))
@@ -96,7 +97,7 @@ def main() -> None:
     terms = scaled_terms(content.terms, args.terms)
     build_ms = timed(lambda: GlossaryService(terms)) * 1000
     glossary = GlossaryService(terms)
-    names = sum(1 + len(t.aliases) + len(t.translations) for t in terms)
+    names = sum(1 + len(t.aliases) + len(t.search_aliases) + len(t.translations) for t in terms)
     print(f"glossary: {len(terms)} terms, {names} names in 14 languages; index built in {build_ms:.0f} ms")
 
     rng = random.Random(7)

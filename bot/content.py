@@ -241,13 +241,22 @@ def _looks_misspelt(alias: str, name: str) -> bool:
 def _term_name_problems(terms: list[tuple[Path, int | None, Term]]) -> list[Problem]:
     """Names members type: one alias on one term only, misspellings kept out of "Also called",
     and every name, alias and translation of a term finding that very term through /define."""
-    from cogs.glossary.service import GlossaryService, Miss  # the lookup members use; imports Term
+    from bot.text import clean
+    from cogs.glossary.service import (  # the lookup members use; imports Term
+        MAX_QUERY_LEN,
+        GlossaryService,
+        Miss,
+    )
 
     problems: list[Problem] = []
     owners: dict[str, set[str]] = {}
     for _, _, t in terms:
         for name in (t.term, t.id.replace("-", " "), *t.aliases, *t.search_aliases):
             owners.setdefault(_name_key(name), set()).add(t.id)
+    local_owners: dict[str, set[str]] = {}
+    for _, _, t in terms:
+        for text in t.translations.values():
+            local_owners.setdefault(_name_key(text), set()).add(t.id)
     for file, line, t in terms:
         where = f"terms id={t.id}"
         own_names = {_name_key(n) for n in (t.term, _bare(t.term), t.id.replace("-", " "))}
@@ -261,6 +270,11 @@ def _term_name_problems(terms: list[tuple[Path, int | None, Term]]) -> list[Prob
             if others:
                 problems.append(Problem(str(file), line, f"{where}: {field}",
                                         f"{alias!r} is also a name or alias of {', '.join(others)}; keep it on one term"))
+            translated = sorted(local_owners.get(key, set()) - {t.id} - set(others))
+            if translated:
+                problems.append(Problem(str(file), line, f"{where}: {field}",
+                                        f"{alias!r} is also a translated name of {', '.join(translated)}; "
+                                        "keep it as a translation only"))
         for alias in t.aliases:
             if _name_key(alias) in own_names:
                 continue
@@ -270,14 +284,14 @@ def _term_name_problems(terms: list[tuple[Path, int | None, Term]]) -> list[Prob
                 problems.append(Problem(str(file), line, f"{where}: aliases",
                                         f"{alias!r} looks like a misspelling of {near!r}; move it to search_aliases"))
     glossary = GlossaryService([t for _, _, t in terms])
-    local_owners: dict[str, set[str]] = {}
-    for _, _, t in terms:
-        for text in t.translations.values():
-            local_owners.setdefault(_name_key(text), set()).add(t.id)
     for file, line, t in terms:
         names = [("term", t.term), *(("aliases", a) for a in t.aliases), *(("search_aliases", a) for a in t.search_aliases),
                  *((f"translations.{lang}", text) for lang, text in t.translations.items())]
         for field, name in names:
+            if len(clean(name)) > MAX_QUERY_LEN:
+                problems.append(Problem(str(file), line, f"terms id={t.id}: {field}",
+                                        f"{name[:40]!r}… is too long to type into /define (over {MAX_QUERY_LEN} characters)"))
+                continue
             found = glossary.resolve(name)
             got = None if isinstance(found, Miss) else found.id
             if got == t.id:

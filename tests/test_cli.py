@@ -28,9 +28,17 @@ def test_define_json_in_a_language(cli_env: Path, capsys: pytest.CaptureFixture[
 
 
 def test_define_miss_json_has_suggestions(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--config", str(cli_env), "define", "zzqqx", "--json"]) == 1
+    assert main(["--config", str(cli_env), "define", "solidarity finanse coop bank", "--json"]) == 1
     data = json.loads(capsys.readouterr().out)
     assert data["error"] and data["suggestions"]
+    assert data["suggestions"][0]["id"] == "social-finance"
+
+
+def test_define_far_miss_json_says_nothing_is_close(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--config", str(cli_env), "define", "zzqqx", "--json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["error"] and data["suggestions"] == []
+    assert "resources" in data["hint"]
 
 
 def test_resources_json(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:

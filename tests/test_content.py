@@ -235,3 +235,49 @@ def test_maintainer_notes_in_summaries_are_rejected(tmp_path: Path, note: str) -
     summary: A real report. {note}
 """)
     assert any("resources.yaml:11" in m and "id=noted" in m and "note for maintainers" in m for m in messages), messages
+
+
+_NEW_TERM = """terms:
+  - id: barter-club
+    term: Barter club
+    short: x
+    explanation: y
+    sources: [z]
+"""
+
+
+def _messages(tmp_path: Path, extra: str) -> list[str]:
+    _, problems = load_content(_broken_copy(tmp_path, _NEW_TERM + extra))
+    return [str(p) for p in problems]
+
+
+def test_an_alias_on_two_terms_is_reported(tmp_path: Path) -> None:
+    messages = _messages(tmp_path, "    aliases: [swap club, Co-op]\n")
+    assert any("zz-broken.yaml:2" in m and "'Co-op' is also a name or alias of cooperative" in m for m in messages), messages
+    assert not any("swap club" in m for m in messages), messages
+
+
+def test_a_misspelt_alias_must_be_search_only(tmp_path: Path) -> None:
+    shown = _messages(tmp_path / "shown", "    aliases: [bartre club, barter clubs, swap club]\n")
+    assert any("zz-broken.yaml:2" in m and "'bartre club' looks like a misspelling" in m for m in shown), shown
+    assert not any("barter clubs" in m or "swap club" in m for m in shown), shown
+    hidden = _messages(tmp_path / "hidden", "    aliases: [swap club]\n    search_aliases: [bartre club]\n")
+    assert hidden == []
+
+
+def test_an_alias_that_is_another_terms_translation_is_reported(tmp_path: Path) -> None:
+    # 合作社 is already Cooperative's Chinese name: as an alias here it would take /define 合作社 away.
+    messages = _messages(tmp_path, "    aliases: [swap club, 合作社]\n")
+    assert any("zz-broken.yaml:2" in m and "'合作社' is also a translated name of cooperative" in m
+               for m in messages), messages
+
+
+def test_a_name_that_cannot_be_typed_into_define_is_reported(tmp_path: Path) -> None:
+    long_alias = "barter " * 20
+    messages = _messages(tmp_path, f"    aliases: [swap club, {long_alias.strip()}]\n")
+    assert any("zz-broken.yaml:2" in m and "too long to type into /define" in m for m in messages), messages
+
+
+def test_shipped_check_passes_the_name_rules(tmp_path: Path) -> None:
+    # the fixture term itself is fine: the rules do not fire on an ordinary new term
+    assert _messages(tmp_path, "    aliases: [swap club]\n") == []

@@ -23,8 +23,10 @@ def cmd_define(args: argparse.Namespace) -> int:
         result = app.service(GlossaryService).define(args.text, lang)
         if isinstance(result, Miss):
             suggestions = [{"id": s.value, "name": s.name} for s in result.suggestions]
-            emit(args, {"error": f"no term matches {result.query!r}", "suggestions": suggestions},
-                  f"No term matches {result.query!r}. Did you mean: " + ", ".join(s["name"] for s in suggestions))
+            hint = ("Did you mean: " + ", ".join(s["name"] for s in suggestions) if suggestions
+                    else "No term is close; try another word, or `resources` for documents.")
+            emit(args, {"error": f"no term matches {result.query!r}", "suggestions": suggestions, "hint": hint},
+                 f"No term matches {result.query!r}. {hint}")
             return 1
         data = {
             "id": result.id, "term": result.term, "language": result.language, "local_name": result.local_name,

@@ -17,6 +17,11 @@ AUTOCOMPLETE_LIMIT = 25
 # Below this a fuzzy match is only a suggestion, not an answer.
 ANSWER_SCORE = 86
 SUGGEST_SCORE = 55
+# "Did you mean" lists at most this many names, each at least this similar to what was typed
+# (rapidfuzz ratio, 0-100) or starting with it (an exact, prefix or word-prefix hit scores >= 90).
+MAX_SUGGESTIONS = 5
+SIMILAR_SCORE = 65
+PREFIX_STAGE = 90.0
 _QUALIFIER = re.compile(r"\s*\([^)]*\)\s*$")  # "Herder cooperative (Mongolia)" -> "Herder cooperative"
 
 
@@ -100,7 +105,9 @@ class GlossaryService:
         for i, folded in enumerate(self._folded):
             self._by_first_char.setdefault(folded[0], []).append(i)
         self._exact: dict[str, list[str]] = {}
-        for k in self._keys:
+        # A name two terms share: the term it is an English name of comes first ("Koperasi" is
+        # the Indonesian form's name and the Malay word for any cooperative).
+        for k in sorted(self._keys, key=lambda k: k.language != "en"):
             ids = self._exact.setdefault(k.folded, [])
             if k.term_id not in ids:
                 ids.append(k.term_id)
@@ -183,20 +190,20 @@ class GlossaryService:
         exact = self._exact.get(query)
         if exact:
             return self._terms[exact[0]]
-        ranked = self._ranked(query, 5, SUGGEST_SCORE)
+        ranked = self._ranked(query, 2 * MAX_SUGGESTIONS, SUGGEST_SCORE)
         # Answer only a near-spelling of a whole name (a typo); a partial or word-salad
         # match is offered as a suggestion instead of guessed.
-        close = [(fuzz.ratio(query, k.folded), k) for k, _ in ranked]
-        close = [(score, k) for score, k in close if score >= ANSWER_SCORE]
+        scored = [(fuzz.ratio(query, k.folded), stage, k) for k, stage in ranked]
+        close = [(score, k) for score, _, k in scored if score >= ANSWER_SCORE]
         if close:
             best = max(close, key=lambda pair: pair[0])
             if sum(1 for score, _ in close if score >= best[0] - 2) == 1:
                 return self._terms[best[1].term_id]
-        suggestions = [self._choice(k) for k, _ in ranked]
-        if not suggestions:
-            # Never an empty reply: offer the core terms to browse.
-            suggestions = [Choice(t.term, t.id) for t in self._by_term_order[:5]]
-        return Miss(query=cleaned, suggestions=tuple(suggestions))
+        # "Did you mean": the names most like what was typed, best first; a name that merely
+        # starts with it ("bank" -> "Village bank") counts too. Nothing close: no suggestions.
+        kept = [(score, k) for score, stage, k in scored if score >= SIMILAR_SCORE or stage >= PREFIX_STAGE]
+        kept.sort(key=lambda pair: -pair[0])
+        return Miss(query=cleaned, suggestions=tuple(self._choice(k) for _, k in kept[:MAX_SUGGESTIONS]))
 
     def define(self, text: str | None, language: str = "en") -> Definition | Miss:
         query = require_text(text, field="term", max_len=MAX_QUERY_LEN)

@@ -9,6 +9,11 @@ from bot.text import safe_echo, truncate
 from bot.ui.common import COLOUR, ERROR_COLOUR
 from cogs.glossary.service import Definition, Miss
 
+NOTHING_CLOSE = (
+    "No glossary term is close to that. Try another word or a shorter one (names work in any of the "
+    "13 languages), or look for studies and guides with /resources."
+)
+
 
 def definition_embed(d: Definition) -> discord.Embed:
     title = d.term
@@ -45,4 +50,6 @@ def miss_embed(miss: Miss) -> discord.Embed:
             value=truncate("\n".join(f"• {s.name}" for s in miss.suggestions), 1024),
             inline=False,
         )
+    else:
+        embed.add_field(name="Nothing close", value=NOTHING_CLOSE, inline=False)
     return embed

@@ -109,3 +109,37 @@ async def test_unknown_language_is_a_polite_error(gw: OfflineDiscord) -> None:
     result = await gw.slash("define", term="coop", language="Klingon")
     assert result.ephemeral
     assert "don't know that language" in result.embed["description"]
+
+
+async def test_nothing_close_says_so_and_offers_a_way_on(gw: OfflineDiscord) -> None:
+    result = await gw.slash("define", term="blockchain")
+    assert result.ephemeral
+    assert result.embed["title"] == "No exact match"
+    assert not result.buttons, "no alphabetical junk to press"
+    fields = {f["name"]: f["value"] for f in result.embed.get("fields", [])}
+    assert "Did you mean" not in fields
+    assert "/resources" in fields["Nothing close"]
+
+
+async def test_a_typo_finds_the_term_and_typos_are_not_shown_as_other_names(gw: OfflineDiscord) -> None:
+    result = await gw.slash("define", term="cooperatve")
+    assert result.embed["title"] == "Cooperative"
+    also = next(f["value"] for f in result.embed["fields"] if f["name"] == "Also called")
+    assert "co-op" in also
+    assert "cooperatve" not in also and "coperative" not in also
+
+
+async def test_a_thai_near_miss_finds_the_thai_term(gw: OfflineDiscord) -> None:
+    # สหกรณ์การเกษตร (agricultural cooperative) with one letter doubled
+    result = await gw.slash("define", term="สหกรณ์การเกษตรร", locale="th")
+    assert result.embed["title"] == "สหกรณ์การเกษตร — Agricultural cooperative"
+
+
+async def test_a_japanese_near_miss_suggests_the_closest_term_first(gw: OfflineDiscord) -> None:
+    result = await gw.slash("define", term="協同組")  # 協同組合 (cooperative) cut short
+    assert result.embed["title"] == "No exact match"
+    labels = [b["label"] for b in result.buttons]
+    assert labels and labels[0] == "協同組合 — Cooperative", labels
+    assert all(label.startswith("協同組") for label in labels), labels
+    pressed = await gw.click(result.message_id, result.buttons[0]["custom_id"])
+    assert pressed.embed["title"] == "Cooperative"

@@ -7,6 +7,7 @@ import pytest
 from bot.app import App
 from bot.errors import InvalidInput
 from bot.i18n import TRANSLATION_LANGUAGES
+from bot.text import fold
 from cogs.glossary.service import Definition, GlossaryService, Miss
 
 
@@ -42,13 +43,68 @@ def test_answer_in_the_requested_language_marks_drafts(app: App) -> None:
     assert isinstance(english, Definition) and english.local_name is None
 
 
-def test_a_miss_always_offers_suggestions(app: App) -> None:
-    near = app.service(GlossaryService).define("social enterprize certification")
-    assert isinstance(near, (Miss, Definition))
-    nothing = app.service(GlossaryService).define("qqqqzzzz")
-    assert isinstance(nothing, Miss)
-    assert 1 <= len(nothing.suggestions) <= 5
-    assert all(app.service(GlossaryService).term(s.value) for s in nothing.suggestions)
+def test_a_near_miss_suggests_the_closest_names_first(app: App) -> None:
+    glossary = app.service(GlossaryService)
+    near = glossary.define("solidarity finanse coop bank")
+    assert isinstance(near, Miss)
+    assert near.suggestions and near.suggestions[0].value == "social-finance", near.suggestions
+    assert all(glossary.term(s.value) for s in near.suggestions)
+    partial = glossary.define("bank")
+    assert isinstance(partial, Miss) and partial.suggestions
+    assert all("bank" in s.name.casefold() for s in partial.suggestions), partial.suggestions
+
+
+@pytest.mark.parametrize("query", ["qqqqzzzz", "blockchain", "climate"])
+def test_nothing_close_means_no_suggestions_rather_than_an_alphabetical_list(app: App, query: str) -> None:
+    result = app.service(GlossaryService).define(query)
+    assert isinstance(result, Miss)
+    assert result.suggestions == ()
+
+
+def test_every_name_alias_and_translation_of_every_shipped_term_leads_to_it(app: App) -> None:
+    glossary = app.service(GlossaryService)
+    terms = app.content.terms
+    shared: dict[str, set[str]] = {}
+    for t in terms:
+        for text in [t.term, *t.aliases, *t.search_aliases, *t.translations.values()]:
+            shared.setdefault(fold(text), set()).add(t.id)
+    wrong = []
+    for t in terms:
+        for text in [t.term, *t.aliases, *t.search_aliases]:
+            found = glossary.define(text)
+            if not (isinstance(found, Definition) and found.id == t.id):
+                wrong.append((t.id, text, getattr(found, "id", found)))
+        for text in t.translations.values():
+            found = glossary.define(text)
+            # a local name two terms share (生活協同組合) may lead to either of them
+            if not (isinstance(found, Definition) and found.id in shared[fold(text)] and t.id in shared[fold(text)]):
+                wrong.append((t.id, text, getattr(found, "id", found)))
+    assert wrong == []
+
+
+def test_a_terms_name_without_its_country_finds_it(app: App) -> None:
+    glossary = app.service(GlossaryService)
+    qualified = [t for t in app.content.terms if t.term.endswith(")") and " (" in t.term]
+    assert qualified
+    for t in qualified:
+        short = t.term.rsplit(" (", 1)[0]
+        others = [o for o in app.content.terms if o.id != t.id]
+        if any(fold(o.term) == fold(short) or fold(o.term).startswith(fold(short) + " (")
+               or fold(short) in map(fold, o.aliases) for o in others):
+            continue  # "Cooperative (Philippines)": "cooperative" is another term's own name
+        found = glossary.define(short)
+        assert isinstance(found, Definition) and found.id == t.id, (short, found)
+
+
+def test_search_aliases_find_the_term_but_are_not_shown(app: App) -> None:
+    glossary = app.service(GlossaryService)
+    with_typos = [t for t in app.content.terms if t.search_aliases]
+    assert with_typos
+    for t in with_typos:
+        for typo in t.search_aliases:
+            found = glossary.define(typo)
+            assert isinstance(found, Definition) and found.id == t.id, typo
+            assert typo not in found.aliases
 
 
 @pytest.mark.parametrize("bad", ["", "   ", "\u200b\u200b", "\u200d\ufeff "])
