@@ -49,7 +49,7 @@ def announced_session(i: int, *, start: datetime, due: datetime, channel_id: int
         "time_revision": 0, "created_by": 1, "created_at": now, "updated_at": now, "channel_id": channel_id,
         "message_id": i,
     }
-    reminder = {"session_id": i, "offset_minutes": 60, "kind": "channel", "target_id": 0, "revision": 0, "due_at": due}
+    reminder = {"session_id": i, "offset_minutes": 60, "kind": "channel", "revision": 0, "due_at": due}
     return session, reminder
 
 

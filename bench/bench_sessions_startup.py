@@ -34,9 +34,9 @@ async def seed(app, n: int) -> int:  # type: ignore[no-untyped-def]
             "channel_id": 1, "message_id": i,  # already announced: the boot does not post 10,000 messages
         })
         for off in offsets:
-            reminders.append({"session_id": i, "offset_minutes": off, "kind": "channel", "target_id": 0,
+            reminders.append({"session_id": i, "offset_minutes": off, "kind": "channel",
                               "revision": 0, "due_at": start - timedelta(minutes=off)})
-        reminders.append({"session_id": i, "offset_minutes": -75, "kind": "followup", "target_id": 0, "revision": 0,
+        reminders.append({"session_id": i, "offset_minutes": -75, "kind": "followup", "revision": 0,
                           "due_at": start + timedelta(minutes=75)})
     async with app.db.begin() as session:
         await session.execute(insert(TrainingSession), sessions)

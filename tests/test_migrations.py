@@ -94,3 +94,31 @@ def test_cli_db_upgrade_from_an_empty_database_reaches_the_head(
     monkeypatch.delenv("DISCORD_TOKEN", raising=False)
     assert main(["--config", str(config), "db", "upgrade"]) == 0
     assert capsys.readouterr().out.split(":", 1)[1].split(",") == [f" {head}\n"]
+
+
+async def test_planned_reminders_survive_the_drop_of_the_pre_outbox_columns(tmp_path: Path) -> None:
+    # A database from before 0006 keeps its pending channel reminders (they still go out); rows
+    # of members' DMs, which nothing reads since the outbox, go with the target_id column.
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'old.db'}")
+    try:
+        await upgrade(engine, "0005_outbox")
+        async with engine.begin() as conn:
+            await conn.exec_driver_sql(
+                "INSERT INTO training_sessions (id, occurrence, title, description, start_utc, end_utc, "
+                "original_start_utc, timezone, format, languages, countries, status, sequence, time_revision, "
+                "created_by, created_at, updated_at) VALUES (1, 0, 'Co-op law', '', '2026-12-10 07:00:00', "
+                "'2026-12-10 08:30:00', '2026-12-10 07:00:00', 'Asia/Bangkok', 'online', '[]', '[]', "
+                "'scheduled', 0, 0, 5, '2026-12-01 00:00:00', '2026-12-01 00:00:00')")
+            for kind, target in (("channel", 0), ("dm", 42)):
+                await conn.exec_driver_sql(
+                    "INSERT INTO session_reminders (session_id, offset_minutes, kind, target_id, revision, due_at) "
+                    f"VALUES (1, 60, '{kind}', {target}, 0, '2026-12-10 06:00:00')")
+        await upgrade(engine)
+        async with engine.connect() as conn:
+            rows = (await conn.exec_driver_sql(
+                "SELECT session_id, offset_minutes, kind, sent_at FROM session_reminders")).all()
+            columns = {r[1] for r in (await conn.exec_driver_sql("PRAGMA table_info(session_reminders)")).all()}
+        assert rows == [(1, 60, "channel", None)]
+        assert not columns & {"target_id", "claimed_at"}
+    finally:
+        await engine.dispose()

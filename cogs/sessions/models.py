@@ -71,23 +71,21 @@ class SessionRsvp(Base):
 
 
 class SessionReminder(Base):
-    """Outbox: one row per (session, offset, kind, target, time revision). A row is claimed,
-    sent, then marked sent, so a restart retries only what was claimed and never sent."""
+    """One planned reminder per (session, offset, kind, time revision). When due it is handed to
+    the outbox (channel post and members' DMs) in the same transaction that marks it sent."""
 
     __tablename__ = "session_reminders"
     __table_args__ = (
-        UniqueConstraint("session_id", "offset_minutes", "kind", "target_id", "revision", name="uq_session_reminders"),
+        UniqueConstraint("session_id", "offset_minutes", "kind", "revision", name="uq_session_reminders"),
         Index("ix_session_reminders_pending", "sent_at", "skipped_at", "due_at"),
     )
 
     id: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("training_sessions.id", ondelete="CASCADE"), index=True)
     offset_minutes: Mapped[int] = mapped_column(Integer)  # before the start; negative = after it
-    kind: Mapped[str] = mapped_column(String(16))  # channel | dm | followup
-    target_id: Mapped[int] = mapped_column(Snowflake, default=0)  # user id for DMs, 0 for the channel
+    kind: Mapped[str] = mapped_column(String(16))  # channel | followup
     revision: Mapped[int] = mapped_column(Integer, default=0)
     due_at: Mapped[datetime] = mapped_column()
-    claimed_at: Mapped[datetime | None] = mapped_column()
     sent_at: Mapped[datetime | None] = mapped_column()
     skipped_at: Mapped[datetime | None] = mapped_column()
     note: Mapped[str | None] = mapped_column(String(200))

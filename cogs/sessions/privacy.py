@@ -12,12 +12,10 @@ from bot.capability import PrivacyHook, PrivacyLine
 from cogs.sessions.models import (
     SessionAttendance,
     SessionFeedback,
-    SessionReminder,
     SessionRsvp,
     TrainingSeries,
     TrainingSession,
 )
-from cogs.sessions.reminders import CHANNEL
 
 PER_MEMBER: dict[Any, str] = {SessionRsvp: "session RSVPs", SessionFeedback: "session feedback ratings",
               SessionAttendance: "session attendance records"}
@@ -28,9 +26,6 @@ async def privacy_show(session: AsyncSession, user_id: int) -> list[PrivacyLine]
     for model, label in PER_MEMBER.items():
         n = (await session.execute(select(func.count()).select_from(model).where(model.user_id == user_id))).scalar_one()
         lines.append(PrivacyLine(label, int(n)))
-    dms = (await session.execute(select(func.count()).select_from(SessionReminder).where(
-        SessionReminder.target_id == user_id, SessionReminder.kind != CHANNEL))).scalar_one()
-    lines.append(PrivacyLine("reminder DMs to you (sent or planned)", int(dms)))
     return lines
 
 
@@ -64,7 +59,6 @@ async def privacy_forget(session: AsyncSession, user_id: int) -> int:
     removed = 0
     statements = [
         *(delete(model).where(model.user_id == user_id) for model in PER_MEMBER),
-        delete(SessionReminder).where(SessionReminder.target_id == user_id, SessionReminder.kind != CHANNEL),
         update(TrainingSession).where(TrainingSession.created_by == user_id).values(created_by=0),
         update(TrainingSeries).where(TrainingSeries.created_by == user_id).values(created_by=0),
         update(SessionAttendance).where(SessionAttendance.recorded_by == user_id).values(recorded_by=0),
@@ -76,7 +70,7 @@ async def privacy_forget(session: AsyncSession, user_id: int) -> int:
 
 PRIVACY = PrivacyHook(
     columns=[("session_rsvps", "user_id"), ("session_feedback", "user_id"), ("session_attendance", "user_id"),
-             ("session_attendance", "recorded_by"), ("session_reminders", "target_id"),
+             ("session_attendance", "recorded_by"),
              ("training_sessions", "created_by"), ("training_series", "created_by")],
     show=privacy_show, export=privacy_export, forget=privacy_forget,
 )

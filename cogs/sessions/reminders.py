@@ -66,8 +66,7 @@ class ReminderService:
             SessionReminder.revision != row.time_revision,
         ))
         existing = set((await session.execute(select(SessionReminder.offset_minutes, SessionReminder.kind).where(
-            SessionReminder.session_id == row.id, SessionReminder.revision == row.time_revision,
-            SessionReminder.target_id == 0))).all())
+            SessionReminder.session_id == row.id, SessionReminder.revision == row.time_revision))).all())
         wanted: list[tuple[int, str, datetime]] = []
         for offset in sorted(set(self.config.reminders.offsets_minutes), reverse=True):
             due = row.start_utc - timedelta(minutes=offset)
@@ -84,7 +83,7 @@ class ReminderService:
                     SessionReminder.kind == kind, SessionReminder.revision == row.time_revision,
                     SessionReminder.sent_at.is_(None)).values(due_at=due))
                 continue
-            session.add(SessionReminder(session_id=row.id, offset_minutes=offset, kind=kind, target_id=0,
+            session.add(SessionReminder(session_id=row.id, offset_minutes=offset, kind=kind,
                                         revision=row.time_revision, due_at=due))
             added += 1
         await session.flush()
@@ -184,12 +183,12 @@ class ReminderService:
                      d.offset_minutes, d.session_id, " late" if d.late else "")
         return keys
 
-    async def status(self, session: AsyncSession, session_id: int) -> list[tuple[str, int, int, str]]:
-        """(kind, offset, target, state) for every planned reminder of a session ("sent" meaning
+    async def status(self, session: AsyncSession, session_id: int) -> list[tuple[str, int, str]]:
+        """(kind, offset, state) for every planned reminder of a session ("sent" meaning
         handed to the outbox): for tests, CLI and support."""
         rows = (await session.scalars(select(SessionReminder).where(SessionReminder.session_id == session_id)
                                       .order_by(SessionReminder.id))).all()
-        return [(r.kind, r.offset_minutes, r.target_id, "sent" if r.sent_at else "skipped" if r.skipped_at else "pending")
+        return [(r.kind, r.offset_minutes, "sent" if r.sent_at else "skipped" if r.skipped_at else "pending")
                 for r in rows]
 
 

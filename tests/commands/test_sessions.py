@@ -246,7 +246,7 @@ async def test_missed_reminders_are_sent_late_with_a_note_or_skipped(gw: Offline
     assert len(posts) == 1 and "Sent late" in posts[0] and "In 1 hour" in posts[0]
     assert any("skipping reminder" in r.getMessage() for r in caplog.records)
     async with app.db.begin() as session:
-        states = {(k, o): s for k, o, _, s in await app.service(ReminderService).status(session, sid)}
+        states = {(k, o): s for k, o, s in await app.service(ReminderService).status(session, sid)}
     assert states[("channel", 1440)] == "skipped" and states[("channel", 60)] == "sent"
 
 
@@ -390,7 +390,6 @@ async def test_restart_rebuilds_from_the_database_sending_missed_reminders_once(
                 r.due_at = now - timedelta(hours=2)
             elif r.offset_minutes == 60:
                 r.due_at = now - timedelta(minutes=5)
-                r.claimed_at = now - timedelta(minutes=4)  # claimed by the old process, never sent
     bot, again = await boot_offline(app)
     try:
         jobs = bot.runtime(SessionJobs)
@@ -409,7 +408,7 @@ async def test_restart_rebuilds_from_the_database_sending_missed_reminders_once(
         assert len(posts) == 1 and "In 1 hour" in posts[0] and "Sent late" in posts[0]
         assert [uid for uid, text in dms(again) if "In 1 hour" in text] == [member]
         async with app.db.begin() as session:
-            states = {(k, o): s for k, o, t, s in await app.service(ReminderService).status(session, sid) if t == 0}
+            states = {(k, o): s for k, o, s in await app.service(ReminderService).status(session, sid)}
         assert states[("channel", 1440)] == "skipped" and states[("channel", 60)] == "sent"
     finally:
         await again.close()

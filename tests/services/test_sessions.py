@@ -39,7 +39,7 @@ async def test_create_reads_local_time_in_the_given_zone_and_plans_reminders(app
     assert training_session.start_utc == datetime(2026, 12, 10, 7, 0, tzinfo=UTC)  # 14:00 in Bangkok is 07:00 UTC
     assert training_session.end_utc - training_session.start_utc == timedelta(minutes=90)
     assert training_session.languages == ("en", "th") and training_session.countries == ("TH", "VN")
-    assert [(k, o) for k, o, _, _ in status] == [("channel", 1440), ("channel", 60), ("channel", 0), ("followup", -105)]
+    assert [(k, o) for k, o, _ in status] == [("channel", 1440), ("channel", 60), ("channel", 0), ("followup", -105)]
 
 
 async def test_only_facilitators_plan_sessions(app: App) -> None:
@@ -123,7 +123,7 @@ async def test_a_due_reminder_is_handed_to_the_outbox_once_with_a_dm_per_member(
     assert sorted(first) == sorted([f"sessions:reminder:{due[0].id}", f"sessions:reminder-dm:{due[0].id}:101"])
     assert second == []
     async with app.db.begin() as session:
-        status = {(k, o): s for k, o, _, s in await reminders.status(session, training_session.id)}
+        status = {(k, o): s for k, o, s in await reminders.status(session, training_session.id)}
         queued = await app.outbox.claim(session, "test", now=due_time)
     assert status[("channel", 1440)] == "skipped" and status[("channel", 60)] == "sent"
     reminders_queued = [r for r in queued if r.kind.startswith("sessions.reminder")]
@@ -272,7 +272,7 @@ async def test_moving_a_session_replans_its_reminders_for_the_new_time(app: App)
     new_start = moved.training_sessions[0].start_utc
     assert new_start == datetime(2026, 12, 12, 2, 0, tzinfo=UTC)
     # the 24 h reminder for the old time stays sent; the new time gets its own full set
-    assert [(k, o, s) for k, o, _, s in rows] == [
+    assert [(k, o, s) for k, o, s in rows] == [
         ("channel", 1440, "sent"), ("channel", 1440, "pending"), ("channel", 60, "pending"),
         ("channel", 0, "pending"), ("followup", -105, "pending")]
     assert next_due == new_start - timedelta(hours=24)
