@@ -26,12 +26,20 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class Quotation(_Strict):
+    """Exact words from an official text, shown as a quotation with its source."""
+
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+    source: NonEmpty
+
+
 class Term(_Strict):
     id: Identifier
     term: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
     # short must fit an embed field (1,024) with room to spare; explanation a description.
     short: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
     explanation: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1200)]
+    quote: Quotation | None = None
     aliases: list[NonEmpty] = Field(default_factory=list)
     # Misspellings and inflections that help lookup ("cooperatve", "credit unions"): found by
     # /define and autocomplete, never shown under "Also called".
