@@ -33,6 +33,22 @@ class Choice:
     value: str
 
 
+def complete_options(text: str | None, options: list[tuple[str, str]]) -> list[Choice]:
+    """Autocomplete over a fixed list of (name, value): names starting with what was typed, then names
+    containing it, else the closest; one entry per value, at most 25."""
+    typed = fold(text or "")
+    if not typed:
+        return [Choice(name, value) for name, value in options[:25]]
+    starts = [(n, v) for n, v in options if fold(n).startswith(typed) or fold(v).startswith(typed)]
+    others = [(n, v) for n, v in options if (n, v) not in starts and typed in fold(n)]
+    found = starts + others
+    if not found:
+        names = [fold(n) for n, _ in options]
+        found = [options[i] for _, _, i in process.extract(typed, names, scorer=fuzz.WRatio, limit=10, score_cutoff=50)]
+    unique = list({v: (n, v) for n, v in reversed(found)}.values())[::-1]  # one entry per value
+    return [Choice(n[:100], v[:100]) for n, v in unique[:25]]
+
+
 @dataclass(frozen=True)
 class Translation:
     language: str
