@@ -2,78 +2,16 @@
 
 from __future__ import annotations
 
-import re
-from typing import Any
-
 import discord
 from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot.bot import SSEBot
-from bot.errors import InvalidInput
-from bot.i18n import LANGUAGES, parse_language, resolve_language
-from bot.text import optional_text, truncate
-from bot.ui.common import clip_choices, guarded, reply
-from cogs.glossary.service import GlossaryService, Miss
-from cogs.glossary.ui import definition_embed, miss_embed
+from bot.ui.common import clip_choices
+from cogs.glossary.components import COMPONENTS, answer_definition
+from cogs.glossary.service import GlossaryService
 from cogs.resources.service import ResourceService
-from db.preferences import get_preferences
-
-
-async def member_language(interaction: discord.Interaction[SSEBot], explicit: str | None) -> str:
-    """Explicit choice, then the member's /language, then their Discord locale."""
-    code = None
-    text = optional_text(explicit, field="language", max_len=100)
-    if text:
-        code = parse_language(text)
-        if code is None:
-            raise InvalidInput("I don't know that language.", suggestions=[lang.english for lang in LANGUAGES.values()])
-    async with interaction.client.app.db.begin() as session:
-        prefs = await get_preferences(session, interaction.user.id)
-    return resolve_language(code, prefs.language, str(interaction.locale))
-
-
-def term_buttons(items: list[tuple[str, str]]) -> discord.ui.View | None:
-    """One button per term (id, label); pressing shows that term to whoever pressed it."""
-    if not items:
-        return None
-    view = discord.ui.View(timeout=None)
-    for term_id, label in items[:10]:
-        view.add_item(TermButton(term_id, label))
-    return view
-
-
-async def answer_definition(
-    interaction: discord.Interaction[SSEBot], term: str, language: str | None, *, ephemeral: bool = False
-) -> None:
-    glossary = interaction.client.app.service(GlossaryService)
-    lang = await member_language(interaction, language)
-    result = glossary.define(term, lang)
-    if isinstance(result, Miss):
-        view = term_buttons([(s.value, truncate(s.name, 80)) for s in result.suggestions])
-        await reply(interaction, embed=miss_embed(result), view=view or discord.utils.MISSING, ephemeral=True)
-        return
-    view = term_buttons(list(result.related))
-    await reply(interaction, embed=definition_embed(result), view=view or discord.utils.MISSING, ephemeral=ephemeral)
-
-
-class TermButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"sse:glossary:define:(?P<term>[a-z0-9-]+)"):
-    def __init__(self, term_id: str, label: str):
-        super().__init__(
-            discord.ui.Button(label=truncate(label, 80), style=discord.ButtonStyle.secondary,
-                              custom_id=f"sse:glossary:define:{term_id}")
-        )
-        self.term_id = term_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> TermButton:
-        return cls(match["term"], getattr(item, "label", None) or match["term"])
-
-    async def callback(self, interaction: discord.Interaction[SSEBot]) -> None:  # type: ignore[override]
-        await guarded(interaction, lambda: answer_definition(interaction, self.term_id, None, ephemeral=True))
 
 
 class Glossary(commands.Cog):
@@ -84,9 +22,11 @@ class Glossary(commands.Cog):
     @app_commands.describe(
         term=_("The term, in any language (e.g. cooperative, สหกรณ์, 合作社)"),
         language=_("Answer in this language (default: yours)"),
+        private=_("Show the answer only to me"),
     )
-    async def define(self, interaction: discord.Interaction[SSEBot], term: str, language: str | None = None) -> None:
-        await answer_definition(interaction, term, language)
+    async def define(self, interaction: discord.Interaction[SSEBot], term: str, language: str | None = None,
+                     private: bool = False) -> None:
+        await answer_definition(interaction, term, language, ephemeral=private)
 
     @define.autocomplete("term")
     async def _complete_term(self, interaction: discord.Interaction[SSEBot], current: str) -> list[app_commands.Choice[str]]:
@@ -100,5 +40,5 @@ class Glossary(commands.Cog):
 
 
 async def setup(bot: SSEBot) -> None:
-    bot.add_dynamic_items(TermButton)
+    bot.add_dynamic_items(*COMPONENTS)
     await bot.add_cog(Glossary(bot))
