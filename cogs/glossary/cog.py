@@ -1,4 +1,4 @@
-"""/define: the glossary in the member's language."""
+"""/define and /glossary: the glossary in the member's language."""
 
 from __future__ import annotations
 
@@ -8,10 +8,25 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot.bot import SSEBot
-from bot.ui.common import clip_choices
-from cogs.glossary.components import COMPONENTS, answer_definition
+from bot.ui.common import clip_choices, member_language, reply
+from bot.ui.pager import page_view
+from cogs.glossary.browse import BrowseFilters, GlossaryIndex
+from cogs.glossary.components import COMPONENTS, answer_definition, entry_buttons
 from cogs.glossary.service import GlossaryService
+from cogs.glossary.ui import browse_embed, nothing_found_embed, overview_embed
 from cogs.resources.service import ResourceService
+from db.queries import StoredQuery, save_query
+
+KIND = "glossary"  # the saved-query kind of /glossary pages
+
+
+async def render_page(
+    bot: SSEBot, stored: StoredQuery, page: int
+) -> tuple[discord.Embed, int, int, list[discord.ui.Item[discord.ui.View]]]:
+    params = stored.params
+    filters = BrowseFilters(params.get("letter"), params.get("topic"), params.get("country"))
+    result = bot.app.service(GlossaryIndex).browse(filters, params.get("language") or "en", page)
+    return browse_embed(result), result.page, result.pages, entry_buttons(result.items)
 
 
 class Glossary(commands.Cog):
@@ -28,15 +43,57 @@ class Glossary(commands.Cog):
                      private: bool = False) -> None:
         await answer_definition(interaction, term, language, ephemeral=private)
 
+    @app_commands.command(name=_("glossary"), description=_("Browse SSE terms by letter, topic or country"))
+    @app_commands.describe(
+        letter=_("Terms whose English name starts with this letter (A-Z, or #)"),
+        topic=_("Only terms on this topic"),
+        country=_("Only terms used in this country"),
+        language=_("Answer in this language (default: yours)"),
+    )
+    async def glossary(self, interaction: discord.Interaction[SSEBot], letter: str | None = None,
+                       topic: str | None = None, country: str | None = None, language: str | None = None) -> None:
+        index = self.bot.app.service(GlossaryIndex)
+        filters = index.parse(letter, topic, country)
+        lang = await member_language(interaction, language)
+        if filters.empty:
+            await reply(interaction, embed=overview_embed(index.overview()), ephemeral=True)
+            return
+        result = index.browse(filters, lang)
+        if not result.items:
+            await reply(interaction, embed=nothing_found_embed(result), ephemeral=True)
+            return
+        query_id = 0  # a single page has no page buttons, so nothing to save
+        if result.pages > 1:
+            params = {"letter": filters.letter, "topic": filters.topic, "country": filters.country, "language": lang}
+            async with self.bot.app.db.begin() as session:
+                query_id = await save_query(session, KIND, params, interaction.user.id, str(interaction.locale))
+        view = page_view(query_id, result.page, result.pages, entry_buttons(result.items))
+        await reply(interaction, embed=browse_embed(result), view=view or discord.utils.MISSING, ephemeral=True)
+
     @define.autocomplete("term")
     async def _complete_term(self, interaction: discord.Interaction[SSEBot], current: str) -> list[app_commands.Choice[str]]:
         return clip_choices(self.bot.app.service(GlossaryService).autocomplete(current))
 
     @define.autocomplete("language")
+    @glossary.autocomplete("language")
     async def _complete_language(
         self, interaction: discord.Interaction[SSEBot], current: str
     ) -> list[app_commands.Choice[str]]:
         return clip_choices(self.bot.app.service(ResourceService).complete_language(current))
+
+    @glossary.autocomplete("letter")
+    async def _complete_letter(self, interaction: discord.Interaction[SSEBot], current: str) -> list[app_commands.Choice[str]]:
+        return clip_choices(self.bot.app.service(GlossaryIndex).complete_letter(current))
+
+    @glossary.autocomplete("topic")
+    async def _complete_topic(self, interaction: discord.Interaction[SSEBot], current: str) -> list[app_commands.Choice[str]]:
+        return clip_choices(self.bot.app.service(GlossaryIndex).complete_topic(current))
+
+    @glossary.autocomplete("country")
+    async def _complete_country(
+        self, interaction: discord.Interaction[SSEBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return clip_choices(self.bot.app.service(GlossaryIndex).complete_country(current))
 
 
 async def setup(bot: SSEBot) -> None:

@@ -1,5 +1,5 @@
-"""Glossary rendering: the short public answer to /define and what its buttons show, "did you mean"
-replies."""
+"""Glossary rendering: the short public answer to /define and what its buttons show, pages of
+/glossary, "did you mean" replies."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import discord
 
 from bot.text import safe_echo, truncate
 from bot.ui.common import COLOUR, ERROR_COLOUR
+from cogs.glossary.browse import OTHER, BrowsePage, Overview
 from cogs.glossary.service import Definition, Entry, Miss, display_name, quote_block, topic_label
 
 NOTHING_CLOSE = (
@@ -18,6 +19,7 @@ DRAFT_NAME = "The name in your language is a draft translation, not yet reviewed
 DRAFT_NAMES = "Names in other languages are draft translations, not yet reviewed by native speakers."
 ALSO_CALLED_CHARS = 120  # "Also called" stays on one line; the full list is under "Explain more"
 ENTRY_SHORT_CHARS = 110  # a term's short definition in a list
+BROWSE_FOOTER = "Press a name to open it (only you see it). /define finds any term in any language."
 
 
 def also_called(aliases: tuple[str, ...], limit: int = ALSO_CALLED_CHARS) -> str:
@@ -86,6 +88,44 @@ def sources_embed(d: Definition) -> discord.Embed:
         lines.insert(0, f"• {d.quote.source} (the quotation)")
     return discord.Embed(title=truncate(f"Sources: {d.term}", 256), description=truncate("\n".join(lines), 4096),
                          colour=COLOUR)
+
+
+def browse_embed(page: BrowsePage) -> discord.Embed:
+    embed = discord.Embed(title=truncate(f"Glossary: {page.filters.describe()}", 256), colour=COLOUR)
+    count = f"{page.total} term{'s' if page.total != 1 else ''}"
+    if page.pages > 1:
+        count += f" — page {page.page} of {page.pages}"
+    embed.description = truncate(f"{count}\n\n{entry_lines(page.items)}", 4096)
+    embed.set_footer(text=BROWSE_FOOTER)
+    return embed
+
+
+def nothing_found_embed(page: BrowsePage) -> discord.Embed:
+    return discord.Embed(
+        title="No terms found",
+        description=f"No glossary term matches {page.filters.describe()}. Try one option at a time, or "
+        "/glossary without options to see what there is.",
+        colour=ERROR_COLOUR,
+    )
+
+
+def overview_embed(o: Overview) -> discord.Embed:
+    embed = discord.Embed(
+        title=f"Glossary: {o.total} SSE terms",
+        description=(
+            "Browse with one or more options: `/glossary letter:C`, `/glossary topic:finance`, "
+            "`/glossary country:Thailand`; `language` shows the names in another language. "
+            "Each page has a button per term. To look up one term in any language, use `/define`."
+        ),
+        colour=COLOUR,
+    )
+    letters = " · ".join(f"{'other' if letter == OTHER else letter} {n}" for letter, n in o.letters)
+    embed.add_field(name="By letter", value=truncate(letters, 1024), inline=False)
+    topics = " · ".join(f"{topic_label(t)} {n}" for t, n in o.topics)
+    embed.add_field(name="By topic", value=truncate(topics, 1024), inline=False)
+    countries = " · ".join(f"{name} {n}" for name, n in o.countries)
+    embed.add_field(name="By country", value=truncate(countries, 1024), inline=False)
+    return embed
 
 
 def miss_embed(miss: Miss) -> discord.Embed:
