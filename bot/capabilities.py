@@ -6,10 +6,11 @@ from __future__ import annotations
 from bot.capability import Capability
 from cogs.digest.capability import CAPABILITY as DIGEST
 from cogs.glossary.capability import CAPABILITY as GLOSSARY
+from cogs.help.capability import CAPABILITY as HELP
 from cogs.privacy.capability import CAPABILITY as PRIVACY
 from cogs.qa.capability import CAPABILITY as QA
 from cogs.resources.capability import CAPABILITY as RESOURCES
 from cogs.search.capability import CAPABILITY as SEARCH
 from cogs.sessions.capability import CAPABILITY as SESSIONS
 
-CAPABILITIES: tuple[Capability, ...] = (GLOSSARY, RESOURCES, SESSIONS, QA, SEARCH, DIGEST, PRIVACY)
+CAPABILITIES: tuple[Capability, ...] = (GLOSSARY, RESOURCES, SESSIONS, QA, SEARCH, DIGEST, PRIVACY, HELP)

@@ -124,8 +124,8 @@ class Capability:
     jobs: Sequence[Job] = ()
     # outbox row kind -> how to send it (everything the capability posts on its own goes there)
     deliveries: Mapping[str, DeliveryKind] = field(default_factory=dict)
-    # saved-query kind -> async (bot, stored query, page) -> (embed, page, pages): renders a page of a
-    # paginated reply when its ◀ / ▶ button is pressed (bot/ui/pager.py)
+    # saved-query kind -> async (bot, stored query, page) -> (embed, page, pages[, items]): renders a page
+    # of a paginated reply when its ◀ / ▶ button is pressed; items are that page's own buttons (bot/ui/pager.py)
     pagers: Mapping[str, Callable[..., Awaitable[Any]]] = field(default_factory=dict)
     digest: Sequence[DigestProvider] = ()
     privacy: PrivacyHook | None = None

@@ -210,7 +210,7 @@ class Console:
             return True
         if line in ("quit", "exit"):
             return False
-        if line in ("help", "/help"):
+        if line == "help":  # /help is the bot's own command; :help is the console's
             line = ":help"
         if line.startswith(":"):
             name, _, arg = line[1:].partition(" ")

@@ -20,6 +20,18 @@ Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,62}
 CountryCode = Literal["KH", "CN", "ID", "JP", "KR", "KG", "LA", "MY", "MN", "PH", "TH", "VN"]
 assert set(CountryCode.__args__) == set(COUNTRIES)  # type: ignore[attr-defined]
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+# Topics of resources (what a document is about), one list for /resources and /glossary.
+Topic = Literal[
+    "sse-policy", "legal-frameworks", "cooperatives", "social-enterprise", "informal-economy", "decent-work",
+    "finance", "value-chains", "gender", "sdgs", "just-transition", "capacity-building", "statistics",
+    "south-south", "agriculture", "rural-development", "care-economy", "fair-trade", "green-economy",
+    "social-protection",
+]
+# Topics of glossary terms: every resource topic, with the same meaning (so /glossary topic:finance and
+# /resources topic:finance agree), plus four that sort kinds of terms rather than documents: ideas and
+# principles, kinds of organisation, how organisations are run, and community traditions of the region.
+GlossaryTopic = Literal[Topic, "sse-concepts", "organisational-forms", "governance", "traditions"]
+GLOSSARY_TOPICS: tuple[str, ...] = GlossaryTopic.__args__  # type: ignore[attr-defined]
 
 
 class _Strict(BaseModel):
@@ -46,10 +58,19 @@ class Term(_Strict):
     search_aliases: list[NonEmpty] = Field(default_factory=list)
     related: list[Identifier] = Field(default_factory=list)
     countries: list[CountryCode] = Field(default_factory=list)
+    # 1-3 of GLOSSARY_TOPICS, for browsing with /glossary topic:...
+    topics: list[GlossaryTopic] = Field(min_length=1, max_length=3)
     core: bool = False
     translation_status: Literal["draft", "reviewed"] = "draft"
     translations: dict[str, NonEmpty] = Field(default_factory=dict)
     sources: list[NonEmpty] = Field(min_length=1)
+
+    @field_validator("topics")
+    @classmethod
+    def _topics_once(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("a topic is listed twice")
+        return value
 
     @field_validator("translations")
     @classmethod
@@ -63,12 +84,6 @@ class Term(_Strict):
 ResourceType = Literal[
     "resolution", "recommendation", "law", "country-study", "policy-brief", "report", "workshop-output",
     "training-course", "video", "guide", "website", "book", "recording", "slides",
-]
-Topic = Literal[
-    "sse-policy", "legal-frameworks", "cooperatives", "social-enterprise", "informal-economy", "decent-work",
-    "finance", "value-chains", "gender", "sdgs", "just-transition", "capacity-building", "statistics",
-    "south-south", "agriculture", "rural-development", "care-economy", "fair-trade", "green-economy",
-    "social-protection",
 ]
 
 

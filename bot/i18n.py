@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.text import fold
+from bot.errors import InvalidInput
+from bot.text import closest, fold
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,15 @@ def parse_country(text: str | None) -> str | None:
     if not text:
         return None
     return _COUNTRY_NAMES.get(fold(text))
+
+
+def require_country(text: str) -> str:
+    """The code of the country a member typed (any name or alias), or a polite error naming the closest."""
+    code = parse_country(text)
+    if code is None:
+        names = [c.name for c in COUNTRIES.values()]
+        raise InvalidInput("I don't know that country.", suggestions=closest(text, names) or names)
+    return code
 
 
 def country_name(code: str) -> str:

@@ -106,5 +106,23 @@ def safe_echo(text: str, limit: int = 100, *, multiline: bool = False) -> str:
     return _MENTION.sub(lambda m: m.group(0)[0] + "\u200b" + m.group(0)[1:], text)
 
 
+def closest(value: str, options: list[str], limit: int = 3) -> list[str]:
+    """The options most like what was typed (for "did you mean"), best first; none when nothing is close."""
+    from rapidfuzz import fuzz, process
+
+    return [m for m, _, _ in process.extract(fold(value), options, scorer=fuzz.WRatio, limit=limit, score_cutoff=50)]
+
+
+def pick_option(text: str | None, allowed: tuple[str, ...], what: str) -> str | None:
+    """One of a fixed list of hyphenated values as a member types it ("Decent work" -> "decent-work"),
+    or a polite error suggesting the closest ones (or all of them)."""
+    if not text:
+        return None
+    folded = fold(text).replace(" ", "-")
+    if folded in allowed:
+        return folded
+    raise InvalidInput(f"There is no {what} like that.", suggestions=closest(text, list(allowed)) or list(allowed))
+
+
 def truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -41,6 +41,23 @@ def test_define_far_miss_json_says_nothing_is_close(cli_env: Path, capsys: pytes
     assert "resources" in data["hint"]
 
 
+def test_glossary_lists_by_topic_and_country_and_gives_an_overview(
+    cli_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--config", str(cli_env), "glossary", "--topic", "finance", "--country", "Thailand", "--lang", "th",
+                 "--json"]) == 0
+    items = json.loads(capsys.readouterr().out)
+    assert "credit-union" in [i["id"] for i in items]
+    assert all({"id", "term", "local_name", "definition"} == set(i) for i in items)
+    assert main(["--config", str(cli_env), "glossary", "--json"]) == 0
+    overview = json.loads(capsys.readouterr().out)
+    assert overview["total"] == sum(overview["letters"].values())
+    assert main(["--config", str(cli_env), "glossary", "--topic", "traditions", "--country", "China"]) == 1
+    assert "No term matches" in capsys.readouterr().out
+    assert main(["--config", str(cli_env), "glossary", "--letter", "abc"]) == 2
+    assert "Pick one letter" in capsys.readouterr().err
+
+
 def test_resources_json(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--config", str(cli_env), "resources", "--country", "Cambodia", "--json"]) == 0
     items = json.loads(capsys.readouterr().out)

@@ -10,25 +10,29 @@ from bot.console import run_console
 async def test_console_answers_commands_and_presses_buttons(settings) -> None:  # type: ignore[no-untyped-def]
     script = "\n".join([
         "/define coop",
-        "2",  # the second related-term button
+        "2",  # Related terms
+        "2",  # the second related term
         "/define term:cooperative language:th",
         "?/define 合作",
         "/resources country:Thailand",
         "3",  # Next ▶
         "/define",
         "/nosuch",
+        "/help",
         ":quit",
     ]) + "\n"
     out = io.StringIO()
     assert await run_console(settings, stdin=io.StringIO(script), out=out) == 0
     text = out.getvalue()
     assert "== Cooperative ==" in text
+    assert "(pressed Related terms)" in text and "== Related to Cooperative ==" in text
     assert "(pressed Worker cooperative)" in text and "== Worker cooperative ==" in text
     assert "== สหกรณ์ — Cooperative ==" in text
     assert "合作社 — Cooperative" in text  # autocomplete suggestion
     assert "page 2 of" in text
     assert "/define needs: term" in text
     assert "no command /nosuch" in text
+    assert "== SSE community bot ==" in text and "• `/glossary` — " in text  # the bot's /help, not the console's
     assert "Discord would reject" not in text
 
 

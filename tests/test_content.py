@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.content import COMMAND_NAME_LOCALES, load_content
+from bot.content import COMMAND_NAME_LOCALES, GLOSSARY_TOPICS, load_content
+from cogs.resources.service import TOPICS
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
@@ -52,6 +53,7 @@ def test_duplicate_ids_are_reported_with_file_and_line(tmp_path: Path) -> None:
     term: Copy
     short: x
     explanation: y
+    topics: [cooperatives]
     sources: [z]
 """)
     _, problems = load_content(broken)
@@ -66,16 +68,18 @@ def test_missing_fields_and_dangling_related_terms_are_reported(tmp_path: Path) 
     short: x
     explanation: y
     related: [no-such-term]
+    topics: [finance]
     sources: [z]
   - id: other-term
     term: Other
     explanation: y
+    topics: [finance]
     sources: [z]
 """)
     _, problems = load_content(broken)
     messages = [str(p) for p in problems]
     assert any("zz-broken.yaml:2" in m and "unknown term id 'no-such-term'" in m for m in messages), messages
-    assert any("zz-broken.yaml:8" in m and "terms[1].short: required key is missing" in m for m in messages), messages
+    assert any("zz-broken.yaml:9" in m and "terms[1].short: required key is missing" in m for m in messages), messages
 
 
 def test_check_command_lists_every_problem(tmp_path: Path) -> None:
@@ -242,6 +246,7 @@ _NEW_TERM = """terms:
     term: Barter club
     short: x
     explanation: y
+    topics: [finance]
     sources: [z]
 """
 
@@ -281,3 +286,30 @@ def test_a_name_that_cannot_be_typed_into_define_is_reported(tmp_path: Path) -> 
 def test_shipped_check_passes_the_name_rules(tmp_path: Path) -> None:
     # the fixture term itself is fine: the rules do not fire on an ordinary new term
     assert _messages(tmp_path, "    aliases: [swap club]\n") == []
+
+
+def test_every_shipped_term_has_one_to_three_known_topics() -> None:
+    content, _ = load_content(CONTENT)
+    assert all(1 <= len(t.topics) <= 3 and set(t.topics) <= set(GLOSSARY_TOPICS) for t in content.terms)
+    # every resource topic is a glossary topic with the same name, so one word means one thing
+    assert set(TOPICS) <= set(GLOSSARY_TOPICS)
+
+
+@pytest.mark.parametrize(("topics", "expected"), [
+    ("[finance, blockchain]", "terms[0].topics[1]: Input should be"),
+    ("[]", "terms[0].topics: List should have at least 1 item"),
+    ("[finance, gender, sdgs, statistics]", "terms[0].topics: List should have at most 3 items"),
+    ("[finance, finance]", "a topic is listed twice"),
+])
+def test_check_rejects_a_term_with_an_unknown_or_missing_topic(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], topics: str, expected: str
+) -> None:
+    from bot.__main__ import main
+
+    broken = _broken_copy(tmp_path, _NEW_TERM.replace("topics: [finance]", f"topics: {topics}"))
+    config = tmp_path / "config.yaml"
+    config.write_text(f"content_dir: {broken}\n", encoding="utf-8")
+    assert main(["--config", str(config), "check"]) == 1
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert "zz-broken.yaml:" in text and expected in text, text

@@ -8,9 +8,11 @@ from typing import Any
 
 import discord
 
-from bot.errors import UserError
+from bot.errors import InvalidInput, UserError
+from bot.i18n import LANGUAGES, parse_language, resolve_language
 from bot.permissions import Actor
-from bot.text import safe_echo, truncate
+from bot.text import optional_text, safe_echo, truncate
+from db.preferences import get_preferences
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +28,20 @@ def actor_of(interaction: discord.Interaction[Any]) -> Actor:
     """The member acting, as the plain values services check permissions against."""
     roles = getattr(interaction.user, "roles", None) or []  # a DM has a User, without roles
     return Actor(user_id=interaction.user.id, role_ids=frozenset(r.id for r in roles))
+
+
+async def member_language(interaction: discord.Interaction[Any], explicit: str | None) -> str:
+    """The language to answer in: the ``language`` option, then the member's /language, then their
+    Discord locale (English when none of them is a language the bot knows)."""
+    code = None
+    text = optional_text(explicit, field="language", max_len=100)
+    if text:
+        code = parse_language(text)
+        if code is None:
+            raise InvalidInput("I don't know that language.", suggestions=[lang.english for lang in LANGUAGES.values()])
+    async with interaction.client.app.db.begin() as session:
+        prefs = await get_preferences(session, interaction.user.id)
+    return resolve_language(code, prefs.language, str(interaction.locale))
 
 
 def form_id(prefix: str, interaction: discord.Interaction[Any]) -> str:

@@ -1,9 +1,6 @@
-"""/define: the glossary in the member's language."""
+"""/define and /glossary: the glossary in the member's language."""
 
 from __future__ import annotations
-
-import re
-from typing import Any
 
 import discord
 from discord import app_commands
@@ -11,69 +8,25 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot.bot import SSEBot
-from bot.errors import InvalidInput
-from bot.i18n import LANGUAGES, parse_language, resolve_language
-from bot.text import optional_text, truncate
-from bot.ui.common import clip_choices, guarded, reply
-from cogs.glossary.service import GlossaryService, Miss
-from cogs.glossary.ui import definition_embed, miss_embed
+from bot.ui.common import clip_choices, member_language, reply
+from bot.ui.pager import page_view
+from cogs.glossary.browse import BrowseFilters, GlossaryIndex
+from cogs.glossary.components import COMPONENTS, answer_definition, entry_buttons
+from cogs.glossary.service import GlossaryService
+from cogs.glossary.ui import browse_embed, nothing_found_embed, overview_embed
 from cogs.resources.service import ResourceService
-from db.preferences import get_preferences
+from db.queries import StoredQuery, save_query
+
+KIND = "glossary"  # the saved-query kind of /glossary pages
 
 
-async def member_language(interaction: discord.Interaction[SSEBot], explicit: str | None) -> str:
-    """Explicit choice, then the member's /language, then their Discord locale."""
-    code = None
-    text = optional_text(explicit, field="language", max_len=100)
-    if text:
-        code = parse_language(text)
-        if code is None:
-            raise InvalidInput("I don't know that language.", suggestions=[lang.english for lang in LANGUAGES.values()])
-    async with interaction.client.app.db.begin() as session:
-        prefs = await get_preferences(session, interaction.user.id)
-    return resolve_language(code, prefs.language, str(interaction.locale))
-
-
-def term_buttons(items: list[tuple[str, str]]) -> discord.ui.View | None:
-    """One button per term (id, label); pressing shows that term to whoever pressed it."""
-    if not items:
-        return None
-    view = discord.ui.View(timeout=None)
-    for term_id, label in items[:10]:
-        view.add_item(TermButton(term_id, label))
-    return view
-
-
-async def answer_definition(
-    interaction: discord.Interaction[SSEBot], term: str, language: str | None, *, ephemeral: bool = False
-) -> None:
-    glossary = interaction.client.app.service(GlossaryService)
-    lang = await member_language(interaction, language)
-    result = glossary.define(term, lang)
-    if isinstance(result, Miss):
-        view = term_buttons([(s.value, truncate(s.name, 80)) for s in result.suggestions])
-        await reply(interaction, embed=miss_embed(result), view=view or discord.utils.MISSING, ephemeral=True)
-        return
-    view = term_buttons(list(result.related))
-    await reply(interaction, embed=definition_embed(result), view=view or discord.utils.MISSING, ephemeral=ephemeral)
-
-
-class TermButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"sse:glossary:define:(?P<term>[a-z0-9-]+)"):
-    def __init__(self, term_id: str, label: str):
-        super().__init__(
-            discord.ui.Button(label=truncate(label, 80), style=discord.ButtonStyle.secondary,
-                              custom_id=f"sse:glossary:define:{term_id}")
-        )
-        self.term_id = term_id
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
-    ) -> TermButton:
-        return cls(match["term"], getattr(item, "label", None) or match["term"])
-
-    async def callback(self, interaction: discord.Interaction[SSEBot]) -> None:  # type: ignore[override]
-        await guarded(interaction, lambda: answer_definition(interaction, self.term_id, None, ephemeral=True))
+async def render_page(
+    bot: SSEBot, stored: StoredQuery, page: int
+) -> tuple[discord.Embed, int, int, list[discord.ui.Item[discord.ui.View]]]:
+    params = stored.params
+    filters = BrowseFilters(params.get("letter"), params.get("topic"), params.get("country"))
+    result = bot.app.service(GlossaryIndex).browse(filters, params.get("language") or "en", page)
+    return browse_embed(result), result.page, result.pages, entry_buttons(result.items)
 
 
 class Glossary(commands.Cog):
@@ -84,21 +37,65 @@ class Glossary(commands.Cog):
     @app_commands.describe(
         term=_("The term, in any language (e.g. cooperative, สหกรณ์, 合作社)"),
         language=_("Answer in this language (default: yours)"),
+        private=_("Show the answer only to me"),
     )
-    async def define(self, interaction: discord.Interaction[SSEBot], term: str, language: str | None = None) -> None:
-        await answer_definition(interaction, term, language)
+    async def define(self, interaction: discord.Interaction[SSEBot], term: str, language: str | None = None,
+                     private: bool = False) -> None:
+        await answer_definition(interaction, term, language, ephemeral=private)
+
+    @app_commands.command(name=_("glossary"), description=_("Browse SSE terms by letter, topic or country"))
+    @app_commands.describe(
+        letter=_("Terms whose English name starts with this letter (A-Z, or #)"),
+        topic=_("Only terms on this topic"),
+        country=_("Only terms used in this country"),
+        language=_("Answer in this language (default: yours)"),
+    )
+    async def glossary(self, interaction: discord.Interaction[SSEBot], letter: str | None = None,
+                       topic: str | None = None, country: str | None = None, language: str | None = None) -> None:
+        index = self.bot.app.service(GlossaryIndex)
+        filters = index.parse(letter, topic, country)
+        lang = await member_language(interaction, language)
+        if filters.empty:
+            await reply(interaction, embed=overview_embed(index.overview()), ephemeral=True)
+            return
+        result = index.browse(filters, lang)
+        if not result.items:
+            await reply(interaction, embed=nothing_found_embed(result), ephemeral=True)
+            return
+        query_id = 0  # a single page has no page buttons, so nothing to save
+        if result.pages > 1:
+            params = {"letter": filters.letter, "topic": filters.topic, "country": filters.country, "language": lang}
+            async with self.bot.app.db.begin() as session:
+                query_id = await save_query(session, KIND, params, interaction.user.id, str(interaction.locale))
+        view = page_view(query_id, result.page, result.pages, entry_buttons(result.items))
+        await reply(interaction, embed=browse_embed(result), view=view or discord.utils.MISSING, ephemeral=True)
 
     @define.autocomplete("term")
     async def _complete_term(self, interaction: discord.Interaction[SSEBot], current: str) -> list[app_commands.Choice[str]]:
         return clip_choices(self.bot.app.service(GlossaryService).autocomplete(current))
 
     @define.autocomplete("language")
+    @glossary.autocomplete("language")
     async def _complete_language(
         self, interaction: discord.Interaction[SSEBot], current: str
     ) -> list[app_commands.Choice[str]]:
         return clip_choices(self.bot.app.service(ResourceService).complete_language(current))
 
+    @glossary.autocomplete("letter")
+    async def _complete_letter(self, interaction: discord.Interaction[SSEBot], current: str) -> list[app_commands.Choice[str]]:
+        return clip_choices(self.bot.app.service(GlossaryIndex).complete_letter(current))
+
+    @glossary.autocomplete("topic")
+    async def _complete_topic(self, interaction: discord.Interaction[SSEBot], current: str) -> list[app_commands.Choice[str]]:
+        return clip_choices(self.bot.app.service(GlossaryIndex).complete_topic(current))
+
+    @glossary.autocomplete("country")
+    async def _complete_country(
+        self, interaction: discord.Interaction[SSEBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        return clip_choices(self.bot.app.service(GlossaryIndex).complete_country(current))
+
 
 async def setup(bot: SSEBot) -> None:
-    bot.add_dynamic_items(TermButton)
+    bot.add_dynamic_items(*COMPONENTS)
     await bot.add_cog(Glossary(bot))

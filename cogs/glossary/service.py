@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from bot.content import Term
+from bot.content import Quotation, Term
 from bot.i18n import LANGUAGES, country_name
 from bot.text import clean, fold, require_text
 
@@ -33,6 +33,22 @@ class Choice:
     value: str
 
 
+def complete_options(text: str | None, options: list[tuple[str, str]]) -> list[Choice]:
+    """Autocomplete over a fixed list of (name, value): names starting with what was typed, then names
+    containing it, else the closest; one entry per value, at most 25."""
+    typed = fold(text or "")
+    if not typed:
+        return [Choice(name, value) for name, value in options[:25]]
+    starts = [(n, v) for n, v in options if fold(n).startswith(typed) or fold(v).startswith(typed)]
+    others = [(n, v) for n, v in options if (n, v) not in starts and typed in fold(n)]
+    found = starts + others
+    if not found:
+        names = [fold(n) for n, _ in options]
+        found = [options[i] for _, _, i in process.extract(typed, names, scorer=fuzz.WRatio, limit=10, score_cutoff=50)]
+    unique = list({v: (n, v) for n, v in reversed(found)}.values())[::-1]  # one entry per value
+    return [Choice(n[:100], v[:100]) for n, v in unique[:25]]
+
+
 @dataclass(frozen=True)
 class Translation:
     language: str
@@ -49,11 +65,23 @@ class Definition:
     draft_translation: bool
     short: str
     explanation: str
+    quote: Quotation | None  # exact words of an official text, with its source
     aliases: tuple[str, ...]
     related: tuple[tuple[str, str], ...]  # (id, English name)
     countries: tuple[str, ...]  # display names
+    topics: tuple[str, ...]
     translations: tuple[Translation, ...]
     sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A term in a list (a page of /glossary, the related terms of one term)."""
+
+    id: str
+    term: str  # English name
+    local_name: str | None  # the name in the reader's language, when a translation exists
+    short: str
 
 
 @dataclass(frozen=True)
@@ -212,6 +240,10 @@ class GlossaryService:
             return found
         return self.definition(found, language)
 
+    def entries(self, term_ids: list[str] | tuple[str, ...], language: str = "en") -> list[Entry]:
+        """The listed terms (unknown ids skipped), named in ``language`` where a translation exists."""
+        return [entry(t, language) for t in (self._terms.get(i) for i in term_ids) if t is not None]
+
     def definition(self, term: Term, language: str = "en") -> Definition:
         local = term.translations.get(language)
         translations = tuple(
@@ -225,9 +257,34 @@ class GlossaryService:
             draft_translation=term.translation_status == "draft",
             short=term.short,
             explanation=term.explanation,
+            quote=term.quote,
             aliases=tuple(term.aliases),
             related=tuple((r, self._terms[r].term) for r in term.related if r in self._terms),
             countries=tuple(country_name(c) for c in term.countries),
+            topics=tuple(term.topics),
             translations=translations,
             sources=tuple(term.sources),
         )
+
+
+def entry(term: Term, language: str = "en") -> Entry:
+    return Entry(term.id, term.term, term.translations.get(language), term.short)
+
+
+def topic_label(topic: str) -> str:
+    """"sse-concepts" as members read it: "sse concepts"."""
+    return topic.replace("-", " ")
+
+
+def display_name(term: str, local_name: str | None) -> str:
+    """"สหกรณ์ — Cooperative": the reader's name for the term first, then the English one."""
+    if local_name and local_name.casefold() != term.casefold():
+        return f"{local_name} — {term}"
+    return term
+
+
+def quote_block(quote: Quotation) -> str:
+    """A quotation as Discord and terminals show one: every line of the exact words marked with
+    ``>``, and the source under them."""
+    lines = "\n".join(f"> {line}" if line.strip() else ">" for line in quote.text.splitlines())
+    return f"{lines}\n— {quote.source}"

@@ -5,13 +5,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from bot.content import Resource, ResourceType, Topic, status_label
 from bot.errors import InvalidInput
-from bot.i18n import COUNTRIES, LANGUAGES, country_name, parse_country, parse_language
-from bot.text import fold, optional_text
-from cogs.glossary.service import Choice
+from bot.i18n import COUNTRIES, LANGUAGES, country_name, parse_language, require_country
+from bot.text import closest, fold, optional_text, pick_option
+from cogs.glossary.service import Choice, complete_options
 
 PAGE_SIZE = 5
 RESOURCE_TYPES: tuple[str, ...] = ResourceType.__args__  # type: ignore[attr-defined]
@@ -85,10 +85,6 @@ def _year(r: Resource) -> int:
     return int(r.validated[-4:]) if r.validated else 0
 
 
-def _closest(value: str, options: list[str]) -> list[str]:
-    return [m for m, _, _ in process.extract(fold(value), options, scorer=fuzz.WRatio, limit=3, score_cutoff=50)]
-
-
 class ResourceService:
     def __init__(self, resources: tuple[Resource, ...] | list[Resource]):
         self._resources: list[Resource] = []
@@ -123,30 +119,16 @@ class ResourceService:
         type_text = optional_text(type, field="type", max_len=100)
         language_text = optional_text(language, field="language", max_len=100)
 
-        country_code = None
-        if country_text:
-            country_code = parse_country(country_text)
-            if not country_code:
-                names = [c.name for c in COUNTRIES.values()]
-                raise InvalidInput("I don't know that country.", suggestions=_closest(country_text, names) or names)
-        topic_value = self._pick(topic_text, TOPICS, "topic")
-        type_value = self._pick(type_text, RESOURCE_TYPES, "type")
+        country_code = require_country(country_text) if country_text else None
+        topic_value = pick_option(topic_text, TOPICS, "topic")
+        type_value = pick_option(type_text, RESOURCE_TYPES, "type")
         language_code = None
         if language_text:
             language_code = parse_language(language_text)
             if not language_code:
                 names = [lang.english for lang in LANGUAGES.values()]
-                raise InvalidInput("I don't know that language.", suggestions=_closest(language_text, names))
+                raise InvalidInput("I don't know that language.", suggestions=closest(language_text, names))
         return ResourceFilters(query, country_code, topic_value, type_value, language_code)
-
-    @staticmethod
-    def _pick(text: str | None, allowed: tuple[str, ...], what: str) -> str | None:
-        if not text:
-            return None
-        folded = fold(text).replace(" ", "-")
-        if folded in allowed:
-            return folded
-        raise InvalidInput(f"There is no {what} like that.", suggestions=_closest(text, list(allowed)) or list(allowed))
 
     # -- searching ------------------------------------------------------------------------
     def search(self, filters: ResourceFilters, page: int = 1, page_size: int = PAGE_SIZE) -> ResourcePage:
@@ -181,32 +163,18 @@ class ResourceService:
         return fuzzy if fuzzy >= 80 else 0
 
     # -- autocomplete for the filter options ----------------------------------------------
-    @staticmethod
-    def _complete(text: str | None, options: list[tuple[str, str]]) -> list[Choice]:
-        typed = fold(text or "")
-        if not typed:
-            return [Choice(name, value) for name, value in options[:25]]
-        starts = [(n, v) for n, v in options if fold(n).startswith(typed) or fold(v).startswith(typed)]
-        others = [(n, v) for n, v in options if (n, v) not in starts and typed in fold(n)]
-        found = starts + others
-        if not found:
-            names = [fold(n) for n, _ in options]
-            found = [options[i] for _, _, i in process.extract(typed, names, scorer=fuzz.WRatio, limit=10, score_cutoff=50)]
-        unique = list({v: (n, v) for n, v in reversed(found)}.values())[::-1]  # one entry per value
-        return [Choice(n[:100], v[:100]) for n, v in unique[:25]]
-
     def complete_country(self, text: str | None) -> list[Choice]:
         options = [(c.name, c.name) for c in COUNTRIES.values()]
         aliases = [(f"{a} ({c.name})", c.name) for c in COUNTRIES.values() for a in c.aliases if fold(a) != fold(c.name)]
-        return self._complete(text, options + aliases)
+        return complete_options(text, options + aliases)
 
     def complete_topic(self, text: str | None) -> list[Choice]:
-        return self._complete(text, [(t.replace("-", " "), t) for t in TOPICS])
+        return complete_options(text, [(t.replace("-", " "), t) for t in TOPICS])
 
     def complete_type(self, text: str | None) -> list[Choice]:
-        return self._complete(text, [(t.replace("-", " "), t) for t in RESOURCE_TYPES])
+        return complete_options(text, [(t.replace("-", " "), t) for t in RESOURCE_TYPES])
 
     def complete_language(self, text: str | None) -> list[Choice]:
         options = [(f"{lang.english} ({lang.native})" if lang.native != lang.english else lang.english, lang.code)
                    for lang in LANGUAGES.values()]
-        return self._complete(text, options)
+        return complete_options(text, options)

@@ -2,29 +2,81 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
-from offline import OfflineDiscord
+from bot.app import App
+from cogs.glossary.service import quote_block
+from offline import OfflineDiscord, boot_offline
+
+PUBLIC_BUDGET = 800  # characters of the default public answer, quotation aside (it is shown whole)
 
 
-async def test_define_answers_with_the_definition_embed(gw: OfflineDiscord) -> None:
+def embed_chars(embed: dict[str, Any]) -> int:
+    """The characters an embed shows, counted as Discord counts its 6,000 per message."""
+    fields = embed.get("fields") or []
+    return (len(embed.get("title", "")) + len(embed.get("description", ""))
+            + len((embed.get("footer") or {}).get("text", "")) + sum(len(f["name"]) + len(f["value"]) for f in fields))
+
+
+async def test_define_answers_publicly_and_briefly_with_buttons_for_the_rest(gw: OfflineDiscord, app: App) -> None:
     result = await gw.slash("define", term="cooperative")
     assert result.response_type == 4
     assert not result.ephemeral
     embed = result.embed
     assert embed["title"] == "Cooperative"
-    assert "democratically" in embed["description"]
-    assert embed["footer"]["text"].startswith("Sources: ")
-    labels = [b["label"] for b in result.buttons]
-    assert "Worker cooperative" in labels
-    assert all(b["custom_id"].startswith("sse:glossary:define:") for b in result.buttons)
+    cooperative = next(t for t in app.content.terms if t.id == "cooperative")
+    assert embed["description"] == cooperative.short
+    assert cooperative.explanation not in result.text, "the explanation is behind a button"
+    assert [f["name"] for f in embed["fields"]] == ["Also called"]
+    assert "footer" not in embed, "English names: no draft notice"
+    assert [b["label"] for b in result.buttons] == ["Explain more", "Related terms", "Sources"]
+    assert [b["custom_id"] for b in result.buttons] == [
+        "sse:glossary:explain:cooperative", "sse:glossary:related:cooperative", "sse:glossary:sources:cooperative"]
 
 
-async def test_answer_follows_the_members_discord_locale(gw: OfflineDiscord) -> None:
+async def test_the_longest_answer_went_from_thousands_of_characters_to_a_few_hundred(
+    gw: OfflineDiscord, app: App
+) -> None:
+    # Before this change the longest public answer (ilo-resolution-2022) held 2,230 characters in
+    # English and 2,420 for a Thai member: definition, explanation, 13 names, related, sources.
+    longest = max(app.content.terms, key=lambda t: len(t.short) + len(t.explanation) + sum(map(len, t.aliases))
+                  + sum(map(len, t.translations.values())) + sum(map(len, t.sources)))
+    for locale in ("en-US", "th"):
+        result = await gw.slash("define", term=longest.id, locale=locale)
+        assert not result.ephemeral
+        assert embed_chars(result.embed) < PUBLIC_BUDGET - 200, (locale, embed_chars(result.embed))
+        explained = await gw.press(result, "Explain more", user=gw.facilitator_id, locale=locale)
+        assert explained.ephemeral
+        assert explained.embed["description"] == longest.explanation
+
+
+async def test_every_terms_public_answer_stays_under_the_budget(gw: OfflineDiscord, app: App) -> None:
+    for term in app.content.terms:
+        for locale in ("en-US", "th", "ja"):
+            result = await gw.slash("define", term=term.id, locale=locale)
+            quoted = len(quote_block(term.quote)) + 2 if term.quote else 0
+            assert embed_chars(result.embed) - quoted <= PUBLIC_BUDGET, (term.id, locale)
+            fields = result.embed.get("fields") or []
+            assert len(fields) <= 1 and all("\n" not in f["value"] for f in fields), "Also called: one line"
+
+
+async def test_answer_follows_the_members_discord_locale_with_one_draft_notice(gw: OfflineDiscord) -> None:
     result = await gw.slash("define", term="cooperative", locale="th")
     assert result.embed["title"] == "สหกรณ์ — Cooperative"
-    field_names = [f["name"] for f in result.embed["fields"]]
-    assert "In Thai (draft translation, not yet reviewed)" in field_names
+    assert "draft translation" in result.embed["footer"]["text"]
+    assert not any("draft" in f["name"].casefold() for f in result.embed.get("fields", []))
+    assert result.text.casefold().count("draft") == 1
+
+
+async def test_private_option_answers_only_the_member(gw: OfflineDiscord) -> None:
+    result = await gw.slash("define", term="cooperative", private=True)
+    assert result.ephemeral
+    assert result.embed["title"] == "Cooperative"
+    assert [b["label"] for b in result.buttons] == ["Explain more", "Related terms", "Sources"]
+    public = await gw.slash("define", term="cooperative", private=False)
+    assert not public.ephemeral
 
 
 async def test_explicit_language_wins_over_locale(gw: OfflineDiscord) -> None:
@@ -38,12 +90,62 @@ async def test_lookup_in_another_script_and_with_a_typo(gw: OfflineDiscord) -> N
     assert (await gw.slash("define", term="cooprative")).embed["title"] == "Cooperative"
 
 
-async def test_related_term_button_shows_that_term_to_the_presser(gw: OfflineDiscord) -> None:
+async def test_explain_more_shows_the_explanation_and_every_name_to_the_presser_only(
+    gw: OfflineDiscord, app: App
+) -> None:
+    first = await gw.slash("define", term="cooperative", user=gw.member_id)
+    explained = await gw.press(first, "Explain more", user=gw.facilitator_id, locale="ja")
+    assert explained.response_type == 4 and explained.ephemeral
+    cooperative = next(t for t in app.content.terms if t.id == "cooperative")
+    assert explained.embed["title"] == f"{cooperative.translations['ja']} — Cooperative", "in the presser's language"
+    assert explained.embed["description"] == cooperative.explanation
+    fields = {f["name"]: f["value"] for f in explained.embed["fields"]}
+    assert "สหกรณ์" in fields["Names in other languages"]
+    assert "cooperatives" in fields["Topics"]
+    assert "draft translations" in explained.embed["footer"]["text"]
+
+
+async def test_related_terms_button_lists_them_with_buttons_that_open_them(gw: OfflineDiscord) -> None:
     first = await gw.slash("define", term="cooperative")
-    pressed = await gw.press(first, "Worker cooperative", user=gw.facilitator_id)
-    assert pressed.response_type == 4
+    related = await gw.press(first, "Related terms", user=gw.facilitator_id)
+    assert related.ephemeral
+    assert related.embed["title"] == "Related to Cooperative"
+    assert "**Worker cooperative**" in related.embed["description"]
+    assert all(b["custom_id"].startswith("sse:glossary:define:") for b in related.buttons)
+    pressed = await gw.press(related, "Worker cooperative", user=gw.facilitator_id)
     assert pressed.ephemeral
     assert pressed.embed["title"] == "Worker cooperative"
+
+
+async def test_sources_button_lists_every_source_privately(gw: OfflineDiscord, app: App) -> None:
+    first = await gw.slash("define", term="sse")
+    sources = await gw.press(first, "Sources", user=gw.facilitator_id)
+    assert sources.ephemeral
+    for source in next(t for t in app.content.terms if t.id == "sse").sources:
+        assert source in sources.embed["description"]
+
+
+@pytest.mark.parametrize(("label", "expect"), [("Explain more", "explanation"), ("Related terms", "Related to"),
+                                               ("Sources", "Sources: ")])
+async def test_answer_buttons_work_on_a_fresh_bot_after_a_restart(
+    gw: OfflineDiscord, app: App, label: str, expect: str
+) -> None:
+    first = await gw.slash("define", term="decent-work")
+    message = gw.messages[first.message_id]
+    custom_id = first.button(label)["custom_id"]
+    await gw.close()
+    _bot, again = await boot_offline(app)  # a new bot process: only the message and its custom ids remain
+    try:
+        again.messages[first.message_id] = {**message, "channel_id": str(again.channel_id("general"))}
+        pressed = await again.click(first.message_id, custom_id, user=again.member_id)
+        assert pressed.ephemeral
+        decent = next(t for t in app.content.terms if t.id == "decent-work")
+        shown = pressed.embed["description"] if expect == "explanation" else pressed.embed["title"]
+        assert (decent.explanation == shown) if expect == "explanation" else shown.startswith(expect)
+        assert not again.violations
+        assert all(i.callback is not None for i in again.interactions)
+    finally:
+        await again.close()
 
 
 async def test_related_buttons_keep_working_after_a_restart(gw: OfflineDiscord) -> None:
@@ -54,6 +156,16 @@ async def test_related_buttons_keep_working_after_a_restart(gw: OfflineDiscord) 
     gw.messages[int(message["id"])] = message
     result = await gw.click(int(message["id"]), "sse:glossary:define:decent-work")
     assert result.embed["title"] == "Decent work"
+
+
+async def test_a_forged_button_for_an_unknown_term_is_a_polite_private_answer(gw: OfflineDiscord) -> None:
+    message = gw.message_payload("", author=int(gw.bot_user["id"]), channel_id=gw.channel_id("general"))
+    message["components"] = [{"type": 1, "components": [
+        {"type": 2, "style": 2, "label": "Explain more", "custom_id": "sse:glossary:explain:no-such-term"}]}]
+    gw.messages[int(message["id"])] = message
+    result = await gw.click(int(message["id"]), "sse:glossary:explain:no-such-term")
+    assert result.ephemeral
+    assert "no longer in the glossary" in result.embed["description"]
 
 
 async def test_a_miss_is_private_and_suggests_terms_as_buttons(gw: OfflineDiscord) -> None:

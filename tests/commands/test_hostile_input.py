@@ -25,6 +25,10 @@ PARAMETERS = [
     ("resources", "topic", {}),
     ("resources", "type", {}),
     ("resources", "language", {}),
+    ("glossary", "letter", {}),
+    ("glossary", "topic", {}),
+    ("glossary", "country", {}),
+    ("glossary", "language", {}),
 ]
 
 

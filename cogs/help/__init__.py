@@ -1,0 +1,1 @@
+"""Help: /help, what the bot does and every command, in the member's language."""
