@@ -40,7 +40,7 @@ def _messages(tmp_path: Path, quote: str) -> list[str]:
     shutil.copytree(CONTENT, target)
     (target / "glossary" / "zz-quote.yaml").write_text(
         "terms:\n  - id: barter-club\n    term: Barter club\n    short: x\n    explanation: y\n"
-        f"{quote}    sources: [z]\n", encoding="utf-8")
+        f"{quote}    topics: [sse-concepts]\n    sources: [z]\n", encoding="utf-8")
     _, problems = load_content(target)
     return [str(p) for p in problems]
 
