@@ -63,8 +63,18 @@ def test_resources_json(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> No
     items = json.loads(capsys.readouterr().out)
     assert items and all("KH" in r["countries"] for r in items)
     assert all({"title", "type", "status", "status_label", "countries", "url"} <= set(r) for r in items)
+    # No validation of the Cambodia study is on record (only a February 2024 workshop on preliminary
+    # findings), so it is a descriptive title: no publication year, no validation date.
     study = next(r for r in items if r["id"] == "ilo-sse-asia-study-cambodia")
-    assert study["status"] == "validated_draft" and study["year"] is None and study["validated"] == "2024"
+    assert study["status"] == "descriptive_title" and study["year"] is None and study["validated"] is None
+    assert study["status_label"] == "descriptive title"
+
+
+def test_resources_json_gives_a_drafts_validation_date(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--config", str(cli_env), "resources", "--country", "Kyrgyzstan", "--json"]) == 0
+    items = json.loads(capsys.readouterr().out)
+    study = next(r for r in items if r["id"] == "ilo-sse-asia-study-kyrgyzstan")
+    assert study["status"] == "validated_draft" and study["year"] is None and study["validated"] == "December 2023"
 
 
 def test_resources_bad_filter_is_a_clear_error(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
