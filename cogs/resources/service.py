@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from bot.content import Resource, ResourceType, Topic, status_label
+from bot.countries import directory
 from bot.errors import InvalidInput
-from bot.i18n import COUNTRIES, LANGUAGES, country_name, parse_country, parse_language
+from bot.i18n import LANGUAGES, country_name, parse_country, parse_language
 from bot.text import fold, optional_text
 from cogs.glossary.service import Choice
 
@@ -127,8 +128,9 @@ class ResourceService:
         if country_text:
             country_code = parse_country(country_text)
             if not country_code:
-                names = [c.name for c in COUNTRIES.values()]
-                raise InvalidInput("I don't know that country.", suggestions=_closest(country_text, names) or names)
+                countries = directory()
+                raise InvalidInput("I don't know that country.",
+                                   suggestions=countries.suggest(country_text) or countries.names())
         topic_value = self._pick(topic_text, TOPICS, "topic")
         type_value = self._pick(type_text, RESOURCE_TYPES, "type")
         language_code = None
@@ -196,9 +198,7 @@ class ResourceService:
         return [Choice(n[:100], v[:100]) for n, v in unique[:25]]
 
     def complete_country(self, text: str | None) -> list[Choice]:
-        options = [(c.name, c.name) for c in COUNTRIES.values()]
-        aliases = [(f"{a} ({c.name})", c.name) for c in COUNTRIES.values() for a in c.aliases if fold(a) != fold(c.name)]
-        return self._complete(text, options + aliases)
+        return [Choice(c.name, c.value) for c in directory().complete(text)]
 
     def complete_topic(self, text: str | None) -> list[Choice]:
         return self._complete(text, [(t.replace("-", " "), t) for t in TOPICS])
