@@ -139,7 +139,7 @@ class CountryChoice:
 SUGGEST_SCORE = 70  # how alike (0-100) a typed name and a country's name must be to be suggested
 
 
-def _likeness(typed: str, name: str) -> float:
+def likeness(typed: str, name: str) -> float:
     """How alike two name keys are (0-100): their spelling, or a name found whole inside what was
     typed ("ประเทศลาว", "laospdr"). Short Latin names (codes, "lao") only count whole: inside a
     longer word they are there by chance ("la" in "atlantis"); two Thai or Chinese characters are a word."""
@@ -204,7 +204,7 @@ class CountryDirectory:
         if len(key) < 3:  # one or two letters look like everything: only names starting with them
             ranked = [(100.0, i) for i, (k, _, _) in enumerate(self._labels) if k.startswith(key)]
         else:
-            ranked = sorted(((_likeness(key, k), i) for i, (k, _, _) in enumerate(self._labels)), reverse=True)
+            ranked = sorted(((likeness(key, k), i) for i, (k, _, _) in enumerate(self._labels)), reverse=True)
         out: list[str] = []
         for score, index in ranked:
             code = self._labels[index][2]
