@@ -10,7 +10,7 @@ and line; ``python -m bot check`` prints them and the bot refuses to start on th
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -195,9 +195,9 @@ class CountryDirectory:
 
     def suggest(self, text: str, limit: int = 3) -> list[str]:
         """The countries whose names (in any script) look most like ``text``, best first."""
-        return [self.name(code) for code in self._alike(text, limit)]
+        return [self.name(code) for code in self.suggest_codes(text, limit)]
 
-    def _alike(self, text: str, limit: int) -> list[str]:
+    def suggest_codes(self, text: str, limit: int = 3) -> list[str]:
         key = name_key(text)[:100]
         if not key:
             return []
@@ -219,7 +219,7 @@ class CountryDirectory:
             return [CountryChoice(c.name, c.name) for c in self._by_code.values()][:limit]
         starts = [(label, code) for k, label, code in self._labels if k.startswith(key)]
         inside = [(label, code) for k, label, code in self._labels if key in k and not k.startswith(key)]
-        found = starts + inside or [(self.name(code), code) for code in self._alike(text or "", 5)]
+        found = starts + inside or [(self.name(code), code) for code in self.suggest_codes(text or "", 5)]
         out: dict[str, CountryChoice] = {}  # one entry per country, by its best-matching name
         for label, code in found:
             name = self.name(code)
@@ -321,6 +321,3 @@ def install(countries: CountryDirectory) -> None:
     """Make ``countries`` the directory every capability resolves against (App.create calls it)."""
     _active[:] = [countries]
 
-
-def programme_phases(codes: Sequence[str]) -> list[str]:
-    return [PHASE_LABELS[p] for p in codes if p in PHASE_LABELS]

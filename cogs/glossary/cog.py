@@ -11,27 +11,12 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot.bot import SSEBot
-from bot.errors import InvalidInput
-from bot.i18n import LANGUAGES, parse_language, resolve_language
-from bot.text import optional_text, truncate
+from bot.text import truncate
 from bot.ui.common import clip_choices, guarded, reply
+from bot.ui.language import member_language
 from cogs.glossary.service import GlossaryService, Miss
 from cogs.glossary.ui import definition_embed, miss_embed
 from cogs.resources.service import ResourceService
-from db.preferences import get_preferences
-
-
-async def member_language(interaction: discord.Interaction[SSEBot], explicit: str | None) -> str:
-    """Explicit choice, then the member's /language, then their Discord locale."""
-    code = None
-    text = optional_text(explicit, field="language", max_len=100)
-    if text:
-        code = parse_language(text)
-        if code is None:
-            raise InvalidInput("I don't know that language.", suggestions=[lang.english for lang in LANGUAGES.values()])
-    async with interaction.client.app.db.begin() as session:
-        prefs = await get_preferences(session, interaction.user.id)
-    return resolve_language(code, prefs.language, str(interaction.locale))
 
 
 def term_buttons(items: list[tuple[str, str]]) -> discord.ui.View | None:

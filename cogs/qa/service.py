@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.capability import PrivacyHook, PrivacyLine
@@ -99,6 +99,14 @@ class QuestionInfo:
     topic: str | None
     answer_id: int | None
     solved: bool
+
+
+@dataclass(frozen=True)
+class SolvedQuestion:
+    thread_id: int
+    title: str
+    jump_url: str  # to the accepted answer, else the post
+    solved_at: datetime
 
 
 @dataclass(frozen=True)
@@ -351,6 +359,21 @@ class QuestionService:
         url = jump_url(question.guild_id, thread_id, message_id) if message_id else None
         return Solved(thread_id, message_id, url, self.config.qa.solved_tag)
 
+
+    async def solved_in_country(self, session: AsyncSession, code: str, limit: int = 5) -> list[SolvedQuestion]:
+        """Questions tagged with a country that have an accepted answer, the most recently solved
+        first. Tags stored under any of the country's names count ("Laos" for Lao PDR)."""
+        spellings = self.countries.spellings(code)
+        if not spellings:
+            return []
+        rows = (await session.execute(
+            select(Question).where(
+                Question.solved_at.is_not(None), Question.title != REMOVED_TITLE,
+                or_(*(func.lower(Question.country) == func.lower(name) for name in spellings)),
+            ).order_by(Question.solved_at.desc(), Question.thread_id.desc()).limit(limit)
+        )).scalars().all()
+        return [SolvedQuestion(q.thread_id, q.title, jump_url(q.guild_id, q.thread_id, q.answer_id or q.thread_id),
+                               q.solved_at) for q in rows if q.solved_at is not None]
 
     async def route_unanswered(
         self, session: AsyncSession, now: datetime, *, claim: bool = True

@@ -19,6 +19,15 @@ RESOURCE_TYPES: tuple[str, ...] = ResourceType.__args__  # type: ignore[attr-def
 TOPICS: tuple[str, ...] = Topic.__args__  # type: ignore[attr-defined]
 
 
+TYPE_LABELS = {"country-study": "Country study", "policy-brief": "Policy brief", "workshop-output": "Workshop output",
+               "training-course": "Training course"}
+
+
+def type_label(resource_type: str) -> str:
+    """A resource type as shown: "Country study", "Law"."""
+    return TYPE_LABELS.get(resource_type, resource_type.replace("-", " ").capitalize())
+
+
 @dataclass(frozen=True)
 class ResourceFilters:
     query: str | None = None

@@ -25,6 +25,8 @@ PARAMETERS = [
     ("resources", "topic", {}),
     ("resources", "type", {}),
     ("resources", "language", {}),
+    ("country", "name", {}),
+    ("country", "language", {"name": "Laos"}),
 ]
 
 
