@@ -133,11 +133,11 @@ class UseSuggestionButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
     async def callback(self, interaction: discord.Interaction[SSEBot]) -> None:  # type: ignore[override]
         async def use() -> None:
             app = interaction.client.app
-            async with app.db.begin() as session:
-                held = await app.service(QuestionService).held(session, self.held_id, interaction.user.id)
-            if held.field is None or self.pick >= len(held.suggestions):
-                raise NotFound("That suggestion is no longer there. Press “Edit my question” instead.")
-            await ask(interaction, held.typed.with_value(held.field, held.suggestions[self.pick]), held.id)
+            async with app.db.begin() as session:  # a refusal below rolls the taking back
+                held = await app.service(QuestionService).take_typed(session, self.held_id, interaction.user.id)
+                if held.field is None or self.pick >= len(held.suggestions):  # a forged button
+                    raise NotFound("That suggestion is not there. Press “Edit my question” instead.")
+            await ask(interaction, held.typed.with_value(held.field, held.suggestions[self.pick]))
 
         await guarded(interaction, use)
 

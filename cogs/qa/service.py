@@ -35,6 +35,7 @@ MAX_TAG = 20  # a forum tag
 DRAFT_KIND = "qa-draft"
 TYPED_KIND = "qa-typed"
 DRAFT_TTL = timedelta(hours=24)
+GONE = "This draft has expired or was already used. Please use /ask again."
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,12 @@ def _pick_topic(value: str | None, allowed: list[str]) -> str | None:
                         field="topic", suggestions=best)
 
 
+def _held(row: SavedQuery) -> HeldQuestion:
+    params = dict(row.params)
+    return HeldQuestion(row.id, TypedQuestion(**params["typed"]), params.get("field"),
+                        tuple(params.get("suggestions") or ()))
+
+
 def question_text(title: str, body: str) -> str:
     return f"{title}\n{body}"
 
@@ -214,10 +221,16 @@ class QuestionService:
         """A draft saved by this member, not expired (a forged button id finds nothing of theirs)."""
         row = await session.get(SavedQuery, draft_id)
         if row is None or row.kind != kind or row.created_at < utcnow() - DRAFT_TTL:
-            raise NotFound("This draft has expired or was already posted. Please use /ask again.")
+            raise NotFound(GONE)
         if row.owner_id != user_id:
             raise NotAllowed("Only the person who wrote this question can post or edit it.")
         return row
+
+    async def _claim(self, session: AsyncSession, row: SavedQuery) -> None:
+        """Use a draft up: of two presses at once, only the one whose delete removed it goes on."""
+        result = await session.execute(delete(SavedQuery).where(SavedQuery.id == row.id))
+        if getattr(result, "rowcount", 1) != 1:
+            raise NotFound(GONE)
 
     async def _save(self, session: AsyncSession, kind: str, params: dict[str, Any], user_id: int) -> int:
         # Drafts are members' words: each new one sweeps away those past their time.
@@ -232,7 +245,7 @@ class QuestionService:
         """The draft saved while the asker looked at similar questions (usable once, by them only)."""
         row = await self._own(session, draft_id, user_id, DRAFT_KIND)
         params = dict(row.params)
-        await session.delete(row)
+        await self._claim(session, row)
         return QuestionDraft(**params)
 
     async def hold(self, session: AsyncSession, typed: TypedQuestion, user_id: int, problem: InvalidInput,
@@ -247,10 +260,14 @@ class QuestionService:
         return HeldQuestion(held_id, typed.clipped(), field, suggestions)
 
     async def held(self, session: AsyncSession, held_id: int, user_id: int) -> HeldQuestion:
+        return _held(await self._own(session, held_id, user_id, TYPED_KIND))
+
+    async def take_typed(self, session: AsyncSession, held_id: int, user_id: int) -> HeldQuestion:
+        """What the member typed, used up (pressing "Use ..." twice posts once)."""
         row = await self._own(session, held_id, user_id, TYPED_KIND)
-        params = dict(row.params)
-        return HeldQuestion(row.id, TypedQuestion(**params["typed"]), params.get("field"),
-                            tuple(params.get("suggestions") or ()))
+        held = _held(row)
+        await self._claim(session, row)
+        return held
 
     async def drop_typed(self, session: AsyncSession, held_id: int, user_id: int) -> None:
         await session.execute(delete(SavedQuery).where(SavedQuery.id == held_id, SavedQuery.owner_id == user_id,

@@ -87,7 +87,7 @@ async def test_an_unknown_country_keeps_the_question_and_use_suggestion_posts_it
     assert post["name"] == title and body in post["message"]["content"]
     assert posted_tags(gw) == ["Finance", "Lao PDR"]
     again = await gw.press(result, "Use Lao PDR", user=gw.member_id)
-    assert again.ephemeral and "already posted" in again.text
+    assert again.ephemeral and "already used" in again.text
     assert len(calls(gw, "POST /channels/{channel_id}/threads")) == 1
 
 
