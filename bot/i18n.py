@@ -63,8 +63,8 @@ def resolve_language(explicit: str | None, preferred: str | None, discord_locale
     return "en"
 
 
-# Country names are content (content/countries/*.yaml, bot/countries.py); these two stay here
-# because every capability reads them as one pair with the languages above.
+# Country names are content (content/countries/*.yaml); these two keep the names every
+# capability already calls, over the one resolver in bot/countries.py.
 def parse_country(text: str | None) -> str | None:
     """A programme country's code from any name members type for it (any script); None if unknown."""
     return directory().parse(text)

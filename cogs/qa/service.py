@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.capability import PrivacyHook, PrivacyLine
 from bot.config import Config
-from bot.countries import CountryChoice, CountryDirectory, directory, likeness, name_key
+from bot.countries import SUGGEST_SCORE, CountryChoice, CountryDirectory, directory, likeness, name_key
 from bot.digest import DigestContext, DigestItem, DigestSection
 from bot.errors import InvalidInput, NotAllowed, NotFound
 from bot.permissions import Actor, is_facilitator
@@ -185,7 +185,7 @@ class QuestionService:
             if name_key(extra) == name_key(typed):
                 return extra
         key = name_key(typed)
-        alike = self.countries.suggest(typed) + [e for e in self.extra_countries if likeness(key, name_key(e)) >= 70]
+        alike = self.countries.suggest(typed) + [e for e in self.extra_countries if likeness(key, name_key(e)) >= SUGGEST_SCORE]
         raise UnknownChoice(
             f"I don't know the country “{typed[:40]}”. Choose one of: {', '.join(self.country_tags)}, "
             "in any language, or leave it empty.", field="country", suggestions=alike[:3])
