@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from bot.capability import Capability, ServiceContext
 from bot.config import Config, Settings
 from bot.content import Content, load_content
+from bot.countries import install as install_countries
 from bot.outbox import Outbox
 from bot.scheduler import Scheduler
 from bot.yamlfile import YamlProblems
@@ -42,6 +43,7 @@ class App:
             content, problems = load_content(settings.content_dir)
             if problems:
                 raise YamlProblems(problems)
+        install_countries(content.countries)  # what parse_country / country_name read, everywhere
         if capabilities is None:
             from bot.capabilities import CAPABILITIES  # the list imports every capability package
 

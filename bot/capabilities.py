@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from bot.capability import Capability
+from cogs.countries.capability import CAPABILITY as COUNTRIES
 from cogs.digest.capability import CAPABILITY as DIGEST
 from cogs.glossary.capability import CAPABILITY as GLOSSARY
 from cogs.help.capability import CAPABILITY as HELP
@@ -13,4 +14,4 @@ from cogs.resources.capability import CAPABILITY as RESOURCES
 from cogs.search.capability import CAPABILITY as SEARCH
 from cogs.sessions.capability import CAPABILITY as SESSIONS
 
-CAPABILITIES: tuple[Capability, ...] = (GLOSSARY, RESOURCES, SESSIONS, QA, SEARCH, DIGEST, PRIVACY, HELP)
+CAPABILITIES: tuple[Capability, ...] = (GLOSSARY, RESOURCES, SESSIONS, QA, COUNTRIES, SEARCH, DIGEST, PRIVACY, HELP)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
@@ -91,9 +91,21 @@ class QA(_Section):
     route_helpers_after_hours: Annotated[float, Field(gt=0, le=24 * 30)] = 24
     route_facilitators_after_hours: Annotated[float, Field(gt=0, le=24 * 60)] = 48
     route_check_minutes: Annotated[int, Field(ge=1, le=24 * 60)] = 10
-    countries: list[Annotated[str, Field(min_length=1, max_length=20)]] = Field(default_factory=list)
+    # /ask offers the 12 programme countries (content/countries/); these are the deployment's extra
+    # country tags (e.g. Myanmar). Each is a forum tag, so at most 20 characters.
+    extra_countries: list[Annotated[str, Field(min_length=1, max_length=20)]] = Field(default_factory=list)
     topics: list[Annotated[str, Field(min_length=1, max_length=20)]] = Field(default_factory=list)
     solved_tag: Annotated[str, Field(min_length=1, max_length=20)] = "Solved"
+    # Replaced by the programme countries plus extra_countries: kept only to say so, with its line.
+    countries: Any = None
+
+    @field_validator("countries")
+    @classmethod
+    def _replaced(cls, value: Any) -> Any:
+        if value is not None:
+            raise ValueError("replaced: /ask now offers the 12 programme countries from content/countries/; "
+                             "list any other country tags (e.g. Myanmar) under qa.extra_countries")
+        return value
 
 
 class Outbox(_Section):

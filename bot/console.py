@@ -51,6 +51,7 @@ HELP = """\
 Type a slash command as you would in Discord, for example:
   /define coop                    /define term:สหกรณ์ language:th
   /resources country:Thailand     /resources query:policy type:policy brief
+  /country ລາວ                    /country name:South Korea language:ko
 Options are name:value; text before the first option fills the first one.
 Members are named by name (me, lan) and channels by #name.
   1, 2, ...        press that button on the last message
@@ -439,7 +440,11 @@ class Console:
                 for field in row.get("components", []):
                     label = field.get("label", field["custom_id"])
                     hint = "" if field.get("required", True) else " (optional)"
-                    values[field["custom_id"]] = (await self.read_line(f"  {label}{hint}: ")).rstrip("\n")
+                    kept = field.get("value") or ""  # a form opened again, filled in: Enter keeps it
+                    if kept:
+                        hint += f" [{kept if len(kept) <= 60 else kept[:59] + '…'}; Enter keeps it]"
+                    typed = (await self.read_line(f"  {label}{hint}: ")).rstrip("\n")
+                    values[field["custom_id"]] = typed or kept
             submitted = await self.gw.submit_modal(modal, values, user=self.user, locale=self.locale,
                                                    channel_id=self.channel)
             await self._after(submitted)

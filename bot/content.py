@@ -1,4 +1,4 @@
-"""Shipped content (glossary, resources, command translations): schema and loading.
+"""Shipped content (glossary, resources, countries, command translations): schema and loading.
 
 Everything is validated in one pass; ``python -m bot check`` prints every problem with
 file and line, and the bot refuses to start on broken content.
@@ -13,12 +13,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
-from bot.i18n import COUNTRIES, TRANSLATION_LANGUAGES
+from bot.countries import CountryCode, CountryDirectory, load_countries
+from bot.i18n import TRANSLATION_LANGUAGES
 from bot.yamlfile import Problem, YamlProblems, line_for, load_yaml, validate
 
 Identifier = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
-CountryCode = Literal["KH", "CN", "ID", "JP", "KR", "KG", "LA", "MY", "MN", "PH", "TH", "VN"]
-assert set(CountryCode.__args__) == set(COUNTRIES)  # type: ignore[attr-defined]
 NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 # Topics of resources (what a document is about), one list for /resources and /glossary.
 Topic = Literal[
@@ -185,6 +184,7 @@ class Content:
     terms: tuple[Term, ...]
     resources: tuple[Resource, ...]
     command_strings: dict[str, dict[str, str]]
+    countries: CountryDirectory  # content/countries/*.yaml (bot/countries.py)
 
 
 def _load_many(
@@ -332,6 +332,7 @@ def _term_name_problems(terms: list[tuple[Path, int | None, Term]]) -> list[Prob
 def load_content(content_dir: Path) -> tuple[Content, list[Problem]]:
     """Load every content file; return what loaded plus every problem found."""
     problems: list[Problem] = []
+    countries = load_countries(content_dir / "countries", problems)
     glossary_files = sorted((content_dir / "glossary").glob("*.yaml"))
     if not glossary_files:
         problems.append(Problem(str(content_dir / "glossary"), None, "", "no glossary files (*.yaml) found"))
@@ -394,5 +395,6 @@ def load_content(content_dir: Path) -> tuple[Content, list[Problem]]:
         terms=tuple({t.id: t for _, _, t in reversed(terms) if isinstance(t, Term)}.values())[::-1],
         resources=tuple(r for _, _, r in resources if isinstance(r, Resource)),
         command_strings=command_strings,
+        countries=countries,
     )
     return content, problems

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.countries import directory
 from bot.errors import InvalidInput
-from bot.text import closest, fold
+from bot.text import fold
 
 
 @dataclass(frozen=True)
@@ -63,48 +64,22 @@ def resolve_language(explicit: str | None, preferred: str | None, discord_locale
     return "en"
 
 
-@dataclass(frozen=True)
-class Country:
-    code: str
-    name: str
-    aliases: tuple[str, ...] = ()
-
-
-COUNTRIES: dict[str, Country] = {
-    c.code: c
-    for c in [
-        Country("KH", "Cambodia", ("Kampuchea", "កម្ពុជា")),
-        Country("CN", "China", ("PRC", "中国", "中國")),
-        Country("ID", "Indonesia", ("Indonesia",)),
-        Country("JP", "Japan", ("日本", "Nippon")),
-        Country("KR", "Republic of Korea", ("Korea", "South Korea", "한국", "대한민국")),
-        Country("KG", "Kyrgyzstan", ("Kyrgyz Republic", "Кыргызстан", "Киргизия")),
-        Country("LA", "Lao PDR", ("Laos", "Lao", "ລາວ")),
-        Country("MY", "Malaysia", ("Malaysia",)),
-        Country("MN", "Mongolia", ("Монгол", "Монголия")),
-        Country("PH", "Philippines", ("Pilipinas", "The Philippines")),
-        Country("TH", "Thailand", ("ไทย", "ประเทศไทย", "Siam")),
-        Country("VN", "Viet Nam", ("Vietnam", "Việt Nam")),
-    ]
-}
-_COUNTRY_NAMES = {fold(n): c.code for c in COUNTRIES.values() for n in (c.code, c.name, *c.aliases)}
-
-
+# Country names are content (content/countries/*.yaml); these two keep the names every
+# capability already calls, over the one resolver in bot/countries.py.
 def parse_country(text: str | None) -> str | None:
-    if not text:
-        return None
-    return _COUNTRY_NAMES.get(fold(text))
+    """A programme country's code from any name members type for it (any script); None if unknown."""
+    return directory().parse(text)
 
 
 def require_country(text: str) -> str:
     """The code of the country a member typed (any name or alias), or a polite error naming the closest."""
     code = parse_country(text)
     if code is None:
-        names = [c.name for c in COUNTRIES.values()]
-        raise InvalidInput("I don't know that country.", suggestions=closest(text, names) or names)
+        countries = directory()
+        raise InvalidInput("I don't know that country.", suggestions=countries.suggest(text) or countries.names())
     return code
 
 
 def country_name(code: str) -> str:
-    country = COUNTRIES.get(code)
-    return country.name if country else code
+    """The shown name of a programme country (the code itself for anything else)."""
+    return directory().name(code)

@@ -340,7 +340,8 @@ class Candidate(NamedTuple):
 class SearchFilters:
     kinds: tuple[str, ...] = ()
     author_id: int | None = None
-    country: str | None = None
+    # the question's country tag is one of these spellings (a country has several: "Lao PDR", "Laos")
+    countries: tuple[str, ...] = ()
     topic: str | None = None
     solved: bool | None = None
     after: datetime | None = None
@@ -358,9 +359,12 @@ def _filter_sql(f: SearchFilters, params: dict[str, Any]) -> str:
     if f.author_id is not None:
         params["author_id"] = f.author_id
         clauses.append("m.author_id = :author_id")
-    if f.country is not None:
-        params["country"] = f.country
-        clauses.append("lower(q.country) = lower(:country)")
+    if f.countries:
+        names = []
+        for i, name in enumerate(f.countries):
+            params[f"country{i}"] = name
+            names.append(f"lower(:country{i})")
+        clauses.append(f"lower(q.country) IN ({', '.join(names)})")
     if f.topic is not None:
         params["topic"] = f.topic
         clauses.append("lower(q.topic) = lower(:topic)")

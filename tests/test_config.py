@@ -42,6 +42,10 @@ def test_defaults_without_a_config_file(tmp_path: Path) -> None:
         ("guild_id: 1\nguild_id: 2\n", "config.yaml:2: guild_id: duplicate key"),
         ("log_level: LOUD\n", "config.yaml:1: log_level: Input should be 'DEBUG', 'INFO', 'WARNING' or 'ERROR'"),
         ("guild_id: '123'\n", "config.yaml:1: guild_id: Input should be a valid integer"),
+        ("qa:\n  topics: [Finance]\n  countries: [Laos, Myanmar]\n",
+         "config.yaml:3: qa.countries: Value error, replaced: /ask now offers the 12 programme countries"),
+        ("qa:\n  extra_countries: [Democratic Republic of Timor-Leste]\n",
+         "config.yaml:2: qa.extra_countries[0]: String should have at most 20 characters"),
     ],
 )
 def test_bad_config_is_reported_with_key_and_line(

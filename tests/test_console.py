@@ -217,3 +217,26 @@ async def test_status_lists_a_parked_delivery_and_retries_it(settings) -> None: 
     assert "Not parked: 99999" in answers[":status retry 99999"]
     assert "1 parked delivery put back" in answers[":status retry all"]
     assert "! :status retry ID" in answers[":status retry"]
+
+
+async def test_console_edits_a_question_whose_country_was_unknown(settings) -> None:  # type: ignore[no-untyped-def]
+    script = "\n".join([
+        "/ask",
+        "Village funds and cooperatives",
+        "How do village funds lend to cooperatives?",
+        "Atlantis",
+        "",
+        "1",  # Edit my question: the form comes back filled in
+        "",  # Enter keeps the title
+        "",  # ... and the question
+        "ລາວ",
+        "",
+        "/country name:ລາວ",
+        ":quit",
+    ]) + "\n"
+    out = io.StringIO()
+    assert await run_console(settings, stdin=io.StringIO(script), out=out) == 0
+    text = out.getvalue()
+    assert "don't know the country" in text and "[Village funds and cooperatives; Enter keeps it]" in text
+    assert "new post in #qa-forum: Village funds and cooperatives" in text
+    assert "== Lao PDR: social and solidarity economy ==" in text

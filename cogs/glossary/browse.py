@@ -7,8 +7,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from bot.content import GLOSSARY_TOPICS, Term
+from bot.countries import directory
 from bot.errors import InvalidInput
-from bot.i18n import COUNTRIES, country_name, require_country
+from bot.i18n import country_name, require_country
 from bot.text import fold, optional_text, pick_option
 from cogs.glossary.service import Choice, Entry, complete_options, entry, topic_label
 
@@ -130,7 +131,7 @@ class GlossaryIndex:
     def complete_country(self, text: str | None) -> list[Choice]:
         """Countries with terms, by any of their names (aliases in other scripts too)."""
         counts = dict(self._overview.countries)
-        used = [c for c in COUNTRIES.values() if c.name in counts]
+        used = [c for c in directory() if c.name in counts]
         options = [(f"{c.name} ({counts[c.name]})", c.name) for c in used]
-        aliases = [(f"{a} ({c.name})", c.name) for c in used for a in c.aliases if fold(a) != fold(c.name)]
+        aliases = [(f"{a} ({c.name})", c.name) for c in used for a in c.names if fold(a) != fold(c.name)]
         return complete_options(text, options + aliases)

@@ -7,7 +7,7 @@ from cogs.qa import cli, service
 
 
 def _services(ctx: ServiceContext) -> list[object]:
-    return [service.QuestionService(ctx.config)]
+    return [service.QuestionService(ctx.config, ctx.content.countries)]
 
 CAPABILITY = Capability(
     name="qa",

@@ -112,12 +112,8 @@ class QA(commands.Cog):
         if kind == "question":
             thread = message.channel
             assert isinstance(thread, discord.Thread)
-            names = [t.name for t in thread.applied_tags]
-            cfg = self.bot.app.config.qa
-            country = next((n for n in names if n in cfg.countries), None)
-            topic = next((n for n in names if n in cfg.topics), None)
-
             questions = self.bot.app.service(QuestionService)
+            country, topic = questions.tags_of_post([t.name for t in thread.applied_tags])
 
             async def record(session: Any) -> None:
                 await questions.record_question(

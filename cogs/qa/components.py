@@ -1,8 +1,9 @@
-"""The /ask form and the "Post anyway" button, and posting a question in the forum.
+"""The /ask form, its "Post anyway", "Edit my question" and "Use <suggestion>" buttons, and
+posting a question in the forum.
 
 As everywhere: the form is a class whose ``on_submit`` calls the services through
-``interaction.client.app``, with a custom id unique to the /ask that opened it; the button is a
-``DynamicItem`` template, and its draft can be taken only by the member who saved it."""
+``interaction.client.app``, with a custom id unique to the interaction that opened it; the buttons
+are ``DynamicItem`` templates, and a draft can be used only by the member who saved it."""
 
 from __future__ import annotations
 
@@ -13,10 +14,18 @@ from typing import Any
 import discord
 
 from bot.bot import SSEBot
-from bot.errors import NotFound
+from bot.errors import InvalidInput, NotFound
 from bot.text import truncate
-from bot.ui.common import FORM_TIMEOUT, NO_MENTIONS, form_id, guarded, reply
-from cogs.qa.service import MAX_BODY, MAX_TITLE, QuestionDraft, QuestionService
+from bot.ui.common import FORM_TIMEOUT, NO_MENTIONS, error_embed, form_id, guarded, reply
+from cogs.qa.service import (
+    MAX_BODY,
+    MAX_TITLE,
+    MAX_TYPED_CHOICE,
+    HeldQuestion,
+    QuestionDraft,
+    QuestionService,
+    TypedQuestion,
+)
 from cogs.qa.ui import similar_embed, starter_content
 
 log = logging.getLogger(__name__)
@@ -32,37 +41,113 @@ class AskModal(discord.ui.Modal):
         placeholder="Context helps: your country, your organisation, what you tried.", custom_id="sse:qa:ask:body",
     )
     country: discord.ui.TextInput[AskModal] = discord.ui.TextInput(
-        label="Country", required=False, max_length=40, custom_id="sse:qa:ask:country",
+        label="Country", required=False, max_length=MAX_TYPED_CHOICE, custom_id="sse:qa:ask:country",
+        placeholder="In any language, e.g. Lao PDR, ລາວ, Việt Nam, 한국, Кыргызстан",
     )
     topic: discord.ui.TextInput[AskModal] = discord.ui.TextInput(
-        label="Topic", required=False, max_length=40, custom_id="sse:qa:ask:topic",
+        label="Topic", required=False, max_length=MAX_TYPED_CHOICE, custom_id="sse:qa:ask:topic",
     )
 
-    def __init__(self, opened_by: discord.Interaction[SSEBot]):
+    def __init__(self, opened_by: discord.Interaction[SSEBot], held: HeldQuestion | None = None):
+        """``held``: the form as the member typed it before, put back for them to edit."""
         super().__init__(title="Ask the community", custom_id=form_id("sse:qa:ask", opened_by), timeout=FORM_TIMEOUT)
+        self.held_id = held.id if held else None
         qa = opened_by.client.app.config.qa
-        if qa.countries:
-            self.country.placeholder = truncate(", ".join(qa.countries), 100)
         if qa.topics:
             self.topic.placeholder = truncate(", ".join(qa.topics), 100)
+        if held is not None:
+            typed = held.typed
+            self.title_input.default, self.body.default = typed.title or None, typed.body or None
+            self.country.default, self.topic.default = typed.country or None, typed.topic or None
 
     async def on_submit(self, interaction: discord.Interaction[SSEBot]) -> None:  # type: ignore[override]
-        await guarded(interaction, lambda: self.submit(interaction))
+        typed = TypedQuestion(self.title_input.value, self.body.value, self.country.value, self.topic.value)
+        await guarded(interaction, lambda: ask(interaction, typed, self.held_id))
 
-    async def submit(self, interaction: discord.Interaction[SSEBot]) -> None:
-        app = interaction.client.app
-        questions = app.service(QuestionService)
-        draft = questions.validate_draft(self.title_input.value, self.body.value, self.country.value, self.topic.value)
-        forum_of(interaction.client)  # a clear answer now if the forum is not set up, before the member waits
+
+async def ask(interaction: discord.Interaction[SSEBot], typed: TypedQuestion, held_id: int | None = None) -> None:
+    """Check what was typed, then post it, or first show similar questions. When something needs
+    fixing, what was typed is kept (``held_id`` replaces an earlier copy) and the reply offers to
+    edit it or to use a suggested value: a form cannot be sent in reply to a form."""
+    app = interaction.client.app
+    questions = app.service(QuestionService)
+    try:
+        draft = questions.validate_draft(typed.title, typed.body, typed.country, typed.topic)
+    except InvalidInput as problem:
         async with app.db.begin() as session:
-            similar = await questions.similar_questions(session, draft)
-            if similar:
-                draft_id = await questions.save_draft(session, draft, interaction.user.id)
+            held = await questions.hold(session, typed, interaction.user.id, problem, replacing=held_id)
+        await reply(interaction, embed=error_embed(problem), view=fix_view(held), ephemeral=True)
+        return
+    forum_of(interaction.client)  # a clear answer now if the forum is not set up, before the member waits
+    async with app.db.begin() as session:
+        similar = await questions.similar_questions(session, draft)
         if similar:
-            await reply(interaction, embed=similar_embed(draft, similar), view=post_anyway_view(draft_id),
-                        ephemeral=True)
-            return
-        await post_question(interaction, draft)
+            draft_id = await questions.save_draft(session, draft, interaction.user.id)
+        if held_id is not None:
+            await questions.drop_typed(session, held_id, interaction.user.id)
+    if similar:
+        await reply(interaction, embed=similar_embed(draft, similar), view=post_anyway_view(draft_id), ephemeral=True)
+        return
+    await post_question(interaction, draft)
+
+
+class EditQuestionButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"sse:qa:edit:(?P<held>\d+)"):
+    """Opens the /ask form again, filled in with what the member typed."""
+
+    def __init__(self, held_id: int):
+        super().__init__(discord.ui.Button(label="Edit my question", style=discord.ButtonStyle.primary,
+                                           custom_id=f"sse:qa:edit:{held_id}"))
+        self.held_id = held_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> EditQuestionButton:
+        return cls(int(match["held"]))
+
+    async def callback(self, interaction: discord.Interaction[SSEBot]) -> None:  # type: ignore[override]
+        async def edit() -> None:
+            app = interaction.client.app
+            async with app.db.begin() as session:
+                held = await app.service(QuestionService).held(session, self.held_id, interaction.user.id)
+            await interaction.response.send_modal(AskModal(interaction, held))
+
+        await guarded(interaction, edit)
+
+
+class UseSuggestionButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
+                          template=r"sse:qa:use:(?P<held>\d+):(?P<pick>\d)"):
+    """Posts what the member typed with the suggested country (or topic) instead of theirs."""
+
+    def __init__(self, held_id: int, pick: int, label: str = "Use this"):
+        super().__init__(discord.ui.Button(label=truncate(label, 80), style=discord.ButtonStyle.secondary,
+                                           custom_id=f"sse:qa:use:{held_id}:{pick}"))
+        self.held_id, self.pick = held_id, pick
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> UseSuggestionButton:
+        return cls(int(match["held"]), int(match["pick"]))
+
+    async def callback(self, interaction: discord.Interaction[SSEBot]) -> None:  # type: ignore[override]
+        async def use() -> None:
+            app = interaction.client.app
+            async with app.db.begin() as session:  # a refusal below rolls the taking back
+                held = await app.service(QuestionService).take_typed(session, self.held_id, interaction.user.id)
+                if held.field is None or self.pick >= len(held.suggestions):  # a forged button
+                    raise NotFound("That suggestion is not there. Press “Edit my question” instead.")
+            await ask(interaction, held.typed.with_value(held.field, held.suggestions[self.pick]))
+
+        await guarded(interaction, use)
+
+
+def fix_view(held: HeldQuestion) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    for i, suggestion in enumerate(held.suggestions[:3]):
+        view.add_item(UseSuggestionButton(held.id, i, f"Use {suggestion}"))
+    view.add_item(EditQuestionButton(held.id))
+    return view
 
 
 class PostAnywayButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"sse:qa:post:(?P<draft>\d+)"):
@@ -96,7 +181,7 @@ def post_anyway_view(draft_id: int) -> discord.ui.View:
     return view
 
 
-COMPONENTS = (PostAnywayButton,)
+COMPONENTS = (PostAnywayButton, EditQuestionButton, UseSuggestionButton)
 
 
 def forum_of(bot: SSEBot) -> discord.ForumChannel:

@@ -7,11 +7,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.capability import PrivacyHook, PrivacyLine
 from bot.config import Config
+from bot.countries import SUGGEST_SCORE, CountryChoice, CountryDirectory, directory, likeness, name_key
 from bot.digest import DigestContext, DigestItem, DigestSection
 from bot.errors import InvalidInput, NotAllowed, NotFound
 from bot.permissions import Actor, is_facilitator
@@ -20,13 +21,21 @@ from cogs.qa.models import Question
 from cogs.search.archive import MessageRecord, jump_url, store_messages
 from cogs.search.models import ArchivedMessage
 from db import search
-from db.models import SavedQuery
-from db.queries import load_query, save_query
+from db.models import SavedQuery, utcnow
+from db.queries import save_query
 
 MAX_TITLE = 100  # a forum post title
 SIMILAR_TITLE_SCORE = 55  # rapidfuzz token_set_ratio between two question titles
 MAX_BODY = 1800  # leaves room in the 2,000-character starter message for the asker line
-DRAFT_KIND = "qa-draft"  # a saved query: the draft kept while the asker looks at similar questions
+MAX_TYPED_CHOICE = 40  # the form's Country and Topic fields
+MAX_TAG = 20  # a forum tag
+# Saved queries holding what an asker wrote: the checked draft kept while they look at similar
+# questions, and the form as typed when a value needs fixing ("Edit my question", "Use ...").
+# In the database, so the buttons still work after a restart; gone once posted, or after DRAFT_TTL.
+DRAFT_KIND = "qa-draft"
+TYPED_KIND = "qa-typed"
+DRAFT_TTL = timedelta(hours=24)
+GONE = "This draft has expired or was already used. Please use /ask again."
 
 
 @dataclass(frozen=True)
@@ -35,6 +44,42 @@ class QuestionDraft:
     body: str
     country: str | None
     topic: str | None
+
+
+@dataclass(frozen=True)
+class TypedQuestion:
+    """The /ask form as the member typed it, nothing checked yet (kept so nothing typed is lost)."""
+
+    title: str
+    body: str
+    country: str = ""
+    topic: str = ""
+
+    def clipped(self) -> TypedQuestion:
+        """Within the form's own limits, so it can be put back into the form as it was."""
+        return TypedQuestion(self.title[:MAX_TITLE], self.body[:MAX_BODY], self.country[:MAX_TYPED_CHOICE],
+                             self.topic[:MAX_TYPED_CHOICE])
+
+    def with_value(self, field: str, value: str) -> TypedQuestion:
+        return TypedQuestion(**{**asdict(self), field: value})
+
+
+class UnknownChoice(InvalidInput):
+    """A country or topic the forum has no tag for; ``suggestions`` are the closest ones."""
+
+    def __init__(self, message: str, *, field: str, suggestions: list[str]):
+        super().__init__(message, suggestions=suggestions)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class HeldQuestion:
+    """What the member typed, kept after a problem, with the values they may pick instead."""
+
+    id: int
+    typed: TypedQuestion
+    field: str | None  # "country" or "topic" when that value was not known
+    suggestions: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -58,6 +103,14 @@ class QuestionInfo:
 
 
 @dataclass(frozen=True)
+class SolvedQuestion:
+    thread_id: int
+    title: str
+    jump_url: str  # to the accepted answer, else the post
+    solved_at: datetime
+
+
+@dataclass(frozen=True)
 class Solved:
     thread_id: int
     answer_id: int | None
@@ -74,21 +127,27 @@ class Routing:
     role_ids: tuple[int, ...]
 
 
-def _pick(value: str | None, allowed: list[str], field: str) -> str | None:
-    text = optional_text(value, field=field, max_len=100)
+def _pick_topic(value: str | None, allowed: list[str]) -> str | None:
+    text = optional_text(value, field="topic", max_len=100)
     if text is None:
         return None
     if not allowed:
-        if len(text) > 20:
-            raise InvalidInput(f"**{field}** must be at most 20 characters (it becomes a forum tag).")
+        if len(text) > MAX_TAG:
+            raise InvalidInput(f"**topic** must be at most {MAX_TAG} characters (it becomes a forum tag).")
         return text
     for name in allowed:
-        if name.casefold() == text.casefold():
+        if fold(name) == fold(text):
             return name
-    best = [m[0] for m in process.extract(text, allowed, limit=3, score_cutoff=50)]
-    raise InvalidInput(
-        f"I don't know the {field} you typed. Choose one of: {', '.join(allowed)}.", suggestions=best
-    )
+    by_folded = {fold(n): n for n in allowed}
+    best = [by_folded[m] for m, _, _ in process.extract(fold(text), list(by_folded), limit=3, score_cutoff=50)]
+    raise UnknownChoice(f"I don't know the topic you typed. Choose one of: {', '.join(allowed)}.",
+                        field="topic", suggestions=best)
+
+
+def _held(row: SavedQuery) -> HeldQuestion:
+    params = dict(row.params)
+    return HeldQuestion(row.id, TypedQuestion(**params["typed"]), params.get("field"),
+                        tuple(params.get("suggestions") or ()))
 
 
 def question_text(title: str, body: str) -> str:
@@ -103,30 +162,116 @@ def _info(row: Question) -> QuestionInfo:
 class QuestionService:
     """Questions in the forum channel, their accepted answers, and routing of unanswered ones."""
 
-    def __init__(self, config: Config):
+    def __init__(self, config: Config, countries: CountryDirectory | None = None):
         self.config = config
+        self.countries = countries or directory()
+        # The deployment's extra tags (e.g. Myanmar); one naming a programme country adds nothing.
+        self.extra_countries = [e for e in config.qa.extra_countries if self.countries.parse(e) is None]
+
+    @property
+    def country_tags(self) -> list[str]:
+        """The countries /ask offers: the programme countries' shown names, then the extras."""
+        return [*self.countries.names(), *self.extra_countries]
+
+    def country_tag(self, text: str | None) -> str | None:
+        """The forum tag for a country typed any usual way, in any script ("laos", "ລາວ" -> "Lao PDR")."""
+        typed = optional_text(text, field="country", max_len=100)
+        if typed is None:
+            return None
+        code = self.countries.parse(typed)
+        if code is not None:
+            return self.countries.name(code)
+        for extra in self.extra_countries:
+            if name_key(extra) == name_key(typed):
+                return extra
+        key = name_key(typed)
+        alike = self.countries.suggest(typed) + [e for e in self.extra_countries if likeness(key, name_key(e)) >= SUGGEST_SCORE]
+        raise UnknownChoice(
+            f"I don't know the country “{typed[:40]}”. Choose one of: {', '.join(self.country_tags)}, "
+            "in any language, or leave it empty.", field="country", suggestions=alike[:3])
+
+    def tags_of_post(self, tag_names: list[str]) -> tuple[str | None, str | None]:
+        """(country, topic) of a post made directly in the forum, from its tags."""
+        country = topic = None
+        for name in tag_names:
+            if country is None:
+                code = self.countries.parse(name)
+                country = self.countries.name(code) if code else next(
+                    (e for e in self.extra_countries if name_key(e) == name_key(name)), None)
+            if topic is None:
+                topic = next((t for t in self.config.qa.topics if fold(t) == fold(name)), None)
+        return country, topic
+
+    def complete_country(self, text: str | None) -> list[CountryChoice]:
+        found = self.countries.complete(text)
+        key = name_key(text or "")
+        extras = [CountryChoice(e, e) for e in self.extra_countries if key in name_key(e)]
+        return (found + extras)[:25]
 
     def validate_draft(self, title: str | None, body: str | None, country: str | None,
                        topic: str | None) -> QuestionDraft:
         return QuestionDraft(
             title=require_text(title, field="title", max_len=MAX_TITLE),
             body=require_text(body, field="question", max_len=MAX_BODY, multiline=True),
-            country=_pick(country, self.config.qa.countries, "country"),
-            topic=_pick(topic, self.config.qa.topics, "topic"),
+            country=self.country_tag(country),
+            topic=_pick_topic(topic, self.config.qa.topics),
         )
 
+    async def _own(self, session: AsyncSession, draft_id: int, user_id: int, kind: str) -> SavedQuery:
+        """A draft saved by this member, not expired (a forged button id finds nothing of theirs)."""
+        row = await session.get(SavedQuery, draft_id)
+        if row is None or row.kind != kind or row.created_at < utcnow() - DRAFT_TTL:
+            raise NotFound(GONE)
+        if row.owner_id != user_id:
+            raise NotAllowed("Only the person who wrote this question can post or edit it.")
+        return row
+
+    async def _claim(self, session: AsyncSession, row: SavedQuery) -> None:
+        """Use a draft up: of two presses at once, only the one whose delete removed it goes on."""
+        result = await session.execute(delete(SavedQuery).where(SavedQuery.id == row.id))
+        if getattr(result, "rowcount", 1) != 1:
+            raise NotFound(GONE)
+
+    async def _save(self, session: AsyncSession, kind: str, params: dict[str, Any], user_id: int) -> int:
+        # Drafts are members' words: each new one sweeps away those past their time.
+        await session.execute(delete(SavedQuery).where(SavedQuery.kind.in_((DRAFT_KIND, TYPED_KIND)),
+                                                       SavedQuery.created_at < utcnow() - DRAFT_TTL))
+        return await save_query(session, kind, params, user_id)
 
     async def save_draft(self, session: AsyncSession, draft: QuestionDraft, user_id: int) -> int:
-        return await save_query(session, DRAFT_KIND, asdict(draft), user_id)
+        return await self._save(session, DRAFT_KIND, asdict(draft), user_id)
 
     async def take_draft(self, session: AsyncSession, draft_id: int, user_id: int) -> QuestionDraft:
         """The draft saved while the asker looked at similar questions (usable once, by them only)."""
-        stored = await load_query(session, draft_id, user_id)
-        if stored.kind != DRAFT_KIND:  # a forged button pointing at one of the member's saved searches
-            raise NotFound("This draft has expired. Please use /ask again.")
-        await session.execute(delete(SavedQuery).where(SavedQuery.id == draft_id))
-        return QuestionDraft(**stored.params)
+        row = await self._own(session, draft_id, user_id, DRAFT_KIND)
+        params = dict(row.params)
+        await self._claim(session, row)
+        return QuestionDraft(**params)
 
+    async def hold(self, session: AsyncSession, typed: TypedQuestion, user_id: int, problem: InvalidInput,
+                   *, replacing: int | None = None) -> HeldQuestion:
+        """Keep the form as typed after ``problem``, to be edited or posted with a suggested value."""
+        field = problem.field if isinstance(problem, UnknownChoice) else None
+        suggestions = tuple(problem.suggestions) if field else ()
+        params = {"typed": asdict(typed.clipped()), "field": field, "suggestions": list(suggestions)}
+        if replacing is not None:
+            await self.drop_typed(session, replacing, user_id)
+        held_id = await self._save(session, TYPED_KIND, params, user_id)
+        return HeldQuestion(held_id, typed.clipped(), field, suggestions)
+
+    async def held(self, session: AsyncSession, held_id: int, user_id: int) -> HeldQuestion:
+        return _held(await self._own(session, held_id, user_id, TYPED_KIND))
+
+    async def take_typed(self, session: AsyncSession, held_id: int, user_id: int) -> HeldQuestion:
+        """What the member typed, used up (pressing "Use ..." twice posts once)."""
+        row = await self._own(session, held_id, user_id, TYPED_KIND)
+        held = _held(row)
+        await self._claim(session, row)
+        return held
+
+    async def drop_typed(self, session: AsyncSession, held_id: int, user_id: int) -> None:
+        await session.execute(delete(SavedQuery).where(SavedQuery.id == held_id, SavedQuery.owner_id == user_id,
+                                                       SavedQuery.kind == TYPED_KIND))
 
     async def similar_questions(self, session: AsyncSession, draft: QuestionDraft, limit: int = 3) -> list[SimilarQuestion]:
         """Existing questions sharing words with the draft's title: solved first, then best match."""
@@ -231,6 +376,21 @@ class QuestionService:
         url = jump_url(question.guild_id, thread_id, message_id) if message_id else None
         return Solved(thread_id, message_id, url, self.config.qa.solved_tag)
 
+
+    async def solved_in_country(self, session: AsyncSession, code: str, limit: int = 5) -> list[SolvedQuestion]:
+        """Questions tagged with a country that have an accepted answer, the most recently solved
+        first. Tags stored under any of the country's names count ("Laos" for Lao PDR)."""
+        spellings = self.countries.spellings(code)
+        if not spellings:
+            return []
+        rows = (await session.execute(
+            select(Question).where(
+                Question.solved_at.is_not(None), Question.title != REMOVED_TITLE,
+                or_(*(func.lower(Question.country) == func.lower(name) for name in spellings)),
+            ).order_by(Question.solved_at.desc(), Question.thread_id.desc()).limit(limit)
+        )).scalars().all()
+        return [SolvedQuestion(q.thread_id, q.title, jump_url(q.guild_id, q.thread_id, q.answer_id or q.thread_id),
+                               q.solved_at) for q in rows if q.solved_at is not None]
 
     async def route_unanswered(
         self, session: AsyncSession, now: datetime, *, claim: bool = True

@@ -8,14 +8,24 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from bot.content import Resource, ResourceType, Topic, status_label
+from bot.countries import directory
 from bot.errors import InvalidInput
-from bot.i18n import COUNTRIES, LANGUAGES, country_name, parse_language, require_country
+from bot.i18n import LANGUAGES, country_name, parse_language, require_country
 from bot.text import closest, fold, optional_text, pick_option
 from cogs.glossary.service import Choice, complete_options
 
 PAGE_SIZE = 5
 RESOURCE_TYPES: tuple[str, ...] = ResourceType.__args__  # type: ignore[attr-defined]
 TOPICS: tuple[str, ...] = Topic.__args__  # type: ignore[attr-defined]
+
+
+TYPE_LABELS = {"country-study": "Country study", "policy-brief": "Policy brief", "workshop-output": "Workshop output",
+               "training-course": "Training course"}
+
+
+def type_label(resource_type: str) -> str:
+    """A resource type as shown: "Country study", "Law"."""
+    return TYPE_LABELS.get(resource_type, resource_type.replace("-", " ").capitalize())
 
 
 @dataclass(frozen=True)
@@ -164,9 +174,7 @@ class ResourceService:
 
     # -- autocomplete for the filter options ----------------------------------------------
     def complete_country(self, text: str | None) -> list[Choice]:
-        options = [(c.name, c.name) for c in COUNTRIES.values()]
-        aliases = [(f"{a} ({c.name})", c.name) for c in COUNTRIES.values() for a in c.aliases if fold(a) != fold(c.name)]
-        return complete_options(text, options + aliases)
+        return [Choice(c.name, c.value) for c in directory().complete(text)]
 
     def complete_topic(self, text: str | None) -> list[Choice]:
         return complete_options(text, [(t.replace("-", " "), t) for t in TOPICS])

@@ -7,10 +7,7 @@ import discord
 from bot.i18n import LANGUAGES, country_name
 from bot.text import safe_echo, truncate
 from bot.ui.common import COLOUR
-from cogs.resources.service import ResourcePage
-
-TYPE_LABELS = {"country-study": "Country study", "policy-brief": "Policy brief", "workshop-output": "Workshop output",
-               "training-course": "Training course"}
+from cogs.resources.service import ResourcePage, type_label
 
 
 def resources_embed(page: ResourcePage) -> discord.Embed:
@@ -21,7 +18,7 @@ def resources_embed(page: ResourcePage) -> discord.Embed:
         return embed
     embed.description = f"{page.total} found" + (f" — page {page.page} of {page.pages}" if page.pages > 1 else "")
     for r in page.items:
-        kind = TYPE_LABELS.get(r.type, r.type.replace("-", " ").capitalize())
+        kind = type_label(r.type)
         where = ", ".join(country_name(c) for c in r.countries) or "Regional / global"
         langs = ", ".join(LANGUAGES[code].english if code in LANGUAGES else code for code in r.languages)
         # The year is shown only as a publication year; drafts show when they were validated instead.

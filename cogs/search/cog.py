@@ -13,8 +13,9 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot.bot import SSEBot
-from bot.ui.common import reply
+from bot.ui.common import clip_choices, reply
 from bot.ui.pager import page_view
+from cogs.qa.service import QuestionService
 from cogs.search import reconcile
 from cogs.search.service import SearchParams, SearchService
 from cogs.search.ui import search_embed
@@ -144,7 +145,7 @@ class Search(commands.Cog):
 
     @search.autocomplete("country")
     async def _country(self, interaction: discord.Interaction[SSEBot], current: str) -> list[app_commands.Choice[str]]:
-        return _choices(self.bot.app.config.qa.countries, current)
+        return clip_choices(self.bot.app.service(QuestionService).complete_country(current))
 
     @search.autocomplete("topic")
     async def _topic(self, interaction: discord.Interaction[SSEBot], current: str) -> list[app_commands.Choice[str]]:

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
+from bot.countries import directory
 from bot.errors import InvalidInput
 from bot.text import clean, fold
 from cogs.qa.models import Question
@@ -125,9 +126,25 @@ def parse_params(
     if start and end and start >= end:
         raise InvalidInput("**after** must be earlier than **before**.")
     return SearchParams(
-        query=text, scope=scope, country=clean(country)[:40] or None, topic=clean(topic)[:40] or None,
+        query=text, scope=scope, country=_country(country), topic=clean(topic)[:40] or None,
         author_id=author_id, solved=solved, after=start, before=end, timezone=timezone,
     )
+
+
+def _country(typed: str | None) -> str | None:
+    """A programme country by its shown name, however it was typed; anything else as typed."""
+    text = clean(typed)[:40]
+    code = directory().parse(text)
+    return directory().name(code) if code else text or None
+
+
+def _country_spellings(country: str | None) -> tuple[str, ...]:
+    """Every way a question's country tag may be stored: posts tagged "Laos" or "Korea" before the
+    country names became content are still found under "Lao PDR" and "Republic of Korea"."""
+    if not country:
+        return ()
+    code = directory().parse(country)
+    return directory().spellings(code) if code else (country,)
 
 
 def _day_start(day: str | None, tz: str, *, next_day: bool = False) -> datetime | None:
@@ -139,7 +156,8 @@ def _day_start(day: str | None, tz: str, *, next_day: bool = False) -> datetime 
 
 def _filters(params: SearchParams) -> search.SearchFilters:
     return search.SearchFilters(
-        kinds=SCOPES[params.scope], author_id=params.author_id, country=params.country, topic=params.topic,
+        kinds=SCOPES[params.scope], author_id=params.author_id, countries=_country_spellings(params.country),
+        topic=params.topic,
         solved=params.solved, after=_day_start(params.after, params.timezone),
         before=_day_start(params.before, params.timezone, next_day=True),  # "before 31 March" includes the 31st
     )

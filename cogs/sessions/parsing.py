@@ -10,8 +10,9 @@ from typing import Any
 
 from dateutil.relativedelta import relativedelta
 
+from bot.countries import directory
 from bot.errors import InvalidInput
-from bot.i18n import COUNTRIES, LANGUAGES, parse_country, parse_language
+from bot.i18n import LANGUAGES, parse_country, parse_language
 from bot.text import clean
 
 FORMATS: dict[str, str] = {
@@ -99,7 +100,7 @@ def parse_languages(value: str | Sequence[str] | None) -> tuple[str, ...]:
 
 
 def parse_countries(value: str | Sequence[str] | None) -> tuple[str, ...]:
-    return _parse_list(value, parse_country, "country", (c.name for c in COUNTRIES.values()))
+    return _parse_list(value, parse_country, "country", directory().names())
 
 
 def parse_format(value: str | None) -> str:

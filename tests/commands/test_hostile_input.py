@@ -29,6 +29,8 @@ PARAMETERS = [
     ("glossary", "topic", {}),
     ("glossary", "country", {}),
     ("glossary", "language", {}),
+    ("country", "name", {}),
+    ("country", "language", {"name": "Laos"}),
 ]
 
 

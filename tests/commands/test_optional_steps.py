@@ -17,7 +17,7 @@ from tests.conftest import QA_FORUM, base_config
 @pytest.fixture
 def config_data() -> dict[str, Any]:
     data = base_config()
-    data["qa"] = {"countries": ["Thailand", "Viet Nam"], "topics": ["Finance"]}
+    data["qa"] = {"topics": ["Finance"]}
     return data
 
 

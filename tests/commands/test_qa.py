@@ -20,7 +20,7 @@ TITLE, BODY, COUNTRY, TOPIC = "sse:qa:ask:title", "sse:qa:ask:body", "sse:qa:ask
 @pytest.fixture
 def config_data() -> dict[str, Any]:
     data = base_config()
-    data["qa"] = {"countries": ["Thailand", "Viet Nam", "Laos"], "topics": ["Finance", "Law"],
+    data["qa"] = {"extra_countries": ["Myanmar"], "topics": ["Finance", "Law"],
                   "route_helpers_after_hours": 24, "route_facilitators_after_hours": 48}
     return data
 

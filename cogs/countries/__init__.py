@@ -1,0 +1,1 @@
+"""Country profiles: /country and `python -m bot country`, from content and the database."""
