@@ -84,15 +84,22 @@ async def _show_shared(session: AsyncSession, user_id: int) -> list[PrivacyLine]
     dms = (await session.execute(
         select(func.count()).select_from(OutboxDelivery).where(OutboxDelivery.user_id == user_id))).scalar_one()
     return [PrivacyLine("language / time zone / reminder preferences", 1 if prefs else 0),
-            PrivacyLine("saved searches behind page buttons", int(saved)),
+            PrivacyLine("saved searches and question drafts behind buttons", int(saved)),
             PrivacyLine("direct messages the bot sent or will send you", int(dms))]
 
 
 async def _export_shared(session: AsyncSession, user_id: int) -> dict[str, Any]:
     prefs = await session.get(UserPreference, user_id)
-    return {"preferences": None if prefs is None else {
-        "language": prefs.language, "timezone": prefs.timezone, "dm_reminders": prefs.dm_reminders,
-    }}
+    # Saved queries hold what the member typed: search words, and the title and text of a
+    # question kept while they fix its country or look at similar questions.
+    saved = (await session.scalars(
+        select(SavedQuery).where(SavedQuery.owner_id == user_id).order_by(SavedQuery.id))).all()
+    return {
+        "preferences": None if prefs is None else {
+            "language": prefs.language, "timezone": prefs.timezone, "dm_reminders": prefs.dm_reminders,
+        },
+        "saved_queries": [{"kind": q.kind, "params": q.params, "created_at": q.created_at.isoformat()} for q in saved],
+    }
 
 
 async def _forget_shared(session: AsyncSession, user_id: int) -> int:

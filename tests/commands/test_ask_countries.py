@@ -174,3 +174,20 @@ async def test_country_autocomplete_in_search_offers_every_script_and_the_extras
     everything = await gw.autocomplete("search", "country", query="x", country="")
     values = [c["value"] for c in everything.choices]
     assert len(values) == 13 and "Kyrgyzstan" in values and values[-1] == "Myanmar"
+
+
+async def test_a_kept_draft_is_in_the_members_export_and_goes_with_forget(gw: OfflineDiscord) -> None:
+    import json
+
+    await ask(gw, "Seed capital for a herders' coop", "We are nine families.", user=gw.member_id, country="Atlantis")
+    shown = await gw.slash("privacy", user=gw.member_id)
+    assert "question drafts" in shown.text
+    exported = await gw.slash("privacy", user=gw.member_id, action="export")
+    payload = json.loads(exported.files[0][1])
+    [draft] = payload["saved_queries"]
+    typed = draft["params"]["typed"]
+    assert typed["title"] == "Seed capital for a herders' coop" and typed["body"] == "We are nine families."
+    prompt = await gw.slash("privacy", user=gw.member_id, action="forget")
+    await gw.press(prompt, "Yes, forget my messages", user=gw.member_id)
+    again = await gw.slash("privacy", user=gw.member_id, action="export")
+    assert json.loads(again.files[0][1])["saved_queries"] == []
