@@ -89,17 +89,21 @@ def parse_local(text: str | None, zone: str) -> datetime:
     raw = clean(text)
     if not raw:
         raise InvalidInput("Please give a start date and time, e.g. **2026-12-03 14:00**.")
-    naive = None
-    for fmt in DATE_FORMATS:
-        try:
-            naive = datetime.strptime(raw[:40], fmt)  # noqa: DTZ007 - localised just below
-            break
-        except ValueError:
-            continue
+    naive = exact_local(raw)
     if naive is None:
         raise InvalidInput(f"I couldn't read “{raw[:40]}” as a date and time. Please write it like **2026-12-03 14:00** "
                            "(year-month-day, 24-hour clock).")
     return localise(naive, zone)
+
+
+def exact_local(raw: str) -> datetime | None:
+    """A naive wall time from one of the exact formats (``2026-12-03 14:00``...), else None."""
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(raw[:40], fmt)  # noqa: DTZ007 - the caller localises it
+        except ValueError:
+            continue
+    return None
 
 
 def localise(naive: datetime, zone: str) -> datetime:
@@ -133,3 +137,24 @@ def _offset(local: datetime) -> str:
 
 def utc_offset_label(when: datetime, zone: str) -> str:
     return "UTC" + _offset(when.astimezone(ZoneInfo(zone)))
+
+
+def city(zone: str) -> str:
+    """The place part of a zone name, as people say it ("Asia/Ho_Chi_Minh" -> "Ho Chi Minh")."""
+    return zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def short_local(when: datetime, zone: str) -> str:
+    """A compact local time for lists and autocomplete: "Tue 09 Dec 15:00 Ulaanbaatar"."""
+    return f"{when.astimezone(ZoneInfo(zone)):%a %d %b %H:%M} {city(zone)}"
+
+
+def both_times(when: datetime, zone: str, member_zone: str | None) -> str:
+    """The session's local time and the member's own (or UTC when the member's zone is unknown)."""
+    mine = when.astimezone(ZoneInfo(member_zone)) if member_zone else None
+    if mine is None:
+        return f"{short_local(when, zone)} ({when.astimezone(UTC):%H:%M} UTC)"
+    if mine.utcoffset() == when.astimezone(ZoneInfo(zone)).utcoffset():
+        return f"{short_local(when, zone)} (your time too)"
+    same_day = mine.date() == when.astimezone(ZoneInfo(zone)).date()
+    return f"{short_local(when, zone)} ({mine:%H:%M}" + ("" if same_day else f" {mine:%a}") + " yours)"

@@ -6,7 +6,9 @@ services in the same transaction; ``SessionJobs.deliver`` sends it and says what
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Literal
 
 import discord
@@ -19,18 +21,26 @@ from bot.errors import InvalidInput
 from bot.i18n import LANGUAGES, language_for_locale, parse_language
 from bot.text import optional_text, safe_echo, truncate
 from bot.timezones import complete_zones, parse_zone
-from bot.ui.common import actor_of, clip_choices, reply
+from bot.ui.common import actor_of, clip_choices, member_language, reply
 from bot.ui.pager import page_view
 from cogs.resources.service import ResourceService
 from cogs.sessions.attendance import AttendanceService
-from cogs.sessions.components import COMPONENTS, cancel_sessions, rsvp_view, send_ics, store_feedback
+from cogs.sessions.components import (
+    COMPONENTS,
+    ConfirmView,
+    cancel_sessions,
+    rsvp_view,
+    send_ics,
+    store_feedback,
+)
+from cogs.sessions.info import Preview
 from cogs.sessions.jobs import SessionJobs
 from cogs.sessions.outgoing import announce_key, event_key
 from cogs.sessions.parsing import FORMATS, FREQUENCIES, SessionChanges, SessionDraft
 from cogs.sessions.planning import PlanningService
 from cogs.sessions.reading import TrainingSessionService
 from cogs.sessions.rsvp import RsvpService
-from cogs.sessions.ui import info_embed, session_list_embed, times_embed
+from cogs.sessions.ui import hours_warning, info_embed, session_list_embed, start_read_back, times_embed
 from db.models import utcnow
 from db.preferences import get_preferences, update_preferences
 from db.queries import StoredQuery, save_query
@@ -49,6 +59,18 @@ async def member_zone(interaction: discord.Interaction[SSEBot]) -> str:
     async with interaction.client.app.db.begin() as session:
         prefs = await get_preferences(session, interaction.user.id)
     return prefs.timezone or LOCALE_ZONES.get(str(interaction.locale)) or interaction.client.app.config.timezone
+
+
+async def known_zone(interaction: discord.Interaction[SSEBot]) -> str | None:
+    """The member's own /timezone, or None when they never set one."""
+    async with interaction.client.app.db.begin() as session:
+        prefs = await get_preferences(session, interaction.user.id)
+    return prefs.timezone
+
+
+async def reading_languages(interaction: discord.Interaction[SSEBot]) -> tuple[str, ...]:
+    """The languages a member's typed dates are read in (English is always understood too)."""
+    return (await member_language(interaction, None),)
 
 
 async def render_page(bot: SSEBot, stored: StoredQuery, page: int) -> tuple[discord.Embed, int, int]:
@@ -83,7 +105,9 @@ class Sessions(commands.Cog):
     async def _session_choices(self, interaction: discord.Interaction[SSEBot], current: str,
                                include_past: bool = False) -> list[app_commands.Choice[str]]:
         async with self.bot.app.db.begin() as session:
-            pairs = await self.bot.app.service(TrainingSessionService).complete(session, current, include_past=include_past)
+            prefs = await get_preferences(session, interaction.user.id)
+            pairs = await self.bot.app.service(TrainingSessionService).complete(
+                session, current, include_past=include_past, member_zone=prefs.timezone)
         return [app_commands.Choice(name=label, value=value) for label, value in pairs]
 
     async def _zone_choices(self, interaction: discord.Interaction[SSEBot], current: str) -> list[app_commands.Choice[str]]:
@@ -106,20 +130,44 @@ class Sessions(commands.Cog):
         join_link: str | None = None, capacity: app_commands.Range[int, 0, 100000] = 0,
         repeat: RepeatChoice | None = None, occurrences: app_commands.Range[int, 1, 52] | None = None,
     ) -> None:
-        app = self.bot.app
         draft = SessionDraft(title=title, start=start, timezone=timezone, duration_minutes=duration, format=format,
                              description=description, languages=languages, countries=countries, join_url=join_link,
                              capacity=capacity, repeat=repeat, occurrences=occurrences)
-        await interaction.response.defer(ephemeral=True, thinking=True)  # a long series takes a moment
+        langs = await reading_languages(interaction)
+        mine = await known_zone(interaction)
+        preview = self.bot.app.service(PlanningService).preview_create(actor_of(interaction), draft, languages=langs)
+        if preview.exact:
+            await self._plan(interaction, draft, preview, mine)
+            return
+        # a start read from natural words is said back and saved only once confirmed, as the exact
+        # local time it was read as (so "tomorrow" cannot drift while the facilitator decides)
+        fixed = dataclasses.replace(draft, start=preview.local_text)
+        await self._ask(interaction, preview, mine, "Plan it with this start?",
+                        lambda i: self._plan(i, fixed, preview, mine))
+
+    async def _ask(self, interaction: discord.Interaction[SSEBot], preview: Preview, mine: str | None, question: str,
+                   then: Callable[[discord.Interaction[SSEBot]], Awaitable[None]]) -> None:
+        warning = hours_warning(preview.outside_hours, self.bot.app.config.sessions.working_hours)
+        await reply(interaction, ephemeral=True, view=ConfirmView(interaction.user.id, then), content=truncate(
+            f"{start_read_back(preview, mine)}\n" + (f"{warning}\n" if warning else "") + question, 2000))
+
+    async def _plan(self, interaction: discord.Interaction[SSEBot], draft: SessionDraft, preview: Preview,
+                    mine: str | None) -> None:
+        app = self.bot.app
+        if not interaction.response.is_done():
+            await interaction.response.defer(ephemeral=True, thinking=True)  # a long series takes a moment
         async with app.db.begin() as session:
             planned = await app.service(PlanningService).create(session, actor_of(interaction), draft)
         problems = await self.jobs.deliver([announce_key(planned[0]), event_key(planned[0])])
         first, last = planned[0], planned[-1]
         text = (f"Planned **{safe_echo(first.title)}** (#{first.id})" +
                 (f" and {len(planned) - 1} more in the series (#{planned[1].id}–#{last.id})" if len(planned) > 1 else "")
-                + f", starting {discord.utils.format_dt(first.start_utc, 'F')}."
+                + f", starting {discord.utils.format_dt(first.start_utc, 'F')}.\n"
+                + start_read_back(preview, mine)
                 + ("\nLater occurrences are announced one at a time, when the previous one has ended."
                    if len(planned) > 1 else ""))
+        if warning := hours_warning(preview.outside_hours, app.config.sessions.working_hours):
+            text += "\n" + warning
         if problems:
             text += "\n" + "\n".join(f"⚠️ {p}" for p in dict.fromkeys(problems))
         await reply(interaction, content=truncate(text, 2000), ephemeral=True)
@@ -155,14 +203,34 @@ class Sessions(commands.Cog):
         changes = SessionChanges(title=title, description=description, start=start, timezone=timezone,
                                  duration_minutes=duration, format=format, join_url=join_link, capacity=capacity,
                                  languages=languages, countries=countries)
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        langs = await reading_languages(interaction)
+        mine = await known_zone(interaction)
+        async with app.db.begin() as session:
+            preview = await app.service(PlanningService).preview_edit(session, actor_of(interaction), session_ref,
+                                                                      changes, languages=langs)
+        if preview is not None and not preview.exact:
+            fixed = dataclasses.replace(changes, start=preview.local_text)
+            await self._ask(interaction, preview, mine, "Move the session to this start?",
+                            lambda i: self._edit(i, session_ref, fixed, scope, preview, mine))
+            return
+        await self._edit(interaction, session_ref, changes, scope, preview, mine)
+
+    async def _edit(self, interaction: discord.Interaction[SSEBot], session_ref: str, changes: SessionChanges,
+                    scope: Literal["one", "series"], preview: Preview | None, mine: str | None) -> None:
+        app = self.bot.app
+        if not interaction.response.is_done():
+            await interaction.response.defer(ephemeral=True, thinking=True)
         async with app.db.begin() as session:
             result = await app.service(PlanningService).edit(session, actor_of(interaction), session_ref, changes,
                                                              scope=scope)
         await self.jobs.deliver(result.deliveries)
-        await reply(interaction, ephemeral=True, content=(
-            f"Updated {len(result.training_sessions)} session(s) ({', '.join(result.changed_fields)}). "
-            f"{len(result.notify_user_ids)} member(s) who RSVPed are being told."))
+        text = (f"Updated {len(result.training_sessions)} session(s) ({', '.join(result.changed_fields)}). "
+                f"{len(result.notify_user_ids)} member(s) who RSVPed are being told.")
+        if preview is not None:
+            text += "\n" + start_read_back(preview, mine)
+            if warning := hours_warning(preview.outside_hours, app.config.sessions.working_hours):
+                text += "\n" + warning
+        await reply(interaction, ephemeral=True, content=truncate(text, 2000))
 
     @session_group.command(name=_("cancel"), description=_("Cancel a session or the rest of its series (facilitators)"))
     @app_commands.rename(session_ref=_("session"))
@@ -225,7 +293,8 @@ class Sessions(commands.Cog):
     async def times(self, interaction: discord.Interaction[SSEBot], start: str, timezone: str | None = None,
                     countries: str | None = None) -> None:
         zone = timezone or await member_zone(interaction)
-        when, zone, rows = self.bot.app.service(PlanningService).proposed_times(start, zone, countries)
+        when, zone, rows = self.bot.app.service(PlanningService).proposed_times(
+            start, zone, countries, languages=await reading_languages(interaction))
         await reply(interaction, embed=times_embed(when, zone, rows, self.bot.app.config.sessions.working_hours),
                     ephemeral=True)
 

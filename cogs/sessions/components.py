@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import discord
@@ -230,6 +231,38 @@ class FeedbackModal(discord.ui.Modal, title="How was the session?"):
     async def on_submit(self, interaction: discord.Interaction[SSEBot]) -> None:  # type: ignore[override]
         await guarded(interaction, lambda: store_feedback(interaction, self.session_id, self.rating.value,
                                                           self.comment.value))
+
+
+class ConfirmView(discord.ui.View):
+    """Asks a facilitator to confirm how a typed start was read, before anything is saved.
+
+    Not a ``DynamicItem``: what waits for the answer is a whole validated form (title, description,
+    links...), which does not fit a custom id, so it is held here for ``FORM_TIMEOUT`` and a restart
+    forgets it (the facilitator runs the command again). Only the facilitator who asked can press."""
+
+    def __init__(self, author_id: int, on_confirm: Callable[[discord.Interaction[SSEBot]], Awaitable[None]]):
+        super().__init__(timeout=FORM_TIMEOUT)
+        self.author_id = author_id
+        self.on_confirm = on_confirm
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:  # type: ignore[override]
+        if interaction.user.id == self.author_id:
+            return True
+        await reply(interaction, content="Only the facilitator who typed this can confirm it.", ephemeral=True)
+        return False
+
+    @discord.ui.button(label="Yes, that's right", style=discord.ButtonStyle.success)
+    async def yes(self, interaction: discord.Interaction[SSEBot], button: discord.ui.Button[Any]) -> None:
+        self.stop()
+        await interaction.response.edit_message(view=None)
+        await guarded(interaction, lambda: self.on_confirm(interaction))
+
+    @discord.ui.button(label="No, I'll retype it", style=discord.ButtonStyle.secondary)
+    async def no(self, interaction: discord.Interaction[SSEBot], button: discord.ui.Button[Any]) -> None:
+        self.stop()
+        await interaction.response.edit_message(
+            content="Nothing was saved. Run the command again with the start written another way, e.g. "
+                    "**2026-12-03 14:00** (year-month-day, 24-hour clock).", view=None)
 
 
 COMPONENTS = (RsvpButton, CalendarButton, ManageButton, CancelButton, AttendedButton)

@@ -121,6 +121,18 @@ class LocalTime:
 
 
 @dataclass(frozen=True)
+class Preview:
+    """A start as the service read it, before anything is saved."""
+
+    start_utc: datetime
+    timezone: str
+    exact: bool  # typed in an exact format (2026-12-03 14:00): nothing to confirm
+    typed: str
+    local_text: str  # the start in the session's zone, in an exact format (what a confirmation saves)
+    outside_hours: tuple[LocalTime, ...] = ()
+
+
+@dataclass(frozen=True)
 class SessionPage:
     items: tuple[TrainingSessionInfo, ...]
     total: int

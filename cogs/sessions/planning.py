@@ -15,12 +15,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
 from bot.content import Resource
+from bot.dates import StartTime, read_start
 from bot.errors import InvalidInput
 from bot.i18n import country_name
 from bot.permissions import Actor, is_facilitator, require_facilitator
 from bot.text import clean, optional_text, require_text
-from bot.timezones import COUNTRY_ZONES, local_label, localise, parse_local, parse_zone
-from cogs.sessions.info import ChangeResult, LocalTime, Scope, TrainingSessionInfo, load_infos, load_row
+from bot.timezones import COUNTRY_ZONES, local_label, localise, parse_zone
+from cogs.sessions.info import (
+    ChangeResult,
+    LocalTime,
+    Preview,
+    Scope,
+    TrainingSessionInfo,
+    load_infos,
+    load_row,
+)
 from cogs.sessions.models import TrainingSeries, TrainingSession
 from cogs.sessions.outgoing import SessionOutgoing
 from cogs.sessions.parsing import (
@@ -56,12 +65,15 @@ class PlanningService:
     def may_manage(self, actor: Actor) -> bool:
         return is_facilitator(actor, self.config)
 
-    def validate(self, draft: SessionDraft, now: datetime) -> dict[str, Any]:
+    def validate(self, draft: SessionDraft, now: datetime, languages: Sequence[str] = ()) -> dict[str, Any]:
         title = require_text(draft.title, field="title", max_len=TITLE_MAX)
         description = optional_text(draft.description, field="description", max_len=DESCRIPTION_MAX,
                                     multiline=True) or ""
         zone = parse_zone(draft.timezone or self.config.timezone)
-        start = parse_local(draft.start, zone)
+        session_languages = parse_languages(draft.languages)
+        # read in the facilitator's language and the session's own (a Thai session's start typed in Thai)
+        read = read_start(draft.start, zone, now=now, languages=(*languages, *session_languages))
+        start = read.utc
         if start <= now:
             raise InvalidInput(f"That start ({local_label(start, zone)}) is in the past. Please choose a future time.")
         if start - now > MAX_AHEAD:
@@ -85,17 +97,63 @@ class PlanningService:
         return {
             "title": title, "description": description, "timezone": zone, "start": start,
             "duration": duration, "format": parse_format(draft.format),
-            "languages": list(parse_languages(draft.languages)), "countries": list(parse_countries(draft.countries)),
+            "languages": list(session_languages), "countries": list(parse_countries(draft.countries)),
             "join_url": clean_url(draft.join_url, "join link"), "capacity": parse_capacity(draft.capacity),
-            "repeat": repeat, "count": count,
+            "repeat": repeat, "count": count, "read": read,
         }
 
+    def preview_create(self, actor: Actor, draft: SessionDraft, *, languages: Sequence[str] = (),
+                       now: datetime | None = None) -> Preview:
+        """Everything create checks, without saving: how the start was read, and the audience
+        countries where it falls outside working hours (a warning, never a refusal)."""
+        require_facilitator(actor, self.config, "plan sessions")
+        spec = self.validate(draft, now or utcnow(), languages)
+        return self._preview(spec["read"], spec["timezone"], spec["countries"])
+
+    async def preview_edit(self, session: AsyncSession, actor: Actor, session_id: int | str, changes: SessionChanges,
+                           *, languages: Sequence[str] = (), now: datetime | None = None) -> Preview | None:
+        """How a new start would be read (None when the start does not change)."""
+        require_facilitator(actor, self.config, "edit sessions")
+        if changes.start is None:
+            return None
+        now = now or utcnow()
+        row = await load_row(session, session_id)
+        zone = parse_zone(changes.timezone) if changes.timezone is not None else row.timezone
+        read = read_start(changes.start, zone, now=now, languages=languages)
+        if read.utc <= now:
+            raise InvalidInput(f"That start ({local_label(read.utc, zone)}) is in the past. Please choose a future time.")
+        return self._preview(read, zone, list(parse_countries(changes.countries)) if changes.countries is not None
+                             else list(row.countries or ()))
+
+    def _preview(self, read: StartTime, zone: str, countries: Sequence[str]) -> Preview:
+        local = read.utc.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
+        return Preview(read.utc, zone, read.exact, read.typed, local, tuple(self.outside_hours(read.utc, countries)))
+
+    def local_times(self, when: datetime, codes: Sequence[str]) -> list[LocalTime]:
+        """``when`` in each country's time, flagged outside ``sessions.working_hours`` or at the weekend."""
+        lo, hi = self.config.sessions.working_hours
+        out = []
+        for code in codes:
+            z = COUNTRY_ZONES[code]
+            local = when.astimezone(ZoneInfo(z))
+            minutes = local.hour * 60 + local.minute
+            outside = not (lo * 60 <= minutes < hi * 60) or local.weekday() >= 5
+            out.append(LocalTime(code, country_name(code), z, local, outside))
+        out.sort(key=lambda t: (t.local.utcoffset() or timedelta(0), t.country_name))
+        return out
+
+    def outside_hours(self, when: datetime, countries: Sequence[str]) -> list[LocalTime]:
+        """The audience countries (all member countries when none) where ``when`` is outside working hours."""
+        codes = [c for c in countries if c in COUNTRY_ZONES] or list(COUNTRY_ZONES)
+        return [t for t in self.local_times(when, codes) if t.outside_working_hours]
+
     async def create(
-        self, session: AsyncSession, actor: Actor, draft: SessionDraft, *, now: datetime | None = None
+        self, session: AsyncSession, actor: Actor, draft: SessionDraft, *, now: datetime | None = None,
+        languages: Sequence[str] = (),
     ) -> list[TrainingSessionInfo]:
         require_facilitator(actor, self.config, "plan sessions")
         now = now or utcnow()
-        spec = self.validate(draft, now)
+        spec = self.validate(draft, now, languages)
         zone = ZoneInfo(spec["timezone"])
         series: TrainingSeries | None = None
         starts = [spec["start"]]
@@ -144,7 +202,7 @@ class PlanningService:
 
     async def edit(
         self, session: AsyncSession, actor: Actor, session_id: int | str, changes: SessionChanges,
-        *, scope: Scope = "one", now: datetime | None = None,
+        *, scope: Scope = "one", now: datetime | None = None, languages: Sequence[str] = (),
     ) -> ChangeResult:
         require_facilitator(actor, self.config, "edit sessions")
         now = now or utcnow()
@@ -174,7 +232,7 @@ class PlanningService:
         zone = parse_zone(changes.timezone) if changes.timezone is not None else row.timezone
         new_start = row.start_utc
         if changes.start is not None:
-            new_start = parse_local(changes.start, zone)
+            new_start = read_start(changes.start, zone, now=now, languages=languages).utc
         elif changes.timezone is not None:
             # same wall-clock time, read in the new zone
             local = row.start_utc.astimezone(ZoneInfo(row.timezone)).replace(tzinfo=None)
@@ -255,21 +313,13 @@ class PlanningService:
         return info, material_resources(info)
 
     def proposed_times(
-        self, start: str, zone: str | None, countries: str | None = None
+        self, start: str, zone: str | None, countries: str | None = None, *, languages: Sequence[str] = (),
+        now: datetime | None = None,
     ) -> tuple[datetime, str, list[LocalTime]]:
         tz = parse_zone(zone or self.config.timezone)
-        when = parse_local(start, tz)
+        when = read_start(start, tz, now=now or utcnow(), languages=languages).utc
         codes = parse_countries(countries) or tuple(COUNTRY_ZONES)
-        lo, hi = self.config.sessions.working_hours
-        out = []
-        for code in codes:
-            z = COUNTRY_ZONES[code]
-            local = when.astimezone(ZoneInfo(z))
-            minutes = local.hour * 60 + local.minute
-            outside = not (lo * 60 <= minutes < hi * 60) or local.weekday() >= 5
-            out.append(LocalTime(code, country_name(code), z, local, outside))
-        out.sort(key=lambda t: (t.local.utcoffset() or timedelta(0), t.country_name))
-        return when, tz, out
+        return when, tz, self.local_times(when, codes)
 
     # ---- import ------------------------------------------------------------------------
     async def import_programme(

@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.content import Resource
 from bot.digest import DigestContext, DigestItem, DigestSection
-from bot.text import clean, optional_text
+from bot.text import clean, optional_text, truncate
+from bot.timezones import both_times
 from cogs.sessions.info import SessionPage, TrainingSessionInfo, load_infos, load_row
 from cogs.sessions.models import TrainingSession
 from cogs.sessions.parsing import parse_countries, parse_languages
@@ -61,21 +62,24 @@ class TrainingSessionService:
         return SessionPage(tuple(await load_infos(session, rows)), total, page, pages)
 
     async def complete(self, session: AsyncSession, current: str, *, now: datetime | None = None,
-                       include_past: bool = False) -> list[tuple[str, str]]:
-        """(label, id) pairs for autocomplete of a session option."""
+                       include_past: bool = False, member_zone: str | None = None) -> list[tuple[str, str]]:
+        """(label, id) pairs for autocomplete of a session option: each start in the session's own
+        time and the member's (UTC when the member's zone is unknown), ≤ 100 characters."""
         now = now or utcnow()
         text = clean(current).lstrip("#").casefold()
-        query = select(TrainingSession.id, TrainingSession.title, TrainingSession.start_utc, TrainingSession.status)
+        query = select(TrainingSession.id, TrainingSession.title, TrainingSession.start_utc, TrainingSession.status,
+                       TrainingSession.timezone)
         if include_past:
             query = query.where(TrainingSession.start_utc > now - timedelta(days=60)).order_by(TrainingSession.start_utc.desc())
         else:
             query = query.where(TrainingSession.end_utc > now).order_by(TrainingSession.start_utc)
         out = []
-        for sid, title, start, status in (await session.execute(query.limit(500))).all():
+        for sid, title, start, status, zone in (await session.execute(query.limit(500))).all():
             if text and text not in title.casefold() and text != str(sid):
                 continue
             mark = " (cancelled)" if status == "cancelled" else ""
-            out.append((f"#{sid} {start:%d %b %H:%M} UTC · {title}{mark}"[:100], str(sid)))
+            head = f"#{sid} {both_times(start, zone, member_zone)} · "
+            out.append((head + truncate(title + mark, 100 - len(head)), str(sid)))
             if len(out) == 25:
                 break
         return out

@@ -10,11 +10,12 @@ from datetime import datetime
 
 import discord
 
+from bot.dates import confirmation
 from bot.i18n import LANGUAGES, country_name
 from bot.text import safe_echo, truncate
 from bot.timezones import local_label, utc_offset_label
 from bot.ui.common import COLOUR
-from cogs.sessions.info import LocalTime, SessionPage, TrainingSessionInfo
+from cogs.sessions.info import LocalTime, Preview, SessionPage, TrainingSessionInfo
 from cogs.sessions.parsing import RSVP_STATUSES
 from cogs.sessions.reminders import DueReminder
 
@@ -153,3 +154,26 @@ def change_text(training_session: TrainingSessionInfo, changed: Sequence[str]) -
     what = ", ".join(changed) or "details"
     return truncate(f"📝 **{safe_echo(training_session.title)}** was updated ({what}). It is now {when(training_session.start_utc)}."
                     + (f"\nJoin: {training_session.join_url}" if training_session.join_url else ""), 2000)
+
+
+def your_time(when: datetime, member_zone: str | None) -> str:
+    """The member's own time, or once, that it is unknown."""
+    if member_zone is None:
+        return "Your own time zone is unknown: set it with /timezone to see times there."
+    return f"Your time: {local_label(when, member_zone)}."
+
+
+def start_read_back(preview: Preview, member_zone: str | None) -> str:
+    """How a typed start was read: in the session's zone, in UTC and in the member's time."""
+    return (f"Start read as **{confirmation(preview.start_utc, preview.timezone)}**"
+            + (f" (you typed “{safe_echo(preview.typed, 80)}”)" if not preview.exact else "") + ".\n"
+            + your_time(preview.start_utc, member_zone))
+
+
+def hours_warning(times: Sequence[LocalTime], hours: Sequence[int]) -> str:
+    """A warning (never a refusal) naming the audience countries where a start is outside working hours."""
+    if not times:
+        return ""
+    where = "; ".join(f"{t.country_name} {t.local:%a %H:%M}" for t in times)
+    return truncate(f"⚠️ Outside working hours ({hours[0]:02d}:00–{hours[1]:02d}:00 local, Monday to Friday) "
+                    f"in: {where}. You can still keep it; /session times shows every country.", 1000)

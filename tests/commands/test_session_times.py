@@ -1,0 +1,97 @@
+"""Session times as a facilitator and a member meet them (issue 14): natural starts confirmed before
+saving, both readings of an ambiguous date, working-hours warnings, times in the member's own zone."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.app import App
+from cogs.sessions.reading import TrainingSessionService
+from offline import OfflineDiscord
+from tests.commands.test_sessions import announcements, create, in_days, session_id
+
+
+def weekday_at(hour: int) -> str:
+    """A Wednesday at least three days ahead, at ``hour`` in Bangkok (so no weekend flag)."""
+    day = datetime.now(ZoneInfo("Asia/Bangkok")) + timedelta(days=3)
+    day += timedelta(days=(2 - day.weekday()) % 7)
+    return day.replace(hour=hour, minute=0).strftime("%Y-%m-%d %H:%M")
+
+
+async def test_a_natural_start_is_read_back_in_zone_and_utc_and_saved_only_once_confirmed(
+        gw: OfflineDiscord, app: App) -> None:
+    asked = await create(gw, start="tomorrow 3pm", timezone="Asia/Ulaanbaatar")
+    tomorrow = (datetime.now(ZoneInfo("Asia/Ulaanbaatar")) + timedelta(days=1)).strftime("%d %b %Y")
+    assert asked.ephemeral and "Start read as" in asked.text and f"{tomorrow}, 15:00 (Asia/Ulaanbaatar, UTC+8)" in asked.text
+    assert "07:00 UTC" in asked.text and "you typed “tomorrow 3pm”" in asked.text
+    assert "set it with /timezone" in asked.text  # the facilitator's own zone is unknown: said once
+    assert not announcements(gw)  # nothing saved yet
+    stranger = await gw.press(asked, "Yes, that's right", user=gw.member_id)
+    assert stranger.ephemeral and "Only the facilitator" in stranger.text and not announcements(gw)
+    done = await gw.press(asked, "Yes, that's right", user=gw.facilitator_id)
+    assert "Planned **Cooperative law clinic**" in done.text
+    async with app.db.begin() as session:
+        saved = await app.service(TrainingSessionService).get(session, await session_id(app))
+    assert f"{saved.start_utc.astimezone(ZoneInfo('Asia/Ulaanbaatar')):%H:%M}" == "15:00"
+    assert len(announcements(gw)) == 1
+
+
+async def test_saying_no_to_the_reading_saves_nothing(gw: OfflineDiscord, app: App) -> None:
+    asked = await create(gw, start="พรุ่งนี้ 15:00", timezone="Asia/Bangkok", languages="th")
+    assert "Start read as" in asked.text
+    no = await gw.press(asked, "No, I'll retype it", user=gw.facilitator_id)
+    assert "Nothing was saved" in no.text
+    async with app.db.begin() as session:
+        assert (await app.service(TrainingSessionService).upcoming(session)).total == 0
+
+
+async def test_a_thai_facilitator_types_the_date_in_thai(gw: OfflineDiscord) -> None:
+    asked = await gw.slash("session create", user=gw.facilitator_id, locale="th", title="สหกรณ์",
+                           start="พรุ่งนี้ 15:00", timezone="Asia/Bangkok")
+    assert "15:00 (Asia/Bangkok, UTC+7)" in asked.text and "08:00 UTC" in asked.text
+
+
+async def test_an_ambiguous_date_lists_both_readings_and_keeps_what_was_typed(gw: OfflineDiscord) -> None:
+    result = await create(gw, start="03/04 10:00")
+    assert result.ephemeral and "“03/04 10:00” can be read two ways" in result.text
+    assert "03 Apr" in result.text and "04 Mar" in result.text
+    assert not announcements(gw)
+
+
+async def test_an_unreadable_start_gets_examples_that_work(gw: OfflineDiscord) -> None:
+    result = await create(gw, start="when everyone is free")
+    assert result.ephemeral and "Examples that work" in result.text and "tomorrow 15:00" in result.text
+
+
+async def test_a_start_outside_working_hours_is_planned_with_a_warning_naming_countries(gw: OfflineDiscord) -> None:
+    # 08:00 in Bangkok: 07:00 in Bishkek and 08:00 in Bangkok are before 09:00
+    result = await create(gw, start=weekday_at(8), countries="TH, KG, JP")
+    assert "Planned" in result.text and "⚠️ Outside working hours" in result.text
+    warning = next(line for line in result.text.splitlines() if "Outside working hours" in line)
+    assert "Kyrgyzstan" in warning and "07:00" in warning and "Thailand" in warning and "Japan" not in warning
+    assert len(announcements(gw)) == 1  # a warning, not a refusal
+
+
+async def test_editing_with_a_natural_start_asks_first(gw: OfflineDiscord, app: App) -> None:
+    await create(gw)
+    sid = str(await session_id(app))
+    asked = await gw.slash("session edit", user=gw.facilitator_id, session=sid, start="next monday 14:00")
+    assert "Move the session to this start?" in asked.text and "Start read as" in asked.text
+    done = await gw.press(asked, "Yes, that's right", user=gw.facilitator_id)
+    assert "Updated 1 session(s) (start)" in done.text
+    async with app.db.begin() as session:
+        saved = await app.service(TrainingSessionService).get(session, sid)
+    local = saved.start_utc.astimezone(ZoneInfo("Asia/Bangkok"))
+    assert (local.weekday(), f"{local:%H:%M}") == (0, "14:00")
+
+
+async def test_autocomplete_shows_the_sessions_time_and_the_members_own(gw: OfflineDiscord) -> None:
+    await create(gw, start=in_days(3, hour=15, zone="Asia/Ulaanbaatar"), timezone="Asia/Ulaanbaatar",
+                 title="Social enterprise registration: a very long title to test the hundred character limit")
+    unknown = (await gw.autocomplete("session info", "session", user=gw.member_id)).choices
+    assert "15:00 Ulaanbaatar (07:00 UTC)" in unknown[0]["name"] and len(unknown[0]["name"]) <= 100
+    await gw.slash("timezone", user=gw.member_id, zone="Asia/Bangkok")
+    known = (await gw.autocomplete("session info", "session", user=gw.member_id)).choices
+    assert "15:00 Ulaanbaatar (14:00 yours)" in known[0]["name"] and len(known[0]["name"]) <= 100
+    assert "UTC" not in known[0]["name"]
