@@ -69,7 +69,14 @@ def parse_zone(text: str | None) -> str:
         return name
     except (ZoneInfoNotFoundError, ValueError):
         pass
-    suggestions = [z for z in complete_zones(name)[:5]]
+    from bot.zonefinder import find_zones, zone_for  # it builds on this module
+
+    if (one := zone_for(name)) is not None:  # "Hanoi", "Thailand"
+        return one
+    suggestions = [c.zone for c in find_zones(name)[:8]]  # "Mongolia", "UTC+7": the member picks one
+    if suggestions and fold(suggestions[0]) != fold(name):
+        raise InvalidInput(f"“{name[:64]}” can mean more than one time zone. Please pick yours from the list "
+                           "(or type its name, e.g. **Asia/Ulaanbaatar**).", suggestions=suggestions)
     raise InvalidInput(f"I don't know the time zone “{name[:64]}”. Please pick one from the list, e.g. **Asia/Bangkok**.",
                        suggestions=suggestions)
 

@@ -20,9 +20,10 @@ from bot.bot import SSEBot
 from bot.errors import InvalidInput
 from bot.i18n import LANGUAGES, language_for_locale, parse_language
 from bot.text import optional_text, safe_echo, truncate
-from bot.timezones import complete_zones, parse_zone
+from bot.timezones import parse_zone
 from bot.ui.common import actor_of, clip_choices, member_language, reply
 from bot.ui.pager import page_view
+from bot.zonefinder import find_zones
 from cogs.resources.service import ResourceService
 from cogs.sessions.attendance import AttendanceService
 from cogs.sessions.components import (
@@ -111,7 +112,7 @@ class Sessions(commands.Cog):
         return [app_commands.Choice(name=label, value=value) for label, value in pairs]
 
     async def _zone_choices(self, interaction: discord.Interaction[SSEBot], current: str) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=z, value=z) for z in complete_zones(current)]
+        return [app_commands.Choice(name=c.label, value=c.zone) for c in find_zones(current)]
 
     # ---- facilitators ------------------------------------------------------------------
     @session_group.command(name=_("create"), description=_("Plan a session and announce it (facilitators)"))

@@ -95,3 +95,31 @@ async def test_autocomplete_shows_the_sessions_time_and_the_members_own(gw: Offl
     known = (await gw.autocomplete("session info", "session", user=gw.member_id)).choices
     assert "15:00 Ulaanbaatar (14:00 yours)" in known[0]["name"] and len(known[0]["name"]) <= 100
     assert "UTC" not in known[0]["name"]
+
+
+async def test_timezone_finds_zones_by_city_country_and_offset(gw: OfflineDiscord) -> None:
+    async def first(text: str) -> list[str]:
+        return [c["value"] for c in (await gw.autocomplete("timezone", "zone", user=gw.member_id, zone=text)).choices]
+
+    cities = {"Hanoi": "Asia/Ho_Chi_Minh", "Beijing": "Asia/Shanghai", "Ulaanbaatar": "Asia/Ulaanbaatar",
+              "Ulan Bator": "Asia/Ulaanbaatar", "Phnom Penh": "Asia/Phnom_Penh", "Vientiane": "Asia/Vientiane",
+              "Bishkek": "Asia/Bishkek", "Bangkok": "Asia/Bangkok", "Jakarta": "Asia/Jakarta",
+              "Kuala Lumpur": "Asia/Kuala_Lumpur", "Manila": "Asia/Manila", "Seoul": "Asia/Seoul",
+              "Tokyo": "Asia/Tokyo", "hà nội": "Asia/Ho_Chi_Minh"}
+    for city, zone in cities.items():
+        assert (await first(city))[0] == zone, city
+    assert (await first("Mongolia"))[:2] == ["Asia/Ulaanbaatar", "Asia/Hovd"]
+    assert (await first("Монгол"))[:2] == ["Asia/Ulaanbaatar", "Asia/Hovd"]
+    assert (await first("Việt Nam"))[0] == "Asia/Ho_Chi_Minh"
+    assert (await first("中国"))[0] == "Asia/Shanghai"
+    for offset in ("UTC+7", "GMT+7", "+7", "+07:00"):
+        found = await first(offset)
+        assert found[:4] == ["Asia/Bangkok", "Asia/Phnom_Penh", "Asia/Vientiane", "Asia/Ho_Chi_Minh"], offset
+        assert "Asia/Tokyo" not in found
+    named = (await gw.autocomplete("timezone", "zone", user=gw.member_id, zone="Монгол")).choices
+    assert all(len(c["name"]) <= 100 for c in named) and "Монгол" in named[0]["name"]
+    # typed and sent without picking: a city or one-zone country is enough, several zones ask which
+    saved = await gw.slash("timezone", user=gw.member_id, zone="Hanoi")
+    assert "Asia/Ho_Chi_Minh" in saved.text
+    several = await gw.slash("timezone", user=gw.member_id, zone="Mongolia")
+    assert several.ephemeral and "more than one time zone" in several.text and "Asia/Hovd" in several.text
