@@ -30,8 +30,10 @@ from cogs.sessions.components import (
     COMPONENTS,
     ConfirmView,
     cancel_sessions,
+    member_zone,
     rsvp_view,
     send_ics,
+    series_of,
     store_feedback,
 )
 from cogs.sessions.info import Preview
@@ -50,18 +52,6 @@ log = logging.getLogger(__name__)
 
 KIND = "sessions"
 PAGE_SIZE = 8
-# A Discord locale that points to one zone of the region (used when a member set no /timezone).
-LOCALE_ZONES = {"ja": "Asia/Tokyo", "ko": "Asia/Seoul", "th": "Asia/Bangkok", "vi": "Asia/Ho_Chi_Minh",
-                "id": "Asia/Jakarta", "zh-CN": "Asia/Shanghai", "zh-TW": "Asia/Taipei"}
-
-
-async def member_zone(interaction: discord.Interaction[SSEBot]) -> str:
-    """The member's /timezone, else the zone their Discord language points to, else the server default."""
-    async with interaction.client.app.db.begin() as session:
-        prefs = await get_preferences(session, interaction.user.id)
-    return prefs.timezone or LOCALE_ZONES.get(str(interaction.locale)) or interaction.client.app.config.timezone
-
-
 async def known_zone(interaction: discord.Interaction[SSEBot]) -> str | None:
     """The member's own /timezone, or None when they never set one."""
     async with interaction.client.app.db.begin() as session:
@@ -77,9 +67,11 @@ async def reading_languages(interaction: discord.Interaction[SSEBot]) -> tuple[s
 async def render_page(bot: SSEBot, stored: StoredQuery, page: int) -> tuple[discord.Embed, int, int]:
     params = stored.params
     async with bot.app.db.begin() as session:
-        result = await bot.app.service(TrainingSessionService).upcoming(session, country=params.get("country"),
-                                                 language=params.get("language"), page=page, page_size=PAGE_SIZE)
-    return session_list_embed(result, params.get("describe", "")), result.page, result.pages
+        prefs = await get_preferences(session, stored.owner_id)
+        result = await bot.app.service(TrainingSessionService).upcoming(
+            session, country=params.get("country"), language=params.get("language"), page=page, page_size=PAGE_SIZE,
+            group_series=True)
+    return session_list_embed(result, params.get("describe", ""), prefs.timezone), result.page, result.pages
 
 
 FormatChoice = Literal["webinar", "workshop", "clinic", "course", "meeting", "study-visit", "talk"]
@@ -284,7 +276,8 @@ class Sessions(commands.Cog):
         async with app.db.begin() as session:
             training_session = await app.service(TrainingSessionService).get(session, session_ref)
             mine = await app.service(RsvpService).my_rsvp(session, training_session.id, interaction.user.id)
-        await reply(interaction, embed=info_embed(training_session, zone, mine),
+        series = await series_of(interaction, training_session)
+        await reply(interaction, embed=info_embed(training_session, zone, mine, series),
                     view=rsvp_view(training_session) or discord.utils.MISSING,
                     ephemeral=True)
 
@@ -337,14 +330,16 @@ class Sessions(commands.Cog):
                        language: str | None = None) -> None:
         app = self.bot.app
         async with app.db.begin() as session:
-            result = await app.service(TrainingSessionService).upcoming(session, country=country, language=language, page_size=PAGE_SIZE)
+            prefs = await get_preferences(session, interaction.user.id)
+            result = await app.service(TrainingSessionService).upcoming(session, country=country, language=language,
+                                                                        page_size=PAGE_SIZE, group_series=True)
             describe = "".join(f" · {safe_echo(x, 40)}" for x in (country, language) if x and x.strip())
             pages = None
             if result.pages > 1:
                 qid = await save_query(session, KIND, {"country": country, "language": language, "describe": describe},
                                        interaction.user.id, str(interaction.locale))
                 pages = page_view(qid, result.page, result.pages)
-        await reply(interaction, embed=session_list_embed(result, describe), view=pages or discord.utils.MISSING,
+        await reply(interaction, embed=session_list_embed(result, describe, prefs.timezone), view=pages or discord.utils.MISSING,
                     ephemeral=True)
 
     @sessions.autocomplete("country")

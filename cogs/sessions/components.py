@@ -27,7 +27,29 @@ from cogs.sessions.parsing import RSVP_STATUSES
 from cogs.sessions.planning import PlanningService
 from cogs.sessions.reading import TrainingSessionService
 from cogs.sessions.rsvp import RsvpService
-from cogs.sessions.ui import announcement_embed
+from cogs.sessions.ui import announcement_embed, info_embed
+from db.preferences import get_preferences
+
+# A Discord locale that points to one zone of the region (used when a member set no /timezone).
+LOCALE_ZONES = {"ja": "Asia/Tokyo", "ko": "Asia/Seoul", "th": "Asia/Bangkok", "vi": "Asia/Ho_Chi_Minh",
+                "id": "Asia/Jakarta", "zh-CN": "Asia/Shanghai", "zh-TW": "Asia/Taipei"}
+
+
+async def member_zone(interaction: discord.Interaction[SSEBot]) -> str:
+    """The member's /timezone, else the zone their Discord language points to, else the server default."""
+    async with interaction.client.app.db.begin() as session:
+        prefs = await get_preferences(session, interaction.user.id)
+    return prefs.timezone or LOCALE_ZONES.get(str(interaction.locale)) or interaction.client.app.config.timezone
+
+
+async def series_of(interaction: discord.Interaction[SSEBot],
+                    training_session: TrainingSessionInfo) -> list[TrainingSessionInfo]:
+    """Every occurrence of the session's series (none for a one-off)."""
+    if training_session.series_id is None:
+        return []
+    app = interaction.client.app
+    async with app.db.begin() as session:
+        return await app.service(TrainingSessionService).series(session, training_session.series_id)
 
 
 def rsvp_view(training_session: TrainingSessionInfo) -> discord.ui.View | None:
@@ -84,7 +106,13 @@ class RsvpButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
         training_session = result.info
         message = interaction.message
         on_announcement = message is not None and message.id == training_session.message_id
-        if message is not None and message.embeds:
+        if message is not None and message.flags.ephemeral:
+            # the member's private /session info: it stays theirs, in their time, with their answer
+            zone = await member_zone(interaction)
+            await interaction.response.edit_message(
+                embed=info_embed(training_session, zone, result.status, await series_of(interaction, training_session)),
+                view=rsvp_view(training_session))
+        elif message is not None and message.embeds:
             await interaction.response.edit_message(embed=announcement_embed(training_session),
                                                     view=rsvp_view(training_session))
         else:

@@ -138,6 +138,7 @@ class SessionPage:
     total: int
     page: int
     pages: int
+    more: tuple[int, ...] = ()  # with series grouped: how many more occurrences follow each item
 
 
 async def _rsvp_counts(session: AsyncSession, ids: Sequence[int]) -> dict[int, RsvpCounts]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import String, cast, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -39,7 +40,10 @@ class TrainingSessionService:
     async def upcoming(
         self, session: AsyncSession, *, now: datetime | None = None, country: str | None = None,
         language: str | None = None, page: int = 1, page_size: int = 10, include_cancelled: bool = False,
+        group_series: bool = False,
     ) -> SessionPage:
+        """Upcoming sessions, soonest first. With ``group_series`` a series counts once, as its next
+        occurrence, and ``SessionPage.more`` says how many more of it follow."""
         now = now or utcnow()
         country_code = parse_countries(country)[0] if optional_text(country, field="country", max_len=60) else None
         language_code = parse_languages(language)[0] if optional_text(language, field="language", max_len=60) else None
@@ -53,6 +57,8 @@ class TrainingSessionService:
             conditions.append(or_(countries == "[]", countries.like(f'%"{country_code}"%')))
         if language_code:
             conditions.append(cast(TrainingSession.languages, String).like(f'%"{language_code}"%'))
+        if group_series:
+            return await self._grouped(session, conditions, page, page_size)
         total = await session.scalar(select(func.count()).select_from(TrainingSession).where(*conditions)) or 0
         pages = max(1, -(-total // page_size))
         page = min(max(page, 1), pages)
@@ -60,6 +66,29 @@ class TrainingSessionService:
                                       .order_by(TrainingSession.start_utc, TrainingSession.id)
                                       .offset((page - 1) * page_size).limit(page_size))).all()
         return SessionPage(tuple(await load_infos(session, rows)), total, page, pages)
+
+    async def _grouped(self, session: AsyncSession, conditions: list[Any], page: int, page_size: int) -> SessionPage:
+        rows = (await session.execute(select(TrainingSession.id, TrainingSession.series_id).where(*conditions)
+                                      .order_by(TrainingSession.start_utc, TrainingSession.id))).all()
+        firsts: list[int] = []
+        more: dict[int, int] = {}  # first id shown -> how many more of its series follow
+        shown: dict[int, int] = {}  # series id -> the id shown for it
+        for sid, series_id in rows:
+            if series_id is None:
+                firsts.append(sid)
+            elif series_id in shown:
+                more[shown[series_id]] += 1
+            else:
+                shown[series_id] = sid
+                more[sid] = 0
+                firsts.append(sid)
+        total = len(firsts)
+        pages = max(1, -(-total // page_size))
+        page = min(max(page, 1), pages)
+        ids = firsts[(page - 1) * page_size: page * page_size]
+        loaded = await self.get_many(session, ids)
+        items = tuple(loaded[i] for i in ids)
+        return SessionPage(items, total, page, pages, tuple(more.get(i, 0) for i in ids))
 
     async def complete(self, session: AsyncSession, current: str, *, now: datetime | None = None,
                        include_past: bool = False, member_zone: str | None = None) -> list[tuple[str, str]]:

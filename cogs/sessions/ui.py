@@ -13,7 +13,7 @@ import discord
 from bot.dates import confirmation
 from bot.i18n import LANGUAGES, country_name
 from bot.text import safe_echo, truncate
-from bot.timezones import local_label, utc_offset_label
+from bot.timezones import both_times, local_label, utc_offset_label
 from bot.ui.common import COLOUR
 from cogs.sessions.info import LocalTime, Preview, SessionPage, TrainingSessionInfo
 from cogs.sessions.parsing import RSVP_STATUSES
@@ -74,26 +74,44 @@ def announcement_embed(training_session: TrainingSessionInfo) -> discord.Embed:
     return embed
 
 
-def session_list_embed(page: SessionPage, describe: str) -> discord.Embed:
+def session_list_embed(page: SessionPage, describe: str, member_zone: str | None = None) -> discord.Embed:
     embed = discord.Embed(title=truncate(f"Upcoming sessions{describe}", 256), colour=COLOUR)
     if not page.items:
         embed.description = "No upcoming sessions match. Try without filters, or check back soon."
         return embed
     embed.description = f"{page.total} upcoming" + (f" — page {page.page} of {page.pages}" if page.pages > 1 else "")
-    for v in page.items:
+    if member_zone is None:
+        embed.description += "\nYour own time zone is unknown (set it with /timezone): times below are the session's and UTC."
+    more = page.more or (0,) * len(page.items)
+    for v, later in zip(page.items, more, strict=True):
         places = f" · {v.rsvp.going}/{v.capacity} places" if v.capacity else f" · {v.rsvp.going} going"
-        value = f"{when(v.start_utc)}\n{v.format_label} · {_languages(v.languages)}{places}"
+        value = (f"{when(v.start_utc)}\n{both_times(v.start_utc, v.timezone, member_zone)}\n"
+                 f"{v.format_label} · {_languages(v.languages)}{places}")
         if v.series_label:
-            value += f"\n{v.series_label}"
+            value += f"\n{v.series_label}" + (f" · next of this series, **{later} more** after it" if later else "")
         embed.add_field(name=truncate(f"#{v.id} {v.title}", 256), value=truncate(value, 1024), inline=False)
     embed.set_footer(text="/session info <number> for details, RSVP and calendar file")
     return embed
 
 
-def info_embed(training_session: TrainingSessionInfo, zone: str, my_status: str | None) -> discord.Embed:
+SERIES_LINES = 12
+
+
+def info_embed(training_session: TrainingSessionInfo, zone: str, my_status: str | None,
+               series: Sequence[TrainingSessionInfo] = ()) -> discord.Embed:
     embed = announcement_embed(training_session)
     embed.insert_field_at(1, name="In your time zone", value=f"{local_label(training_session.start_utc, zone)}\n"
                           "(change it with /timezone)", inline=False)
+    if len(series) > 1:
+        lines = []
+        for v in series[:SERIES_LINES]:
+            mark = " ← this one" if v.id == training_session.id else ""
+            gone = " (cancelled)" if v.cancelled else ""
+            lines.append(f"#{v.id} {local_label(v.start_utc, zone).split(' (')[0]}{gone}{mark}")
+        if len(series) > SERIES_LINES:
+            lines.append(f"… and {len(series) - SERIES_LINES} more (/session ics with series: true has them all)")
+        embed.add_field(name=f"All {len(series)} dates, in your time ({zone})", value=truncate("\n".join(lines), 1024),
+                        inline=False)
     if my_status:
         embed.add_field(name="Your answer", value=RSVP_STATUSES[my_status], inline=True)
     return embed

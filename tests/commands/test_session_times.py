@@ -123,3 +123,46 @@ async def test_timezone_finds_zones_by_city_country_and_offset(gw: OfflineDiscor
     assert "Asia/Ho_Chi_Minh" in saved.text
     several = await gw.slash("timezone", user=gw.member_id, zone="Mongolia")
     assert several.ephemeral and "more than one time zone" in several.text and "Asia/Hovd" in several.text
+
+
+async def test_sessions_lists_a_series_once_with_its_next_date_and_how_many_more(gw: OfflineDiscord, app: App) -> None:
+    await create(gw, title="SSE policy course", repeat="weekly", occurrences=4)
+    await create(gw, title="Fair trade basics", start=in_days(4))
+    listed = await gw.slash("sessions", user=gw.member_id)
+    fields = listed.embed["fields"]
+    assert [f["name"].split(" ", 1)[1] for f in fields] == ["SSE policy course", "Fair trade basics"]
+    assert "**3 more**" in fields[0]["value"] and "2 upcoming" in listed.embed["description"]
+    assert "time zone is unknown" in listed.embed["description"] and "UTC)" in fields[0]["value"]
+    await gw.slash("timezone", user=gw.member_id, zone="Asia/Tokyo")
+    again = await gw.slash("sessions", user=gw.member_id)
+    assert "yours)" in again.embed["fields"][0]["value"] and "unknown" not in again.embed["description"]
+
+
+async def test_info_on_a_series_occurrence_lists_every_date_in_the_members_time(gw: OfflineDiscord, app: App) -> None:
+    await gw.slash("timezone", user=gw.member_id, zone="Asia/Tokyo")
+    await create(gw, title="SSE policy course", start=in_days(3, hour=14), repeat="weekly", occurrences=3)
+    async with app.db.begin() as session:
+        page = await app.service(TrainingSessionService).upcoming(session)
+    ids = [v.id for v in page.items]
+    info = await gw.slash("session info", user=gw.member_id, session=str(ids[1]))
+    dates = next(f for f in info.embed["fields"] if f["name"].startswith("All 3 dates"))
+    assert "Asia/Tokyo" in dates["name"]
+    lines = dates["value"].splitlines()
+    assert [line.split(" ", 1)[0] for line in lines] == [f"#{i}" for i in ids]
+    assert all("16:00" in line for line in lines) and lines[1].endswith("← this one")
+
+
+async def test_rsvp_on_a_private_info_reply_stays_private_and_keeps_your_answer(gw: OfflineDiscord, app: App) -> None:
+    await create(gw)
+    sid = await session_id(app)
+    info = await gw.slash("session info", user=gw.member_id, session=str(sid))
+    assert info.ephemeral
+    pressed = await gw.press(info, "Going (0)", user=gw.member_id)
+    edited = pressed.messages[0]
+    names = [f["name"] for f in edited["embeds"][0]["fields"]]
+    assert "Your answer" in names and "In your time zone" in names
+    assert next(f["value"] for f in edited["embeds"][0]["fields"] if f["name"] == "Your answer") == "Going"
+    assert pressed.ephemeral or all(m.get("flags", 0) & 64 for m in pressed.messages[1:])
+    # the public announcement still gets its counts refreshed
+    [announcement] = announcements(gw)
+    assert any((c.get("label") or "") == "Going (1)" for row in announcement["components"] for c in row["components"])
