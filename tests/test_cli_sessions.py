@@ -51,3 +51,36 @@ def test_import_refuses_a_programme_with_any_bad_entry(cli: list[str], tmp_path:
     assert main([*cli, "sessions", "list", "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == []
     assert main([*cli, "sessions", "import", str(tmp_path / "missing.yaml")]) == 2
+
+
+def test_edit_and_cancel_from_the_cli_through_the_same_services(cli: list[str], tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    start = (datetime.now(UTC) + timedelta(days=10)).strftime("%Y-%m-%d") + " 10:00"
+    assert main([*cli, "sessions", "import", str(programme(tmp_path, start, repeat="weekly", occurrences=3))]) == 0
+    capsys.readouterr()
+    assert main([*cli, "sessions", "list", "--json"]) == 0
+    first, second, _third = json.loads(capsys.readouterr().out)
+    new_day = (datetime.now(UTC) + timedelta(days=12)).strftime("%Y-%m-%d")
+    assert main([*cli, "sessions", "edit", str(first["id"]), "--start", f"{new_day} 11:30", "--title",
+                 "SSE statistics webinar (moved)", "--json"]) == 0
+    edited = json.loads(capsys.readouterr().out)
+    assert edited["saved"] and edited["changed"] == ["title", "start"]
+    [moved] = edited["sessions"]
+    assert moved["title"] == "SSE statistics webinar (moved)"
+    assert datetime.fromisoformat(moved["start_utc"]).strftime("%H:%M") == "02:30"  # 11:30 in Seoul
+    assert edited["start_read"]["read_back"].endswith("02:30 UTC")
+    # a start in words is read back and saved only with --yes
+    assert main([*cli, "sessions", "edit", str(second["id"]), "--start", "tomorrow 9am", "--json"]) == 1
+    unsaved = json.loads(capsys.readouterr().out)
+    assert unsaved["saved"] is False and "Asia/Seoul" in unsaved["start_read"]["read_back"]
+    assert main([*cli, "sessions", "edit", str(second["id"]), "--start", "tomorrow 9am", "--yes"]) == 0
+    assert "start read as" in capsys.readouterr().out
+    assert main([*cli, "sessions", "edit", str(second["id"]), "--start", "03/04 10:00"]) == 2
+    assert "can be read two ways" in capsys.readouterr().err
+    assert main([*cli, "sessions", "cancel", str(second["id"]), "--series", "--reason", "Speaker ill", "--json"]) == 0
+    cancelled = json.loads(capsys.readouterr().out)
+    assert [s["status"] for s in cancelled["sessions"]] == ["cancelled", "cancelled"]
+    assert main([*cli, "sessions", "cancel", str(second["id"])]) == 2
+    assert "already cancelled" in capsys.readouterr().err
+    assert main([*cli, "sessions", "list", "--json"]) == 0
+    assert [i["id"] for i in json.loads(capsys.readouterr().out)] == [first["id"]]

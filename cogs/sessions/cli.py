@@ -1,21 +1,28 @@
-"""``python -m bot sessions list|ics|import``."""
+"""``python -m bot sessions list|ics|import|edit|cancel``.
+
+The CLI acts as ``Actor.cli()``: whoever can run it on the bot's machine is an administrator, and
+the services' facilitator rule lets that actor through. Edits and cancellations enqueue the same
+announcement, event and DM updates as the slash commands; the running bot sends them."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import sys
 from pathlib import Path
 
 from bot.app import App
 from bot.cli import emit, run_with_app
+from bot.dates import confirmation
+from bot.permissions import Actor
+from cogs.sessions.info import Scope
+from cogs.sessions.parsing import SessionChanges
 from cogs.sessions.planning import PlanningService
 from cogs.sessions.reading import TrainingSessionService
 
 
 def cmd_sessions(args: argparse.Namespace) -> int:
-    from bot.permissions import Actor
-
     async def go(app: App) -> int:
         if args.action == "list":
             async with app.db.begin() as session:
@@ -38,6 +45,8 @@ def cmd_sessions(args: argparse.Namespace) -> int:
             else:
                 sys.stdout.write(data.decode("utf-8"))
             return 0
+        if args.action in ("edit", "cancel"):
+            return await change(app, args, Actor.cli())
         # import: validated as a whole; nothing is stored unless every entry is valid
         from cogs.sessions.importer import load_programme
 
@@ -50,6 +59,46 @@ def cmd_sessions(args: argparse.Namespace) -> int:
         return 0
 
     return run_with_app(args, go)
+
+
+async def change(app: App, args: argparse.Namespace, actor: Actor) -> int:
+    """``sessions edit`` and ``sessions cancel`` through PlanningService, as /session edit and cancel."""
+    planning = app.service(PlanningService)
+    scope: Scope = "series" if args.series else "one"
+    read: dict[str, str] | None = None
+    if args.action == "cancel":
+        async with app.db.begin() as session:
+            result = await planning.cancel(session, actor, args.id, scope=scope, reason=args.reason)
+        verb = "cancelled"
+    else:
+        changes = SessionChanges(
+            title=args.title, description=args.description, start=args.start, timezone=args.timezone,
+            duration_minutes=args.duration, format=args.format, languages=args.languages, countries=args.countries,
+            join_url=args.join_url, capacity=args.capacity)
+        async with app.db.begin() as session:
+            preview = await planning.preview_edit(session, actor, args.id, changes)
+        if preview is not None:
+            read = {"typed": preview.typed, "local": preview.local_text, "timezone": preview.timezone,
+                    "start_utc": preview.start_utc.isoformat(), "read_back": confirmation(preview.start_utc,
+                                                                                         preview.timezone)}
+            if not preview.exact and not args.yes:
+                emit(args, {"saved": False, "start_read": read},
+                     f"Start read as {read['read_back']}. Nothing saved: run again with --yes to save it, "
+                     f"or give it exactly (--start '{preview.local_text}').")
+                return 1
+            changes = dataclasses.replace(changes, start=preview.local_text)
+        async with app.db.begin() as session:
+            result = await planning.edit(session, actor, args.id, changes, scope=scope)
+        verb = "updated"
+    data = {"saved": True, "sessions": [v.as_json() for v in result.training_sessions],
+            "changed": list(result.changed_fields), "notified": len(result.notify_user_ids), "start_read": read}
+    lines = [f"{verb} #{v.id} {v.start_utc:%Y-%m-%d %H:%M} UTC  {v.title}" for v in result.training_sessions]
+    if read:
+        lines.append(f"start read as {read['read_back']}")
+    lines.append(f"{len(result.notify_user_ids)} member(s) who RSVPed will be told; the running bot sends the "
+                 "updates.")
+    emit(args, data, "\n".join(lines))
+    return 0
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -66,4 +115,25 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ses_ics.add_argument("-o", "--output", help="write to this file instead of standard output")
     ses_imp = ses_sub.add_parser("import", help="plan a whole programme from a YAML file")
     ses_imp.add_argument("file")
+    ses_edit = ses_sub.add_parser("edit", help="change a session (or it and the rest of its series)")
+    ses_edit.add_argument("id")
+    ses_edit.add_argument("--start", help="new start, local time in the session's zone ('2027-03-03 14:00', "
+                                          "'next Monday 14:00': the latter needs --yes once read back)")
+    ses_edit.add_argument("--timezone")
+    ses_edit.add_argument("--title")
+    ses_edit.add_argument("--description")
+    ses_edit.add_argument("--duration", type=int, help="minutes")
+    ses_edit.add_argument("--format")
+    ses_edit.add_argument("--languages")
+    ses_edit.add_argument("--countries")
+    ses_edit.add_argument("--join-url")
+    ses_edit.add_argument("--capacity", type=int)
+    ses_edit.add_argument("--series", action="store_true", help="this and every later occurrence")
+    ses_edit.add_argument("--yes", action="store_true", help="save a start given in words once read back")
+    ses_edit.add_argument("--json", action="store_true")
+    ses_cancel = ses_sub.add_parser("cancel", help="cancel a session (or the rest of its series)")
+    ses_cancel.add_argument("id")
+    ses_cancel.add_argument("--reason", help="told to members who RSVPed")
+    ses_cancel.add_argument("--series", action="store_true", help="this and every later occurrence")
+    ses_cancel.add_argument("--json", action="store_true")
     ses.set_defaults(func=cmd_sessions, json=False)
