@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import dateparser
 
 from bot.errors import InvalidInput
-from bot.text import clean
+from bot.text import clean, safe_echo
 from bot.timezones import exact_local, local_label, localise
 
 # Our language codes -> dateparser's (every one of the community's languages is available there).
@@ -31,6 +31,11 @@ _CLOCK = re.compile(r"\d{1,2}\s*[:.h]\s*\d{2}|\d{1,2}\s*(?:am|pm|a\.m\.|p\.m\.)|
 # A marker put in the relative base's microseconds: a result that carries it took its time of day
 # from "now", i.e. the text named a day but no time ("tomorrow").
 _MARK = 123457
+# Thai dates are often written in the Buddhist era (2569 = 2026). No Gregorian year that far ahead
+# can be a session's (they are planned at most two years ahead), so such a year is always read as
+# Buddhist; the read-back shows the Gregorian year, so the facilitator sees what was understood.
+_BUDDHIST_YEAR = re.compile(r"(?<!\d)25[5-9]\d(?!\d)")
+BUDDHIST_OFFSET = 543
 EXAMPLES = ("2026-12-03 14:00", "tomorrow 15:00", "3 Dec 2026 10:00", "next Monday 9am")
 
 
@@ -53,7 +58,7 @@ class AmbiguousDate(InvalidInput):
 
 def _unreadable(raw: str) -> InvalidInput:
     return InvalidInput(
-        f"I couldn't read “{raw[:60]}” as a date and time. Examples that work: "
+        f"I couldn't read “{safe_echo(raw, 60)}” as a date and time. Examples that work: "
         + ", ".join(f"**{e}**" for e in EXAMPLES) + " (in the session's time zone).")
 
 
@@ -67,9 +72,10 @@ def read_start(text: str | None, zone: str, *, now: datetime, languages: Sequenc
         raise InvalidInput("Please give a start date and time, e.g. **2026-12-03 14:00** or **tomorrow 15:00**.")
     if len(raw) > 80:
         raise _unreadable(raw)
+    typed, raw = raw, _BUDDHIST_YEAR.sub(lambda m: str(int(m[0]) - BUDDHIST_OFFSET), raw)
     exact = exact_local(raw)
     if exact is not None:
-        return StartTime(localise(exact, zone), True, raw)
+        return StartTime(localise(exact, zone), True, typed)
     langs = list(dict.fromkeys([d for c in languages for d in _DATEPARSER_LANGUAGES.get(c, ())] + ["en"]))
     base = now.astimezone(ZoneInfo(zone)).replace(tzinfo=None, microsecond=_MARK)
     readings = []
@@ -81,21 +87,21 @@ def read_start(text: str | None, zone: str, *, now: datetime, languages: Sequenc
         except (ValueError, OverflowError):
             found = None
         if found is None:
-            raise _unreadable(raw)
+            raise _unreadable(typed)
         readings.append(found)
     day_first, month_first = readings
     if day_first.microsecond == _MARK or (day_first.hour == day_first.minute == 0 and not _CLOCK.search(raw)):
-        raise InvalidInput(f"“{raw[:60]}” names a day but no time. Please add the time, e.g. "
-                           f"**{raw[:40]} 14:00**.")
+        raise InvalidInput(f"“{safe_echo(typed, 60)}” names a day but no time. Please add the time, e.g. "
+                           f"**{safe_echo(typed, 40)} 14:00**.")
     if day_first.date() != month_first.date():
         a = localise(day_first.replace(second=0, microsecond=0), zone)
         b = localise(month_first.replace(second=0, microsecond=0), zone)
         raise AmbiguousDate(
-            f"“{raw[:60]}” can be read two ways:\n• {_reading(a, zone)} (day/month)\n"
+            f"“{safe_echo(typed, 60)}” can be read two ways:\n• {_reading(a, zone)} (day/month)\n"
             f"• {_reading(b, zone)} (month/day)\nPlease type the one you mean with the month as a word or "
             "the year first, e.g. " + " or ".join(f"**{_exact(r, zone)}**" for r in (a, b)) + ".",
             (a, b))
-    return StartTime(localise(day_first.replace(second=0, microsecond=0), zone), False, raw)
+    return StartTime(localise(day_first.replace(second=0, microsecond=0), zone), False, typed)
 
 
 def _reading(when: datetime, zone: str) -> str:

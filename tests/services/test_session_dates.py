@@ -24,6 +24,7 @@ from tests.services.test_sessions import FAC, NOW, draft
     ("завтра 15:00", "Asia/Bishkek", ("ky",), datetime(2026, 12, 2, 9, 0, tzinfo=UTC)),
     ("next Monday 14:00", "Asia/Tokyo", (), datetime(2026, 12, 7, 5, 0, tzinfo=UTC)),
     ("3 December 2026 14:00", "Asia/Bangkok", (), datetime(2026, 12, 3, 7, 0, tzinfo=UTC)),
+    ("20 ธันวาคม 2569 14:00", "Asia/Bangkok", ("th",), datetime(2026, 12, 20, 7, 0, tzinfo=UTC)),  # Buddhist era
 ])
 def test_natural_dates_in_the_facilitators_language_and_zone(typed: str, zone: str, languages: tuple[str, ...],
                                                              expected_utc: datetime) -> None:
@@ -35,6 +36,7 @@ def test_natural_dates_in_the_facilitators_language_and_zone(typed: str, zone: s
     ("2026-12-03 14:00", datetime(2026, 12, 3, 7, 0, tzinfo=UTC)),
     ("2026/12/03 14:00", datetime(2026, 12, 3, 7, 0, tzinfo=UTC)),
     ("03.04.2027 14:00", datetime(2027, 4, 3, 7, 0, tzinfo=UTC)),  # the dotted exact format stays day-first
+    ("2569-12-03 14:00", datetime(2026, 12, 3, 7, 0, tzinfo=UTC)),  # a Thai Buddhist-era year
 ])
 def test_exact_formats_keep_their_meaning(typed: str, expected_utc: datetime) -> None:
     read = read_start(typed, "Asia/Bangkok", now=NOW)
