@@ -52,6 +52,8 @@ log = logging.getLogger(__name__)
 
 KIND = "sessions"
 PAGE_SIZE = 8
+
+
 async def known_zone(interaction: discord.Interaction[SSEBot]) -> str | None:
     """The member's own /timezone, or None when they never set one."""
     async with interaction.client.app.db.begin() as session:
