@@ -137,7 +137,7 @@ class SessionJobs:
         outcomes = await self.bot.delivery.deliver_now(keys)
         problems = [text for key, outcome in outcomes.items() if outcome == PARKED
                     for prefix, text in PROBLEMS.items() if key.startswith(prefix)]
-        if not self.app.config.channels.announcements:
+        if not self.app.guild.current.announcements:
             problems.append("No announcements channel is configured, so nothing was posted.")
         self.bot.delivery.kick()  # notices to members, at the DM pace
         return problems

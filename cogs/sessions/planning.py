@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Config
 from bot.content import Resource
 from bot.errors import InvalidInput
+from bot.guild import GuildSettings
 from bot.i18n import country_name
 from bot.permissions import Actor, is_facilitator, require_facilitator
 from bot.text import clean, optional_text, require_text
@@ -48,19 +49,21 @@ log = logging.getLogger(__name__)
 
 
 class PlanningService:
-    def __init__(self, config: Config, reminders: ReminderService, outgoing: SessionOutgoing):
+    def __init__(self, config: Config, reminders: ReminderService, outgoing: SessionOutgoing,
+                 guild: GuildSettings | None = None):
         self.config = config
+        self.guild = guild or GuildSettings(config)  # roles and time zone: /setup, else config.yaml
         self.reminders = reminders
         self.outgoing = outgoing
 
     def may_manage(self, actor: Actor) -> bool:
-        return is_facilitator(actor, self.config)
+        return is_facilitator(actor, self.guild.current)
 
     def validate(self, draft: SessionDraft, now: datetime) -> dict[str, Any]:
         title = require_text(draft.title, field="title", max_len=TITLE_MAX)
         description = optional_text(draft.description, field="description", max_len=DESCRIPTION_MAX,
                                     multiline=True) or ""
-        zone = parse_zone(draft.timezone or self.config.timezone)
+        zone = parse_zone(draft.timezone or self.guild.current.timezone)
         start = parse_local(draft.start, zone)
         if start <= now:
             raise InvalidInput(f"That start ({local_label(start, zone)}) is in the past. Please choose a future time.")
@@ -93,7 +96,7 @@ class PlanningService:
     async def create(
         self, session: AsyncSession, actor: Actor, draft: SessionDraft, *, now: datetime | None = None
     ) -> list[TrainingSessionInfo]:
-        require_facilitator(actor, self.config, "plan sessions")
+        require_facilitator(actor, self.guild.current, "plan sessions")
         now = now or utcnow()
         spec = self.validate(draft, now)
         zone = ZoneInfo(spec["timezone"])
@@ -146,7 +149,7 @@ class PlanningService:
         self, session: AsyncSession, actor: Actor, session_id: int | str, changes: SessionChanges,
         *, scope: Scope = "one", now: datetime | None = None,
     ) -> ChangeResult:
-        require_facilitator(actor, self.config, "edit sessions")
+        require_facilitator(actor, self.guild.current, "edit sessions")
         now = now or utcnow()
         if changes.empty():
             raise InvalidInput("Nothing to change: give at least one new value.")
@@ -212,7 +215,7 @@ class PlanningService:
         self, session: AsyncSession, actor: Actor, session_id: int | str, *, scope: Scope = "one",
         reason: str | None = None, now: datetime | None = None,
     ) -> ChangeResult:
-        require_facilitator(actor, self.config, "cancel sessions")
+        require_facilitator(actor, self.guild.current, "cancel sessions")
         now = now or utcnow()
         why = optional_text(reason, field="reason", max_len=500)
         row = await load_row(session, session_id)
@@ -238,7 +241,7 @@ class PlanningService:
         self, session: AsyncSession, actor: Actor, session_id: int | str, *, recording: str | None,
         slides: str | None,
     ) -> tuple[TrainingSessionInfo, list[Resource]]:
-        require_facilitator(actor, self.config, "add session materials")
+        require_facilitator(actor, self.guild.current, "add session materials")
         rec = clean_url(recording, "recording link")
         sl = clean_url(slides, "slides link")
         if not rec and not sl:
@@ -257,7 +260,7 @@ class PlanningService:
     def proposed_times(
         self, start: str, zone: str | None, countries: str | None = None
     ) -> tuple[datetime, str, list[LocalTime]]:
-        tz = parse_zone(zone or self.config.timezone)
+        tz = parse_zone(zone or self.guild.current.timezone)
         when = parse_local(start, tz)
         codes = parse_countries(countries) or tuple(COUNTRY_ZONES)
         lo, hi = self.config.sessions.working_hours
