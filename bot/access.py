@@ -200,10 +200,10 @@ def check(capabilities: Sequence[Capability], config: Config, places: Sequence[P
             if ok:
                 text = f"{name}: can {label(need.flag)} in {where} ({need.why})."
             elif place.where == "guild":
-                text = (f"{name}: cannot {label(need.flag)} ({need.why}). Fix: give the bot's role "
+                text = (f"{name}: cannot {label(need.flag)} ({need.why}). Give the bot's role "
                         f"{label(need.flag)} in Server Settings > Roles.")
             else:
-                text = (f"{name}: cannot {label(need.flag)} in {where} ({need.why}). Fix: give the bot's role "
+                text = (f"{name}: cannot {label(need.flag)} in {where} ({need.why}). Give the bot's role "
                         f"{label(need.flag)} in {where} (Edit Channel > Permissions).")
             findings.append(Finding(name, need.where, place.channel_id, need.flag, ok, text))
     return findings

@@ -223,9 +223,9 @@ def install_default_routes(gw: OfflineDiscord) -> None:
     def guild_channels(call: Call, p: dict[str, str]) -> Any:
         return [c for c in gw.channels.values() if c.get("type") in (0, 2, 4, 5, 15)]
 
-    @r("GET", "/guilds/{guild_id}/members/{user_id}")
+    @r("GET", "/guilds/{guild_id}/members/{member_id}")
     def get_member(call: Call, p: dict[str, str]) -> Any:
-        uid = int(p["user_id"])
+        uid = int(p["member_id"])
         if uid == int(gw.bot_user["id"]):
             return gw.bot_member_payload()
         if uid not in gw.users:

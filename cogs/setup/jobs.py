@@ -59,7 +59,7 @@ async def places_over_rest(token: str, effective: Effective, config: Config) -> 
         assert client.user is not None
         gid, me = effective.guild_id, client.user.id
         guild = await client.http.get_guild(gid)
-        channels = {int(c["id"]): c for c in await client.http.get_all_guild_channels(gid)}
+        channels: dict[int, Any] = {int(c["id"]): c for c in await client.http.get_all_guild_channels(gid)}
         member = await client.http.get_member(gid, me)
     finally:
         await client.close()
@@ -75,7 +75,8 @@ async def places_over_rest(token: str, effective: Effective, config: Config) -> 
         if ch is None:
             places.append(Place(where, cid, None, 0))
             continue
-        overwrites = [Overwrite.from_payload(o) for o in ch.get("permission_overwrites") or []]
+        raw: list[Any] = list(ch.get("permission_overwrites") or [])
+        overwrites = [Overwrite.from_payload(o) for o in raw]
         value = access.channel_permissions(gid, owner, me, member_roles, roles, overwrites)
         places.append(Place(where, cid, ch.get("name"), value, KINDS.get(int(ch["type"]), str(ch["type"]))))
     return places
@@ -83,7 +84,7 @@ async def places_over_rest(token: str, effective: Effective, config: Config) -> 
 
 def make_client() -> discord.Client:
     """The REST-only client doctor uses (tests hand it to the offline Discord)."""
-    return discord.Client(intents=discord.Intents.none())
+    return discord.Client(intents=discord.Intents(guilds=True))
 
 
 def check_now(bot: SSEBot) -> list[access.Finding] | None:
