@@ -195,6 +195,14 @@ def check(capabilities: Sequence[Capability], config: Config, places: Sequence[P
                                             f"{name}: {WHERE_WORDS[need.where]} (channel {place.channel_id}) no longer "
                                             "exists; choose another with /setup."))
                 continue
+            if place.where == "qa_forum" and place.kind not in (None, "forum"):
+                key = (name, need.where, place.channel_id)
+                if key not in seen_missing:
+                    seen_missing.add(key)
+                    findings.append(Finding(name, need.where, place.channel_id, None, False,
+                                            f"{name}: {place_name(place)} is a {place.kind} channel, not a forum; "
+                                            "choose the Q&A forum with /setup."))
+                continue
             ok = bool(place.permissions & FLAGS[need.flag])
             where = place_name(place)
             if ok:

@@ -112,3 +112,11 @@ async def test_channel_permissions_agree_with_discord_py(gw: OfflineDiscord) -> 
         guild.me.guild_permissions.value
 
 
+
+
+def test_the_check_names_a_forum_that_is_not_one_and_a_missing_place() -> None:
+    places = [access.Place("guild", 0, "s", access.ALL, "server"),
+              access.Place("qa_forum", 5, "general", access.ALL, "text")]
+    texts = [f.text for f in access.problems(access.check(CAPABILITIES, Config(), places))]
+    assert "qa: #general is a text channel, not a forum; choose the Q&A forum with /setup." in texts
+    assert "sessions: the announcements channel is not set; choose one with /setup." in texts
