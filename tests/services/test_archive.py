@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.guild import from_config
 from bot.app import App
 from bot.config import Config
 from bot.errors import InvalidInput, NotAllowed
+from bot.guild import from_config
 from bot.permissions import Actor
 from cogs.privacy.service import PrivacyService
 from cogs.qa.service import QuestionService
