@@ -206,3 +206,30 @@ async def test_doctor_reads_guild_roles_and_overwrites_over_rest(
     # the slash command computes the same from the cache
     text = (await gw.slash("setup check")).text
     assert "cannot Send Messages in #announcements" in text and "cannot Manage Threads in #qa-forum" in text
+
+
+async def test_without_a_system_channel_the_owner_gets_the_welcome_by_dm(gw: OfflineDiscord) -> None:
+    new_guild = gw.snowflake()
+    gw.system_channel_id = None
+    payload = {**gw.guild_payload(new_guild), "roles": [{**r, "id": str(new_guild)} if r["name"] == "@everyone" else r
+                                                        for r in gw.roles.values()], "channels": []}
+    gw.dispatch("GUILD_CREATE", payload)
+    await gw.settle()
+    await gw.bot.delivery.run_due("dm")  # type: ignore[attr-defined]
+    opened = [c for c in gw.calls if c.key == "POST /users/@me/channels"]
+    assert [int(c.json["recipient_id"]) for c in opened] == [int(gw.owner["id"])]
+    assert len([m for m in gw.messages.values() if "/setup show" in m["content"]]) == 1
+
+
+async def test_the_check_at_start_logs_one_line_per_problem(app: App, caplog: pytest.LogCaptureFixture) -> None:
+    from offline import boot_offline
+
+    def deny(gateway: OfflineDiscord) -> None:
+        gateway.set_overwrite(ANNOUNCEMENTS, gateway.bot_role_id, deny=discord.Permissions(send_messages=True).value)
+
+    with caplog.at_level(logging.WARNING, logger="cogs.setup.jobs"):
+        _bot, gateway = await boot_offline(app, prepare=deny)
+        await gateway.close()
+    lines = [r.getMessage() for r in caplog.records if "at start" in r.getMessage()]
+    assert any("sessions: cannot Send Messages in #announcements" in line for line in lines)
+    assert len(lines) == len(set(lines)) and all("Give the bot's role" in line for line in lines)
