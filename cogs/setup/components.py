@@ -131,6 +131,8 @@ async def saved(interaction: discord.Interaction[SSEBot], **values: Any) -> None
     app = interaction.client.app
     async with app.db.begin() as session:
         effective = await app.guild.update(session, actor_of(interaction), interaction.guild_id or 0, **values)
+    if "timezone" in values:
+        interaction.client.reschedule_weekly()
     jobs.log_problems(interaction.client, "after /setup")
     findings = jobs.check_now(interaction.client)
     embeds = [settings_embed(effective, exists_in(interaction.guild))]

@@ -108,8 +108,11 @@ def log_problems(bot: SSEBot, when: str) -> int:
 
 # ---------------------------------------------------------------- timers and deliveries
 async def refresh_settings(bot: SSEBot) -> None:
+    zone = bot.app.guild.current.timezone
     async with bot.app.db.begin() as session:
-        await bot.app.guild.refresh(session)
+        effective = await bot.app.guild.refresh(session)
+    if effective.timezone != zone:  # another instance's /setup defaults
+        bot.reschedule_weekly()
 
 
 async def send_welcome(bot: SSEBot, row: Outgoing) -> int | None:

@@ -233,3 +233,13 @@ async def test_the_check_at_start_logs_one_line_per_problem(app: App, caplog: py
     lines = [r.getMessage() for r in caplog.records if "at start" in r.getMessage()]
     assert any("sessions: cannot Send Messages in #announcements" in line for line in lines)
     assert len(lines) == len(set(lines)) and all("Give the bot's role" in line for line in lines)
+
+
+async def test_a_new_time_zone_moves_the_weekly_digest_to_its_local_time(gw: OfflineDiscord, app: App) -> None:
+    from zoneinfo import ZoneInfo
+
+    before = app.scheduler.next_run("digest:weekly")
+    assert before is not None and before.astimezone(ZoneInfo("Asia/Bangkok")).hour == 9
+    await gw.slash("setup defaults", timezone="Asia/Tokyo")
+    after = app.scheduler.next_run("digest:weekly")
+    assert after is not None and after.astimezone(ZoneInfo("Asia/Tokyo")).hour == 9 and after != before
