@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from typing import Any
 
 import discord
@@ -30,7 +31,9 @@ ROLE_SETTINGS = {"facilitators": "Facilitator roles (plan sessions, see attendan
                  "helpers": "Helper roles (shown unanswered questions)"}
 
 
-def exists_in(guild: discord.Guild | None) -> Any:
+def exists_in(guild: discord.Guild | None) -> Callable[[int], bool]:
+    """Whether a stored channel or role id still exists in the server (unknown: assume it does)."""
+
     def exists(snowflake: int) -> bool:
         return guild is None or guild.get_channel(snowflake) is not None or guild.get_role(snowflake) is not None
     return exists
