@@ -11,6 +11,7 @@ from bot.capability import Capability, ServiceContext
 from bot.config import Config, Settings
 from bot.content import Content, load_content
 from bot.countries import install as install_countries
+from bot.guild import GuildSettings
 from bot.outbox import Outbox
 from bot.scheduler import Scheduler
 from bot.yamlfile import YamlProblems
@@ -29,6 +30,8 @@ class App:
     db: Database
     capabilities: tuple[Capability, ...]
     outbox: Outbox  # everything the bot posts on its own goes through it (bot/delivery.py sends)
+    # the server's effective settings (/setup, else config.yaml): every capability reads them here
+    guild: GuildSettings
     # every capability's services, by type: app.service(GlossaryService)
     services: dict[type[Any], object] = field(default_factory=dict)
     # shared by every capability; started by the bot (setup_hook), stopped when it closes
@@ -52,9 +55,12 @@ class App:
         if migrate:
             await upgrade(db.engine)
         app = cls(settings=settings, content=content, db=db, capabilities=tuple(capabilities),
-                  outbox=Outbox(settings.config))
+                  outbox=Outbox(settings.config), guild=GuildSettings(settings.config))
+        app.services[GuildSettings] = app.guild
+        async with db.begin() as session:
+            await app.guild.refresh(session)
         context = ServiceContext(settings=settings, content=content, db=db, outbox=app.outbox,
-                                 capabilities=app.capabilities,
+                                 capabilities=app.capabilities, guild=app.guild,
                                  get=app.service)
         for capability in app.capabilities:
             if capability.services is not None:

@@ -102,7 +102,14 @@ class SSEBot(commands.Bot):
                 day, hh_mm = when
                 hour, minute = (int(x) for x in hh_mm.split(":"))
                 self.app.scheduler.cron(job.id, run, day_of_week=day, hour=hour, minute=minute,
-                                        timezone=config.timezone)
+                                        timezone=self.app.guild.current.timezone)  # /setup, else config.yaml
+
+    def reschedule_weekly(self) -> None:
+        """After the server's time zone changed (/setup defaults): weekly jobs keep their local time."""
+        for capability in self.app.capabilities:
+            for job in capability.jobs:
+                if job.weekly is not None:
+                    self.schedule(job)
 
     async def _run_job(self, job: Job) -> None:
         await self.wait_until_ready()

@@ -13,5 +13,6 @@ from cogs.qa.capability import CAPABILITY as QA
 from cogs.resources.capability import CAPABILITY as RESOURCES
 from cogs.search.capability import CAPABILITY as SEARCH
 from cogs.sessions.capability import CAPABILITY as SESSIONS
+from cogs.setup.capability import CAPABILITY as SETUP
 
-CAPABILITIES: tuple[Capability, ...] = (GLOSSARY, RESOURCES, SESSIONS, QA, COUNTRIES, SEARCH, DIGEST, PRIVACY, HELP)
+CAPABILITIES: tuple[Capability, ...] = (GLOSSARY, RESOURCES, SESSIONS, QA, COUNTRIES, SEARCH, DIGEST, PRIVACY, HELP, SETUP)

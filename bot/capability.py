@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from bot.config import Config, Settings
     from bot.content import Content
     from bot.digest import DigestProvider
+    from bot.guild import GuildSettings
     from bot.outbox import Outbox
     from db.engine import Database
 
@@ -53,6 +54,7 @@ class ServiceContext:
     db: Database
     outbox: Outbox
     capabilities: Sequence[Capability]
+    guild: GuildSettings  # the server's effective settings (bot/guild.py): read ``guild.current``
     get: Callable[[type[Any]], Any]
 
     @property
@@ -115,6 +117,21 @@ class DeliveryDropped(Exception):
 
 
 @dataclass(frozen=True)
+class Need:
+    """A Discord permission the capability needs, where, and why (shown by ``invite`` and ``doctor``).
+
+    ``flag`` is a ``discord.Permissions`` attribute name (``send_messages_in_threads``); ``where``
+    is a configured place: ``guild`` (server-wide), ``announcements``, ``qa_forum``, ``archived``
+    (each opted-in channel) or ``digest`` (the digest channel, else announcements). ``when`` leaves
+    the need out for a config that turns its feature off (e.g. ``sessions.create_events: false``)."""
+
+    flag: str
+    where: str
+    why: str
+    when: Callable[[Config], bool] | None = None
+
+
+@dataclass(frozen=True)
 class Capability:
     name: str
     # the discord.py extension (module path) whose setup() adds the cog and its components
@@ -131,5 +148,7 @@ class Capability:
     privacy: PrivacyHook | None = None
     # adds this capability's ``python -m bot`` subcommands; each sets ``func(args) -> exit code``
     cli: Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None] | None = None
+    # the Discord permissions it needs, where and why: the invite URL and the permission check
+    permissions: Sequence[Need] = ()
     # called once the App is built (e.g. to re-add stored session materials to the catalogue)
     on_start: Callable[[App], Awaitable[None]] | None = None

@@ -32,6 +32,17 @@ def _check_zone(name: str) -> str:
 TimeZoneName = Annotated[str, AfterValidator(_check_zone)]
 
 
+def _check_language(code: str) -> str:
+    from bot.i18n import LANGUAGES
+
+    if code not in LANGUAGES:
+        raise ValueError(f"unknown language {code!r} (use one of {', '.join(LANGUAGES)})")
+    return code
+
+
+LanguageCode = Annotated[str, AfterValidator(_check_language)]
+
+
 class _Section(BaseModel):
     # strict: "123" is not silently taken for 123, and unknown keys (typos) are errors.
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
@@ -134,6 +145,7 @@ class Config(_Section):
     channels: Channels = Field(default_factory=Channels)
     roles: Roles = Field(default_factory=Roles)
     timezone: TimeZoneName = "Asia/Bangkok"
+    language: LanguageCode = "en"  # answers in this language when a member's locale is one the bot lacks
     reminders: Reminders = Field(default_factory=Reminders)
     qa: QA = Field(default_factory=QA)
     sessions: Sessions = Field(default_factory=Sessions)

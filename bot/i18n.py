@@ -56,9 +56,11 @@ def parse_language(text: str | None) -> str | None:
     return _LANGUAGE_NAMES.get(fold(text))
 
 
-def resolve_language(explicit: str | None, preferred: str | None, discord_locale: str | None) -> str:
-    """The language of a reply: what was asked for, then /language, then the Discord locale."""
-    for candidate in (explicit, preferred, language_for_locale(discord_locale)):
+def resolve_language(explicit: str | None, preferred: str | None, discord_locale: str | None,
+                     default: str = "en") -> str:
+    """The language of a reply: what was asked for, then /language, then the Discord locale, then
+    the server's default language (/setup, else config.yaml's ``language``)."""
+    for candidate in (explicit, preferred, language_for_locale(discord_locale), default):
         if candidate and candidate in LANGUAGES:
             return candidate
     return "en"

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
-from bot.config import Config
 from bot.errors import NotAllowed
 
 
@@ -17,16 +18,23 @@ class Actor:
     user_id: int
     role_ids: frozenset[int] = field(default_factory=frozenset)
     system: bool = False
+    manages_server: bool = False  # Discord's Manage Server in this server (may change /setup)
 
     @classmethod
     def cli(cls) -> Actor:
         return cls(user_id=0, system=True)
 
 
-def is_facilitator(actor: Actor, config: Config) -> bool:
-    return actor.system or bool(actor.role_ids & set(config.roles.facilitators))
+class HasFacilitators(Protocol):
+    @property
+    def facilitators(self) -> Sequence[int]: ...
 
 
-def require_facilitator(actor: Actor, config: Config, action: str = "do that") -> None:
-    if not is_facilitator(actor, config):
+def is_facilitator(actor: Actor, settings: HasFacilitators) -> bool:
+    """``settings`` is the server's effective settings (``GuildSettings.current``, bot/guild.py)."""
+    return actor.system or bool(actor.role_ids & set(settings.facilitators))
+
+
+def require_facilitator(actor: Actor, settings: HasFacilitators, action: str = "do that") -> None:
+    if not is_facilitator(actor, settings):
         raise NotAllowed(f"Only facilitators can {action}.")

@@ -108,3 +108,22 @@ class OutboxDelivery(Base):
     result_id: Mapped[int | None] = mapped_column(Snowflake)  # the message or event Discord created
     last_error: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class GuildSetting(Base):
+    """What /setup stored for a server; a NULL column falls back to config.yaml (bot/guild.py).
+
+    A row also records that the bot has seen the server (its first-join message is sent once)."""
+
+    __tablename__ = "guild_settings"
+
+    guild_id: Mapped[int] = mapped_column(Snowflake, primary_key=True, autoincrement=False)
+    announcements: Mapped[int | None] = mapped_column(Snowflake)
+    qa_forum: Mapped[int | None] = mapped_column(Snowflake)
+    archived: Mapped[list[int] | None] = mapped_column(JSON)
+    facilitators: Mapped[list[int] | None] = mapped_column(JSON)
+    helpers: Mapped[list[int] | None] = mapped_column(JSON)
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    language: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

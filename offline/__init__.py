@@ -6,7 +6,8 @@ route table (``routes``) after checking Discord's payload limits (``limits``). N
 the product: the bot never imports this package, only the console does, and lazily.
 """
 
-from offline.gateway import OfflineDiscord, boot_offline
+from offline.boot import boot_offline
+from offline.gateway import OfflineDiscord
 from offline.limits import (
     autocomplete_violations,
     channel_violations,

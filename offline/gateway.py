@@ -31,6 +31,7 @@ from bot import background
 from offline.faults import Faults
 from offline.records import (
     ADMINISTRATOR_PERMISSIONS,
+    BOT_PERMISSIONS,
     MEMBER_PERMISSIONS,
     Call,
     InteractionResult,
@@ -66,6 +67,8 @@ class OfflineDiscord:
         self.on_violation = on_violation
         self.users: dict[int, dict[str, Any]] = {}
         self.member_roles: dict[int, list[int]] = {}
+        # a member's server-wide permissions as the interaction payload carries them (default MEMBER_PERMISSIONS)
+        self.member_permissions: dict[int, str] = {}
         self.roles: dict[int, dict[str, Any]] = {}
         self.channels: dict[int, dict[str, Any]] = {}
         self.messages: dict[int, dict[str, Any]] = {}
@@ -75,6 +78,7 @@ class OfflineDiscord:
         self.interactions: list[InteractionResult] = []
         self.interaction_payloads: dict[int, dict[str, Any]] = {}
         self.synced_commands: dict[str, list[dict[str, Any]]] = {}
+        self.system_channel_id: str | None = None  # where Discord posts join messages (the welcome goes there)
         # A plain member and a facilitator, made by boot_offline (the console acts as them).
         self.member_id = 0
         self.facilitator_id = 0
@@ -84,6 +88,8 @@ class OfflineDiscord:
         self.faults = Faults()  # Discord misbehaving on purpose: offline/faults.py
         install_default_routes(self)
         self.add_role(self.guild_id, "@everyone")
+        # The role Discord makes from the invite's permissions (what `python -m bot invite` asks for).
+        self.bot_role_id = self.add_role(self.snowflake(), "SSE Bot", permissions=BOT_PERMISSIONS, managed=True)
         # (name -> (id, type)); type 0 text, 15 forum
         for name, (cid, ctype) in (channels or {}).items():
             self.add_channel(name, cid or self.snowflake(), ctype)
@@ -110,12 +116,26 @@ class OfflineDiscord:
         self.member_roles[uid] = list(roles)
         return uid
 
-    def add_role(self, role_id: int, name: str) -> int:
+    def add_role(self, role_id: int, name: str, *, permissions: str = MEMBER_PERMISSIONS, managed: bool = False) -> int:
         self.roles[role_id] = {
             "id": str(role_id), "name": name, "color": 0, "hoist": False, "position": len(self.roles),
-            "permissions": MEMBER_PERMISSIONS, "managed": False, "mentionable": True, "flags": 0,
+            "permissions": permissions, "managed": managed, "mentionable": True, "flags": 0,
         }
         return role_id
+
+    def set_overwrite(self, channel_id: int, target_id: int, *, allow: int = 0, deny: int = 0, member: bool = False) -> None:
+        """A channel permission overwrite (Edit Channel > Permissions) for a role or a member."""
+        ch = self.channels[channel_id]
+        ows = [o for o in ch["permission_overwrites"] if int(o["id"]) != target_id]
+        ows.append({"id": str(target_id), "type": 1 if member else 0, "allow": str(allow), "deny": str(deny)})
+        ch["permission_overwrites"] = ows
+        if self.bot.is_ready():
+            self.dispatch("CHANNEL_UPDATE", ch)
+
+    def remove_channel(self, channel_id: int) -> None:
+        ch = self.channels.pop(channel_id)
+        if self.bot.is_ready():
+            self.dispatch("CHANNEL_DELETE", ch)
 
     def add_channel(self, name: str, channel_id: int, channel_type: int = 0, **extra: Any) -> int:
         self.channels[channel_id] = {
@@ -138,24 +158,29 @@ class OfflineDiscord:
             "user": self.users[user_id], "roles": [str(r) for r in self.member_roles.get(user_id, [])],
             "joined_at": "2025-01-01T00:00:00+00:00", "deaf": False, "mute": False, "flags": 0,
             "nick": None, "avatar": None, "pending": False, "premium_since": None,
-            "permissions": MEMBER_PERMISSIONS,
+            "permissions": self.member_permissions.get(user_id, MEMBER_PERMISSIONS),
         }
 
-    def guild_payload(self) -> dict[str, Any]:
+    def bot_member_payload(self) -> dict[str, Any]:
+        return {"user": self.bot_user, "roles": [str(self.bot_role_id)], "joined_at": "2025-01-01T00:00:00+00:00",
+                "deaf": False, "mute": False, "flags": 0, "nick": None, "avatar": None, "pending": False,
+                "premium_since": None}
+
+    def guild_payload(self, guild_id: int | None = None) -> dict[str, Any]:
         return {
-            "id": str(self.guild_id), "name": "SSE community of practice", "icon": None, "owner_id": self.owner["id"],
+            "id": str(guild_id or self.guild_id), "name": "SSE community of practice", "icon": None, "owner_id": self.owner["id"],
             "roles": list(self.roles.values()), "emojis": [], "stickers": [], "features": ["COMMUNITY"],
             "channels": [c for c in self.channels.values() if c["type"] in (0, 2, 4, 5, 15)],
             "threads": [c for c in self.channels.values() if c["type"] in (10, 11, 12)],
             "members": [{
-                "user": self.bot_user, "roles": [], "joined_at": "2025-01-01T00:00:00+00:00", "deaf": False,
+                "user": self.bot_user, "roles": [str(self.bot_role_id)], "joined_at": "2025-01-01T00:00:00+00:00", "deaf": False,
                 "mute": False, "flags": 0,
             }],
             "member_count": 2, "large": False, "unavailable": False, "voice_states": [], "presences": [],
             "stage_instances": [], "guild_scheduled_events": [], "verification_level": 0,
             "default_message_notifications": 0, "explicit_content_filter": 0, "mfa_level": 0,
             "system_channel_flags": 0, "premium_tier": 0, "preferred_locale": "en-US", "nsfw_level": 0,
-            "premium_progress_bar_enabled": False, "afk_timeout": 300,
+            "premium_progress_bar_enabled": False, "afk_timeout": 300, "system_channel_id": self.system_channel_id,
         }
 
     # ---- lifecycle ---------------------------------------------------------------------
@@ -287,12 +312,7 @@ class OfflineDiscord:
                 value = str(uid)
             elif kind == discord.AppCommandOptionType.channel and not focused:
                 cid = int(value)
-                ch = self.channels.get(cid) or {"id": str(cid), "type": 0, "name": f"channel-{cid}"}
-                resolved.setdefault("channels", {})[str(cid)] = {
-                    "id": ch["id"], "type": ch["type"], "name": ch.get("name"), "permissions": ADMINISTRATOR_PERMISSIONS,
-                    **({"parent_id": ch["parent_id"]} if ch.get("parent_id") else {}),
-                    **({"thread_metadata": ch["thread_metadata"]} if ch.get("thread_metadata") else {}),
-                }
+                resolved.setdefault("channels", {})[str(cid)] = self._resolved_channel(cid)
                 value = str(cid)
             opt: dict[str, Any] = {"name": name, "type": kind.value, "value": value}
             if name == focused:
@@ -346,6 +366,33 @@ class OfflineDiscord:
         if values is not None:
             payload["data"]["values"] = values
         return await self._interact(payload)
+
+    async def select(
+        self, message_id: int, custom_id: str, values: list[int], *, kind: int, user: int | None = None,
+        locale: str = "en-US",
+    ) -> InteractionResult:
+        """Choose in a channel (``kind`` 8) or role (6) select menu: ``data.values`` holds the ids and
+        ``data.resolved`` the channels or roles, as Discord sends them."""
+        message = self.messages[message_id]
+        payload = self._interaction_base(3, user or self.default_user(), int(message["channel_id"]), locale)
+        payload["message"] = message
+        resolved: dict[str, Any] = {}
+        if kind == 8:
+            resolved["channels"] = {str(v): self._resolved_channel(v) for v in values}
+        elif kind == 6:
+            resolved["roles"] = {str(v): self.roles.get(v) or {**self.roles[self.guild_id], "id": str(v), "name": f"role-{v}"}
+                                 for v in values}
+        payload["data"] = {"custom_id": custom_id, "component_type": kind, "values": [str(v) for v in values],
+                           "resolved": resolved}
+        return await self._interact(payload)
+
+    def _resolved_channel(self, cid: int) -> dict[str, Any]:
+        ch = self.channels.get(cid) or {"id": str(cid), "type": 0, "name": f"channel-{cid}"}
+        return {
+            "id": ch["id"], "type": ch["type"], "name": ch.get("name"), "permissions": ADMINISTRATOR_PERMISSIONS,
+            **({"parent_id": ch["parent_id"]} if ch.get("parent_id") else {}),
+            **({"thread_metadata": ch["thread_metadata"]} if ch.get("thread_metadata") else {}),
+        }
 
     async def press(self, result: InteractionResult, label: str, **kwargs: Any) -> InteractionResult:
         """Click the button labelled ``label`` on the message an interaction produced."""
@@ -560,32 +607,3 @@ def _runs_forever(task: asyncio.Task[Any]) -> bool:
         return True
     name = task.get_name()
     return "-timeout-" in name or "timeout_task" in getattr(task.get_coro(), "__qualname__", "")
-
-
-async def boot_offline(
-    app: Any, *, on_violation: Callable[[str], None] | None = None, channels: dict[str, tuple[int, int]] | None = None,
-    app_id: int | None = None, prepare: Callable[[OfflineDiscord], None] | None = None,
-) -> tuple[Any, OfflineDiscord]:
-    """Start the real bot (cogs, views, command sync) against an offline Discord. ``prepare`` runs
-    before the bot logs in, e.g. to inject faults into what it does at start-up."""
-    from bot.bot import SSEBot
-
-    config = app.config
-    known = {"announcements": (config.channels.announcements, 0), "qa-forum": (config.channels.qa_forum, 15)}
-    for i, cid in enumerate(config.channels.archived):
-        known[f"archived-{i + 1}"] = (cid, 0)
-    layout = {name: spec for name, spec in known.items() if spec[0]}
-    layout.update(channels or {})
-    bot = SSEBot(app)
-    gateway = OfflineDiscord(bot, guild_id=config.guild_id or None, channels=layout, on_violation=on_violation,
-                             app_id=app_id)
-    for role_id in config.roles.facilitators:
-        gateway.add_role(role_id, "Facilitator")
-    for role_id in config.roles.helpers:
-        gateway.add_role(role_id, "Helper")
-    gateway.member_id = gateway.add_user("mai")
-    gateway.facilitator_id = gateway.add_user("facilitator", roles=config.roles.facilitators[:1])
-    if prepare is not None:
-        prepare(gateway)
-    await gateway.start()
-    return bot, gateway

@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 EPHEMERAL_FLAG = 1 << 6
 ADMINISTRATOR_PERMISSIONS = str((1 << 41) - 1)
 MEMBER_PERMISSIONS = str(discord.Permissions.general().value | discord.Permissions.text().value)
+# The bot's own role: what its invite asks for and more (a member's permissions plus Manage Events).
+BOT_PERMISSIONS = str(int(MEMBER_PERMISSIONS) | discord.Permissions(manage_events=True).value)
 
 
 class UnknownRoute(AssertionError):

@@ -214,6 +214,39 @@ def install_default_routes(gw: OfflineDiscord) -> None:
                               "last_message_id": None}
         return gw.channels[cid]
 
+    # ---- the server, as `python -m bot doctor` reads it, and channels /setup creates
+    @r("GET", "/guilds/{guild_id}")
+    def get_guild(call: Call, p: dict[str, str]) -> Any:
+        return gw.guild_payload()
+
+    @r("GET", "/guilds/{guild_id}/channels")
+    def guild_channels(call: Call, p: dict[str, str]) -> Any:
+        return [c for c in gw.channels.values() if c.get("type") in (0, 2, 4, 5, 15)]
+
+    @r("GET", "/guilds/{guild_id}/members/{member_id}")
+    def get_member(call: Call, p: dict[str, str]) -> Any:
+        uid = int(p["member_id"])
+        if uid == int(gw.bot_user["id"]):
+            return gw.bot_member_payload()
+        if uid not in gw.users:
+            raise discord.NotFound(_FakeResponse(404), {"code": 10007, "message": "Unknown Member"})
+        return gw.member_payload(uid)
+
+    @r("POST", "/guilds/{guild_id}/channels")
+    def create_channel(call: Call, p: dict[str, str]) -> Any:
+        body = dict(call.json or {})
+        gw.check(call.key, channel_violations(body))
+        tags = [{"moderated": False, "emoji_id": None, "emoji_name": None, **t, "id": str(gw.snowflake())}
+                for t in body.pop("available_tags", None) or []]
+        if len(tags) > 20:
+            gw.check(call.key, [f"{len(tags)} forum tags > 20"])
+        cid = gw.add_channel(body.pop("name", "channel"), gw.snowflake(), int(body.pop("type", 0)),
+                             **{k: v for k, v in body.items() if k in ("topic", "parent_id", "nsfw")})
+        if tags:
+            gw.channels[cid]["available_tags"] = tags
+        gw.dispatch("CHANNEL_CREATE", gw.channels[cid])
+        return gw.channels[cid]
+
     # ---- guild scheduled events (sessions mirror themselves as external events)
     @r("POST", "/guilds/{guild_id}/scheduled-events")
     def create_event(call: Call, p: dict[str, str]) -> Any:

@@ -27,7 +27,8 @@ FORM_TIMEOUT = 60 * 60
 def actor_of(interaction: discord.Interaction[Any]) -> Actor:
     """The member acting, as the plain values services check permissions against."""
     roles = getattr(interaction.user, "roles", None) or []  # a DM has a User, without roles
-    return Actor(user_id=interaction.user.id, role_ids=frozenset(r.id for r in roles))
+    manages = bool(interaction.guild_id) and interaction.permissions.manage_guild
+    return Actor(user_id=interaction.user.id, role_ids=frozenset(r.id for r in roles), manages_server=manages)
 
 
 async def member_language(interaction: discord.Interaction[Any], explicit: str | None) -> str:
@@ -41,7 +42,8 @@ async def member_language(interaction: discord.Interaction[Any], explicit: str |
             raise InvalidInput("I don't know that language.", suggestions=[lang.english for lang in LANGUAGES.values()])
     async with interaction.client.app.db.begin() as session:
         prefs = await get_preferences(session, interaction.user.id)
-    return resolve_language(code, prefs.language, str(interaction.locale))
+    return resolve_language(code, prefs.language, str(interaction.locale),
+                            default=interaction.client.app.guild.current.language)
 
 
 def form_id(prefix: str, interaction: discord.Interaction[Any]) -> str:

@@ -24,7 +24,7 @@ async def post_digest(bot: SSEBot, *, now: datetime | None = None) -> bool:
     """Enqueue this week's digest (once) and send it; True when it went out now."""
     app = bot.app
     now = now or datetime.now(UTC)
-    channel_id = app.config.digest.channel or app.config.channels.announcements
+    channel_id = app.config.digest.channel or app.guild.current.announcements
     if not channel_id:
         log.warning("weekly digest skipped: no digest or announcements channel configured")
         return False

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from bot.capability import Capability, DeliveryKind, Job, ServiceContext, lazy
+from bot.capability import Capability, DeliveryKind, Job, Need, ServiceContext, lazy
 from cogs.qa import cli, service
 
 
 def _services(ctx: ServiceContext) -> list[object]:
-    return [service.QuestionService(ctx.config, ctx.content.countries)]
+    return [service.QuestionService(ctx.config, ctx.content.countries, ctx.guild)]
 
 CAPABILITY = Capability(
     name="qa",
@@ -17,6 +17,15 @@ CAPABILITY = Capability(
               every_seconds=lambda config: config.qa.route_check_minutes * 60)],
     deliveries={"qa.route": DeliveryKind(lazy("cogs.qa.jobs:send_routing_notice"), needs="View Channel and Send Messages in Threads")},
     digest=[service.solved_digest, service.unanswered_digest],
+    permissions=[
+        Need("view_channel", "qa_forum", "see the Q&A forum and its posts"),
+        Need("send_messages", "qa_forum", "write the first message of a post made with /ask"),
+        Need("create_public_threads", "qa_forum", "create a post for each /ask question"),
+        Need("send_messages_in_threads", "qa_forum", "post the solved notice and the notices to helpers"),
+        Need("manage_threads", "qa_forum", "add the Solved tag to posts members started"),
+        Need("manage_channels", "qa_forum", "create the country and topic tags /ask applies"),
+        Need("read_message_history", "qa_forum", "find the latest reply for /solved"),
+    ],
     privacy=service.PRIVACY,
     cli=cli.register,
 )

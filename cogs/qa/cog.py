@@ -99,7 +99,7 @@ class QA(commands.Cog):
         ):
             return None
         return archive.classify(
-            self.bot.app.config, guild_id=message.guild.id, channel_id=message.channel.id,
+            self.bot.app.guild.current, guild_id=message.guild.id, channel_id=message.channel.id,
             parent_id=getattr(message.channel, "parent_id", None), message_id=message.id,
         )
 
@@ -159,7 +159,7 @@ class QA(commands.Cog):
     async def backfill(self, interaction: discord.Interaction[SSEBot], channel: discord.TextChannel,
                        restart: bool = False) -> None:
         app = self.bot.app
-        check_backfill_allowed(app.config, actor_of(interaction), channel.id)
+        check_backfill_allowed(app.guild.current, actor_of(interaction), channel.id)
         async with app.db.begin() as session:
             state = await backfill_start(session, channel.id, restart=restart)
         resumed = state.before_id is not None

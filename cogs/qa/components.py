@@ -185,10 +185,10 @@ COMPONENTS = (PostAnywayButton, EditQuestionButton, UseSuggestionButton)
 
 
 def forum_of(bot: SSEBot) -> discord.ForumChannel:
-    forum_id = bot.app.config.channels.qa_forum
+    forum_id = bot.app.guild.current.qa_forum
     forum = bot.get_channel(forum_id) if forum_id else None
     if not isinstance(forum, discord.ForumChannel):
-        raise NotFound("The Q&A forum is not set up yet. Please ask a facilitator to set `channels.qa_forum`.")
+        raise NotFound("The Q&A forum is not set up yet. Please ask a server manager to choose it with /setup.")
     return forum
 
 

@@ -15,6 +15,7 @@ from bot.config import Config
 from bot.countries import SUGGEST_SCORE, CountryChoice, CountryDirectory, directory, likeness, name_key
 from bot.digest import DigestContext, DigestItem, DigestSection
 from bot.errors import InvalidInput, NotAllowed, NotFound
+from bot.guild import GuildSettings
 from bot.permissions import Actor, is_facilitator
 from bot.text import clean, fold, optional_text, require_text
 from cogs.qa.models import Question
@@ -162,8 +163,9 @@ def _info(row: Question) -> QuestionInfo:
 class QuestionService:
     """Questions in the forum channel, their accepted answers, and routing of unanswered ones."""
 
-    def __init__(self, config: Config, countries: CountryDirectory | None = None):
+    def __init__(self, config: Config, countries: CountryDirectory | None = None, guild: GuildSettings | None = None):
         self.config = config
+        self.guild = guild or GuildSettings(config)  # roles: /setup, else config.yaml
         self.countries = countries or directory()
         # The deployment's extra tags (e.g. Myanmar); one naming a programme country adds nothing.
         self.extra_countries = [e for e in config.qa.extra_countries if self.countries.parse(e) is None]
@@ -346,7 +348,7 @@ class QuestionService:
         question = await session.get(Question, thread_id)
         if question is None:
             raise NotFound("Answers can only be marked inside a question post of the Q&A forum.")
-        if actor.user_id != question.author_id and not is_facilitator(actor, self.config):
+        if actor.user_id != question.author_id and not is_facilitator(actor, self.guild.current):
             raise NotAllowed("Only the person who asked, or a facilitator, can mark the answer.")
         if message_id is None:
             message_id = (await session.execute(
@@ -400,7 +402,7 @@ class QuestionService:
         Each step is claimed with a conditional UPDATE before anything is posted, so it happens at
         most once, even with two processes or after a restart."""
         out: list[Routing] = []
-        qa, role_ids = self.config.qa, self.config.roles
+        qa, role_ids = self.config.qa, self.guild.current
         steps = (
             ("helpers", Question.routed_helpers_at, qa.route_helpers_after_hours, tuple(role_ids.helpers)),
             ("facilitators", Question.routed_facilitators_at, qa.route_facilitators_after_hours,

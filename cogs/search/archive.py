@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import Config
+from bot.guild import Effective
 from cogs.qa.models import Question
 from cogs.search.models import ArchivedMessage, ArchiveTombstone
 from db import search
@@ -49,15 +49,15 @@ def jump_url(guild_id: int, channel_id: int, message_id: int) -> str:
     return f"https://discord.com/channels/{guild_id or '@me'}/{channel_id}/{message_id}"
 
 
-def classify(config: Config, *, guild_id: int | None, channel_id: int, parent_id: int | None,
+def classify(settings: Effective, *, guild_id: int | None, channel_id: int, parent_id: int | None,
              message_id: int) -> str | None:
     """What a message is for the store, or None when it must not be stored (DMs, other channels)."""
     if not guild_id:
         return None  # never DMs
-    forum = config.channels.qa_forum
+    forum = settings.qa_forum
     if forum and parent_id == forum:
         return "question" if message_id == channel_id else "answer"
-    archived = set(config.channels.archived)
+    archived = set(settings.archived)
     if channel_id in archived or (parent_id is not None and parent_id in archived):
         return "message"
     return None

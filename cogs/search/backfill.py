@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import Config
 from bot.errors import InvalidInput, NotAllowed
+from bot.guild import Effective
 from bot.permissions import Actor, require_facilitator
 from cogs.search.archive import MessageRecord, store_messages
 from cogs.search.models import ArchiveCheckpoint
@@ -24,14 +24,14 @@ class BackfillState:
     done: bool
 
 
-def check_backfill_allowed(config: Config, actor: Actor, channel_id: int, *, is_dm: bool = False) -> None:
-    require_facilitator(actor, config, "back-fill the archive")
+def check_backfill_allowed(settings: Effective, actor: Actor, channel_id: int, *, is_dm: bool = False) -> None:
+    require_facilitator(actor, settings, "back-fill the archive")
     if is_dm:
         raise NotAllowed("Direct messages are never stored.")
-    if channel_id not in config.channels.archived:
+    if channel_id not in settings.archived:
         raise InvalidInput(
-            "That channel is not opted in to the archive. Add its id under `channels.archived` in "
-            "config.yaml first (members should know a channel is searchable)."
+            "That channel is not opted in to the archive. Add it with /setup (or under `channels.archived` in "
+            "config.yaml) first (members should know a channel is searchable)."
         )
 
 

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from bot.capability import Capability, ServiceContext, lazy
+from bot.capability import Capability, Need, ServiceContext, lazy
 from cogs.search import cli, privacy, writer
 from cogs.search.service import SearchService
 
 
 def _services(ctx: ServiceContext) -> list[object]:
-    return [writer.ArchiveWriter(ctx.db), SearchService(ctx.config)]
+    return [writer.ArchiveWriter(ctx.db), SearchService(ctx.config, ctx.guild)]
 
 
 CAPABILITY = Capability(name="search", extension="cogs.search.cog",
                         pagers={"search": lazy("cogs.search.cog:render_page")}, services=_services,
                         privacy=privacy.PRIVACY,
+                        permissions=[
+                            Need("view_channel", "archived", "store the channel's messages for /search"),
+                            Need("read_message_history", "archived", "back-fill and re-check the channel's history"),
+                            Need("read_message_history", "qa_forum", "re-check Q&A posts edited while the bot was away"),
+                        ],
                         cli=cli.register)

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Config
 from bot.countries import directory
 from bot.errors import InvalidInput
+from bot.guild import GuildSettings
 from bot.text import clean, fold
 from cogs.qa.models import Question
 from cogs.search.archive import jump_url
@@ -185,12 +186,13 @@ def hits_query(ids: list[int]) -> Any:
 class SearchService:
     """Searches the archive: candidates from the full-text index, ranked here, one page loaded."""
 
-    def __init__(self, config: Config):
+    def __init__(self, config: Config, guild: GuildSettings | None = None):
         self.config = config
+        self.guild = guild or GuildSettings(config)  # the time zone dates are read in
 
     def parse(self, query: str | None, **filters: Any) -> SearchParams:
         """The search as typed, with dates read in the community's time zone."""
-        return parse_params(query, timezone=self.config.timezone, **filters)
+        return parse_params(query, timezone=self.guild.current.timezone, **filters)
 
     async def search(
         self, session: AsyncSession, params: SearchParams, *, page: int = 1, page_size: int = PAGE_SIZE

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
 from bot.errors import InvalidInput, NotAllowed
+from bot.guild import GuildSettings
 from bot.permissions import Actor, is_facilitator, require_facilitator
 from bot.text import clean, optional_text
 from cogs.sessions.info import TrainingSessionInfo, load_infos, load_row
@@ -22,8 +23,9 @@ from db.upsert import insert_ignore, upsert
 
 
 class AttendanceService:
-    def __init__(self, config: Config):
+    def __init__(self, config: Config, guild: GuildSettings | None = None):
         self.config = config
+        self.guild = guild or GuildSettings(config)  # facilitator roles: /setup, else config.yaml
 
     async def _expected(self, session: AsyncSession, session_id: int, user_id: int) -> bool:
         """The member RSVPed going or interested, or a facilitator already marked them present."""
@@ -42,13 +44,13 @@ class AttendanceService:
         """A facilitator records attendance; a member may record only their own (from the follow-up DM)."""
         now = now or utcnow()
         if actor.user_id != user_id:
-            require_facilitator(actor, self.config, "record attendance for others")
+            require_facilitator(actor, self.guild.current, "record attendance for others")
         row = await load_row(session, session_id)
         if row.status == "cancelled":
             raise InvalidInput("This session was cancelled.")
         if row.start_utc > now:
             raise InvalidInput("Attendance can be recorded once the session has started.")
-        if not is_facilitator(actor, self.config) and not await self._expected(session, row.id, user_id):
+        if not is_facilitator(actor, self.guild.current) and not await self._expected(session, row.id, user_id):
             # The follow-up buttons carry only the session id: anyone could forge one for any session.
             raise NotAllowed("Attendance is recorded for members who RSVPed to this session. If you did attend, "
                              "please ask a facilitator to record it.")
@@ -59,7 +61,7 @@ class AttendanceService:
         return (await load_infos(session, [row]))[0]
 
     async def attended(self, session: AsyncSession, actor: Actor, session_id: int | str) -> list[int]:
-        require_facilitator(actor, self.config, "see attendance")
+        require_facilitator(actor, self.guild.current, "see attendance")
         row = await load_row(session, session_id)
         return sorted((await session.scalars(select(SessionAttendance.user_id).where(
             SessionAttendance.session_id == row.id, SessionAttendance.attended.is_(True)))).all())
@@ -91,7 +93,7 @@ class AttendanceService:
         return (await load_infos(session, [row]))[0]
 
     async def feedback_summary(self, session: AsyncSession, actor: Actor, session_id: int | str) -> tuple[int, float]:
-        require_facilitator(actor, self.config, "see feedback")
+        require_facilitator(actor, self.guild.current, "see feedback")
         row = await load_row(session, session_id)
         n, avg = (await session.execute(select(func.count(), func.avg(SessionFeedback.rating)).where(
             SessionFeedback.session_id == row.id))).one()

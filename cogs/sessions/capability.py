@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.app import App
-from bot.capability import Capability, DeliveryKind, Job, ServiceContext, lazy
+from bot.capability import Capability, DeliveryKind, Job, Need, ServiceContext, lazy
 from cogs.resources.service import ResourceService
 from cogs.sessions import cli, privacy
 from cogs.sessions.attendance import AttendanceService
@@ -16,9 +16,9 @@ from cogs.sessions.rsvp import RsvpService
 
 def _services(ctx: ServiceContext) -> list[object]:
     reminders = ReminderService(ctx.config)
-    outgoing = SessionOutgoing(ctx.config, ctx.outbox)
-    return [reminders, outgoing, TrainingSessionService(), PlanningService(ctx.config, reminders, outgoing),
-            RsvpService(), AttendanceService(ctx.config)]
+    outgoing = SessionOutgoing(ctx.config, ctx.outbox, ctx.guild)
+    return [reminders, outgoing, TrainingSessionService(), PlanningService(ctx.config, reminders, outgoing, ctx.guild),
+            RsvpService(), AttendanceService(ctx.config, ctx.guild)]
 
 
 async def _materials_join_the_catalogue(app: App) -> None:
@@ -49,6 +49,14 @@ CAPABILITY = Capability(
         "sessions.followup_dm": DeliveryKind(lazy("cogs.sessions.jobs:send_followup")),
     },
     digest=[upcoming_digest],
+    permissions=[
+        Need("manage_events", "guild", "mirror each session as a scheduled event",
+             when=lambda config: config.sessions.create_events),
+        Need("view_channel", "announcements", "see the announcements channel"),
+        Need("send_messages", "announcements", "post session announcements and reminders"),
+        Need("embed_links", "announcements", "show announcements as embeds"),
+        Need("read_message_history", "announcements", "update an announcement when its session changes"),
+    ],
     privacy=privacy.PRIVACY,
     cli=cli.register,
 )

@@ -39,7 +39,7 @@ async def member_zone(interaction: discord.Interaction[SSEBot]) -> str:
     """The member's /timezone, else the zone their Discord language points to, else the server default."""
     async with interaction.client.app.db.begin() as session:
         prefs = await get_preferences(session, interaction.user.id)
-    return prefs.timezone or LOCALE_ZONES.get(str(interaction.locale)) or interaction.client.app.config.timezone
+    return prefs.timezone or LOCALE_ZONES.get(str(interaction.locale)) or interaction.client.app.guild.current.timezone
 
 
 async def series_of(interaction: discord.Interaction[SSEBot],

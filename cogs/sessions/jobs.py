@@ -137,7 +137,7 @@ class SessionJobs:
         outcomes = await self.bot.delivery.deliver_now(keys)
         problems = [text for key, outcome in outcomes.items() if outcome == PARKED
                     for prefix, text in PROBLEMS.items() if key.startswith(prefix)]
-        if not self.app.config.channels.announcements:
+        if not self.app.guild.current.announcements:
             problems.append("No announcements channel is configured, so nothing was posted.")
         self.bot.delivery.kick()  # notices to members, at the DM pace
         return problems
@@ -208,7 +208,7 @@ async def create_event(bot: SSEBot, row: Outgoing) -> int | None:
     training_session = await _current(bot, row, unless_cancelled=True)
     if training_session.event_id:
         return training_session.event_id
-    guild_id = bot.app.config.guild_id
+    guild_id = bot.app.guild.current.guild_id
     event_id = await bot.delivery.create_event(guild_id, reason=f"Session #{training_session.id}",
                                                **event_payload(training_session))
     async with bot.app.db.begin() as session:
@@ -241,7 +241,7 @@ async def refresh_event(bot: SSEBot, row: Outgoing) -> int | None:
     training_session = await _current(bot, row)
     if not training_session.event_id:
         return None
-    guild_id = bot.app.config.guild_id
+    guild_id = bot.app.guild.current.guild_id
     if training_session.cancelled:
         await bot.delivery.edit_event(guild_id, training_session.event_id, status=4,
                                       reason=f"Session #{training_session.id} cancelled")
@@ -254,7 +254,7 @@ async def refresh_event(bot: SSEBot, row: Outgoing) -> int | None:
 async def send_change_notice(bot: SSEBot, row: Outgoing) -> int:
     training_session = await _current(bot, row)
     text = change_text(training_session, row.params.get("changed", []))
-    if link := jump_url(training_session, bot.app.config.guild_id):
+    if link := jump_url(training_session, bot.app.guild.current.guild_id):
         text = truncate(f"{text}\nDetails: {link}", 2000)
     assert row.user_id is not None
     return (await bot.delivery.dm(row.user_id, content=text, nonce=row.nonce)).id
@@ -263,7 +263,7 @@ async def send_change_notice(bot: SSEBot, row: Outgoing) -> int:
 async def send_reminder(bot: SSEBot, row: Outgoing) -> int:
     training_session = await _current(bot, row, unless_cancelled=True)
     due = DueReminder.from_params(row.params, now=utcnow())
-    text = reminder_text(training_session, due, direct=row.user_id is not None, guild_id=bot.app.config.guild_id)
+    text = reminder_text(training_session, due, direct=row.user_id is not None, guild_id=bot.app.guild.current.guild_id)
     if row.user_id is not None:
         return (await bot.delivery.dm(row.user_id, content=text, nonce=row.nonce)).id
     assert row.channel_id is not None

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
+from bot.guild import GuildSettings
 from bot.outbox import Outbox
 from cogs.sessions.info import TrainingSessionInfo
 
@@ -28,19 +29,20 @@ def event_key(training_session: TrainingSessionInfo) -> str:
 
 
 class SessionOutgoing:
-    def __init__(self, config: Config, outbox: Outbox):
+    def __init__(self, config: Config, outbox: Outbox, guild: GuildSettings | None = None):
         self.config = config
+        self.guild = guild or GuildSettings(config)  # the announcements channel: /setup, else config.yaml
         self.outbox = outbox
 
     async def announce(self, session: AsyncSession, training_session: TrainingSessionInfo) -> list[str]:
         """The announcement post and the Discord scheduled event of a session; returns the keys."""
         keys = []
-        channel_id = self.config.channels.announcements
+        channel_id = self.guild.current.announcements
         if channel_id and not training_session.message_id:
             await self.outbox.enqueue(session, announce_key(training_session), ANNOUNCE, channel_id=channel_id,
                                       params={"session_id": training_session.id}, expires_at=training_session.end_utc)
             keys.append(announce_key(training_session))
-        if self.config.sessions.create_events and self.config.guild_id and not training_session.event_id:
+        if self.config.sessions.create_events and self.guild.current.guild_id and not training_session.event_id:
             await self.outbox.enqueue(session, event_key(training_session), CREATE_EVENT,
                                       params={"session_id": training_session.id}, expires_at=training_session.end_utc)
             keys.append(event_key(training_session))
@@ -49,7 +51,7 @@ class SessionOutgoing:
     async def reannounce(self, session: AsyncSession, training_session_id: int, deleted_message_id: int) -> str:
         """The announcement was deleted in Discord: post it again (keyed by the deleted message)."""
         key = f"sessions:announce:{training_session_id}:after-{deleted_message_id}"
-        await self.outbox.enqueue(session, key, ANNOUNCE, channel_id=self.config.channels.announcements or None,
+        await self.outbox.enqueue(session, key, ANNOUNCE, channel_id=self.guild.current.announcements or None,
                                   params={"session_id": training_session_id})
         return key
 
@@ -59,11 +61,11 @@ class SessionOutgoing:
         keys = []
         for ts in training_sessions:
             where = f"{ts.id}:{ts.sequence}"
-            if self.config.channels.announcements:
+            if self.guild.current.announcements:
                 keys.append(f"sessions:refresh-post:{where}")
-                await self.outbox.enqueue(session, keys[-1], REFRESH_POST, channel_id=self.config.channels.announcements,
+                await self.outbox.enqueue(session, keys[-1], REFRESH_POST, channel_id=self.guild.current.announcements,
                                           params={"session_id": ts.id})
-            if self.config.sessions.create_events and self.config.guild_id:
+            if self.config.sessions.create_events and self.guild.current.guild_id:
                 keys.append(f"sessions:refresh-event:{where}")
                 await self.outbox.enqueue(session, keys[-1], REFRESH_EVENT, params={"session_id": ts.id})
         if training_sessions:

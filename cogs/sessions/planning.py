@@ -17,6 +17,7 @@ from bot.config import Config
 from bot.content import Resource
 from bot.dates import StartTime, read_start
 from bot.errors import InvalidInput
+from bot.guild import GuildSettings
 from bot.i18n import country_name
 from bot.permissions import Actor, is_facilitator, require_facilitator
 from bot.text import clean, optional_text, require_text
@@ -57,19 +58,21 @@ log = logging.getLogger(__name__)
 
 
 class PlanningService:
-    def __init__(self, config: Config, reminders: ReminderService, outgoing: SessionOutgoing):
+    def __init__(self, config: Config, reminders: ReminderService, outgoing: SessionOutgoing,
+                 guild: GuildSettings | None = None):
         self.config = config
+        self.guild = guild or GuildSettings(config)  # roles and time zone: /setup, else config.yaml
         self.reminders = reminders
         self.outgoing = outgoing
 
     def may_manage(self, actor: Actor) -> bool:
-        return is_facilitator(actor, self.config)
+        return is_facilitator(actor, self.guild.current)
 
     def validate(self, draft: SessionDraft, now: datetime, languages: Sequence[str] = ()) -> dict[str, Any]:
         title = require_text(draft.title, field="title", max_len=TITLE_MAX)
         description = optional_text(draft.description, field="description", max_len=DESCRIPTION_MAX,
                                     multiline=True) or ""
-        zone = parse_zone(draft.timezone or self.config.timezone)
+        zone = parse_zone(draft.timezone or self.guild.current.timezone)
         session_languages = parse_languages(draft.languages)
         # read in the facilitator's language and the session's own (a Thai session's start typed in Thai)
         read = read_start(draft.start, zone, now=now, languages=(*languages, *session_languages))
@@ -106,14 +109,14 @@ class PlanningService:
                        now: datetime | None = None) -> Preview:
         """Everything create checks, without saving: how the start was read, and the audience
         countries where it falls outside working hours (a warning, never a refusal)."""
-        require_facilitator(actor, self.config, "plan sessions")
+        require_facilitator(actor, self.guild.current, "plan sessions")
         spec = self.validate(draft, now or utcnow(), languages)
         return self._preview(spec["read"], spec["timezone"], spec["countries"])
 
     async def preview_edit(self, session: AsyncSession, actor: Actor, session_id: int | str, changes: SessionChanges,
                            *, languages: Sequence[str] = (), now: datetime | None = None) -> Preview | None:
         """How a new start would be read (None when the start does not change)."""
-        require_facilitator(actor, self.config, "edit sessions")
+        require_facilitator(actor, self.guild.current, "edit sessions")
         if changes.start is None:
             return None
         now = now or utcnow()
@@ -151,7 +154,7 @@ class PlanningService:
         self, session: AsyncSession, actor: Actor, draft: SessionDraft, *, now: datetime | None = None,
         languages: Sequence[str] = (),
     ) -> list[TrainingSessionInfo]:
-        require_facilitator(actor, self.config, "plan sessions")
+        require_facilitator(actor, self.guild.current, "plan sessions")
         now = now or utcnow()
         spec = self.validate(draft, now, languages)
         zone = ZoneInfo(spec["timezone"])
@@ -204,7 +207,7 @@ class PlanningService:
         self, session: AsyncSession, actor: Actor, session_id: int | str, changes: SessionChanges,
         *, scope: Scope = "one", now: datetime | None = None, languages: Sequence[str] = (),
     ) -> ChangeResult:
-        require_facilitator(actor, self.config, "edit sessions")
+        require_facilitator(actor, self.guild.current, "edit sessions")
         now = now or utcnow()
         if changes.empty():
             raise InvalidInput("Nothing to change: give at least one new value.")
@@ -270,7 +273,7 @@ class PlanningService:
         self, session: AsyncSession, actor: Actor, session_id: int | str, *, scope: Scope = "one",
         reason: str | None = None, now: datetime | None = None,
     ) -> ChangeResult:
-        require_facilitator(actor, self.config, "cancel sessions")
+        require_facilitator(actor, self.guild.current, "cancel sessions")
         now = now or utcnow()
         why = optional_text(reason, field="reason", max_len=500)
         row = await load_row(session, session_id)
@@ -296,7 +299,7 @@ class PlanningService:
         self, session: AsyncSession, actor: Actor, session_id: int | str, *, recording: str | None,
         slides: str | None,
     ) -> tuple[TrainingSessionInfo, list[Resource]]:
-        require_facilitator(actor, self.config, "add session materials")
+        require_facilitator(actor, self.guild.current, "add session materials")
         rec = clean_url(recording, "recording link")
         sl = clean_url(slides, "slides link")
         if not rec and not sl:
@@ -316,7 +319,7 @@ class PlanningService:
         self, start: str, zone: str | None, countries: str | None = None, *, languages: Sequence[str] = (),
         now: datetime | None = None,
     ) -> tuple[datetime, str, list[LocalTime]]:
-        tz = parse_zone(zone or self.config.timezone)
+        tz = parse_zone(zone or self.guild.current.timezone)
         when = read_start(start, tz, now=now or utcnow(), languages=languages).utc
         codes = parse_countries(countries) or tuple(COUNTRY_ZONES)
         return when, tz, self.local_times(when, codes)

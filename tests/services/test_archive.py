@@ -11,6 +11,7 @@ import pytest
 from bot.app import App
 from bot.config import Config
 from bot.errors import InvalidInput, NotAllowed
+from bot.guild import from_config
 from bot.permissions import Actor
 from cogs.privacy.service import PrivacyService
 from cogs.qa.service import QuestionService
@@ -57,9 +58,9 @@ def test_odd_entries_are_skipped_with_a_note() -> None:
 async def test_backfill_checkpoint_survives_and_a_finished_one_restarts(app: App) -> None:
     cfg = Config.model_validate({"channels": {"archived": [42]}, "roles": {"facilitators": [9]}})
     with pytest.raises(NotAllowed):
-        backfill.check_backfill_allowed(cfg, Actor(1), 42)
+        backfill.check_backfill_allowed(from_config(cfg), Actor(1), 42)
     with pytest.raises(InvalidInput):
-        backfill.check_backfill_allowed(cfg, Actor(1, frozenset({9})), 43)
+        backfill.check_backfill_allowed(from_config(cfg), Actor(1, frozenset({9})), 43)
     when = datetime(2026, 1, 1, tzinfo=UTC)
     page = [archive.MessageRecord(id=snowflake_at(when) + i, channel_id=42, author_id=1, content=f"m{i}",
                                   created_at=when) for i in range(10)]
