@@ -8,6 +8,7 @@ import logging
 import sys
 from typing import Any
 
+from bot.backup import register as register_backup
 from bot.cli import settings_of
 from bot.content import load_content
 from bot.errors import UserError
@@ -97,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_argument("action", choices=["upgrade", "current"])
     db.set_defaults(func=cmd_db)
     register_status(sub)
+    register_backup(sub)
 
     from bot.capabilities import CAPABILITIES  # the capabilities add their own commands
 
