@@ -107,6 +107,15 @@ async def test_metrics_count_a_slash_command_and_a_search(client: TestClient[Any
     assert found[("sse_command_duration_seconds_sum", (("command", "define"), ("outcome", "ok")))] > 0
 
 
+async def test_a_refused_command_is_counted_as_an_error(client: TestClient[Any, Any], gw: OfflineDiscord) -> None:
+    result = await gw.slash("session create", user=gw.member_id, title="Mine", start="2030-01-01 10:00",
+                            timezone="Asia/Bangkok")
+    assert "Only facilitators" in result.text
+    found = await samples(client)
+    assert found[("sse_command_duration_seconds_count", (("command", "session create"), ("outcome", "error")))] == 1
+    assert ("sse_command_duration_seconds_count", (("command", "session create"), ("outcome", "ok"))) not in found
+
+
 async def test_metrics_count_a_sent_delivery_and_read_the_outbox_at_scrape_time(
     client: TestClient[Any, Any], gw: OfflineDiscord, app: App,
 ) -> None:
