@@ -73,3 +73,4 @@ def test_a_bad_environment_value_names_the_variable(tmp_path: Path) -> None:
         load_settings(tmp_path / "missing.yaml", env={"SSE_LOG_FORMAT": "xml", "SSE_HTTP_PORT": "eighty"})
     text = str(caught.value)
     assert "SSE_LOG_FORMAT" in text and "SSE_HTTP_PORT" in text
+

@@ -16,6 +16,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from bot.app import App
 from bot.config import load_settings
+from bot.console import with_demo_server
 from bot.ops_server import build_ops_app
 from db.engine import Database
 from offline import OfflineDiscord, boot_offline
@@ -161,3 +162,9 @@ async def test_the_server_listens_on_the_configured_port_inside_the_bot_and_stop
     finally:
         await app.close()
     assert not error_logs.records
+
+
+def test_the_console_never_serves_the_bots_health_endpoints(tmp_path: Path) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text("ops:\n  http_port: 9100\n", encoding="utf-8")
+    assert with_demo_server(load_settings(path, env={})).config.ops.http_port is None
