@@ -27,7 +27,7 @@ def restore_root_logging():  # type: ignore[no-untyped-def]
 def test_a_record_becomes_one_json_line_with_its_fields(restore_root_logging: None) -> None:
     stream = io.StringIO()
     configure("INFO", "json", stream)
-    log = logging.getLogger("bot.delivery")
+    log = logging.getLogger("tests.logs.json")
     log.warning("cannot deliver to channel %s", 42, extra={"delivery": "qa:route:1:helpers", "attempts": 2})
     try:
         raise ValueError("ຂໍ້ຄວາມ broken")
@@ -39,7 +39,7 @@ def test_a_record_becomes_one_json_line_with_its_fields(restore_root_logging: No
     assert len(lines) == 2  # the traceback stays inside its record's line
     first, second = (json.loads(line) for line in lines)
     assert first["message"] == "cannot deliver to channel 42"
-    assert first["level"] == "WARNING" and first["logger"] == "bot.delivery"
+    assert first["level"] == "WARNING" and first["logger"] == "tests.logs.json"
     assert first["delivery"] == "qa:route:1:helpers" and first["attempts"] == 2
     assert "exception" not in first
     when = datetime.fromisoformat(first["time"])
@@ -53,8 +53,8 @@ def test_a_record_becomes_one_json_line_with_its_fields(restore_root_logging: No
 def test_text_is_the_default_format(restore_root_logging: None) -> None:
     stream = io.StringIO()
     configure("INFO", "text", stream)
-    logging.getLogger("bot").info("ready")
-    assert stream.getvalue().rstrip().endswith("INFO bot: ready")
+    logging.getLogger("tests.logs.text").info("ready")
+    assert stream.getvalue().rstrip().endswith("INFO tests.logs.text: ready")
 
 
 def test_log_format_comes_from_config_and_the_environment_overrides_it(tmp_path: Path) -> None:
