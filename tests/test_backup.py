@@ -1,12 +1,14 @@
 """``python -m bot backup`` / ``restore``: an SQLite backup taken while a writer is busy holds the
 data as it was, a restore brings exactly that back (and upgrades it), and files that are not this
 bot's database are refused politely. PostgreSQL: pg_dump is run with the URL (a stand-in pg_dump
-on PATH records how; a real dump is not taken here), or the command explains how."""
+on PATH records how; on the PostgreSQL run, the real pg_dump too), or the command explains how."""
 
 from __future__ import annotations
 
 import asyncio
+import shutil
 import sqlite3
+import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -166,3 +168,20 @@ async def test_postgresql_backup_runs_pg_dump_with_the_url_or_says_how(
 
     assert await cli(config, "restore", str(tmp_path / "dump.pgc")) == 2
     assert "pg_restore --clean" in capsys.readouterr().err
+
+
+@pytest.mark.skipif(not PG_URL or shutil.which("pg_dump") is None, reason="needs PostgreSQL and pg_dump")
+async def test_postgresql_backup_is_a_real_pg_dump_archive(
+    database_url: str, config_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+) -> None:
+    db = Database.from_url(database_url)
+    await seed(db)
+    await db.close()
+    dump = tmp_path / "sse.pgc"
+    assert await cli(config_path, "backup", str(dump)) == 0
+    assert "pg_dump" in capsys.readouterr().out
+    assert dump.read_bytes().startswith(b"PGDMP")  # pg_dump's custom format
+    listed = await asyncio.to_thread(subprocess.run, ["pg_restore", "--list", str(dump)], capture_output=True,
+                                     text=True, check=True)
+    listing = listed.stdout
+    assert "TABLE DATA public user_preferences" in listing and "TABLE DATA public alembic_version" in listing
