@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 
 APP_KEY = web.AppKey("sse_app", App)
 GATEWAY_KEY = web.AppKey("sse_gateway", GatewayState)
+SHUTDOWN_SECONDS = 5.0
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -63,7 +64,10 @@ class OpsServer:
         ops = self.app.config.ops
         if ops.http_port is None or self._runner is not None:
             return
-        runner = web.AppRunner(build_ops_app(self.app, self.gateway), access_log=None, handle_signals=False)
+        # A request still running when the bot stops gets a few seconds (a /healthz waits at most
+        # ops.db_timeout_seconds), not aiohttp's default minute: stopping the bot stays quick.
+        runner = web.AppRunner(build_ops_app(self.app, self.gateway), access_log=None, handle_signals=False,
+                               shutdown_timeout=SHUTDOWN_SECONDS)
         await runner.setup()
         site = web.TCPSite(runner, ops.http_host, ops.http_port)
         try:
