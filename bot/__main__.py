@@ -8,9 +8,11 @@ import logging
 import sys
 from typing import Any
 
+from bot.backup import register as register_backup
 from bot.cli import settings_of
 from bot.content import load_content
 from bot.errors import UserError
+from bot.logs import configure as configure_logging
 from bot.status import register as register_status
 from bot.yamlfile import YamlProblems
 
@@ -96,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_argument("action", choices=["upgrade", "current"])
     db.set_defaults(func=cmd_db)
     register_status(sub)
+    register_backup(sub)
 
     from bot.capabilities import CAPABILITIES  # the capabilities add their own commands
 
@@ -108,12 +111,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        settings_level = "INFO"
+        level, log_format = "INFO", "text"
         try:
-            settings_level = settings_of(args).config.log_level
+            config = settings_of(args).config
+            level, log_format = config.log_level, config.log_format
         except YamlProblems:
             pass
-        logging.basicConfig(level=getattr(logging, settings_level), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        configure_logging(level, log_format)
         return int(args.func(args))
     except YamlProblems as exc:
         _print_problems(exc.problems)

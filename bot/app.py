@@ -12,6 +12,7 @@ from bot.config import Config, Settings
 from bot.content import Content, load_content
 from bot.countries import install as install_countries
 from bot.guild import GuildSettings
+from bot.metrics import Metrics
 from bot.outbox import Outbox
 from bot.scheduler import Scheduler
 from bot.yamlfile import YamlProblems
@@ -36,6 +37,8 @@ class App:
     services: dict[type[Any], object] = field(default_factory=dict)
     # shared by every capability; started by the bot (setup_hook), stopped when it closes
     scheduler: Scheduler = field(default_factory=Scheduler)
+    # counters and timings /metrics serves (bot/ops_server.py); one registry per App
+    metrics: Metrics = field(default_factory=Metrics)
 
     @classmethod
     async def create(
@@ -54,8 +57,10 @@ class App:
         db = Database.from_url(settings.database_url)
         if migrate:
             await upgrade(db.engine)
+        metrics = Metrics()
         app = cls(settings=settings, content=content, db=db, capabilities=tuple(capabilities),
-                  outbox=Outbox(settings.config), guild=GuildSettings(settings.config))
+                  outbox=Outbox(settings.config, metrics=metrics), guild=GuildSettings(settings.config),
+                  metrics=metrics)
         app.services[GuildSettings] = app.guild
         async with db.begin() as session:
             await app.guild.refresh(session)

@@ -6,6 +6,7 @@ import gc
 import hashlib
 import json
 import logging
+import time
 from functools import partial
 from typing import Any, TypeVar
 
@@ -17,6 +18,8 @@ from bot.app import App
 from bot.capability import Job
 from bot.delivery import Delivery
 from bot.errors import UserError
+from bot.health import GatewayState
+from bot.ops_server import OpsServer
 from bot.translator import CatalogueTranslator
 from bot.ui.common import NO_MENTIONS, reply_error
 from bot.ui.pager import PageButton
@@ -25,10 +28,29 @@ from db.models import BotState
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+STARTED = "sse:started"  # Interaction.extras key: when the tree began handling it (for /metrics)
+
+
+def command_name(interaction: discord.Interaction[Any]) -> str:
+    command = interaction.command
+    return command.qualified_name if command is not None else "unknown"
+
+
+def observe_command(interaction: discord.Interaction[SSEBot], *, ok: bool) -> None:
+    started = interaction.extras.get(STARTED)
+    if started is not None and interaction.type is discord.InteractionType.application_command:
+        interaction.client.app.metrics.command_done(command_name(interaction), time.perf_counter() - started, ok=ok)
 
 
 class SSETree(app_commands.CommandTree["SSEBot"]):
+    async def interaction_check(self, interaction: discord.Interaction[SSEBot], /) -> bool:
+        # The tree's public hook before every command, menu and autocomplete: the start of the
+        # command latency that on_app_command_completion / on_error below observe.
+        interaction.extras[STARTED] = time.perf_counter()
+        return True
+
     async def on_error(self, interaction: discord.Interaction[SSEBot], error: app_commands.AppCommandError) -> None:
+        observe_command(interaction, ok=False)
         original: BaseException = getattr(error, "original", error)
         if isinstance(error, app_commands.CheckFailure) and not isinstance(original, UserError):
             original = UserError("You don't have permission to use this command.")
@@ -56,6 +78,9 @@ class SSEBot(commands.Bot):
         self.delivery = Delivery(self)
         # per-bot objects a capability needs while connected (e.g. its job runner), by type
         self._runtimes: dict[type[Any], object] = {}
+        # what /healthz reports of the gateway, and the /healthz + /metrics server (ops.http_port)
+        self.gateway = GatewayState(self.is_closed, lambda: self.latency)
+        self.ops = OpsServer(app, self.gateway)
 
     def runtime(self, kind: type[T]) -> T:
         """The capability object of type ``kind`` bound to this bot, created on first use."""
@@ -81,6 +106,7 @@ class SSEBot(commands.Bot):
                 self.schedule(job)
         self.delivery.start()
         self.app.scheduler.start()  # after the cogs rebuilt their timers from the database
+        await self.ops.start()
         if self.guild_scope is not None:
             self.tree.copy_global_to(guild=self.guild_scope)
         if self.sync_commands_on_start:
@@ -144,9 +170,28 @@ class SSEBot(commands.Bot):
     async def close(self) -> None:
         self.app.scheduler.shutdown()
         self.delivery.stop()
+        await self.ops.stop()
         await super().close()
 
+    # ---- what /healthz and /metrics know of the gateway and of commands
+    async def on_connect(self) -> None:
+        self.app.metrics.gateway("connect")
+
+    async def on_disconnect(self) -> None:
+        self.gateway.down()
+        self.app.metrics.gateway("disconnect")
+
+    async def on_resumed(self) -> None:
+        self.gateway.up()
+        self.app.metrics.gateway("resume")
+
+    async def on_app_command_completion(
+        self, interaction: discord.Interaction[SSEBot], command: app_commands.Command[Any, ..., Any] | app_commands.ContextMenu,
+    ) -> None:
+        observe_command(interaction, ok=True)
+
     async def on_ready(self) -> None:
+        self.gateway.up()
         log.info("ready as %s in %d guild(s)", self.user, len(self.guilds))
         # Everything loaded so far lives as long as the process: move it out of the collector's
         # way, so a full collection no longer pauses the event loop (~90 ms, bench/bench_ingest.py).

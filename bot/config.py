@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from bot.yamlfile import load_model
+from bot.yamlfile import Problem, YamlProblems, load_model
 
 DEFAULT_CONFIG_PATH = Path("config.yaml")
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///data/sse.db"
@@ -140,6 +140,19 @@ class Archive(_Section):
     reconcile_days: Annotated[int, Field(ge=0, le=90)] = 7
 
 
+class Ops(_Section):
+    """What an operator watches: the health and metrics endpoints (bot/ops_server.py)."""
+
+    # /healthz and /metrics on their own port; null = not served (the default: nothing listens
+    # unless asked). 0 = any free port (tests). Env: SSE_HTTP_PORT, SSE_HTTP_HOST.
+    http_port: Annotated[int, Field(ge=0, le=65535)] | None = None
+    # loopback by default: a Prometheus or health checker on the same machine (or a reverse proxy)
+    # reads it; 0.0.0.0 exposes it to the network, which the endpoints do not need.
+    http_host: Annotated[str, Field(min_length=1)] = "127.0.0.1"
+    # how long /healthz waits for the database's SELECT 1 before calling it unreachable
+    db_timeout_seconds: Annotated[float, Field(gt=0, le=30)] = 2.0
+
+
 class Config(_Section):
     guild_id: Snowflake = 0
     channels: Channels = Field(default_factory=Channels)
@@ -152,8 +165,10 @@ class Config(_Section):
     digest: Digest = Field(default_factory=Digest)
     outbox: Outbox = Field(default_factory=Outbox)
     archive: Archive = Field(default_factory=Archive)
+    ops: Ops = Field(default_factory=Ops)
     content_dir: str = "content"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"  # json: one JSON object per line, for log collectors
 
     def content_path(self, base: Path) -> Path:
         path = Path(self.content_dir)
@@ -193,11 +208,46 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+# Deployment settings an environment (systemd EnvironmentFile, a container) may set over config.yaml:
+# variable -> (section or None for top level, key).
+ENV_OVERRIDES: dict[str, tuple[str | None, str]] = {
+    "SSE_LOG_LEVEL": (None, "log_level"),
+    "SSE_LOG_FORMAT": (None, "log_format"),
+    "SSE_HTTP_HOST": ("ops", "http_host"),
+    "SSE_HTTP_PORT": ("ops", "http_port"),
+}
+
+
+def apply_env_overrides(config: Config, env: dict[str, str]) -> Config:
+    """The config with the ``ENV_OVERRIDES`` found in ``env``, validated like the file (a bad value
+    is a problem naming the variable)."""
+    data = config.model_dump()
+    found = []
+    for variable, (section, key) in ENV_OVERRIDES.items():
+        raw = env.get(variable, "").strip()
+        if not raw:
+            continue
+        value: Any = raw
+        if key == "http_port":
+            value = None if raw.lower() in ("off", "none", "null") else (int(raw) if raw.isdigit() else raw)
+        (data[section] if section else data)[key] = value
+        found.append(variable)
+    if not found:
+        return config
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        named = {".".join(filter(None, where)): variable for variable, where in ENV_OVERRIDES.items()}
+        raise YamlProblems([Problem("environment", None,
+                                    named.get(".".join(map(str, e["loc"][:2])), ", ".join(found)), e["msg"])
+                            for e in exc.errors()]) from None
+
+
 def load_settings(config_path: Path | None = None, env: dict[str, str] | None = None) -> Settings:
     env = dict(os.environ) if env is None else env
     path = config_path or Path(env.get("SSE_CONFIG", str(DEFAULT_CONFIG_PATH)))
     return Settings(
-        config=load_config(path),
+        config=apply_env_overrides(load_config(path), env),
         config_path=path,
         database_url=normalise_database_url(env.get("DATABASE_URL") or DEFAULT_DATABASE_URL),
         token=(env.get("DISCORD_TOKEN") or "").strip() or None,

@@ -473,8 +473,11 @@ def with_demo_server(settings: Settings) -> Settings:
     # The offline Discord starts empty each time, so its "history" would make reconciliation
     # delete everything stored in earlier console runs as if it had been deleted in Discord.
     archive = config.archive.model_copy(update={"reconcile_days": 0})
+    # The health and metrics endpoints belong to the real bot: the console, maybe started beside
+    # it, neither takes its port nor answers a health checker for it.
+    ops = config.ops.model_copy(update={"http_port": None})
     update = {"channels": channels, "roles": roles, "guild_id": config.guild_id or DEMO_IDS["guild"],
-              "archive": archive}
+              "archive": archive, "ops": ops}
     return settings.model_copy(update={"config": config.model_copy(update=update)})
 
 

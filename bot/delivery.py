@@ -165,6 +165,11 @@ class Delivery:
 
     async def _deliver(self, row: Outgoing) -> str:
         """Send one row and record what happened to it, in its own transaction, right away."""
+        outcome = await self._deliver_one(row)
+        self.app.metrics.delivered("retried" if outcome == "retry" else outcome)
+        return outcome
+
+    async def _deliver_one(self, row: Outgoing) -> str:
         spec = self.kinds.get(row.kind)
         if spec is None:
             log.error("delivery %s has kind %r, which no capability handles; parked", row.key, row.kind)

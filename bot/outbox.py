@@ -14,7 +14,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,6 +22,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Config
 from db.models import OutboxDelivery, utcnow
 from db.upsert import insert_ignore
+
+if TYPE_CHECKING:
+    from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +69,8 @@ class OutboxRow:
 
 
 class Outbox:
-    def __init__(self, config: Config):
+    def __init__(self, config: Config, metrics: Metrics | None = None):
+        self.metrics = metrics
         self.lease = timedelta(seconds=config.outbox.lease_seconds)
         self.retry = timedelta(seconds=config.outbox.retry_seconds)
         self.max_retry = timedelta(seconds=config.outbox.max_retry_seconds)
@@ -104,6 +108,8 @@ class Outbox:
          .returning(OutboxDelivery.key))
         for key in expired.scalars():
             log.warning("delivery %s dropped: its time had passed before it could be sent", key)
+            if self.metrics is not None:
+                self.metrics.delivered("dropped")
         # SKIP LOCKED (PostgreSQL; SQLite has one writer and ignores it): a second sender claiming at
         # the same moment takes the next rows instead of waiting for, then losing, the same ones.
         candidates = (select(OutboxDelivery.id).where(*due)

@@ -31,7 +31,8 @@ KIND = "search"
 async def render_page(bot: SSEBot, stored: StoredQuery, page: int) -> tuple[discord.Embed, int, int]:
     params = SearchParams(**stored.params)
     async with bot.app.db.begin() as session:
-        result = await bot.app.service(SearchService).search(session, params, page=page)
+        with bot.app.metrics.timed_search():
+            result = await bot.app.service(SearchService).search(session, params, page=page)
     return search_embed(result), result.page, result.pages
 
 
@@ -136,7 +137,8 @@ class Search(commands.Cog):
             after=after, before=before,
         )
         async with app.db.begin() as session:
-            result = await app.service(SearchService).search(session, params)
+            with app.metrics.timed_search():
+                result = await app.service(SearchService).search(session, params)
             view = None
             if result.pages > 1:
                 query_id = await save_query(session, KIND, params.as_dict(), interaction.user.id, str(interaction.locale))
