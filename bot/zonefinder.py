@@ -106,7 +106,9 @@ def _by_offset(text: str, now: datetime) -> list[str] | None:
     if hours > 14 or minutes >= 60:
         return []
     wanted = sign * timedelta(hours=hours, minutes=minutes)
-    return [z for z in all_zones() if now.astimezone(ZoneInfo(z)).utcoffset() == wanted]
+    # only zones of tzdata's zone.tab: old alias names (Asia/Saigon, Asia/Ulan_Bator) would list one place twice
+    canonical = set(zone_country()) | set(REGION_ZONES)
+    return [z for z in all_zones() if z in canonical and now.astimezone(ZoneInfo(z)).utcoffset() == wanted]
 
 
 def _ranked(zones: list[str]) -> list[str]:
