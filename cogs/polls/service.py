@@ -110,9 +110,12 @@ async def load_poll(session: AsyncSession, poll_id: int) -> PollInfo:
     return await _info(session, row)
 
 
-async def _info(session: AsyncSession, row: SessionPoll) -> PollInfo:
-    slots = (await session.scalars(select(PollSlot).where(PollSlot.poll_id == row.id)
-                                   .order_by(PollSlot.position))).all()
+async def _slots(session: AsyncSession, poll_id: int) -> Sequence[PollSlot]:
+    return (await session.scalars(select(PollSlot).where(PollSlot.poll_id == poll_id).order_by(PollSlot.position))).all()
+
+
+async def _info(session: AsyncSession, row: SessionPoll, slots: Sequence[PollSlot] | None = None) -> PollInfo:
+    slots = slots if slots is not None else await _slots(session, row.id)
     counts = dict((await session.execute(
         select(PollVote.slot_id, func.count()).where(PollVote.poll_id == row.id).group_by(PollVote.slot_id))).all())
     voters = await session.scalar(select(func.count(func.distinct(PollVote.user_id))).where(PollVote.poll_id == row.id))
@@ -193,8 +196,8 @@ class PollService:
         row = await self._locked(session, poll_id)
         if row.status != "open":
             raise InvalidInput("This poll is closed, so it no longer takes votes.")
-        slot = await session.get(PollSlot, slot_id)
-        if slot is None or slot.poll_id != row.id:
+        slots = await _slots(session, row.id)
+        if slot_id not in {s.id for s in slots}:
             raise NotFound("That slot is not part of this poll.")
         removed = await session.execute(delete(PollVote).where(PollVote.slot_id == slot_id, PollVote.user_id == user_id))
         voted = not getattr(removed, "rowcount", 0)
@@ -202,7 +205,7 @@ class PollService:
             await session.execute(insert_ignore(session, PollVote, {
                 "poll_id": row.id, "slot_id": slot_id, "user_id": user_id, "created_at": utcnow()},
                 keys=("slot_id", "user_id")))
-        info = await _info(session, row)
+        info = await _info(session, row, slots)
         return VoteResult(info, info.slot(slot_id), voted)
 
     async def my_votes(self, session: AsyncSession, poll_id: int, user_id: int) -> set[int]:
