@@ -8,6 +8,7 @@ from cogs.countries.capability import CAPABILITY as COUNTRIES
 from cogs.digest.capability import CAPABILITY as DIGEST
 from cogs.glossary.capability import CAPABILITY as GLOSSARY
 from cogs.help.capability import CAPABILITY as HELP
+from cogs.polls.capability import CAPABILITY as POLLS
 from cogs.privacy.capability import CAPABILITY as PRIVACY
 from cogs.qa.capability import CAPABILITY as QA
 from cogs.resources.capability import CAPABILITY as RESOURCES
@@ -15,4 +16,4 @@ from cogs.search.capability import CAPABILITY as SEARCH
 from cogs.sessions.capability import CAPABILITY as SESSIONS
 from cogs.setup.capability import CAPABILITY as SETUP
 
-CAPABILITIES: tuple[Capability, ...] = (GLOSSARY, RESOURCES, SESSIONS, QA, COUNTRIES, SEARCH, DIGEST, PRIVACY, HELP, SETUP)
+CAPABILITIES: tuple[Capability, ...] = (GLOSSARY, RESOURCES, SESSIONS, POLLS, QA, COUNTRIES, SEARCH, DIGEST, PRIVACY, HELP, SETUP)
