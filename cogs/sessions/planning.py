@@ -52,6 +52,7 @@ from cogs.sessions.parsing import (
 from cogs.sessions.reading import material_resources
 from cogs.sessions.reminders import ReminderService
 from cogs.sessions.rsvp import rsvp_user_ids
+from cogs.sessions.waitlist import WaitlistService, locked_session
 from db.models import utcnow
 
 log = logging.getLogger(__name__)
@@ -59,8 +60,9 @@ log = logging.getLogger(__name__)
 
 class PlanningService:
     def __init__(self, config: Config, reminders: ReminderService, outgoing: SessionOutgoing,
-                 guild: GuildSettings | None = None):
+                 guild: GuildSettings | None = None, waitlist: WaitlistService | None = None):
         self.config = config
+        self.waitlist = waitlist or WaitlistService(outgoing)
         self.guild = guild or GuildSettings(config)  # roles and time zone: /setup, else config.yaml
         self.reminders = reminders
         self.outgoing = outgoing
@@ -211,7 +213,8 @@ class PlanningService:
         now = now or utcnow()
         if changes.empty():
             raise InvalidInput("Nothing to change: give at least one new value.")
-        row = await load_row(session, session_id)
+        # locked: a raised capacity promotes from the waitlist, never at the same time as a click does
+        row = await locked_session(session, session_id)
         if row.status == "cancelled":
             raise InvalidInput(f"Session #{row.id} was cancelled; plan a new one instead.")
         if row.end_utc <= now:
@@ -264,10 +267,16 @@ class PlanningService:
         if shift or duration:
             for r in rows:
                 await self.reminders.plan(session, r, now=now)
-        notify = await rsvp_user_ids(session, [r.id for r in rows])
+        notify = await rsvp_user_ids(session, [r.id for r in rows])  # before: the promoted get their own DM
+        promoted: list[str] = []
+        if "capacity" in values:
+            for r in rows:
+                if r is not row:
+                    await locked_session(session, r.id)
+                promoted += (await self.waitlist.promote(session, r, now=now))[1]
         infos = await load_infos(session, rows)
         keys = await self.outgoing.changed(session, infos, notify, changed_fields)
-        return ChangeResult(tuple(infos), tuple(notify), bool(shift), tuple(changed_fields), tuple(keys))
+        return ChangeResult(tuple(infos), tuple(notify), bool(shift), tuple(changed_fields), tuple(keys + promoted))
 
     async def cancel(
         self, session: AsyncSession, actor: Actor, session_id: int | str, *, scope: Scope = "one",
