@@ -130,6 +130,20 @@ class PlanningService:
         return self._preview(read, zone, list(parse_countries(changes.countries)) if changes.countries is not None
                              else list(row.countries or ()))
 
+    async def draft_like(self, session: AsyncSession, actor: Actor, session_id: int | str, start: str,
+                         timezone: str | None = None, title: str | None = None) -> tuple[SessionDraft, TrainingSessionInfo]:
+        """A new one-off session with the settings of an existing one (past, cancelled or to come):
+        title, description, length, format, languages, audience, join link and capacity; only the
+        start is new (and, if given, the time zone and title). Validated by ``preview_create``/``create``."""
+        require_facilitator(actor, self.guild.current, "plan sessions")
+        source = (await load_infos(session, [await load_row(session, session_id)]))[0]
+        draft = SessionDraft(
+            title=title or source.title, start=start, timezone=timezone or source.timezone,
+            duration_minutes=source.duration_minutes, description=source.description or None, format=source.format,
+            languages=list(source.languages), countries=list(source.countries), join_url=source.join_url,
+            capacity=source.capacity or 0)
+        return draft, source
+
     def _preview(self, read: StartTime, zone: str, countries: Sequence[str]) -> Preview:
         local = read.utc.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
         return Preview(read.utc, zone, read.exact, read.typed, local, tuple(self.outside_hours(read.utc, countries)))

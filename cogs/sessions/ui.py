@@ -172,6 +172,16 @@ def followup_text(training_session: TrainingSessionInfo) -> str:
                     "If you did, I'd love a quick rating (it takes ten seconds).", 2000)
 
 
+def copied_text(source: TrainingSessionInfo, title: str) -> str:
+    """What "plan another like this" copied, said back to the facilitator."""
+    capacity = f"{source.capacity} place{'s' if source.capacity != 1 else ''}" if source.capacity else "no limit on places"
+    parts = [f"“{safe_echo(title, 100)}”", _duration(source.duration_minutes), source.format_label,
+             _languages(source.languages), _countries(source.countries), capacity,
+             f"join link {source.join_url}" if source.join_url else "no join link",
+             "its description" if source.description else "no description"]
+    return truncate(f"Copied from #{source.id} {safe_echo(source.title, 100)}: " + " · ".join(parts) + ".", 1000)
+
+
 def promoted_text(training_session: TrainingSessionInfo, link: str | None) -> str:
     lines = [f"🎟️ A place freed up: you are now **Going** to **{safe_echo(training_session.title)}**, "
              f"{when(training_session.start_utc)}. You were first on the waitlist.",
