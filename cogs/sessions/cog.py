@@ -51,6 +51,7 @@ from cogs.sessions.ui import (
     start_read_back,
     times_embed,
 )
+from cogs.sessions.waitlist import position as waitlist_position
 from db.models import utcnow
 from db.preferences import get_preferences, update_preferences
 from db.queries import StoredQuery, save_query
@@ -315,8 +316,9 @@ class Sessions(commands.Cog):
         async with app.db.begin() as session:
             training_session = await app.service(TrainingSessionService).get(session, session_ref)
             mine = await app.service(RsvpService).my_rsvp(session, training_session.id, interaction.user.id)
+            waiting = await waitlist_position(session, training_session.id, interaction.user.id)
         series = await series_of(interaction, training_session)
-        await reply(interaction, embed=info_embed(training_session, zone, mine, series),
+        await reply(interaction, embed=info_embed(training_session, zone, mine, series, waiting),
                     view=rsvp_view(training_session) or discord.utils.MISSING,
                     ephemeral=True)
 

@@ -29,6 +29,7 @@ from cogs.sessions.reading import TrainingSessionService
 from cogs.sessions.rsvp import RsvpService
 from cogs.sessions.ui import announcement_embed, info_embed
 from cogs.sessions.waitlist import WaitlistService
+from cogs.sessions.waitlist import position as waitlist_position
 from db.preferences import get_preferences
 
 # A Discord locale that points to one zone of the region (used when a member set no /timezone).
@@ -124,8 +125,10 @@ async def show_answer(interaction: discord.Interaction[SSEBot], training_session
     on_announcement = message is not None and message.id == training_session.message_id
     if message is not None and message.flags.ephemeral:
         zone = await member_zone(interaction)
+        async with interaction.client.app.db.begin() as session:
+            waiting = await waitlist_position(session, training_session.id, interaction.user.id)
         await interaction.response.edit_message(
-            embed=info_embed(training_session, zone, my_status, await series_of(interaction, training_session)),
+            embed=info_embed(training_session, zone, my_status, await series_of(interaction, training_session), waiting),
             view=rsvp_view(training_session))
     elif message is not None and message.embeds:
         await interaction.response.edit_message(embed=announcement_embed(training_session),
@@ -220,9 +223,13 @@ class ManageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"ss
             rated, average = await attendance.feedback_summary(session, actor, self.session_id)
             training_session = await app.service(TrainingSessionService).get(session, self.session_id)
             going = await app.service(RsvpService).user_ids(session, [training_session.id], ("going",))
+            waiting = await app.service(WaitlistService).user_ids(session, training_session.id)
         embed = discord.Embed(title=truncate(f"Manage: {training_session.title}", 256), colour=COLOUR)
         embed.add_field(name="Going", value=truncate(" ".join(f"<@{u}>" for u in going) or "nobody yet", 1024),
                         inline=False)
+        if waiting:
+            embed.add_field(name=f"Waitlist ({len(waiting)}), in order",
+                            value=truncate(" ".join(f"<@{u}>" for u in waiting), 1024), inline=False)
         embed.add_field(name="Attended", value=str(len(attended)), inline=True)
         embed.add_field(name="Feedback", value=f"{rated} rating(s), average {average:.1f}/5" if rated else "none yet",
                         inline=True)

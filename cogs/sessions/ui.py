@@ -106,7 +106,7 @@ SERIES_LINES = 12
 
 
 def info_embed(training_session: TrainingSessionInfo, zone: str, my_status: str | None,
-               series: Sequence[TrainingSessionInfo] = ()) -> discord.Embed:
+               series: Sequence[TrainingSessionInfo] = (), waiting: int | None = None) -> discord.Embed:
     embed = announcement_embed(training_session)
     embed.insert_field_at(1, name="In your time zone", value=f"{local_label(training_session.start_utc, zone)}\n"
                           "(change it with /timezone)", inline=False)
@@ -122,6 +122,8 @@ def info_embed(training_session: TrainingSessionInfo, zone: str, my_status: str 
                         inline=False)
     if my_status:
         embed.add_field(name="Your answer", value=RSVP_STATUSES[my_status], inline=True)
+    if waiting is not None:
+        embed.add_field(name="Your place", value=f"waitlist number {waiting}", inline=True)
     return embed
 
 

@@ -55,6 +55,11 @@ class WaitlistService:
     def __init__(self, outgoing: SessionOutgoing | None = None):
         self.outgoing = outgoing
 
+    async def user_ids(self, session: AsyncSession, session_id: int) -> list[int]:
+        """Who is waiting, first in line first."""
+        return list((await session.scalars(select(SessionWaitlist.user_id).where(
+            SessionWaitlist.session_id == session_id).order_by(SessionWaitlist.id))).all())
+
     async def join(self, session: AsyncSession, session_id: int | str, user_id: int, *,
                    now: datetime | None = None) -> WaitlistResult:
         now = now or utcnow()

@@ -115,9 +115,20 @@ async def test_raising_the_capacity_promotes_from_the_waitlist(gw: OfflineDiscor
 async def test_session_info_of_a_full_session_offers_the_waitlist(gw: OfflineDiscord, app: App) -> None:
     await full_session(gw)
     sid = await session_id(app)
-    info = await gw.slash("session info", user=gw.add_user("reader"), session=str(sid))
+    reader = gw.add_user("reader")
+    info = await gw.slash("session info", user=reader, session=str(sid))
     assert info.ephemeral and any(b.get("label") == "Join waitlist (0)" for b in info.buttons)
     assert "waitlist 0" in info.text
+    joined = await gw.click(info.message_id, next(b["custom_id"] for b in info.buttons
+                                                  if b.get("label", "").startswith("Join waitlist")), user=reader)
+    assert joined.response_type == 7 and "number 1" in joined.text
+    edited = str(joined.messages[0])  # the private /session info, updated in place
+    assert "waitlist number 1" in edited and "Join waitlist (1)" in edited
+    again = await gw.slash("session info", user=reader, session=str(sid))
+    assert "waitlist number 1" in again.text
+    manage = await gw.click(int(announcements(gw)[0]["id"]), button_id(announcements(gw)[0], "Facilitators"),
+                            user=gw.facilitator_id)
+    assert "Waitlist (1), in order" in manage.text and f"<@{reader}>" in manage.text
 
 
 async def test_the_waitlist_buttons_work_after_a_restart(gw: OfflineDiscord, app: App) -> None:
