@@ -12,13 +12,16 @@ from cogs.sessions.planning import PlanningService
 from cogs.sessions.reading import TrainingSessionService, upcoming_digest
 from cogs.sessions.reminders import ReminderService
 from cogs.sessions.rsvp import RsvpService
+from cogs.sessions.waitlist import WaitlistService
 
 
 def _services(ctx: ServiceContext) -> list[object]:
     reminders = ReminderService(ctx.config)
     outgoing = SessionOutgoing(ctx.config, ctx.outbox, ctx.guild)
-    return [reminders, outgoing, TrainingSessionService(), PlanningService(ctx.config, reminders, outgoing, ctx.guild),
-            RsvpService(), AttendanceService(ctx.config, ctx.guild)]
+    waitlist = WaitlistService(outgoing)
+    return [reminders, outgoing, waitlist, TrainingSessionService(),
+            PlanningService(ctx.config, reminders, outgoing, ctx.guild, waitlist),
+            RsvpService(waitlist), AttendanceService(ctx.config, ctx.guild)]
 
 
 async def _materials_join_the_catalogue(app: App) -> None:
@@ -44,6 +47,7 @@ CAPABILITY = Capability(
                                               needs="View Channel and Read Message History"),
         "sessions.refresh_event": DeliveryKind(lazy("cogs.sessions.jobs:refresh_event"), needs="Manage Events"),
         "sessions.change_dm": DeliveryKind(lazy("cogs.sessions.jobs:send_change_notice")),
+        "sessions.waitlist_dm": DeliveryKind(lazy("cogs.sessions.jobs:send_waitlist_promotion")),
         "sessions.reminder": DeliveryKind(lazy("cogs.sessions.jobs:send_reminder")),
         "sessions.reminder_dm": DeliveryKind(lazy("cogs.sessions.jobs:send_reminder")),
         "sessions.followup_dm": DeliveryKind(lazy("cogs.sessions.jobs:send_followup")),

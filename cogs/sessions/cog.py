@@ -43,7 +43,15 @@ from cogs.sessions.parsing import FORMATS, FREQUENCIES, SessionChanges, SessionD
 from cogs.sessions.planning import PlanningService
 from cogs.sessions.reading import TrainingSessionService
 from cogs.sessions.rsvp import RsvpService
-from cogs.sessions.ui import hours_warning, info_embed, session_list_embed, start_read_back, times_embed
+from cogs.sessions.ui import (
+    copied_text,
+    hours_warning,
+    info_embed,
+    session_list_embed,
+    start_read_back,
+    times_embed,
+)
+from cogs.sessions.waitlist import position as waitlist_position
 from db.models import utcnow
 from db.preferences import get_preferences, update_preferences
 from db.queries import StoredQuery, save_query
@@ -147,7 +155,7 @@ class Sessions(commands.Cog):
             f"{start_read_back(preview, mine)}\n" + (f"{warning}\n" if warning else "") + question, 2000))
 
     async def _plan(self, interaction: discord.Interaction[SSEBot], draft: SessionDraft, preview: Preview,
-                    mine: str | None) -> None:
+                    mine: str | None, note: str = "") -> None:
         app = self.bot.app
         if not interaction.response.is_done():
             await interaction.response.defer(ephemeral=True, thinking=True)  # a long series takes a moment
@@ -161,12 +169,42 @@ class Sessions(commands.Cog):
                 + start_read_back(preview, mine)
                 + ("\nLater occurrences are announced one at a time, when the previous one has ended."
                    if len(planned) > 1 else ""))
+        if note:
+            text += "\n" + note
         if warning := hours_warning(preview.outside_hours, app.config.sessions.working_hours):
             text += "\n" + warning
         if problems:
             text += "\n" + "\n".join(f"⚠️ {p}" for p in dict.fromkeys(problems))
         await reply(interaction, content=truncate(text, 2000), ephemeral=True)
 
+    @session_group.command(name=_("copy"), description=_("Plan another session like an existing one (facilitators)"))
+    @app_commands.rename(session_ref=_("like"))
+    @app_commands.describe(
+        session_ref=_("The session to copy (past or upcoming)"), start=_("Start of the new one, e.g. 2026-12-03 14:00"),
+        timezone=_("Time zone of that start (default: the copied session's)"), title=_("New title (default: the same)"),
+    )
+    async def copy(self, interaction: discord.Interaction[SSEBot], session_ref: str, start: str,
+                   timezone: str | None = None, title: str | None = None) -> None:
+        app = self.bot.app
+        planning = app.service(PlanningService)
+        async with app.db.begin() as session:
+            draft, source = await planning.draft_like(session, actor_of(interaction), session_ref, start, timezone, title)
+        langs = await reading_languages(interaction)
+        mine = await known_zone(interaction)
+        preview = planning.preview_create(actor_of(interaction), draft, languages=langs)
+        note = copied_text(source, draft.title or source.title)
+        if preview.exact:
+            await self._plan(interaction, draft, preview, mine, note)
+            return
+        fixed = dataclasses.replace(draft, start=preview.local_text)
+        await self._ask(interaction, preview, mine, f"{note}\nPlan it with this start?",
+                        lambda i: self._plan(i, fixed, preview, mine, note))
+
+    @copy.autocomplete("session_ref")
+    async def _copy_from(self, interaction: discord.Interaction[SSEBot], current: str) -> list[app_commands.Choice[str]]:
+        return await self._session_choices(interaction, current, include_past=True)
+
+    @copy.autocomplete("timezone")
     @create.autocomplete("timezone")
     async def _create_zone(self, interaction: discord.Interaction[SSEBot], current: str) -> list[app_commands.Choice[str]]:
         return await self._zone_choices(interaction, current)
@@ -278,8 +316,9 @@ class Sessions(commands.Cog):
         async with app.db.begin() as session:
             training_session = await app.service(TrainingSessionService).get(session, session_ref)
             mine = await app.service(RsvpService).my_rsvp(session, training_session.id, interaction.user.id)
+            waiting = await waitlist_position(session, training_session.id, interaction.user.id)
         series = await series_of(interaction, training_session)
-        await reply(interaction, embed=info_embed(training_session, zone, mine, series),
+        await reply(interaction, embed=info_embed(training_session, zone, mine, series, waiting),
                     view=rsvp_view(training_session) or discord.utils.MISSING,
                     ephemeral=True)
 

@@ -28,6 +28,8 @@ from cogs.sessions.planning import PlanningService
 from cogs.sessions.reading import TrainingSessionService
 from cogs.sessions.rsvp import RsvpService
 from cogs.sessions.ui import announcement_embed, info_embed
+from cogs.sessions.waitlist import WaitlistService
+from cogs.sessions.waitlist import position as waitlist_position
 from db.preferences import get_preferences
 
 # A Discord locale that points to one zone of the region (used when a member set no /timezone).
@@ -61,6 +63,9 @@ def rsvp_view(training_session: TrainingSessionInfo) -> discord.ui.View | None:
         view.add_item(RsvpButton(training_session.id, status, f"{label} ({counts[status]})"))
     view.add_item(CalendarButton(training_session.id))
     view.add_item(ManageButton(training_session.id))
+    if training_session.full or training_session.waitlist:
+        view.add_item(WaitlistButton(training_session.id, "join", f"Join waitlist ({training_session.waitlist})"))
+        view.add_item(WaitlistButton(training_session.id, "leave"))
     return view
 
 
@@ -104,24 +109,78 @@ class RsvpButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
                                                     ephemeral=True)
             return
         training_session = result.info
-        message = interaction.message
-        on_announcement = message is not None and message.id == training_session.message_id
-        if message is not None and message.flags.ephemeral:
-            # the member's private /session info: it stays theirs, in their time, with their answer
-            zone = await member_zone(interaction)
-            await interaction.response.edit_message(
-                embed=info_embed(training_session, zone, result.status, await series_of(interaction, training_session)),
-                view=rsvp_view(training_session))
-        elif message is not None and message.embeds:
-            await interaction.response.edit_message(embed=announcement_embed(training_session),
-                                                    view=rsvp_view(training_session))
-        else:
-            await interaction.response.defer()
-        if not on_announcement:
-            await interaction.client.runtime(SessionJobs).show_counts(training_session)
+        await show_answer(interaction, training_session, result.status)
+        if result.deliveries:  # the members moved up from the waitlist are told by DM, through the outbox
+            await interaction.client.delivery.deliver_now(result.deliveries)
         await interaction.followup.send(
             f"You're marked as **{label}** for **{safe_echo(training_session.title)}**. {_RSVP_NOTES[result.status]}",
             ephemeral=True)
+
+
+async def show_answer(interaction: discord.Interaction[SSEBot], training_session: TrainingSessionInfo,
+                      my_status: str | None) -> None:
+    """The clicked message shows the new counts (the private /session info stays private, in the
+    member's time, with their answer), and so does the public announcement."""
+    message = interaction.message
+    on_announcement = message is not None and message.id == training_session.message_id
+    if message is not None and message.flags.ephemeral:
+        zone = await member_zone(interaction)
+        async with interaction.client.app.db.begin() as session:
+            waiting = await waitlist_position(session, training_session.id, interaction.user.id)
+        await interaction.response.edit_message(
+            embed=info_embed(training_session, zone, my_status, await series_of(interaction, training_session), waiting),
+            view=rsvp_view(training_session))
+    elif message is not None and message.embeds:
+        await interaction.response.edit_message(embed=announcement_embed(training_session),
+                                                view=rsvp_view(training_session))
+    else:
+        await interaction.response.defer()
+    if not on_announcement:
+        await interaction.client.runtime(SessionJobs).show_counts(training_session)
+
+
+class WaitlistButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
+                     template=r"sse:sessions:waitlist:(?P<action>join|leave):(?P<id>\d+)"):
+    """Shown while a session is full (or has a waitlist): join it, or leave it."""
+
+    def __init__(self, session_id: int, action: str, label: str | None = None):
+        super().__init__(discord.ui.Button(
+            label=label or ("Join waitlist" if action == "join" else "Leave waitlist"), emoji="⏳" if action == "join"
+            else None, style=discord.ButtonStyle.primary if action == "join" else discord.ButtonStyle.secondary,
+            custom_id=f"sse:sessions:waitlist:{action}:{session_id}"))
+        self.session_id = session_id
+        self.action = action
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any],
+                             match: re.Match[str]) -> WaitlistButton:
+        return cls(int(match["id"]), match["action"])
+
+    async def callback(self, interaction: discord.Interaction[SSEBot]) -> None:  # type: ignore[override]
+        await guarded(interaction, lambda: self.answer(interaction))
+
+    async def answer(self, interaction: discord.Interaction[SSEBot]) -> None:
+        app = interaction.client.app
+        waitlist = app.service(WaitlistService)
+        async with app.db.begin_write() as session:
+            if self.action == "join":
+                result = await waitlist.join(session, self.session_id, interaction.user.id)
+            else:
+                result = await waitlist.leave(session, self.session_id, interaction.user.id)
+            mine = await app.service(RsvpService).my_rsvp(session, self.session_id, interaction.user.id)
+        title = safe_echo(result.info.title)
+        if self.action == "join" and not result.changed:
+            await interaction.response.send_message(
+                f"You are already on the waitlist, number {result.position} — nothing changed.", ephemeral=True)
+            return
+        if self.action == "leave" and not result.changed:
+            await interaction.response.send_message("You are not on the waitlist of this session.", ephemeral=True)
+            return
+        await show_answer(interaction, result.info, mine)
+        text = (f"You are on the waitlist for **{title}**, number {result.position}. If a place frees up, it is "
+                "yours and I'll tell you by DM." if self.action == "join"
+                else f"You left the waitlist for **{title}**.")
+        await interaction.followup.send(text, ephemeral=True)
 
 
 class CalendarButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"sse:sessions:ics:(?P<id>\d+)"):
@@ -164,9 +223,13 @@ class ManageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"ss
             rated, average = await attendance.feedback_summary(session, actor, self.session_id)
             training_session = await app.service(TrainingSessionService).get(session, self.session_id)
             going = await app.service(RsvpService).user_ids(session, [training_session.id], ("going",))
+            waiting = await app.service(WaitlistService).user_ids(session, training_session.id)
         embed = discord.Embed(title=truncate(f"Manage: {training_session.title}", 256), colour=COLOUR)
         embed.add_field(name="Going", value=truncate(" ".join(f"<@{u}>" for u in going) or "nobody yet", 1024),
                         inline=False)
+        if waiting:
+            embed.add_field(name=f"Waitlist ({len(waiting)}), in order",
+                            value=truncate(" ".join(f"<@{u}>" for u in waiting), 1024), inline=False)
         embed.add_field(name="Attended", value=str(len(attended)), inline=True)
         embed.add_field(name="Feedback", value=f"{rated} rating(s), average {average:.1f}/5" if rated else "none yet",
                         inline=True)
@@ -293,7 +356,7 @@ class ConfirmView(discord.ui.View):
                     "**2026-12-03 14:00** (year-month-day, 24-hour clock).", view=None)
 
 
-COMPONENTS = (RsvpButton, CalendarButton, ManageButton, CancelButton, AttendedButton)
+COMPONENTS = (RsvpButton, CalendarButton, ManageButton, CancelButton, AttendedButton, WaitlistButton)
 
 
 # --------------------------------------------------------------------------- shared with the commands

@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.errors import NotFound
-from cogs.sessions.models import SessionRsvp, TrainingSeries, TrainingSession
+from cogs.sessions.models import SessionRsvp, SessionWaitlist, TrainingSeries, TrainingSession
 from cogs.sessions.parsing import FORMATS, FREQUENCIES, RSVP_STATUSES, parse_session_id
 
 RsvpStatus = Literal["going", "interested", "declined"]
@@ -60,6 +60,7 @@ class TrainingSessionInfo:
     recording_url: str | None = None
     slides_url: str | None = None
     rsvp: RsvpCounts = field(default_factory=RsvpCounts)
+    waitlist: int = 0  # members waiting for a place
 
     @property
     def cancelled(self) -> bool:
@@ -91,6 +92,7 @@ class TrainingSessionInfo:
             "countries": list(self.countries), "join_url": self.join_url, "capacity": self.capacity,
             "status": self.status, "series_id": self.series_id, "occurrence": self.occurrence,
             "recording_url": self.recording_url, "slides_url": self.slides_url, "rsvp": self.rsvp.as_dict(),
+            "waitlist": self.waitlist,
         }
 
 
@@ -109,6 +111,15 @@ class RsvpResult:
     status: str
     changed: bool
     previous: str | None
+    promoted: tuple[int, ...] = ()  # members moved up from the waitlist by this answer
+    deliveries: tuple[str, ...] = ()  # outbox keys of their DMs
+
+
+@dataclass(frozen=True)
+class WaitlistResult:
+    info: TrainingSessionInfo
+    position: int | None  # 1-based; None once off the list
+    changed: bool
 
 
 @dataclass(frozen=True)
@@ -154,8 +165,17 @@ async def _rsvp_counts(session: AsyncSession, ids: Sequence[int]) -> dict[int, R
     return {sid: RsvpCounts(**{k: v for k, v in c.items() if k in RSVP_STATUSES}) for sid, c in raw.items()}
 
 
+async def _waitlist_counts(session: AsyncSession, ids: Sequence[int]) -> dict[int, int]:
+    if not ids:
+        return {}
+    rows = await session.execute(select(SessionWaitlist.session_id, func.count())
+                                 .where(SessionWaitlist.session_id.in_(ids)).group_by(SessionWaitlist.session_id))
+    return {sid: int(n) for sid, n in rows}
+
+
 async def load_infos(session: AsyncSession, rows: Sequence[TrainingSession]) -> list[TrainingSessionInfo]:
     counts = await _rsvp_counts(session, [r.id for r in rows])
+    waiting = await _waitlist_counts(session, [r.id for r in rows])
     series_ids = {r.series_id for r in rows if r.series_id is not None}
     series: dict[int, TrainingSeries] = {}
     if series_ids:
@@ -172,7 +192,7 @@ async def load_infos(session: AsyncSession, rows: Sequence[TrainingSession]) -> 
             series_count=parent.count if parent else 0, frequency=parent.frequency if parent else None,
             cancel_reason=r.cancel_reason, channel_id=r.channel_id, message_id=r.message_id,
             event_id=r.event_id, recording_url=r.recording_url, slides_url=r.slides_url,
-            rsvp=counts.get(r.id, RsvpCounts()),
+            rsvp=counts.get(r.id, RsvpCounts()), waitlist=waiting.get(r.id, 0),
         ))
     return out
 

@@ -23,7 +23,14 @@ from cogs.sessions.info import TrainingSessionInfo
 from cogs.sessions.outgoing import SessionOutgoing
 from cogs.sessions.reading import TrainingSessionService
 from cogs.sessions.reminders import DueReminder, ReminderService
-from cogs.sessions.ui import announcement_embed, change_text, followup_text, jump_url, reminder_text
+from cogs.sessions.ui import (
+    announcement_embed,
+    change_text,
+    followup_text,
+    jump_url,
+    promoted_text,
+    reminder_text,
+)
 from db.models import utcnow
 
 if TYPE_CHECKING:
@@ -257,6 +264,13 @@ async def send_change_notice(bot: SSEBot, row: Outgoing) -> int:
     if link := jump_url(training_session, bot.app.guild.current.guild_id):
         text = truncate(f"{text}\nDetails: {link}", 2000)
     assert row.user_id is not None
+    return (await bot.delivery.dm(row.user_id, content=text, nonce=row.nonce)).id
+
+
+async def send_waitlist_promotion(bot: SSEBot, row: Outgoing) -> int:
+    training_session = await _current(bot, row, unless_cancelled=True)
+    assert row.user_id is not None
+    text = promoted_text(training_session, jump_url(training_session, bot.app.guild.current.guild_id))
     return (await bot.delivery.dm(row.user_id, content=text, nonce=row.nonce)).id
 
 

@@ -113,3 +113,16 @@ class SessionAttendance(Base):
     attended: Mapped[bool] = mapped_column(default=True)
     recorded_by: Mapped[int] = mapped_column(Snowflake)
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class SessionWaitlist(Base):
+    """A member waiting for a place in a full session; ``id`` order is the waitlist order (rows are
+    added under the session row's lock, PostgreSQL, or SQLite's single writer)."""
+
+    __tablename__ = "session_waitlist"
+    __table_args__ = (UniqueConstraint("session_id", "user_id", name="uq_session_waitlist_member"),)
+
+    id: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("training_sessions.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(Snowflake)
+    joined_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -18,6 +18,7 @@ from cogs.sessions.info import TrainingSessionInfo
 
 ANNOUNCE, CREATE_EVENT = "sessions.announce", "sessions.create_event"
 REFRESH_POST, REFRESH_EVENT, CHANGE_DM = "sessions.refresh_post", "sessions.refresh_event", "sessions.change_dm"
+WAITLIST_DM = "sessions.waitlist_dm"
 
 
 def announce_key(training_session: TrainingSessionInfo) -> str:
@@ -76,3 +77,10 @@ class SessionOutgoing:
                                           params={"session_id": first.id, "changed": list(changed_fields)})
                 keys.append(key)
         return keys
+
+    async def promoted(self, session: AsyncSession, training_session_id: int, user_id: int, entry_id: int) -> str:
+        """Tell a member privately that they moved up from the waitlist to Going (keyed by their
+        waitlist entry, so the same promotion is told once)."""
+        key = f"sessions:waitlist:{training_session_id}:{entry_id}"
+        await self.outbox.enqueue(session, key, WAITLIST_DM, user_id=user_id, params={"session_id": training_session_id})
+        return key

@@ -52,6 +52,7 @@ from cogs.sessions.parsing import (
 from cogs.sessions.reading import material_resources
 from cogs.sessions.reminders import ReminderService
 from cogs.sessions.rsvp import rsvp_user_ids
+from cogs.sessions.waitlist import WaitlistService, locked_session
 from db.models import utcnow
 
 log = logging.getLogger(__name__)
@@ -59,8 +60,9 @@ log = logging.getLogger(__name__)
 
 class PlanningService:
     def __init__(self, config: Config, reminders: ReminderService, outgoing: SessionOutgoing,
-                 guild: GuildSettings | None = None):
+                 guild: GuildSettings | None = None, waitlist: WaitlistService | None = None):
         self.config = config
+        self.waitlist = waitlist or WaitlistService(outgoing)
         self.guild = guild or GuildSettings(config)  # roles and time zone: /setup, else config.yaml
         self.reminders = reminders
         self.outgoing = outgoing
@@ -127,6 +129,20 @@ class PlanningService:
             raise InvalidInput(f"That start ({local_label(read.utc, zone)}) is in the past. Please choose a future time.")
         return self._preview(read, zone, list(parse_countries(changes.countries)) if changes.countries is not None
                              else list(row.countries or ()))
+
+    async def draft_like(self, session: AsyncSession, actor: Actor, session_id: int | str, start: str,
+                         timezone: str | None = None, title: str | None = None) -> tuple[SessionDraft, TrainingSessionInfo]:
+        """A new one-off session with the settings of an existing one (past, cancelled or to come):
+        title, description, length, format, languages, audience, join link and capacity; only the
+        start is new (and, if given, the time zone and title). Validated by ``preview_create``/``create``."""
+        require_facilitator(actor, self.guild.current, "plan sessions")
+        source = (await load_infos(session, [await load_row(session, session_id)]))[0]
+        draft = SessionDraft(
+            title=title or source.title, start=start, timezone=timezone or source.timezone,
+            duration_minutes=source.duration_minutes, description=source.description or None, format=source.format,
+            languages=list(source.languages), countries=list(source.countries), join_url=source.join_url,
+            capacity=source.capacity or 0)
+        return draft, source
 
     def _preview(self, read: StartTime, zone: str, countries: Sequence[str]) -> Preview:
         local = read.utc.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
@@ -211,7 +227,8 @@ class PlanningService:
         now = now or utcnow()
         if changes.empty():
             raise InvalidInput("Nothing to change: give at least one new value.")
-        row = await load_row(session, session_id)
+        # locked: a raised capacity promotes from the waitlist, never at the same time as a click does
+        row = await locked_session(session, session_id)
         if row.status == "cancelled":
             raise InvalidInput(f"Session #{row.id} was cancelled; plan a new one instead.")
         if row.end_utc <= now:
@@ -264,10 +281,16 @@ class PlanningService:
         if shift or duration:
             for r in rows:
                 await self.reminders.plan(session, r, now=now)
-        notify = await rsvp_user_ids(session, [r.id for r in rows])
+        notify = await rsvp_user_ids(session, [r.id for r in rows])  # before: the promoted get their own DM
+        promoted: list[str] = []
+        if "capacity" in values:
+            for r in rows:
+                if r is not row:
+                    await locked_session(session, r.id)
+                promoted += (await self.waitlist.promote(session, r, now=now))[1]
         infos = await load_infos(session, rows)
         keys = await self.outgoing.changed(session, infos, notify, changed_fields)
-        return ChangeResult(tuple(infos), tuple(notify), bool(shift), tuple(changed_fields), tuple(keys))
+        return ChangeResult(tuple(infos), tuple(notify), bool(shift), tuple(changed_fields), tuple(keys + promoted))
 
     async def cancel(
         self, session: AsyncSession, actor: Actor, session_id: int | str, *, scope: Scope = "one",

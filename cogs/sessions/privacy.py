@@ -1,4 +1,4 @@
-"""What the sessions capability keeps about a member: RSVPs, feedback, attendance, reminder DMs,
+"""What the sessions capability keeps about a member: RSVPs, waitlist places, feedback, attendance, reminder DMs,
 and who created or recorded what."""
 
 from __future__ import annotations
@@ -13,12 +13,13 @@ from cogs.sessions.models import (
     SessionAttendance,
     SessionFeedback,
     SessionRsvp,
+    SessionWaitlist,
     TrainingSeries,
     TrainingSession,
 )
 
 PER_MEMBER: dict[Any, str] = {SessionRsvp: "session RSVPs", SessionFeedback: "session feedback ratings",
-              SessionAttendance: "session attendance records"}
+              SessionAttendance: "session attendance records", SessionWaitlist: "session waitlist places"}
 
 
 async def privacy_show(session: AsyncSession, user_id: int) -> list[PrivacyLine]:
@@ -46,6 +47,10 @@ async def privacy_export(session: AsyncSession, user_id: int) -> dict[str, Any]:
             {"session_id": a.session_id, "attended": a.attended, "recorded_at": a.recorded_at.isoformat()}
             for a in (await session.execute(rows(SessionAttendance))).scalars()
         ],
+        "session_waitlist": [
+            {"session_id": w.session_id, "joined_at": w.joined_at.isoformat()}
+            for w in (await session.execute(rows(SessionWaitlist))).scalars()
+        ],
         "sessions_created": [
             s for (s,) in (await session.execute(
                 select(TrainingSession.id).where(TrainingSession.created_by == user_id).order_by(TrainingSession.id)))
@@ -70,7 +75,7 @@ async def privacy_forget(session: AsyncSession, user_id: int) -> int:
 
 PRIVACY = PrivacyHook(
     columns=[("session_rsvps", "user_id"), ("session_feedback", "user_id"), ("session_attendance", "user_id"),
-             ("session_attendance", "recorded_by"),
+             ("session_attendance", "recorded_by"), ("session_waitlist", "user_id"),
              ("training_sessions", "created_by"), ("training_series", "created_by")],
     show=privacy_show, export=privacy_export, forget=privacy_forget,
 )

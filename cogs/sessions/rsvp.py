@@ -13,6 +13,7 @@ from bot.errors import InvalidInput, NotFound
 from cogs.sessions.info import RsvpResult, load_infos
 from cogs.sessions.models import SessionRsvp, TrainingSession
 from cogs.sessions.parsing import RSVP_STATUSES, parse_session_id
+from cogs.sessions.waitlist import WaitlistService, places
 from db.models import utcnow
 from db.upsert import upsert
 
@@ -32,6 +33,9 @@ async def rsvp_user_ids(session: AsyncSession, session_ids: Sequence[int],
 
 
 class RsvpService:
+    def __init__(self, waitlist: WaitlistService | None = None):
+        self.waitlist = waitlist or WaitlistService()
+
     async def user_ids(self, session: AsyncSession, session_ids: Sequence[int],
                        statuses: Sequence[str] = COMING) -> list[int]:
         return await rsvp_user_ids(session, session_ids, statuses)
@@ -62,8 +66,8 @@ class RsvpService:
             going = await session.scalar(select(func.count()).select_from(SessionRsvp).where(
                 SessionRsvp.session_id == row.id, SessionRsvp.status == "going"))
             if (going or 0) >= row.capacity:
-                raise InvalidInput(f"Sorry, this session is full ({row.capacity} places). "
-                                   "Press Interested to hear about changes and future sessions.")
+                raise InvalidInput(f"Sorry, this session is full ({places(row.capacity)}). "
+                                   "Press Join waitlist to get the next free place.")
         # one row per member whatever happens at the same moment (double click, two devices)
         await session.execute(upsert(session, SessionRsvp, {
             "session_id": row.id, "user_id": user_id, "status": status, "updated_at": now,
@@ -73,9 +77,17 @@ class RsvpService:
         info = (await load_infos(session, [row]))[0]
         if status == "going" and row.capacity is not None and info.rsvp.going > row.capacity:
             # another member took the last place at the same moment: undo (the caller's unit of work rolls back)
-            raise InvalidInput(f"Sorry, this session just became full ({row.capacity} places). "
-                               "Press Interested to hear about changes and future sessions.")
-        return RsvpResult(info, status, True, previous)
+            raise InvalidInput(f"Sorry, this session just became full ({places(row.capacity)}). "
+                               "Press Join waitlist to get the next free place.")
+        promoted: list[int] = []
+        keys: list[str] = []
+        if status in ("going", "declined"):
+            await self.waitlist.remove(session, row.id, user_id)  # has a place, or no longer wants one
+        if previous == "going":
+            promoted, keys = await self.waitlist.promote(session, row, now=now)
+        if promoted or status != "interested":
+            info = (await load_infos(session, [row]))[0]
+        return RsvpResult(info, status, True, previous, tuple(promoted), tuple(keys))
 
     async def my_rsvp(self, session: AsyncSession, session_id: int, user_id: int) -> str | None:
         return await session.scalar(

@@ -44,6 +44,16 @@ def title_of(training_session: TrainingSessionInfo, limit: int = 256) -> str:
     return truncate(prefix + training_session.title, limit)
 
 
+def going_line(training_session: TrainingSessionInfo) -> str:
+    """"Going 12", or with a capacity "Going 50/50 (full) · waitlist 7"."""
+    if not training_session.capacity:
+        return f"Going {training_session.rsvp.going}"
+    line = f"Going {training_session.rsvp.going}/{training_session.capacity}" + (" (full)" if training_session.full else "")
+    if training_session.waitlist or training_session.full:
+        line += f" · waitlist {training_session.waitlist}"
+    return line
+
+
 def announcement_embed(training_session: TrainingSessionInfo) -> discord.Embed:
     embed = discord.Embed(
         title=title_of(training_session), colour=CANCELLED_COLOUR if training_session.cancelled else COLOUR,
@@ -57,10 +67,8 @@ def announcement_embed(training_session: TrainingSessionInfo) -> discord.Embed:
     embed.add_field(name="For", value=truncate(_countries(training_session.countries), 1024), inline=True)
     if training_session.series_label:
         embed.add_field(name="Series", value=training_session.series_label, inline=True)
-    places = f"{training_session.rsvp.going} going"
-    if training_session.capacity:
-        places = f"{training_session.rsvp.going} / {training_session.capacity} places taken" + (" — full" if training_session.full else "")
-    embed.add_field(name="RSVPs", value=f"{places} · {training_session.rsvp.interested} interested", inline=True)
+    embed.add_field(name="RSVPs", value=f"{going_line(training_session)} · {training_session.rsvp.interested} interested",
+                    inline=True)
     if training_session.join_url and not training_session.cancelled:
         embed.add_field(name="Join", value=truncate(training_session.join_url, 1024), inline=False)
     materials = [f"[Recording]({training_session.recording_url})" if training_session.recording_url else "",
@@ -84,7 +92,7 @@ def session_list_embed(page: SessionPage, describe: str, member_zone: str | None
         embed.description += "\nYour own time zone is unknown (set it with /timezone): times below are the session's and UTC."
     more = page.more or (0,) * len(page.items)
     for v, later in zip(page.items, more, strict=True):
-        places = f" · {v.rsvp.going}/{v.capacity} places" if v.capacity else f" · {v.rsvp.going} going"
+        places = f" · {going_line(v)}"
         value = (f"{when(v.start_utc)}\n{both_times(v.start_utc, v.timezone, member_zone)}\n"
                  f"{v.format_label} · {_languages(v.languages)}{places}")
         if v.series_label:
@@ -98,7 +106,7 @@ SERIES_LINES = 12
 
 
 def info_embed(training_session: TrainingSessionInfo, zone: str, my_status: str | None,
-               series: Sequence[TrainingSessionInfo] = ()) -> discord.Embed:
+               series: Sequence[TrainingSessionInfo] = (), waiting: int | None = None) -> discord.Embed:
     embed = announcement_embed(training_session)
     embed.insert_field_at(1, name="In your time zone", value=f"{local_label(training_session.start_utc, zone)}\n"
                           "(change it with /timezone)", inline=False)
@@ -114,6 +122,8 @@ def info_embed(training_session: TrainingSessionInfo, zone: str, my_status: str 
                         inline=False)
     if my_status:
         embed.add_field(name="Your answer", value=RSVP_STATUSES[my_status], inline=True)
+    if waiting is not None:
+        embed.add_field(name="Your place", value=f"waitlist number {waiting}", inline=True)
     return embed
 
 
@@ -162,6 +172,25 @@ def reminder_text(training_session: TrainingSessionInfo, due: DueReminder, *, di
 def followup_text(training_session: TrainingSessionInfo) -> str:
     return truncate(f"Thank you for joining **{safe_echo(training_session.title)}**! Did you attend? "
                     "If you did, I'd love a quick rating (it takes ten seconds).", 2000)
+
+
+def copied_text(source: TrainingSessionInfo, title: str) -> str:
+    """What "plan another like this" copied, said back to the facilitator."""
+    capacity = f"{source.capacity} place{'s' if source.capacity != 1 else ''}" if source.capacity else "no limit on places"
+    parts = [f"“{safe_echo(title, 100)}”", _duration(source.duration_minutes), source.format_label,
+             _languages(source.languages), _countries(source.countries), capacity,
+             f"join link {source.join_url}" if source.join_url else "no join link",
+             "its description" if source.description else "no description"]
+    return truncate(f"Copied from #{source.id} {safe_echo(source.title, 100)}: " + " · ".join(parts) + ".", 1000)
+
+
+def promoted_text(training_session: TrainingSessionInfo, link: str | None) -> str:
+    lines = [f"🎟️ A place freed up: you are now **Going** to **{safe_echo(training_session.title)}**, "
+             f"{when(training_session.start_utc)}. You were first on the waitlist.",
+             f"Join: {training_session.join_url}" if training_session.join_url else "",
+             f"Details: {link}" if link else "",
+             "-# Can't make it after all? Press Can't go on the announcement so the next member gets the place."]
+    return truncate("\n".join(line for line in lines if line), 2000)
 
 
 def change_text(training_session: TrainingSessionInfo, changed: Sequence[str]) -> str:

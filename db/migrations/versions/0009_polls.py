@@ -1,9 +1,9 @@
 """session polls: availability polls, their candidate slots and members' votes
 
-Self-contained (creates only its own tables), so a merge can re-chain it after another 0008.
+Creates only its own tables; chained after 0008_waitlist (both were written side by side).
 
-Revision ID: 0008_polls
-Revises: 0007_guild_settings
+Revision ID: 0009_polls
+Revises: 0008_waitlist
 Create Date: 2026-12-02
 """
 
@@ -12,8 +12,8 @@ from alembic import op
 
 from db.models import AutoId, UTCDateTime
 
-revision = "0008_polls"
-down_revision = "0007_guild_settings"
+revision = "0009_polls"
+down_revision = "0008_waitlist"
 branch_labels = None
 depends_on = None
 
