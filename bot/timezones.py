@@ -31,9 +31,30 @@ DATE_FORMATS = ("%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M", "%Y-%m-%d %H.%M", "%Y/%m/%d 
 
 
 @lru_cache(maxsize=1)
+@lru_cache(maxsize=1)
 def all_zones() -> tuple[str, ...]:
     others = sorted(z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
     return REGION_ZONES + tuple(z for z in others if z not in REGION_ZONES)
+
+
+# Cities of the region that members name but that no zone is named after (the zone they are in).
+# Accents are folded before matching, so "Hà Nội" finds "ha noi"; other scripts are listed as written.
+CITIES: dict[str, str] = {
+    "hanoi": "Asia/Ho_Chi_Minh", "ha noi": "Asia/Ho_Chi_Minh", "saigon": "Asia/Ho_Chi_Minh",
+    "da nang": "Asia/Ho_Chi_Minh", "hai phong": "Asia/Ho_Chi_Minh", "hue": "Asia/Ho_Chi_Minh",
+    "beijing": "Asia/Shanghai", "peking": "Asia/Shanghai", "guangzhou": "Asia/Shanghai",
+    "shenzhen": "Asia/Shanghai", "chengdu": "Asia/Shanghai", "kunming": "Asia/Shanghai", "北京": "Asia/Shanghai",
+    "上海": "Asia/Shanghai", "ulan bator": "Asia/Ulaanbaatar", "ulaan baatar": "Asia/Ulaanbaatar",
+    "улаанбаатар": "Asia/Ulaanbaatar", "ховд": "Asia/Hovd", "бишкек": "Asia/Bishkek", "osh": "Asia/Bishkek",
+    "ош": "Asia/Bishkek", "chiang mai": "Asia/Bangkok", "krung thep": "Asia/Bangkok", "กรุงเทพ": "Asia/Bangkok",
+    "กรุงเทพฯ": "Asia/Bangkok", "ភ្នំពេញ": "Asia/Phnom_Penh", "siem reap": "Asia/Phnom_Penh",
+    "ວຽງຈັນ": "Asia/Vientiane", "luang prabang": "Asia/Vientiane", "surabaya": "Asia/Jakarta",
+    "bandung": "Asia/Jakarta", "yogyakarta": "Asia/Jakarta", "bali": "Asia/Makassar", "denpasar": "Asia/Makassar",
+    "penang": "Asia/Kuala_Lumpur", "kota kinabalu": "Asia/Kuching", "quezon city": "Asia/Manila",
+    "cebu": "Asia/Manila", "davao": "Asia/Manila", "busan": "Asia/Seoul", "서울": "Asia/Seoul",
+    "osaka": "Asia/Tokyo", "kyoto": "Asia/Tokyo", "東京": "Asia/Tokyo", "rangoon": "Asia/Yangon",
+    "calcutta": "Asia/Kolkata", "new delhi": "Asia/Kolkata", "delhi": "Asia/Kolkata", "mumbai": "Asia/Kolkata",
+}
 
 
 def _zone_aliases() -> dict[str, str]:
@@ -41,10 +62,8 @@ def _zone_aliases() -> dict[str, str]:
     for z in all_zones():
         out[fold(z)] = z
         out[fold(z.rsplit("/", 1)[-1].replace("_", " "))] = z
-    # common names people type
-    out.update({"saigon": "Asia/Ho_Chi_Minh", "hanoi": "Asia/Ho_Chi_Minh", "beijing": "Asia/Shanghai",
-                "bishkek": "Asia/Bishkek", "ulan bator": "Asia/Ulaanbaatar", "rangoon": "Asia/Yangon",
-                "calcutta": "Asia/Kolkata", "utc": "UTC", "gmt": "UTC"})
+    out.update({fold(city): zone for city, zone in CITIES.items()})  # the cities /timezone knows
+    out.update({"utc": "UTC", "gmt": "UTC"})
     return out
 
 

@@ -21,26 +21,8 @@ from zoneinfo import ZoneInfo
 
 from bot.countries import directory
 from bot.text import fold
-from bot.timezones import REGION_ZONES, all_zones, utc_offset_label
+from bot.timezones import CITIES, REGION_ZONES, all_zones, utc_offset_label
 
-# Cities of the region that members name but that no zone is named after (the zone they are in).
-# Accents are folded before matching, so "Hà Nội" finds "ha noi"; other scripts are listed as written.
-CITIES: dict[str, str] = {
-    "hanoi": "Asia/Ho_Chi_Minh", "ha noi": "Asia/Ho_Chi_Minh", "saigon": "Asia/Ho_Chi_Minh",
-    "da nang": "Asia/Ho_Chi_Minh", "hai phong": "Asia/Ho_Chi_Minh", "hue": "Asia/Ho_Chi_Minh",
-    "beijing": "Asia/Shanghai", "peking": "Asia/Shanghai", "guangzhou": "Asia/Shanghai",
-    "shenzhen": "Asia/Shanghai", "chengdu": "Asia/Shanghai", "kunming": "Asia/Shanghai", "北京": "Asia/Shanghai",
-    "上海": "Asia/Shanghai", "ulan bator": "Asia/Ulaanbaatar", "ulaan baatar": "Asia/Ulaanbaatar",
-    "улаанбаатар": "Asia/Ulaanbaatar", "ховд": "Asia/Hovd", "бишкек": "Asia/Bishkek", "osh": "Asia/Bishkek",
-    "ош": "Asia/Bishkek", "chiang mai": "Asia/Bangkok", "krung thep": "Asia/Bangkok", "กรุงเทพ": "Asia/Bangkok",
-    "กรุงเทพฯ": "Asia/Bangkok", "ភ្នំពេញ": "Asia/Phnom_Penh", "siem reap": "Asia/Phnom_Penh",
-    "ວຽງຈັນ": "Asia/Vientiane", "luang prabang": "Asia/Vientiane", "surabaya": "Asia/Jakarta",
-    "bandung": "Asia/Jakarta", "yogyakarta": "Asia/Jakarta", "bali": "Asia/Makassar", "denpasar": "Asia/Makassar",
-    "penang": "Asia/Kuala_Lumpur", "kota kinabalu": "Asia/Kuching", "quezon city": "Asia/Manila",
-    "cebu": "Asia/Manila", "davao": "Asia/Manila", "busan": "Asia/Seoul", "서울": "Asia/Seoul",
-    "osaka": "Asia/Tokyo", "kyoto": "Asia/Tokyo", "東京": "Asia/Tokyo", "rangoon": "Asia/Yangon",
-    "calcutta": "Asia/Kolkata", "new delhi": "Asia/Kolkata", "delhi": "Asia/Kolkata", "mumbai": "Asia/Kolkata",
-}
 _OFFSET = re.compile(r"^(?:utc|gmt)?\s*([+\-−])\s*(\d{1,2})(?:\s*[:.h]?\s*(\d{2}))?$")
 
 
@@ -106,9 +88,14 @@ def _by_offset(text: str, now: datetime) -> list[str] | None:
     if hours > 14 or minutes >= 60:
         return []
     wanted = sign * timedelta(hours=hours, minutes=minutes)
-    # only zones of tzdata's zone.tab: old alias names (Asia/Saigon, Asia/Ulan_Bator) would list one place twice
-    canonical = set(zone_country()) | set(REGION_ZONES)
-    return [z for z in all_zones() if z in canonical and now.astimezone(ZoneInfo(z)).utcoffset() == wanted]
+    return [z for z in all_zones() if z in _canonical() and now.astimezone(ZoneInfo(z)).utcoffset() == wanted]
+
+
+@lru_cache(maxsize=1)
+def _canonical() -> frozenset[str]:
+    """Zones of tzdata's zone.tab (and the region's): old alias names (Asia/Saigon, Asia/Ulan_Bator)
+    would list one place twice."""
+    return frozenset(zone_country()) | frozenset(REGION_ZONES)
 
 
 def _ranked(zones: list[str]) -> list[str]:
@@ -152,11 +139,14 @@ def find_zones(current: str | None, *, now: datetime | None = None, limit: int =
     return [ZoneChoice(z, _label(z, why, now)) for z, why in found.items()][:limit]
 
 
+_CITY_KEYS = {fold(city): zone for city, zone in CITIES.items()}
+
+
 def zone_for(text: str, *, now: datetime | None = None) -> str | None:
     """The one zone a city or a single-zone country names ("Hanoi", "Thailand"), else None."""
     key = fold(text).replace("_", " ")
-    if key in {fold(c) for c in CITIES}:
-        return next(z for c, z in CITIES.items() if fold(c) == key)
+    if key in _CITY_KEYS:
+        return _CITY_KEYS[key]
     code = directory().parse(text) or next((c for c, n in country_names().items() if fold(n) == key), None)
     if code and len(zones := country_zones().get(code, ())) == 1:
         return zones[0]
