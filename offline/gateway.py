@@ -17,7 +17,6 @@ import json
 import logging
 import re
 import secrets
-import weakref
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -27,7 +26,6 @@ from discord import app_commands
 from discord.http import Route
 from discord.webhook import async_ as webhook_async
 
-from bot import background
 from offline.faults import Faults
 from offline.records import (
     ADMINISTRATOR_PERMISSIONS,
@@ -38,6 +36,7 @@ from offline.records import (
     UnknownRoute,
 )
 from offline.routes import RouteHandler, install_default_routes
+from offline.tasks import Tasks
 
 log = logging.getLogger(__name__)
 
@@ -82,8 +81,7 @@ class OfflineDiscord:
         # A plain member and a facilitator, made by boot_offline (the console acts as them).
         self.member_id = 0
         self.facilitator_id = 0
-        self._baseline_tasks: set[asyncio.Task[Any]] = set()
-        self._ignored_tasks: weakref.WeakSet[asyncio.Task[Any]] = weakref.WeakSet()
+        self.tasks = Tasks()  # what settle() waits for: offline/tasks.py
         self.routes: dict[tuple[str, str], RouteHandler] = {}
         self.faults = Faults()  # Discord misbehaving on purpose: offline/faults.py
         install_default_routes(self)
@@ -172,10 +170,7 @@ class OfflineDiscord:
             "roles": list(self.roles.values()), "emojis": [], "stickers": [], "features": ["COMMUNITY"],
             "channels": [c for c in self.channels.values() if c["type"] in (0, 2, 4, 5, 15)],
             "threads": [c for c in self.channels.values() if c["type"] in (10, 11, 12)],
-            "members": [{
-                "user": self.bot_user, "roles": [str(self.bot_role_id)], "joined_at": "2025-01-01T00:00:00+00:00", "deaf": False,
-                "mute": False, "flags": 0,
-            }],
+            "members": [self.bot_member_payload()],
             "member_count": 2, "large": False, "unavailable": False, "voice_states": [], "presences": [],
             "stage_instances": [], "guild_scheduled_events": [], "verification_level": 0,
             "default_message_notifications": 0, "explicit_content_filter": 0, "mfa_level": 0,
@@ -205,7 +200,7 @@ class OfflineDiscord:
         self.dispatch("GUILD_CREATE", self.guild_payload())
         await asyncio.wait_for(self.bot.wait_until_ready(), timeout=10)
         await self.settle()
-        self._baseline_tasks = {t for t in asyncio.all_tasks() if not t.done()}
+        self.tasks.remember_baseline()
 
     async def close(self) -> None:
         try:
@@ -228,31 +223,7 @@ class OfflineDiscord:
 
     async def settle(self, timeout: float = 10.0) -> None:
         """Wait until every task the last event started (and what those started) is done."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        quiet_rounds = 0
-        me = asyncio.current_task()
-        while quiet_rounds < 3:
-            await asyncio.sleep(0)
-            pending = []
-            for t in asyncio.all_tasks():
-                if t is me or t in self._ignored_tasks or t.done():
-                    continue
-                if t in self._baseline_tasks or _runs_forever(t):
-                    # Long-lived (view timeouts, background loops): remembered so that
-                    # later settles skip them cheaply; many can be alive at once.
-                    self._ignored_tasks.add(t)
-                    continue
-                pending.append(t)
-            if not pending:
-                quiet_rounds += 1
-                continue
-            quiet_rounds = 0
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                names = [f"{t.get_name()} {t.get_coro()!r}" for t in pending]
-                raise TimeoutError(f"tasks still running after {timeout}s: {names}")
-            await asyncio.wait(pending, timeout=remaining)
+        await self.tasks.settle(timeout)
 
     def dispatch(self, event: str, payload: dict[str, Any]) -> None:
         """Feed one raw gateway event to discord.py's parser."""
@@ -599,11 +570,3 @@ class OfflineDiscord:
 
         return register
 
-
-def _runs_forever(task: asyncio.Task[Any]) -> bool:
-    """Tasks settle() must not wait for: the bot's lifelong loops (it declares them when it
-    starts them) and discord.py's view and modal timeouts (recognised by discord.py's names)."""
-    if background.is_loop(task):
-        return True
-    name = task.get_name()
-    return "-timeout-" in name or "timeout_task" in getattr(task.get_coro(), "__qualname__", "")
