@@ -46,7 +46,9 @@ def scaled_terms(real: tuple[Term, ...], count: int) -> list[Term]:
             "aliases": [f"{a} {n}" for a in base.aliases],
             "search_aliases": [f"{a} {n}" for a in base.search_aliases],
             "related": [],
-            "translations": {lang: f"{text} {n}" for lang, text in base.translations.items()},
+            "translations": {lang: e.model_copy(update={"name": f"{e.name} {n}" if e.name else None,
+                                                        "also": [f"{a} {n}" for a in e.also]})
+                             for lang, e in base.translations.items()},
         }))
         i += 1
     return terms
@@ -56,7 +58,7 @@ def queries(terms: list[Term], rng: random.Random) -> list[str]:
     out = []
     for _ in range(400):
         t = rng.choice(terms)
-        name = rng.choice([t.term, *t.translations.values()])
+        name = rng.choice([t.term, *(n for n, _ in t.local_names())])
         kind = rng.random()
         if kind < 0.4:
             out.append(name[: rng.randint(1, max(1, len(name)))])  # typing in progress
@@ -97,7 +99,7 @@ def main() -> None:
     terms = scaled_terms(content.terms, args.terms)
     build_ms = timed(lambda: GlossaryService(terms)) * 1000
     glossary = GlossaryService(terms)
-    names = sum(1 + len(t.aliases) + len(t.search_aliases) + len(t.translations) for t in terms)
+    names = sum(1 + len(t.aliases) + len(t.search_aliases) + len(t.local_names()) for t in terms)
     print(f"glossary: {len(terms)} terms, {names} names in 14 languages; index built in {build_ms:.0f} ms")
 
     rng = random.Random(7)

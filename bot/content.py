@@ -44,6 +44,35 @@ class Quotation(_Strict):
     source: NonEmpty
 
 
+class TermTranslation(_Strict):
+    """A term in one language (content/glossary/translations/<lang>.yaml)."""
+
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] | None = None
+    # A short explanation in the language, shown in brackets after a name kept in English.
+    gloss: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)] | None = None
+    # Further names members of that language use for the same thing (found by /define and search).
+    also: list[NonEmpty] = Field(default_factory=list)
+    # Longer than the English limits: the same sentence takes more characters in many scripts.
+    short: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400)] | None = None
+    explanation: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1600)] | None = None
+    status: Literal["draft", "reviewed"] = "draft"
+
+    def names(self) -> list[str]:
+        return [n for n in (self.name, *self.also) if n]
+
+
+class TermTranslationsFile(_Strict):
+    language: str
+    terms: dict[Identifier, TermTranslation]
+
+    @field_validator("language")
+    @classmethod
+    def _known_language(cls, value: str) -> str:
+        if value not in TRANSLATION_LANGUAGES:
+            raise ValueError(f"unknown language code {value!r}; use {', '.join(TRANSLATION_LANGUAGES)}")
+        return value
+
+
 class Term(_Strict):
     id: Identifier
     term: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
@@ -60,9 +89,9 @@ class Term(_Strict):
     # 1-3 of GLOSSARY_TOPICS, for browsing with /glossary topic:...
     topics: list[GlossaryTopic] = Field(min_length=1, max_length=3)
     core: bool = False
-    translation_status: Literal["draft", "reviewed"] = "draft"
-    translations: dict[str, NonEmpty] = Field(default_factory=dict)
     sources: list[NonEmpty] = Field(min_length=1)
+    # Filled by the loader from translations/<lang>.yaml (never written inline in a term).
+    translations: dict[str, TermTranslation] = Field(default_factory=dict)
 
     @field_validator("topics")
     @classmethod
@@ -71,13 +100,21 @@ class Term(_Strict):
             raise ValueError("a topic is listed twice")
         return value
 
-    @field_validator("translations")
+    @model_validator(mode="before")
     @classmethod
-    def _known_languages(cls, value: dict[str, str]) -> dict[str, str]:
-        unknown = sorted(set(value) - set(TRANSLATION_LANGUAGES))
-        if unknown:
-            raise ValueError(f"unknown language code(s) {unknown}; use {', '.join(TRANSLATION_LANGUAGES)}")
-        return value
+    def _no_inline_translations(cls, data: object) -> object:
+        if isinstance(data, dict) and "translations" in data:
+            raise ValueError("translations live in glossary/translations/<lang>.yaml, not in the term")
+        return data
+
+    def name_in(self, language: str) -> str | None:
+        """The term's name in ``language`` (None for English or when it has none yet)."""
+        entry = self.translations.get(language)
+        return entry.name if entry else None
+
+    def local_names(self) -> list[tuple[str, str]]:
+        """Every (name, language) the term has outside English: names and their other forms."""
+        return [(name, lang) for lang, entry in self.translations.items() for name in entry.names()]
 
 
 ResourceType = Literal[
@@ -278,7 +315,7 @@ def _term_name_problems(terms: list[tuple[Path, int | None, Term]]) -> list[Prob
             owners.setdefault(_name_key(name), set()).add(t.id)
     local_owners: dict[str, set[str]] = {}
     for _, _, t in terms:
-        for text in t.translations.values():
+        for text, _lang in t.local_names():
             local_owners.setdefault(_name_key(text), set()).add(t.id)
     for file, line, t in terms:
         where = f"terms id={t.id}"
@@ -309,7 +346,7 @@ def _term_name_problems(terms: list[tuple[Path, int | None, Term]]) -> list[Prob
     glossary = GlossaryService([t for _, _, t in terms])
     for file, line, t in terms:
         names = [("term", t.term), *(("aliases", a) for a in t.aliases), *(("search_aliases", a) for a in t.search_aliases),
-                 *((f"translations.{lang}", text) for lang, text in t.translations.items())]
+                 *((f"translations.{lang}", text) for text, lang in t.local_names())]
         for field, name in names:
             if len(clean(name)) > MAX_QUERY_LEN:
                 problems.append(Problem(str(file), line, f"terms id={t.id}: {field}",
@@ -327,6 +364,30 @@ def _term_name_problems(terms: list[tuple[Path, int | None, Term]]) -> list[Prob
             problems.append(Problem(str(file), line, f"terms id={t.id}: {field}",
                                     f"/define {name!r} does not find this term (finds {got or 'nothing'})"))
     return problems
+
+
+def _load_translations(folder: Path, term_ids: dict[str, object],
+                       problems: list[Problem]) -> dict[str, dict[str, TermTranslation]]:
+    """translations/<lang>.yaml -> term id -> language -> that term in that language."""
+    by_term: dict[str, dict[str, TermTranslation]] = {}
+    for file in sorted(folder.glob("*.yaml")):
+        try:
+            data, lines = load_yaml(file)
+            parsed = validate(TermTranslationsFile, data, file, lines)
+        except YamlProblems as exc:
+            problems.extend(exc.problems)
+            continue
+        if file.stem != parsed.language:
+            problems.append(Problem(str(file), line_for(lines, ("language",)), "language",
+                                    f"{parsed.language!r} in a file named {file.name}; name it {parsed.language}.yaml"))
+            continue
+        for term_id, entry in parsed.terms.items():
+            if term_id not in term_ids:
+                problems.append(Problem(str(file), line_for(lines, ("terms", term_id)), f"terms.{term_id}",
+                                        "unknown term id"))
+                continue
+            by_term.setdefault(term_id, {})[parsed.language] = entry
+    return by_term
 
 
 def load_content(content_dir: Path) -> tuple[Content, list[Problem]]:
@@ -355,13 +416,10 @@ def load_content(content_dir: Path) -> tuple[Content, list[Problem]]:
                 problems.append(Problem(str(file), line, f"terms id={term.id}: related", f"unknown term id {ref!r}"))
             elif ref == term.id:
                 problems.append(Problem(str(file), line, f"terms id={term.id}: related", "a term cannot relate to itself"))
-        if term.core:
-            missing = [lang for lang in TRANSLATION_LANGUAGES if lang not in term.translations]
-            if missing:
-                problems.append(
-                    Problem(str(file), line, f"terms id={term.id}: translations", f"core term lacks {', '.join(missing)}")
-                )
-    problems.extend(_term_name_problems([(file, line, t) for file, line, t in terms if isinstance(t, Term)]))
+    translations = _load_translations(content_dir / "glossary" / "translations", seen, problems)
+    terms = [(file, line, t.model_copy(update={"translations": translations.get(t.id, {})}))
+             for file, line, t in terms if isinstance(t, Term)]
+    problems.extend(_term_name_problems(terms))
 
     resource_file = content_dir / "resources.yaml"
     resources = _load_many([resource_file], Resource, "resources", problems) if resource_file.exists() else []

@@ -84,7 +84,8 @@ class CountryProfileService:
             return found
         code = found.code
         catalogue = self.resources.search(ResourceFilters(country=code), page_size=10_000)
-        terms = tuple(CountryTerm(t.id, t.term, t.translations.get(language), t.translation_status == "draft")
+        terms = tuple(CountryTerm(t.id, t.term, t.name_in(language),
+                                  language not in t.translations or t.translations[language].status == "draft")
                       for t in self.terms if code in t.countries)
         upcoming = await self.sessions.upcoming(session, now=now or utcnow(), country=code, page_size=SESSIONS_SCANNED)
         sessions = tuple(s for s in upcoming.items if code in s.countries)[:UPCOMING]

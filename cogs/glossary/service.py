@@ -112,7 +112,7 @@ class GlossaryService:
         for t in terms:
             names = [(t.term, "en"), (t.id.replace("-", " "), "en"), *((a, "en") for a in t.aliases)]
             names += [(a, "en") for a in t.search_aliases]
-            names += [(text, lang) for lang, text in t.translations.items()]
+            names += t.local_names()
             for label, lang in names:
                 folded = fold(label)
                 if folded:
@@ -247,14 +247,14 @@ class GlossaryService:
     def definition(self, term: Term, language: str = "en") -> Definition:
         local = term.translations.get(language)
         translations = tuple(
-            Translation(lang, LANGUAGES[lang].native, text) for lang, text in term.translations.items()
+            Translation(lang, LANGUAGES[lang].native, t.name) for lang, t in term.translations.items() if t.name
         )
         return Definition(
             id=term.id,
             term=term.term,
             language=language,
-            local_name=local,
-            draft_translation=term.translation_status == "draft",
+            local_name=local.name if local else None,
+            draft_translation=local is None or local.status == "draft",
             short=term.short,
             explanation=term.explanation,
             quote=term.quote,
@@ -268,7 +268,7 @@ class GlossaryService:
 
 
 def entry(term: Term, language: str = "en") -> Entry:
-    return Entry(term.id, term.term, term.translations.get(language), term.short)
+    return Entry(term.id, term.term, term.name_in(language), term.short)
 
 
 def topic_label(topic: str) -> str:

@@ -42,7 +42,6 @@ TERM = """terms:
     explanation: Test data for the country profile.
     countries: [LA]
     topics: [finance]
-    translations: {th: กองทุนหมู่บ้านทดสอบ}
     sources: [Test fixture]
 """
 RESOURCE = """  - id: test-lao-study
@@ -68,6 +67,9 @@ def test_content(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (target / "countries" / "jp.yaml").write_text(
         "country:\n  code: JP\n  name: Japan\n  names: [日本, Nippon]\n  programme: [phase-1]\n", encoding="utf-8")
     (target / "glossary" / "zz-test.yaml").write_text(TERM, encoding="utf-8")
+    thai = target / "glossary" / "translations" / "th.yaml"
+    thai.write_text(thai.read_text(encoding="utf-8") + "  test-village-fund:\n    name: กองทุนหมู่บ้านทดสอบ\n",
+                    encoding="utf-8")
     resources = target / "resources.yaml"
     resources.write_text(resources.read_text(encoding="utf-8").rstrip("\n") + "\n" + RESOURCE, encoding="utf-8")
     return target

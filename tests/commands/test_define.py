@@ -42,7 +42,7 @@ async def test_the_longest_answer_went_from_thousands_of_characters_to_a_few_hun
     # Before this change the longest public answer (ilo-resolution-2022) held 2,230 characters in
     # English and 2,420 for a Thai member: definition, explanation, 13 names, related, sources.
     longest = max(app.content.terms, key=lambda t: len(t.short) + len(t.explanation) + sum(map(len, t.aliases))
-                  + sum(map(len, t.translations.values())) + sum(map(len, t.sources)))
+                  + sum(len(n) for n, _ in t.local_names()) + sum(map(len, t.sources)))
     for locale in ("en-US", "th"):
         result = await gw.slash("define", term=longest.id, locale=locale)
         assert not result.ephemeral
@@ -99,7 +99,7 @@ async def test_explain_more_shows_the_explanation_and_every_name_to_the_presser_
     explained = await gw.press(first, "Explain more", user=gw.facilitator_id, locale="ja")
     assert explained.response_type == 4 and explained.ephemeral
     cooperative = next(t for t in app.content.terms if t.id == "cooperative")
-    assert explained.embed["title"] == f"{cooperative.translations['ja']} — Cooperative", "in the presser's language"
+    assert explained.embed["title"] == f"{cooperative.name_in('ja')} — Cooperative", "in the presser's language"
     assert explained.embed["description"] == cooperative.explanation
     fields = {f["name"]: f["value"] for f in explained.embed["fields"]}
     assert "สหกรณ์" in fields["Names in other languages"]
