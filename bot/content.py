@@ -366,7 +366,7 @@ def _term_name_problems(terms: list[tuple[Path, int | None, Term]]) -> list[Prob
     return problems
 
 
-def _load_translations(folder: Path, term_ids: dict[str, object],
+def _load_translations(folder: Path, term_ids: set[str],
                        problems: list[Problem]) -> dict[str, dict[str, TermTranslation]]:
     """translations/<lang>.yaml -> term id -> language -> that term in that language."""
     by_term: dict[str, dict[str, TermTranslation]] = {}
@@ -416,10 +416,10 @@ def load_content(content_dir: Path) -> tuple[Content, list[Problem]]:
                 problems.append(Problem(str(file), line, f"terms id={term.id}: related", f"unknown term id {ref!r}"))
             elif ref == term.id:
                 problems.append(Problem(str(file), line, f"terms id={term.id}: related", "a term cannot relate to itself"))
-    translations = _load_translations(content_dir / "glossary" / "translations", seen, problems)
-    terms = [(file, line, t.model_copy(update={"translations": translations.get(t.id, {})}))
-             for file, line, t in terms if isinstance(t, Term)]
-    problems.extend(_term_name_problems(terms))
+    translations = _load_translations(content_dir / "glossary" / "translations", set(seen), problems)
+    merged = [(file, line, t.model_copy(update={"translations": translations.get(t.id, {})}))
+              for file, line, t in terms if isinstance(t, Term)]
+    problems.extend(_term_name_problems(merged))
 
     resource_file = content_dir / "resources.yaml"
     resources = _load_many([resource_file], Resource, "resources", problems) if resource_file.exists() else []
@@ -450,7 +450,7 @@ def load_content(content_dir: Path) -> tuple[Content, list[Problem]]:
             problems.extend(exc.problems)
 
     content = Content(
-        terms=tuple({t.id: t for _, _, t in reversed(terms) if isinstance(t, Term)}.values())[::-1],
+        terms=tuple({t.id: t for _, _, t in reversed(merged)}.values())[::-1],
         resources=tuple(r for _, _, r in resources if isinstance(r, Resource)),
         command_strings=command_strings,
         countries=countries,
