@@ -16,12 +16,13 @@ from discord.ext import commands
 
 from bot.app import App
 from bot.capability import Job
+from bot.catalogues import _, set_language
 from bot.delivery import Delivery
 from bot.errors import UserError
 from bot.health import GatewayState
 from bot.ops_server import OpsServer
 from bot.translator import CatalogueTranslator
-from bot.ui.common import NO_MENTIONS, reply_error
+from bot.ui.common import NO_MENTIONS, locale_language, member_language, reply_error
 from bot.ui.pager import PageButton
 from db.models import BotState
 
@@ -47,15 +48,21 @@ class SSETree(app_commands.CommandTree["SSEBot"]):
         # The tree's public hook before every command, menu and autocomplete: the start of the
         # command latency that on_app_command_completion / on_error below observe.
         interaction.extras[STARTED] = time.perf_counter()
+        # Everything the command says from here on is in the member's language; autocomplete, on
+        # every keystroke, goes by the Discord locale without reading the database.
+        if interaction.type is discord.InteractionType.autocomplete:
+            set_language(locale_language(interaction))
+        else:
+            await member_language(interaction)
         return True
 
     async def on_error(self, interaction: discord.Interaction[SSEBot], error: app_commands.AppCommandError) -> None:
         observe_command(interaction, ok=False)
         original: BaseException = getattr(error, "original", error)
         if isinstance(error, app_commands.CheckFailure) and not isinstance(original, UserError):
-            original = UserError("You don't have permission to use this command.")
+            original = UserError(_("You don't have permission to use this command."))
         elif isinstance(error, app_commands.TransformerError):
-            original = UserError(f"I couldn't understand the value for **{error.value!s:.50}**.")
+            original = UserError(_("I couldn't understand the value for **{value}**.").format(value=f"{error.value!s:.50}"))
         await reply_error(interaction, original)
 
 

@@ -23,8 +23,11 @@ import aiohttp
 import discord
 
 from bot.capability import DeliveryDropped, DeliveryKind
+from bot.catalogues import use_language
+from bot.i18n import resolve_language
 from bot.outbox import DROPPED, PARKED, SENT, Outbox, Outgoing
 from bot.ui.common import NO_MENTIONS
+from db.preferences import get_preferences
 
 if TYPE_CHECKING:
     from bot.bot import SSEBot
@@ -163,6 +166,16 @@ class Delivery:
         else:
             self.app.scheduler.at(NEXT_JOB, due, self._on_timer)
 
+    async def _language_for(self, row: Outgoing) -> str:
+        """A DM reads in its recipient's language (/language, else the server's); a channel post in the
+        server's. (A DM has no Discord locale: Discord sends one only with an interaction.)"""
+        default = self.app.guild.current.language
+        if row.user_id is None:
+            return default
+        async with self.app.db.begin() as session:
+            prefs = await get_preferences(session, row.user_id)
+        return resolve_language(None, prefs.language, None, default=default)
+
     async def _deliver(self, row: Outgoing) -> str:
         """Send one row and record what happened to it, in its own transaction, right away."""
         outcome = await self._deliver_one(row)
@@ -176,7 +189,8 @@ class Delivery:
             await self._record(row, PARKED, f"no handler for kind {row.kind!r}")
             return PARKED
         try:
-            result_id = await asyncio.wait_for(spec.send(self.bot, row), SEND_TIMEOUT)
+            with use_language(await self._language_for(row)):
+                result_id = await asyncio.wait_for(spec.send(self.bot, row), SEND_TIMEOUT)
         except DeliveryDropped as exc:
             log.info("delivery %s dropped: %s", row.key, exc)
             await self._record(row, DROPPED, str(exc) or "no longer wanted")

@@ -8,6 +8,7 @@ from typing import Any
 
 import discord
 
+from bot.catalogues import _, draft_note, set_language
 from bot.errors import InvalidInput, UserError
 from bot.i18n import LANGUAGES, parse_language, resolve_language
 from bot.permissions import Actor
@@ -31,18 +32,36 @@ def actor_of(interaction: discord.Interaction[Any]) -> Actor:
     return Actor(user_id=interaction.user.id, role_ids=frozenset(r.id for r in roles), manages_server=manages)
 
 
-async def member_language(interaction: discord.Interaction[Any], explicit: str | None) -> str:
+LANGUAGE = "language"  # Interaction.extras key: the reply language, once resolved
+
+
+async def member_language(interaction: discord.Interaction[Any], explicit: str | None = None) -> str:
     """The language to answer in: the ``language`` option, then the member's /language, then their
-    Discord locale (English when none of them is a language the bot knows)."""
+    Discord locale, then the server's default (English when none of them is a language the bot knows).
+    It also becomes the language of every string built after this in the interaction (bot/catalogues.py)."""
     code = None
     text = optional_text(explicit, field="language", max_len=100)
     if text:
         code = parse_language(text)
         if code is None:
-            raise InvalidInput("I don't know that language.", suggestions=[lang.english for lang in LANGUAGES.values()])
+            raise InvalidInput(_("I don't know that language."),
+                               suggestions=[lang.english for lang in LANGUAGES.values()])
+    elif LANGUAGE in interaction.extras:
+        return str(interaction.extras[LANGUAGE])
     async with interaction.client.app.db.begin() as session:
         prefs = await get_preferences(session, interaction.user.id)
-    return resolve_language(code, prefs.language, str(interaction.locale),
+    language = resolve_language(code, prefs.language, str(interaction.locale),
+                                default=interaction.client.app.guild.current.language)
+    if code is None:
+        interaction.extras[LANGUAGE] = language
+    set_language(language)
+    return language
+
+
+def locale_language(interaction: discord.Interaction[Any]) -> str:
+    """The language from the Discord locale and the server default alone (no database read): for
+    autocomplete, answered on every keystroke."""
+    return resolve_language(None, None, str(interaction.locale),
                             default=interaction.client.app.guild.current.language)
 
 
@@ -57,7 +76,7 @@ def error_embed(error: UserError) -> discord.Embed:
     embed = discord.Embed(description=truncate(error.message, 4000), colour=ERROR_COLOUR)
     if error.suggestions:
         embed.add_field(
-            name="Did you mean",
+            name=_("Did you mean"),
             value=truncate("\n".join(f"• {safe_echo(s, 90)}" for s in error.suggestions[:10]), 1024),
             inline=False,
         )
@@ -65,8 +84,13 @@ def error_embed(error: UserError) -> discord.Embed:
 
 
 async def reply(interaction: discord.Interaction[Any], **kwargs: Any) -> None:
-    """Send a reply whether or not the interaction was already answered or deferred."""
+    """Send a reply whether or not the interaction was already answered or deferred. A reply in a
+    language whose catalogue is still a draft says so once, in small print under it."""
     kwargs.setdefault("allowed_mentions", NO_MENTIONS)
+    note = draft_note()
+    content = kwargs.get("content") or ""
+    if note is not None and len(content) + len(note) < 2000:  # never cut the reply itself short for it
+        kwargs["content"] = f"{content}\n{note}" if content else note
     if interaction.response.is_done():
         await interaction.followup.send(**kwargs)
     else:
@@ -80,7 +104,7 @@ async def reply_error(interaction: discord.Interaction[Any], error: BaseExceptio
     else:
         log.error("unexpected error in %s", _describe(interaction), exc_info=error)
         embed = discord.Embed(
-            description="Sorry, something went wrong on my side. It has been logged; please try again later.",
+            description=_("Sorry, something went wrong on my side. It has been logged; please try again later."),
             colour=ERROR_COLOUR,
         )
     try:
@@ -97,8 +121,10 @@ def _describe(interaction: discord.Interaction[Any]) -> str:
 
 
 async def guarded(interaction: discord.Interaction[Any], action: Callable[[], Awaitable[None]]) -> None:
-    """Run a component or modal callback; errors become ephemeral replies, as for commands."""
+    """Run a component or modal callback in the presser's language; errors become ephemeral
+    replies, as for commands."""
     try:
+        await member_language(interaction)
         await action()
     except Exception as exc:
         await reply_error(interaction, exc)

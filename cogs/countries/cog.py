@@ -7,7 +7,7 @@ from typing import Any
 
 import discord
 from discord import app_commands
-from discord.app_commands import locale_str as _
+from discord.app_commands import locale_str
 from discord.ext import commands
 
 from bot.bot import SSEBot
@@ -83,10 +83,10 @@ class Countries(commands.Cog):
     def __init__(self, bot: SSEBot):
         self.bot = bot
 
-    @app_commands.command(name=_("country"), description=_("A programme country's SSE laws, policies, institutions and resources"))
+    @app_commands.command(name=locale_str("country"), description=locale_str("A programme country's SSE laws, policies, institutions and resources"))
     @app_commands.describe(
-        name=_("The country, in any language (e.g. Lao PDR, ລາວ, 한국)"),
-        language=_("Answer in this language (default: yours)"),
+        name=locale_str("The country, in any language (e.g. Lao PDR, ລາວ, 한국)"),
+        language=locale_str("Answer in this language (default: yours)"),
     )
     async def country(self, interaction: discord.Interaction[SSEBot], name: str, language: str | None = None) -> None:
         await answer_profile(interaction, name, language)

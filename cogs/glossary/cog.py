@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import discord
 from discord import app_commands
-from discord.app_commands import locale_str as _
+from discord.app_commands import locale_str
 from discord.ext import commands
 
 from bot.bot import SSEBot
@@ -33,22 +33,22 @@ class Glossary(commands.Cog):
     def __init__(self, bot: SSEBot):
         self.bot = bot
 
-    @app_commands.command(name=_("define"), description=_("Explain a social and solidarity economy term"))
+    @app_commands.command(name=locale_str("define"), description=locale_str("Explain a social and solidarity economy term"))
     @app_commands.describe(
-        term=_("The term, in any language (e.g. cooperative, สหกรณ์, 合作社)"),
-        language=_("Answer in this language (default: yours)"),
-        private=_("Show the answer only to me"),
+        term=locale_str("The term, in any language (e.g. cooperative, สหกรณ์, 合作社)"),
+        language=locale_str("Answer in this language (default: yours)"),
+        private=locale_str("Show the answer only to me"),
     )
     async def define(self, interaction: discord.Interaction[SSEBot], term: str, language: str | None = None,
                      private: bool = False) -> None:
         await answer_definition(interaction, term, language, ephemeral=private)
 
-    @app_commands.command(name=_("glossary"), description=_("Browse SSE terms by letter, topic or country"))
+    @app_commands.command(name=locale_str("glossary"), description=locale_str("Browse SSE terms by letter, topic or country"))
     @app_commands.describe(
-        letter=_("Terms whose English name starts with this letter (A-Z, or #)"),
-        topic=_("Only terms on this topic"),
-        country=_("Only terms used in this country"),
-        language=_("Answer in this language (default: yours)"),
+        letter=locale_str("Terms whose English name starts with this letter (A-Z, or #)"),
+        topic=locale_str("Only terms on this topic"),
+        country=locale_str("Only terms used in this country"),
+        language=locale_str("Answer in this language (default: yours)"),
     )
     async def glossary(self, interaction: discord.Interaction[SSEBot], letter: str | None = None,
                        topic: str | None = None, country: str | None = None, language: str | None = None) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import discord
 
+from bot.catalogues import draft_note
 from bot.text import safe_echo, truncate
 from bot.ui.common import COLOUR, ERROR_COLOUR
 from cogs.glossary.browse import OTHER, BrowsePage, Overview
@@ -45,7 +46,7 @@ def definition_embed(d: Definition) -> discord.Embed:
                           colour=COLOUR)
     if d.aliases:
         embed.add_field(name="Also called", value=also_called(d.aliases), inline=False)
-    if d.local_name and d.language != "en" and d.draft_translation:
+    if d.local_name and d.language != "en" and d.draft_translation and draft_note() is None:
         embed.set_footer(text=DRAFT_NAME)
     return embed
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import discord
 from discord import app_commands
-from discord.app_commands import locale_str as _
+from discord.app_commands import locale_str
 from discord.ext import commands
 
 from bot.bot import SSEBot
@@ -18,8 +18,8 @@ class Help(commands.Cog):
     def __init__(self, bot: SSEBot):
         self.bot = bot
 
-    @app_commands.command(name=_("help"), description=_("What this bot does, and every command"))
-    @app_commands.describe(language=_("Answer in this language (default: yours)"))
+    @app_commands.command(name=locale_str("help"), description=locale_str("What this bot does, and every command"))
+    @app_commands.describe(language=locale_str("Answer in this language (default: yours)"))
     async def help(self, interaction: discord.Interaction[SSEBot], language: str | None = None) -> None:
         lang = await member_language(interaction, language)
         lines = help_lines(await self.bot.command_payload(), str(interaction.locale), lang)

@@ -7,7 +7,7 @@ import logging
 
 import discord
 from discord import app_commands
-from discord.app_commands import locale_str as _
+from discord.app_commands import locale_str
 from discord.ext import commands
 
 from bot.bot import SSEBot
@@ -22,12 +22,12 @@ log = logging.getLogger(__name__)
 PROBLEM = "I couldn't post the poll (check my permissions in the announcements channel)."
 
 
-@app_commands.command(name=_("poll"), description=_("Ask members which of 2–5 slots suits them (facilitators)"))
+@app_commands.command(name=locale_str("poll"), description=locale_str("Ask members which of 2–5 slots suits them (facilitators)"))
 @app_commands.describe(
-    title=_("Title of the session to plan (up to 100 characters)"),
-    slots=_("2 to 5 starts separated by ; e.g. 2026-12-03 14:00; 2026-12-04 09:00"),
-    timezone=_("Time zone of those starts (default: yours)"), countries=_("Audience countries, e.g. TH, VN (empty = all)"),
-    duration=_("Length of the session in minutes"),
+    title=locale_str("Title of the session to plan (up to 100 characters)"),
+    slots=locale_str("2 to 5 starts separated by ; e.g. 2026-12-03 14:00; 2026-12-04 09:00"),
+    timezone=locale_str("Time zone of those starts (default: yours)"), countries=locale_str("Audience countries, e.g. TH, VN (empty = all)"),
+    duration=locale_str("Length of the session in minutes"),
 )
 async def poll(interaction: discord.Interaction[SSEBot], title: str, slots: str, timezone: str | None = None,
                countries: str | None = None, duration: app_commands.Range[int, 1, 1440] = 60) -> None:

@@ -8,7 +8,7 @@ from typing import Literal
 
 import discord
 from discord import app_commands
-from discord.app_commands import locale_str as _
+from discord.app_commands import locale_str
 from discord.ext import commands
 
 from bot.bot import SSEBot
@@ -23,8 +23,8 @@ class Privacy(commands.Cog):
     def __init__(self, bot: SSEBot):
         self.bot = bot
 
-    @app_commands.command(name=_("privacy"), description=_("See, export or delete what the bot stores about you"))
-    @app_commands.describe(action=_("show, export (JSON file) or forget"))
+    @app_commands.command(name=locale_str("privacy"), description=locale_str("See, export or delete what the bot stores about you"))
+    @app_commands.describe(action=locale_str("show, export (JSON file) or forget"))
     async def privacy(self, interaction: discord.Interaction[SSEBot],
                       action: Literal["show", "export", "forget"] = "show") -> None:
         app = self.bot.app

@@ -11,7 +11,7 @@ from typing import Any
 
 import discord
 from discord import app_commands
-from discord.app_commands import locale_str as _
+from discord.app_commands import locale_str
 from discord.ext import commands
 
 from bot.bot import SSEBot
@@ -53,7 +53,7 @@ def _message_id(text: str | None) -> int | None:
 class QA(commands.Cog):
     def __init__(self, bot: SSEBot):
         self.bot = bot
-        self.menu = app_commands.ContextMenu(name=_("Mark as answer"), callback=self.mark_as_answer)
+        self.menu = app_commands.ContextMenu(name=locale_str("Mark as answer"), callback=self.mark_as_answer)
 
     async def cog_load(self) -> None:
         self.bot.tree.add_command(self.menu)
@@ -63,7 +63,7 @@ class QA(commands.Cog):
         self.bot.tree.remove_command(self.menu.name, type=self.menu.type)
 
     # ------------------------------------------------------------------ asking
-    @app_commands.command(name=_("ask"), description=_("Ask the community a question in the Q&A forum"))
+    @app_commands.command(name=locale_str("ask"), description=locale_str("Ask the community a question in the Q&A forum"))
     async def ask(self, interaction: discord.Interaction[SSEBot]) -> None:
         await interaction.response.send_modal(AskModal(interaction))
 
@@ -71,8 +71,8 @@ class QA(commands.Cog):
     async def mark_as_answer(self, interaction: discord.Interaction[SSEBot], message: discord.Message) -> None:
         await self._solve(interaction, message.channel.id, message.id)
 
-    @app_commands.command(name=_("solved"), description=_("Mark this Q&A post as solved"))
-    @app_commands.describe(answer=_("Link to the answer (default: the latest reply)"))
+    @app_commands.command(name=locale_str("solved"), description=locale_str("Mark this Q&A post as solved"))
+    @app_commands.describe(answer=locale_str("Link to the answer (default: the latest reply)"))
     async def solved(self, interaction: discord.Interaction[SSEBot], answer: str | None = None) -> None:
         channel_id = interaction.channel_id or 0
         await self._solve(interaction, channel_id, _message_id(answer))
@@ -152,10 +152,10 @@ class QA(commands.Cog):
         self.bot.app.service(ArchiveWriter).run(partial(archive.delete_thread, thread_id=payload.thread_id))
 
     # ------------------------------------------------------------------ backfill
-    archive_group = app_commands.Group(name=_("archive"), description=_("Searchable archive of discussions"))
+    archive_group = app_commands.Group(name=locale_str("archive"), description=locale_str("Searchable archive of discussions"))
 
-    @archive_group.command(name=_("backfill"), description=_("Store a channel's past messages for search (facilitators)"))
-    @app_commands.describe(channel=_("An opted-in channel"), restart=_("Start again from the newest message"))
+    @archive_group.command(name=locale_str("backfill"), description=locale_str("Store a channel's past messages for search (facilitators)"))
+    @app_commands.describe(channel=locale_str("An opted-in channel"), restart=locale_str("Start again from the newest message"))
     async def backfill(self, interaction: discord.Interaction[SSEBot], channel: discord.TextChannel,
                        restart: bool = False) -> None:
         app = self.bot.app

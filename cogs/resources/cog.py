@@ -6,7 +6,7 @@ from dataclasses import asdict
 
 import discord
 from discord import app_commands
-from discord.app_commands import locale_str as _
+from discord.app_commands import locale_str
 from discord.ext import commands
 
 from bot.bot import SSEBot
@@ -28,13 +28,13 @@ class Resources(commands.Cog):
     def __init__(self, bot: SSEBot):
         self.bot = bot
 
-    @app_commands.command(name=_("resources"), description=_("Find SSE studies, briefs, resolutions and courses"))
+    @app_commands.command(name=locale_str("resources"), description=locale_str("Find SSE studies, briefs, resolutions and courses"))
     @app_commands.describe(
-        query=_("Words to look for in titles and summaries"),
-        country=_("Only resources about this country"),
-        topic=_("Only resources on this topic"),
-        type=_("Only this kind of resource"),
-        language=_("Only resources available in this language"),
+        query=locale_str("Words to look for in titles and summaries"),
+        country=locale_str("Only resources about this country"),
+        topic=locale_str("Only resources on this topic"),
+        type=locale_str("Only this kind of resource"),
+        language=locale_str("Only resources available in this language"),
     )
     async def resources(
         self, interaction: discord.Interaction[SSEBot], query: str | None = None, country: str | None = None,

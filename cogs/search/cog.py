@@ -9,7 +9,7 @@ from typing import Literal
 
 import discord
 from discord import app_commands
-from discord.app_commands import locale_str as _
+from discord.app_commands import locale_str
 from discord.ext import commands
 
 from bot.bot import SSEBot
@@ -114,16 +114,16 @@ class Search(commands.Cog):
             log.warning("cannot read the history of channel %s to reconcile the archive: %s", channel_id, exc)
             return None
 
-    @app_commands.command(name=_("search"), description=_("Search past questions, answers and discussions"))
+    @app_commands.command(name=locale_str("search"), description=locale_str("Search past questions, answers and discussions"))
     @app_commands.describe(
-        query=_("Words to look for, in any language"),
-        scope=_("Questions and answers, discussions, or all"),
-        country=_("Only questions tagged with this country"),
-        topic=_("Only questions tagged with this topic"),
-        author=_("Only messages by this member"),
-        solved=_("Only solved (or only unsolved) questions"),
-        after=_("Only from this day on (YYYY-MM-DD)"),
-        before=_("Only up to this day (YYYY-MM-DD)"),
+        query=locale_str("Words to look for, in any language"),
+        scope=locale_str("Questions and answers, discussions, or all"),
+        country=locale_str("Only questions tagged with this country"),
+        topic=locale_str("Only questions tagged with this topic"),
+        author=locale_str("Only messages by this member"),
+        solved=locale_str("Only solved (or only unsolved) questions"),
+        after=locale_str("Only from this day on (YYYY-MM-DD)"),
+        before=locale_str("Only up to this day (YYYY-MM-DD)"),
     )
     async def search(
         self, interaction: discord.Interaction[SSEBot], query: str,

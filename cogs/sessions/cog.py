@@ -13,7 +13,7 @@ from typing import Literal
 
 import discord
 from discord import app_commands
-from discord.app_commands import locale_str as _
+from discord.app_commands import locale_str
 from discord.ext import commands
 
 from bot.bot import SSEBot
@@ -92,7 +92,7 @@ assert set(RepeatChoice.__args__) == set(FREQUENCIES)  # type: ignore[attr-defin
 
 # --------------------------------------------------------------------------- the cog
 class Sessions(commands.Cog):
-    session_group = app_commands.Group(name=_("session"), description=_("Capacity-building sessions: plan, RSVP, calendars"))
+    session_group = app_commands.Group(name=locale_str("session"), description=locale_str("Capacity-building sessions: plan, RSVP, calendars"))
 
     def __init__(self, bot: SSEBot):
         self.bot = bot
@@ -117,14 +117,14 @@ class Sessions(commands.Cog):
         return [app_commands.Choice(name=c.label, value=c.zone) for c in find_zones(current)]
 
     # ---- facilitators ------------------------------------------------------------------
-    @session_group.command(name=_("create"), description=_("Plan a session and announce it (facilitators)"))
+    @session_group.command(name=locale_str("create"), description=locale_str("Plan a session and announce it (facilitators)"))
     @app_commands.describe(
-        title=_("Title (up to 100 characters)"), start=_("Start date and time, e.g. 2026-12-03 14:00"),
-        timezone=_("Time zone of that start time, e.g. Asia/Bangkok"), duration=_("Length in minutes"),
-        format=_("Kind of session"), description=_("What it is about (up to 1,000 characters)"),
-        languages=_("Languages, e.g. en, th"), countries=_("Audience countries, e.g. TH, VN (empty = all)"),
-        join_link=_("https:// link to join"), capacity=_("Number of places (0 = no limit)"),
-        repeat=_("Repeat as a series"), occurrences=_("How many sessions in the series"),
+        title=locale_str("Title (up to 100 characters)"), start=locale_str("Start date and time, e.g. 2026-12-03 14:00"),
+        timezone=locale_str("Time zone of that start time, e.g. Asia/Bangkok"), duration=locale_str("Length in minutes"),
+        format=locale_str("Kind of session"), description=locale_str("What it is about (up to 1,000 characters)"),
+        languages=locale_str("Languages, e.g. en, th"), countries=locale_str("Audience countries, e.g. TH, VN (empty = all)"),
+        join_link=locale_str("https:// link to join"), capacity=locale_str("Number of places (0 = no limit)"),
+        repeat=locale_str("Repeat as a series"), occurrences=locale_str("How many sessions in the series"),
     )
     async def create(
         self, interaction: discord.Interaction[SSEBot], title: str, start: str, timezone: str,
@@ -177,11 +177,11 @@ class Sessions(commands.Cog):
             text += "\n" + "\n".join(f"⚠️ {p}" for p in dict.fromkeys(problems))
         await reply(interaction, content=truncate(text, 2000), ephemeral=True)
 
-    @session_group.command(name=_("copy"), description=_("Plan another session like an existing one (facilitators)"))
-    @app_commands.rename(session_ref=_("like"))
+    @session_group.command(name=locale_str("copy"), description=locale_str("Plan another session like an existing one (facilitators)"))
+    @app_commands.rename(session_ref=locale_str("like"))
     @app_commands.describe(
-        session_ref=_("The session to copy (past or upcoming)"), start=_("Start of the new one, e.g. 2026-12-03 14:00"),
-        timezone=_("Time zone of that start (default: the copied session's)"), title=_("New title (default: the same)"),
+        session_ref=locale_str("The session to copy (past or upcoming)"), start=locale_str("Start of the new one, e.g. 2026-12-03 14:00"),
+        timezone=locale_str("Time zone of that start (default: the copied session's)"), title=locale_str("New title (default: the same)"),
     )
     async def copy(self, interaction: discord.Interaction[SSEBot], session_ref: str, start: str,
                    timezone: str | None = None, title: str | None = None) -> None:
@@ -214,15 +214,15 @@ class Sessions(commands.Cog):
                                 current: str) -> list[app_commands.Choice[str]]:
         return clip_choices(self.bot.app.service(ResourceService).complete_language(current))
 
-    @session_group.command(name=_("edit"), description=_("Change a session or its whole series (facilitators)"))
-    @app_commands.rename(session_ref=_("session"))
+    @session_group.command(name=locale_str("edit"), description=locale_str("Change a session or its whole series (facilitators)"))
+    @app_commands.rename(session_ref=locale_str("session"))
     @app_commands.describe(
-        session_ref=_("The session"), scope=_("Only this session, or it and the rest of its series"),
-        title=_("New title"), start=_("New start date and time, e.g. 2026-12-03 14:00"),
-        timezone=_("Time zone of the new start"), duration=_("New length in minutes"), format=_("New kind"),
-        description=_("New description"), join_link=_("New https:// join link"),
-        capacity=_("New number of places (0 = no limit)"), languages=_("New languages, e.g. en, th"),
-        countries=_("New audience countries"),
+        session_ref=locale_str("The session"), scope=locale_str("Only this session, or it and the rest of its series"),
+        title=locale_str("New title"), start=locale_str("New start date and time, e.g. 2026-12-03 14:00"),
+        timezone=locale_str("Time zone of the new start"), duration=locale_str("New length in minutes"), format=locale_str("New kind"),
+        description=locale_str("New description"), join_link=locale_str("New https:// join link"),
+        capacity=locale_str("New number of places (0 = no limit)"), languages=locale_str("New languages, e.g. en, th"),
+        countries=locale_str("New audience countries"),
     )
     async def edit(
         self, interaction: discord.Interaction[SSEBot], session_ref: str, scope: Literal["one", "series"] = "one",
@@ -265,18 +265,18 @@ class Sessions(commands.Cog):
                 text += "\n" + warning
         await reply(interaction, ephemeral=True, content=truncate(text, 2000))
 
-    @session_group.command(name=_("cancel"), description=_("Cancel a session or the rest of its series (facilitators)"))
-    @app_commands.rename(session_ref=_("session"))
-    @app_commands.describe(session_ref=_("The session"), scope=_("Only this session, or it and the rest of its series"),
-                           reason=_("Why (members who RSVPed are told)"))
+    @session_group.command(name=locale_str("cancel"), description=locale_str("Cancel a session or the rest of its series (facilitators)"))
+    @app_commands.rename(session_ref=locale_str("session"))
+    @app_commands.describe(session_ref=locale_str("The session"), scope=locale_str("Only this session, or it and the rest of its series"),
+                           reason=locale_str("Why (members who RSVPed are told)"))
     async def cancel(self, interaction: discord.Interaction[SSEBot], session_ref: str,
                      scope: Literal["one", "series"] = "one", reason: str | None = None) -> None:
         await cancel_sessions(interaction, session_ref, scope, reason)
 
-    @session_group.command(name=_("materials"), description=_("Add the recording and slides of a session (facilitators)"))
-    @app_commands.rename(session_ref=_("session"))
-    @app_commands.describe(session_ref=_("The session"), recording=_("https:// link to the recording"),
-                           slides=_("https:// link to the slides"))
+    @session_group.command(name=locale_str("materials"), description=locale_str("Add the recording and slides of a session (facilitators)"))
+    @app_commands.rename(session_ref=locale_str("session"))
+    @app_commands.describe(session_ref=locale_str("The session"), recording=locale_str("https:// link to the recording"),
+                           slides=locale_str("https:// link to the slides"))
     async def materials(self, interaction: discord.Interaction[SSEBot], session_ref: str, recording: str | None = None,
                         slides: str | None = None) -> None:
         app = self.bot.app
@@ -291,9 +291,9 @@ class Sessions(commands.Cog):
                     f"the resource catalogue ({len(resources)} entr{'y' if len(resources) == 1 else 'ies'}; "
                     "find them with /resources).")
 
-    @session_group.command(name=_("attendance"), description=_("Record that a member attended a session (facilitators)"))
-    @app_commands.rename(session_ref=_("session"))
-    @app_commands.describe(session_ref=_("The session"), member=_("The member"), attended=_("Did they attend?"))
+    @session_group.command(name=locale_str("attendance"), description=locale_str("Record that a member attended a session (facilitators)"))
+    @app_commands.rename(session_ref=locale_str("session"))
+    @app_commands.describe(session_ref=locale_str("The session"), member=locale_str("The member"), attended=locale_str("Did they attend?"))
     async def attendance(self, interaction: discord.Interaction[SSEBot], session_ref: str, member: discord.User,
                          attended: bool = True) -> None:
         app = self.bot.app
@@ -307,9 +307,9 @@ class Sessions(commands.Cog):
                     f"({len(present)} attended so far).")
 
     # ---- members -----------------------------------------------------------------------
-    @session_group.command(name=_("info"), description=_("Details of a session in your time zone, with RSVP buttons"))
-    @app_commands.rename(session_ref=_("session"))
-    @app_commands.describe(session_ref=_("The session"))
+    @session_group.command(name=locale_str("info"), description=locale_str("Details of a session in your time zone, with RSVP buttons"))
+    @app_commands.rename(session_ref=locale_str("session"))
+    @app_commands.describe(session_ref=locale_str("The session"))
     async def info(self, interaction: discord.Interaction[SSEBot], session_ref: str) -> None:
         app = self.bot.app
         zone = await member_zone(interaction)
@@ -322,9 +322,9 @@ class Sessions(commands.Cog):
                     view=rsvp_view(training_session) or discord.utils.MISSING,
                     ephemeral=True)
 
-    @session_group.command(name=_("times"), description=_("See a proposed start in every audience country's local time"))
-    @app_commands.describe(start=_("Proposed start, e.g. 2026-12-03 14:00"), timezone=_("Time zone of that start"),
-                           countries=_("Only these countries, e.g. TH, JP (default: all)"))
+    @session_group.command(name=locale_str("times"), description=locale_str("See a proposed start in every audience country's local time"))
+    @app_commands.describe(start=locale_str("Proposed start, e.g. 2026-12-03 14:00"), timezone=locale_str("Time zone of that start"),
+                           countries=locale_str("Only these countries, e.g. TH, JP (default: all)"))
     async def times(self, interaction: discord.Interaction[SSEBot], start: str, timezone: str | None = None,
                     countries: str | None = None) -> None:
         zone = timezone or await member_zone(interaction)
@@ -333,16 +333,16 @@ class Sessions(commands.Cog):
         await reply(interaction, embed=times_embed(when, zone, rows, self.bot.app.config.sessions.working_hours),
                     ephemeral=True)
 
-    @session_group.command(name=_("ics"), description=_("Get a calendar file (.ics) for a session or its whole series"))
-    @app_commands.rename(session_ref=_("session"))
-    @app_commands.describe(session_ref=_("The session"), series=_("The whole series instead of one session"))
+    @session_group.command(name=locale_str("ics"), description=locale_str("Get a calendar file (.ics) for a session or its whole series"))
+    @app_commands.rename(session_ref=locale_str("session"))
+    @app_commands.describe(session_ref=locale_str("The session"), series=locale_str("The whole series instead of one session"))
     async def ics(self, interaction: discord.Interaction[SSEBot], session_ref: str, series: bool = False) -> None:
         await send_ics(interaction, session_ref, series)
 
-    @session_group.command(name=_("feedback"), description=_("Rate a session you attended (once)"))
-    @app_commands.rename(session_ref=_("session"))
-    @app_commands.describe(session_ref=_("The session"), rating=_("From 1 (poor) to 5 (excellent)"),
-                           comment=_("Anything the facilitators should know"))
+    @session_group.command(name=locale_str("feedback"), description=locale_str("Rate a session you attended (once)"))
+    @app_commands.rename(session_ref=locale_str("session"))
+    @app_commands.describe(session_ref=locale_str("The session"), rating=locale_str("From 1 (poor) to 5 (excellent)"),
+                           comment=locale_str("Anything the facilitators should know"))
     async def feedback(self, interaction: discord.Interaction[SSEBot], session_ref: str,
                        rating: app_commands.Range[int, 1, 5], comment: str | None = None) -> None:
         await store_feedback(interaction, session_ref, str(rating), comment)
@@ -365,8 +365,8 @@ class Sessions(commands.Cog):
     async def _zones(self, interaction: discord.Interaction[SSEBot], current: str) -> list[app_commands.Choice[str]]:
         return await self._zone_choices(interaction, current)
 
-    @app_commands.command(name=_("sessions"), description=_("Upcoming webinars and workshops"))
-    @app_commands.describe(country=_("Only sessions for this country"), language=_("Only sessions in this language"))
+    @app_commands.command(name=locale_str("sessions"), description=locale_str("Upcoming webinars and workshops"))
+    @app_commands.describe(country=locale_str("Only sessions for this country"), language=locale_str("Only sessions in this language"))
     async def sessions(self, interaction: discord.Interaction[SSEBot], country: str | None = None,
                        language: str | None = None) -> None:
         app = self.bot.app
@@ -392,8 +392,8 @@ class Sessions(commands.Cog):
         return clip_choices(self.bot.app.service(ResourceService).complete_language(current))
 
     # ---- preferences -------------------------------------------------------------------
-    @app_commands.command(name=_("timezone"), description=_("Set your time zone for session times"))
-    @app_commands.describe(zone=_("Your time zone, e.g. Asia/Tokyo (leave empty to see the current one)"))
+    @app_commands.command(name=locale_str("timezone"), description=locale_str("Set your time zone for session times"))
+    @app_commands.describe(zone=locale_str("Your time zone, e.g. Asia/Tokyo (leave empty to see the current one)"))
     async def timezone(self, interaction: discord.Interaction[SSEBot], zone: str | None = None) -> None:
         app = self.bot.app
         if zone is None:
@@ -411,8 +411,8 @@ class Sessions(commands.Cog):
     async def _my_zone(self, interaction: discord.Interaction[SSEBot], current: str) -> list[app_commands.Choice[str]]:
         return await self._zone_choices(interaction, current)
 
-    @app_commands.command(name=_("language"), description=_("Set the language the bot answers you in"))
-    @app_commands.describe(language=_("Your language (leave empty to see the current one)"))
+    @app_commands.command(name=locale_str("language"), description=locale_str("Set the language the bot answers you in"))
+    @app_commands.describe(language=locale_str("Your language (leave empty to see the current one)"))
     async def language(self, interaction: discord.Interaction[SSEBot], language: str | None = None) -> None:
         app = self.bot.app
         text = optional_text(language, field="language", max_len=100)
@@ -437,8 +437,8 @@ class Sessions(commands.Cog):
     async def _my_language(self, interaction: discord.Interaction[SSEBot], current: str) -> list[app_commands.Choice[str]]:
         return clip_choices(self.bot.app.service(ResourceService).complete_language(current))
 
-    @app_commands.command(name=_("reminders"), description=_("Turn session reminder DMs on or off"))
-    @app_commands.describe(dms=_("Send me reminder DMs for sessions I RSVP to"))
+    @app_commands.command(name=locale_str("reminders"), description=locale_str("Turn session reminder DMs on or off"))
+    @app_commands.describe(dms=locale_str("Send me reminder DMs for sessions I RSVP to"))
     async def reminders(self, interaction: discord.Interaction[SSEBot], dms: bool) -> None:
         async with self.bot.app.db.begin() as session:
             await update_preferences(session, interaction.user.id, dm_reminders=dms)

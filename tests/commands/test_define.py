@@ -67,7 +67,8 @@ async def test_every_terms_public_answer_stays_under_the_budget(gw: OfflineDisco
 async def test_answer_follows_the_members_discord_locale_with_one_draft_notice(gw: OfflineDiscord) -> None:
     result = await gw.slash("define", term="cooperative", locale="th")
     assert result.embed["title"] == "สหกรณ์ — Cooperative"
-    assert "draft translation" in result.embed["footer"]["text"]
+    # the reply's small print says it, once, not the embed's fields or footer as well
+    assert result.content.startswith("-# ") and "draft translation" in result.content
     assert not any("draft" in f["name"].casefold() for f in result.embed.get("fields", []))
     assert result.text.casefold().count("draft") == 1
 

@@ -1,0 +1,146 @@
+"""Message catalogues: every string a member reads goes through gettext, in their language.
+
+The catalogues are gettext ``.po`` files under ``bot/locale/<lang>/LC_MESSAGES/messages.po``,
+kept in step with the code by Babel's own tooling (``./dev i18n``: ``pybabel extract`` then
+``pybabel update``). Babel also brings CLDR's plural rules (the ``Plural-Forms`` header of each
+catalogue) and locale-aware dates and numbers. Catalogues are compiled in memory when first used,
+so a stale ``.mo`` file can never answer in place of the ``.po`` beside it.
+
+The language of the moment is a context variable: set once per interaction (``use_language`` in
+the command tree's check and in ``guarded``) or per delivery (the outbox, in the recipient's
+language), so services that build text need no language argument and never import discord.
+
+How to write a string:
+- ``_("Saved.")`` where it is shown; ``_("Going {count}").format(count=n)``: named placeholders
+  only, never f-strings (the catalogue holds the whole sentence, translators move the parts).
+- ``ngettext("{count} place", "{count} places", n).format(count=n)``: plurals by the language's rules.
+- ``N_("Cancel")`` marks a constant defined at import time (a label, a choice); it is translated
+  with ``_(...)`` where it is shown, in the reader's language.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import datetime
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_skeleton
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import NullTranslations, Translations
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+DOMAIN = "messages"
+DEFAULT = "en"
+# Our language codes -> Babel (CLDR) locale identifiers; the one place the two forms meet.
+BABEL_LOCALES = {"zh": "zh_Hans_CN"}
+# A catalogue says it has been reviewed with this line in its header comment; until then every reply
+# in that language carries the draft note once, in small print.
+_REVIEWED = re.compile(r"^review-status:\s*reviewed\s*$", re.IGNORECASE | re.MULTILINE)
+
+_language: ContextVar[str] = ContextVar("reply_language", default=DEFAULT)
+
+
+def N_(message: str) -> str:
+    """Mark a string for the catalogues without translating it yet (translate it where it is shown)."""
+    return message
+
+
+def current_language() -> str:
+    return _language.get()
+
+
+def set_language(code: str) -> None:
+    """The language of everything after this in the current task (one interaction, one delivery)."""
+    _language.set(code)
+
+
+@contextmanager
+def use_language(code: str) -> Iterator[None]:
+    """Everything inside reads in ``code``; the language before is restored after."""
+    token = _language.set(code)
+    try:
+        yield
+    finally:
+        _language.reset(token)
+
+
+@cache
+def translations(code: str) -> NullTranslations:
+    """The compiled catalogue of a language (English, or a language without one: the code's own words)."""
+    path = LOCALE_DIR / code / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if code == DEFAULT or not path.exists():
+        return NullTranslations()
+    with path.open("rb") as file:
+        catalog = read_po(file, locale=babel_locale(code), domain=DOMAIN)
+    compiled = BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return Translations(fp=compiled, domain=DOMAIN)
+
+
+@cache
+def is_draft(code: str) -> bool:
+    """Whether a language's catalogue still waits for a native speaker's review."""
+    path = LOCALE_DIR / code / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if code == DEFAULT or not path.exists():
+        return False
+    header = "".join(line for line in path.read_text(encoding="utf-8").splitlines(keepends=True)[:40]
+                     if line.startswith("#"))
+    return not _REVIEWED.search(header.replace("# ", ""))
+
+
+def _(message: str) -> str:
+    """``message`` in the current language."""
+    return translations(_language.get()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or plural form (or the language's own form for ``n``), in the current language."""
+    return translations(_language.get()).ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    """``message`` in the current language, where the same English word needs different translations."""
+    return str(translations(_language.get()).pgettext(context, message))
+
+
+def draft_note() -> str | None:
+    """The small-print line for a reply in a language whose catalogue is a draft (None otherwise)."""
+    if not is_draft(_language.get()):
+        return None
+    return "-# " + _("This reply is a draft translation, not yet reviewed by a native speaker.")
+
+
+def babel_locale(code: str | None = None) -> Locale:
+    code = code or _language.get()
+    return Locale.parse(BABEL_LOCALES.get(code, code))
+
+
+def format_when(moment: datetime, zone: str | ZoneInfo, *, date: str = "yMMMEd", time: str | None = "Hm") -> str:
+    """A date and time as the reader's locale writes it, in ``zone`` ("Wed, Dec 2, 2026, 15:00",
+    "พ. 2 ธ.ค. 2026 15:00"). ``date`` and ``time`` are CLDR skeletons (``time=None``: the date only);
+    the locale's own pattern joins them.
+
+    Gregorian years everywhere, Thai included: the programme's documents and Discord's own
+    timestamps use them, and a Buddhist-era year beside a ``<t:…>`` timestamp would disagree."""
+    tz = zone if isinstance(zone, ZoneInfo) else ZoneInfo(zone)
+    locale = babel_locale()
+    day = format_skeleton(date, moment, tzinfo=tz, locale=locale)
+    if time is None:
+        return day
+    clock = format_skeleton(time, moment, tzinfo=tz, locale=locale)
+    return str(locale.datetime_formats["medium"]).replace("{1}", day).replace("{0}", clock)
+
+
+def format_number(value: float) -> str:
+    """A number as the reader's locale writes it ("1,234.5", "1 234,5")."""
+    return format_decimal(value, locale=babel_locale())
