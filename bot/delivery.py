@@ -167,14 +167,14 @@ class Delivery:
             self.app.scheduler.at(NEXT_JOB, due, self._on_timer)
 
     async def _language_for(self, row: Outgoing) -> str:
-        """A DM reads in its recipient's language (/language, else the server's); a channel post in the
-        server's. (A DM has no Discord locale: Discord sends one only with an interaction.)"""
+        """A DM reads in its recipient's language (/language, else the Discord locale of their latest
+        interaction, else the server's); a channel post in the server's."""
         default = self.app.guild.current.language
         if row.user_id is None:
             return default
         async with self.app.db.begin() as session:
             prefs = await get_preferences(session, row.user_id)
-        return resolve_language(None, prefs.language, None, default=default)
+        return resolve_language(None, prefs.language, prefs.discord_locale, default=default)
 
     async def _deliver(self, row: Outgoing) -> str:
         """Send one row and record what happened to it, in its own transaction, right away."""

@@ -67,6 +67,9 @@ class UserPreference(Base):
     language: Mapped[str | None] = mapped_column(String(16))
     timezone: Mapped[str | None] = mapped_column(String(64))
     dm_reminders: Mapped[bool] = mapped_column(default=True)
+    # The Discord locale of the member's latest interaction: the language of the DMs the bot sends
+    # them (Discord sends no locale with a DM) when they chose none with /language.
+    discord_locale: Mapped[str | None] = mapped_column(String(16))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 

@@ -15,13 +15,14 @@ class Preferences:
     language: str | None = None
     timezone: str | None = None
     dm_reminders: bool = True
+    discord_locale: str | None = None
 
 
 async def get_preferences(session: AsyncSession, user_id: int) -> Preferences:
     row = await session.get(UserPreference, user_id)
     if row is None:
         return Preferences(user_id)
-    return Preferences(user_id, row.language, row.timezone, row.dm_reminders)
+    return Preferences(user_id, row.language, row.timezone, row.dm_reminders, row.discord_locale)
 
 
 async def update_preferences(session: AsyncSession, user_id: int, **changes: object) -> Preferences:
@@ -34,4 +35,4 @@ async def update_preferences(session: AsyncSession, user_id: int, **changes: obj
             raise AttributeError(key)
         setattr(row, key, value)
     await session.flush()
-    return Preferences(user_id, row.language, row.timezone, row.dm_reminders)
+    return Preferences(user_id, row.language, row.timezone, row.dm_reminders, row.discord_locale)

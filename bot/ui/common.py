@@ -10,10 +10,10 @@ import discord
 
 from bot.catalogues import _, draft_note, set_language
 from bot.errors import InvalidInput, UserError
-from bot.i18n import LANGUAGES, parse_language, resolve_language
+from bot.i18n import LANGUAGES, language_for_locale, parse_language, resolve_language
 from bot.permissions import Actor
 from bot.text import optional_text, safe_echo, truncate
-from db.preferences import get_preferences
+from db.preferences import get_preferences, update_preferences
 
 log = logging.getLogger(__name__)
 
@@ -48,10 +48,20 @@ async def member_language(interaction: discord.Interaction[Any], explicit: str |
                                suggestions=[lang.english for lang in LANGUAGES.values()])
     elif LANGUAGE in interaction.extras:
         return str(interaction.extras[LANGUAGE])
-    async with interaction.client.app.db.begin() as session:
+    app = interaction.client.app
+    async with app.db.begin() as session:
         prefs = await get_preferences(session, interaction.user.id)
-    language = resolve_language(code, prefs.language, str(interaction.locale),
-                                default=interaction.client.app.guild.current.language)
+    locale = str(interaction.locale)
+    default = app.guild.current.language
+    from_locale = language_for_locale(locale)
+    if prefs.discord_locale != locale and (
+            prefs.discord_locale is not None or from_locale not in (None, default)):
+        # Remembered for the DMs the bot sends later (reminders, waitlist places), which Discord
+        # sends without a locale: only when it says more than the server's default language, and
+        # written only when it changes.
+        async with app.db.begin_write() as session:
+            await update_preferences(session, interaction.user.id, discord_locale=locale)
+    language = resolve_language(code, prefs.language, locale, default=default)
     if code is None:
         interaction.extras[LANGUAGE] = language
     set_language(language)

@@ -83,7 +83,8 @@ async def _show_shared(session: AsyncSession, user_id: int) -> list[PrivacyLine]
         select(func.count()).select_from(SavedQuery).where(SavedQuery.owner_id == user_id))).scalar_one()
     dms = (await session.execute(
         select(func.count()).select_from(OutboxDelivery).where(OutboxDelivery.user_id == user_id))).scalar_one()
-    return [PrivacyLine("language / time zone / reminder preferences", 1 if prefs else 0),
+    return [PrivacyLine("language / time zone / reminder preferences, and your Discord language for DMs",
+                        1 if prefs else 0),
             PrivacyLine("saved searches and question drafts behind buttons", int(saved)),
             PrivacyLine("direct messages the bot sent or will send you", int(dms))]
 
@@ -97,6 +98,7 @@ async def _export_shared(session: AsyncSession, user_id: int) -> dict[str, Any]:
     return {
         "preferences": None if prefs is None else {
             "language": prefs.language, "timezone": prefs.timezone, "dm_reminders": prefs.dm_reminders,
+            "discord_locale": prefs.discord_locale,
         },
         "saved_queries": [{"kind": q.kind, "params": q.params, "created_at": q.created_at.isoformat()} for q in saved],
     }
