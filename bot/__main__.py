@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.backup import register as register_backup
 from bot.cli import settings_of
-from bot.content import load_content
+from bot.content import Content, load_content, translation_gaps
 from bot.errors import UserError
 from bot.logs import configure as configure_logging
 from bot.status import register as register_status
@@ -56,9 +56,30 @@ def cmd_check(args: argparse.Namespace) -> int:
         return 1
     print(
         f"config OK ({settings.config_path}); content OK: {len(content.terms)} glossary terms, "
-        f"{len(content.resources)} resources, {len(content.command_strings)} translated command strings."
+        f"{len(content.resources)} resources."
     )
+    for warning in translation_warnings(content):
+        print(f"warning: {warning}")
     return 0
+
+
+def translation_warnings(content: Content) -> list[str]:
+    """What members of each language still read in English: glossary entries and catalogue messages."""
+    from bot.catalogues import untranslated
+
+    core = sum(1 for t in content.terms if t.core)
+    warnings = []
+    for language, gaps in translation_gaps(content.terms).items():
+        if any(gaps.values()):
+            warnings.append(
+                f"glossary in {language}: {gaps['names']} of {len(content.terms)} names, {gaps['definitions']} of "
+                f"{len(content.terms)} definitions, {gaps['explanations']} of {core} core explanations missing "
+                f"(content/glossary/translations/{language}.yaml)")
+        missing = untranslated(language)
+        if missing:
+            warnings.append(f"messages in {language}: {len(missing)} untranslated, e.g. {missing[0]!r} "
+                            f"(bot/locale/{language}/LC_MESSAGES/messages.po; ./dev i18n after code changes)")
+    return warnings
 
 
 def cmd_db(args: argparse.Namespace) -> int:

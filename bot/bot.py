@@ -103,7 +103,7 @@ class SSEBot(commands.Bot):
         return discord.Object(gid) if gid else None
 
     async def setup_hook(self) -> None:
-        await self.tree.set_translator(CatalogueTranslator(self.app.content.command_strings))
+        await self.tree.set_translator(CatalogueTranslator())
         self.add_dynamic_items(PageButton)
         for capability in self.app.capabilities:
             if capability.extension:

@@ -144,3 +144,28 @@ def format_when(moment: datetime, zone: str | ZoneInfo, *, date: str = "yMMMEd",
 def format_number(value: float) -> str:
     """A number as the reader's locale writes it ("1,234.5", "1 234,5")."""
     return format_decimal(value, locale=babel_locale())
+
+
+def untranslated(code: str) -> list[str]:
+    """The template's messages a language's catalogue does not translate yet (command names only count
+    for the languages Discord shows them in)."""
+    from bot.command_strings import COMMAND_NAME
+    from bot.i18n import LANGUAGES
+
+    with (LOCALE_DIR / f"{DOMAIN}.pot").open("rb") as file:
+        template = read_po(file)
+    path = LOCALE_DIR / code / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not path.exists():
+        return [m.id if isinstance(m.id, str) else m.id[0] for m in template if m.id]
+    with path.open("rb") as file:
+        catalog = read_po(file)
+    missing = []
+    for message in template:
+        if not message.id or (message.context == COMMAND_NAME and not LANGUAGES[code].discord_locales):
+            continue
+        ours = catalog.get(message.id, context=message.context)
+        strings: tuple[str, ...] = () if ours is None else tuple(
+            ours.string if isinstance(ours.string, tuple) else (str(ours.string or ""),))
+        if ours is None or ours.fuzzy or not strings or not all(text.strip() for text in strings):
+            missing.append(message.id if isinstance(message.id, str) else message.id[0])
+    return missing

@@ -1,4 +1,4 @@
-"""Shipped content (glossary, resources, countries, command translations): schema and loading.
+"""Shipped content (glossary and its translations, resources, countries): schema and loading.
 
 Everything is validated in one pass; ``python -m bot check`` prints every problem with
 file and line, and the bot refuses to start on broken content.
@@ -208,19 +208,10 @@ def resource_problems(res: Resource) -> list[str]:
     return problems
 
 
-COMMAND_NAME_LOCALES = ("th", "vi", "id", "ru", "zh-CN", "ja", "ko")
-
-
-class TranslationsFile(_Strict):
-    # English string (as written in the code) -> Discord locale -> translation.
-    strings: dict[str, dict[str, NonEmpty]]
-
-
 @dataclass(frozen=True)
 class Content:
     terms: tuple[Term, ...]
     resources: tuple[Resource, ...]
-    command_strings: dict[str, dict[str, str]]
     countries: CountryDirectory  # content/countries/*.yaml (bot/countries.py)
 
 
@@ -390,6 +381,19 @@ def _load_translations(folder: Path, term_ids: set[str],
     return by_term
 
 
+def translation_gaps(terms: tuple[Term, ...] | list[Term]) -> dict[str, dict[str, int]]:
+    """Per language, how many terms lack a name, a short definition and (core terms) an explanation."""
+    gaps: dict[str, dict[str, int]] = {}
+    for language in TRANSLATION_LANGUAGES:
+        entries = [(t, t.translations.get(language)) for t in terms]
+        gaps[language] = {
+            "names": sum(1 for _, e in entries if e is None or not e.name),
+            "definitions": sum(1 for _, e in entries if e is None or not e.short),
+            "explanations": sum(1 for t, e in entries if t.core and (e is None or not e.explanation)),
+        }
+    return gaps
+
+
 def load_content(content_dir: Path) -> tuple[Content, list[Problem]]:
     """Load every content file; return what loaded plus every problem found."""
     problems: list[Problem] = []
@@ -432,27 +436,9 @@ def load_content(content_dir: Path) -> tuple[Content, list[Problem]]:
         for message in resource_problems(res):
             problems.append(Problem(str(file), line, f"resources id={res.id}", message))
 
-    command_strings: dict[str, dict[str, str]] = {}
-    strings_file = content_dir / "i18n" / "commands.yaml"
-    if strings_file.exists():
-        try:
-            data, lines = load_yaml(strings_file)
-            parsed = validate(TranslationsFile, data, strings_file, lines)
-            command_strings = {k: dict(v) for k, v in parsed.strings.items()}
-            for english, by_locale in command_strings.items():
-                for locale in by_locale:
-                    if locale not in COMMAND_NAME_LOCALES:
-                        problems.append(
-                            Problem(str(strings_file), line_for(lines, ("strings", english, locale)),
-                                    f"strings.{english}.{locale}", f"unsupported locale; use {COMMAND_NAME_LOCALES}")
-                        )
-        except YamlProblems as exc:
-            problems.extend(exc.problems)
-
     content = Content(
         terms=tuple({t.id: t for _, _, t in reversed(merged)}.values())[::-1],
         resources=tuple(r for _, _, r in resources if isinstance(r, Resource)),
-        command_strings=command_strings,
         countries=countries,
     )
     return content, problems

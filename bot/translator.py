@@ -1,18 +1,25 @@
-"""Localised command names and descriptions through discord.py's Translator.
-
-The catalogue (content/i18n/commands.yaml) maps the English string in the code to its
-translation per Discord locale; a string without a translation stays English."""
+"""Localised command names and descriptions through discord.py's Translator, from the message
+catalogues (bot/catalogues.py): names under the context ``command name`` (bot/command_strings.py),
+descriptions and choices as the same sentences members read elsewhere. A string without a
+translation stays English."""
 
 from __future__ import annotations
 
 from discord import Locale, app_commands
 
+from bot.catalogues import translations
+from bot.command_strings import COMMAND_NAME, NAME_LOCATIONS
+from bot.i18n import language_for_locale
+
 
 class CatalogueTranslator(app_commands.Translator):
-    def __init__(self, strings: dict[str, dict[str, str]]):
-        self.strings = strings
-
     async def translate(
         self, string: app_commands.locale_str, locale: Locale, context: app_commands.TranslationContextTypes
     ) -> str | None:
-        return self.strings.get(string.message, {}).get(locale.value)
+        language = language_for_locale(locale.value)
+        if language in (None, "en"):
+            return None
+        catalogue = translations(language)  # type: ignore[arg-type]
+        is_name = context.location in NAME_LOCATIONS and not isinstance(context.data, app_commands.ContextMenu)
+        text = catalogue.pgettext(COMMAND_NAME, string.message) if is_name else catalogue.gettext(string.message)
+        return None if text == string.message else str(text)

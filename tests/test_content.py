@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.content import COMMAND_NAME_LOCALES, GLOSSARY_TOPICS, load_content
+from bot.content import GLOSSARY_TOPICS, load_content
 from cogs.resources.service import TOPICS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,19 +25,6 @@ def test_shipped_content_has_no_contact_details() -> None:
     text = "\n".join(p.read_text(encoding="utf-8") for p in CONTENT.rglob("*.yaml"))
     assert not re.search(r"[\w.+-]+@[\w-]+\.[\w.]+", text), "e-mail address in content"
     assert not re.search(r"\+\d[\d\s-]{7,}\d", text), "phone number in content"
-
-
-def test_localised_command_names_are_valid_for_discord() -> None:
-    content, _ = load_content(CONTENT)
-    name_pattern = re.compile(r"^[-_'\w\u0e00-\u0e7f]{1,32}$")
-    for english, by_locale in content.command_strings.items():
-        assert set(by_locale) <= set(COMMAND_NAME_LOCALES)
-        is_name = bool(name_pattern.match(english)) and english == english.lower()
-        for locale, text in by_locale.items():
-            if is_name:
-                assert name_pattern.match(text) and text == text.lower(), (english, locale, text)
-            else:
-                assert len(text) <= 100, (english, locale)
 
 
 def _broken_copy(tmp_path: Path, edit: str) -> Path:

@@ -21,8 +21,8 @@ class Help(commands.Cog):
     @app_commands.command(name=locale_str("help"), description=locale_str("What this bot does, and every command"))
     @app_commands.describe(language=locale_str("Answer in this language (default: yours)"))
     async def help(self, interaction: discord.Interaction[SSEBot], language: str | None = None) -> None:
-        lang = await member_language(interaction, language)
-        lines = help_lines(await self.bot.command_payload(), str(interaction.locale), lang)
+        await member_language(interaction, language)
+        lines = help_lines(await self.bot.command_payload(), str(interaction.locale))
         await reply(interaction, embed=help_embed(lines), ephemeral=True)
 
     @help.autocomplete("language")
