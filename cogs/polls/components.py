@@ -17,7 +17,6 @@ from bot.text import safe_echo
 from bot.ui.common import actor_of, guarded, member_language, reply
 from cogs.polls.service import PollInfo, PollService, load_poll
 from cogs.polls.ui import poll_embed, results_embed
-from cogs.sessions.components import server_language
 from cogs.sessions.planning import PlanningService
 
 log = logging.getLogger(__name__)
@@ -39,7 +38,7 @@ def poll_view(poll: PollInfo) -> discord.ui.View | None:
 
 def public_poll(bot: SSEBot, poll: PollInfo) -> tuple[discord.Embed, discord.ui.View | None]:
     """The public poll as everyone sees it: in the server's language, whoever's click updated it."""
-    with use_language(server_language(bot)):
+    with use_language(bot.app.guild.current.language):
         return poll_embed(poll), poll_view(poll)
 
 
