@@ -8,15 +8,20 @@ import itertools
 import logging
 import os
 import shutil
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.support import NullTranslations, Translations
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+import bot.catalogues
 from bot.app import App
 from bot.config import load_settings, normalise_database_url
 from bot.content import Content, load_content
@@ -126,6 +131,32 @@ async def app(settings, shipped_content: Content) -> AsyncIterator[App]:  # type
     application = await App.create(settings, content=content)
     yield application
     await application.close()
+
+
+# ---------------------------------------------------------------- catalogues
+FakeCatalogue = Callable[[str, dict[Any, Any]], None]
+
+
+@pytest.fixture
+def fake_catalogue(monkeypatch: pytest.MonkeyPatch) -> FakeCatalogue:
+    """``fake_catalogue(language, {msgid: msgstr})``: for this test, ``language`` answers from a small
+    in-memory catalogue (every other language as shipped), as if translators had filled it in. A
+    plural entry's key is ``(singular, plural)`` and its value one string per plural form of the
+    language (CLDR's, through Babel: 1 for th, 3 for ru)."""
+    real = bot.catalogues.translations
+    fakes: dict[str, NullTranslations] = {}
+
+    def install(language: str, messages: dict[Any, Any]) -> None:
+        catalog = Catalog(locale=bot.catalogues.babel_locale(language), domain=bot.catalogues.DOMAIN)
+        for msgid, msgstr in messages.items():
+            catalog.add(msgid, msgstr)
+        compiled = BytesIO()
+        write_mo(compiled, catalog)
+        compiled.seek(0)
+        fakes[language] = Translations(fp=compiled, domain=bot.catalogues.DOMAIN)
+
+    monkeypatch.setattr(bot.catalogues, "translations", lambda code: fakes[code] if code in fakes else real(code))
+    return install
 
 
 class ErrorLogCatcher(logging.Handler):

@@ -10,6 +10,7 @@ import pytest
 
 from bot.__main__ import main
 from bot.config import Settings
+from tests.conftest import FakeCatalogue
 
 
 @pytest.fixture
@@ -84,3 +85,21 @@ def test_edit_and_cancel_from_the_cli_through_the_same_services(cli: list[str], 
     assert "already cancelled" in capsys.readouterr().err
     assert main([*cli, "sessions", "list", "--json"]) == 0
     assert [i["id"] for i in json.loads(capsys.readouterr().out)] == [first["id"]]
+
+
+def test_list_prints_in_the_language_asked_for(cli: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                               fake_catalogue: FakeCatalogue) -> None:
+    fake_catalogue("th", {"No upcoming sessions.": "ไม่มีเซสชันที่กำลังจะมาถึง",
+                          "going {going}, interested {interested}": "ไป {going} สนใจ {interested}"})
+    assert main([*cli, "sessions", "list", "--lang", "th"]) == 0
+    assert capsys.readouterr().out.strip() == "ไม่มีเซสชันที่กำลังจะมาถึง"
+    start = (datetime.now(UTC) + timedelta(days=10)).strftime("%Y-%m-%d") + " 10:00"
+    assert main([*cli, "sessions", "import", str(programme(tmp_path, start))]) == 0
+    capsys.readouterr()
+    assert main([*cli, "sessions", "list", "--lang", "ไทย"]) == 0  # a language's name works too
+    listed = capsys.readouterr().out
+    assert "ไป 0 สนใจ 0" in listed and "01:00 น. UTC" in listed  # 10:00 in Seoul, as Thai writes it
+    assert main([*cli, "sessions", "list"]) == 0
+    assert "going 0, interested 0" in capsys.readouterr().out
+    assert main([*cli, "sessions", "list", "--lang", "klingon"]) == 2
+    assert "unknown language 'klingon'" in capsys.readouterr().err

@@ -11,6 +11,7 @@ from discord.app_commands import locale_str
 from discord.ext import commands
 
 from bot.bot import SSEBot
+from bot.catalogues import N_, _
 from bot.ui.common import actor_of, member_language, reply
 from bot.zonefinder import find_zones
 from cogs.polls.components import COMPONENTS
@@ -19,7 +20,7 @@ from cogs.polls.ui import created_text
 from db.preferences import get_preferences
 
 log = logging.getLogger(__name__)
-PROBLEM = "I couldn't post the poll (check my permissions in the announcements channel)."
+PROBLEM = N_("I couldn't post the poll (check my permissions in the announcements channel).")
 
 
 @app_commands.command(name=locale_str("poll"), description=locale_str("Ask members which of 2–5 slots suits them (facilitators)"))
@@ -42,7 +43,7 @@ async def poll(interaction: discord.Interaction[SSEBot], title: str, slots: str,
             duration_minutes=duration, channel_id=interaction.channel_id, languages=languages)
     await interaction.response.defer(ephemeral=True, thinking=True)
     outcomes = await interaction.client.delivery.deliver_now(keys)
-    problems = [PROBLEM for outcome in outcomes.values() if outcome != "sent"]
+    problems = [_(PROBLEM) for outcome in outcomes.values() if outcome != "sent"]
     await reply(interaction, content=created_text(created, problems), ephemeral=True)
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import discord
 
 from bot.bot import SSEBot
+from bot.catalogues import N_, _, format_number, use_language
 from bot.outbox import PARKED
 from bot.text import safe_echo
 from bot.ui.common import actor_of, guarded, member_language, reply
@@ -19,16 +20,26 @@ from cogs.polls.ui import poll_embed, results_embed
 from cogs.sessions.planning import PlanningService
 
 log = logging.getLogger(__name__)
+VOTE, RESULTS, PLAN_SLOT, CLOSE = N_("Vote"), N_("Results (facilitators)"), N_("Plan this slot"), N_(
+    "Close without a session")
 
 
 def poll_view(poll: PollInfo) -> discord.ui.View | None:
+    """The poll's buttons, in the language of the moment (the server's on the public poll)."""
     if not poll.open:
         return None
     view = discord.ui.View(timeout=None)
     for slot in poll.slots:
-        view.add_item(PollVoteButton(poll.id, slot.id, f"Slot {slot.position} ({slot.votes})"))
+        view.add_item(PollVoteButton(poll.id, slot.id, _("Slot {number} ({count})").format(
+            number=slot.position, count=format_number(slot.votes))))
     view.add_item(PollResultsButton(poll.id))
     return view
+
+
+def public_poll(bot: SSEBot, poll: PollInfo) -> tuple[discord.Embed, discord.ui.View | None]:
+    """The public poll as everyone sees it: in the server's language, whoever's click updated it."""
+    with use_language(bot.app.guild.current.language):
+        return poll_embed(poll), poll_view(poll)
 
 
 def results_view(poll: PollInfo) -> discord.ui.View | None:
@@ -37,7 +48,7 @@ def results_view(poll: PollInfo) -> discord.ui.View | None:
     view = discord.ui.View(timeout=None)
     leading = poll.leading
     for slot in poll.slots:
-        view.add_item(PollDecideButton(poll.id, slot.id, f"Plan slot {slot.position}",
+        view.add_item(PollDecideButton(poll.id, slot.id, _("Plan slot {number}").format(number=slot.position),
                                        leading is not None and slot.id == leading.id))
     view.add_item(PollCloseButton(poll.id))
     return view
@@ -47,16 +58,17 @@ async def show_counts(bot: SSEBot, poll: PollInfo) -> None:
     """The live counts on the poll, when the click came from elsewhere. Not queued: an edit carries
     no news of its own, and the next vote brings the counts up to date anyway."""
     if poll.channel_id and poll.message_id:
+        embed, view = public_poll(bot, poll)
         try:
-            await bot.delivery.edit(poll.channel_id, poll.message_id, embed=poll_embed(poll), view=poll_view(poll))
+            await bot.delivery.edit(poll.channel_id, poll.message_id, embed=embed, view=view)
         except discord.HTTPException as exc:
             log.info("counts of poll %s not shown on it: %s", poll.id, exc)
 
 
 class PollVoteButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
                      template=r"sse:polls:vote:(?P<poll>\d+):(?P<slot>\d+)"):
-    def __init__(self, poll_id: int, slot_id: int, label: str = "Vote"):
-        super().__init__(discord.ui.Button(label=label, style=discord.ButtonStyle.primary,
+    def __init__(self, poll_id: int, slot_id: int, label: str | None = None):
+        super().__init__(discord.ui.Button(label=label or _(VOTE), style=discord.ButtonStyle.primary,
                                            custom_id=f"sse:polls:vote:{poll_id}:{slot_id}"))
         self.poll_id, self.slot_id = poll_id, slot_id
 
@@ -77,20 +89,24 @@ class PollVoteButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
         poll = result.poll
         message = interaction.message
         if message is not None and message.id == poll.message_id:
-            await interaction.response.edit_message(embed=poll_embed(poll), view=poll_view(poll))
+            embed, view = public_poll(interaction.client, poll)
+            await interaction.response.edit_message(embed=embed, view=view)
         else:
             await interaction.response.defer()
             await show_counts(interaction.client, poll)
         chosen = [s for s in poll.slots if s.id in mine]
-        where = ", ".join(f"slot {s.position} ({discord.utils.format_dt(s.start_utc, 'f')})" for s in chosen)
-        what = "counted" if result.voted else "taken back"
-        await interaction.followup.send(
-            f"Your vote for slot {result.slot.position} is {what}. Your votes: {where or 'none'}.", ephemeral=True)
+        where = ", ".join(_("slot {number} ({when})").format(number=s.position,
+                                                            when=discord.utils.format_dt(s.start_utc, "f"))
+                          for s in chosen)
+        text = (_("Your vote for slot {number} is counted. Your votes: {votes}.") if result.voted
+                else _("Your vote for slot {number} is taken back. Your votes: {votes}."))
+        await reply(interaction, content=text.format(number=result.slot.position, votes=where or _("none")),
+                    ephemeral=True)
 
 
 class PollResultsButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"sse:polls:results:(?P<poll>\d+)"):
     def __init__(self, poll_id: int):
-        super().__init__(discord.ui.Button(label="Results (facilitators)", emoji="📊",
+        super().__init__(discord.ui.Button(label=_(RESULTS), emoji="📊",
                                            style=discord.ButtonStyle.secondary, custom_id=f"sse:polls:results:{poll_id}"))
         self.poll_id = poll_id
 
@@ -118,8 +134,8 @@ class PollDecideButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
                        template=r"sse:polls:decide:(?P<poll>\d+):(?P<slot>\d+)"):
     """Facilitators: this slot becomes a session (announced as /session create does), the poll closes."""
 
-    def __init__(self, poll_id: int, slot_id: int, label: str = "Plan this slot", leading: bool = False):
-        super().__init__(discord.ui.Button(label=label, custom_id=f"sse:polls:decide:{poll_id}:{slot_id}",
+    def __init__(self, poll_id: int, slot_id: int, label: str | None = None, leading: bool = False):
+        super().__init__(discord.ui.Button(label=label or _(PLAN_SLOT), custom_id=f"sse:polls:decide:{poll_id}:{slot_id}",
                                            style=discord.ButtonStyle.success if leading else discord.ButtonStyle.secondary))
         self.poll_id, self.slot_id = poll_id, slot_id
 
@@ -145,16 +161,17 @@ class PollDecideButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
         outcomes = await interaction.client.delivery.deliver_now(decision.deliveries)
         interaction.client.delivery.kick()
         first = decision.sessions[0]
-        text = (f"Planned **{safe_echo(first.title)}** (#{first.id}) at {discord.utils.format_dt(first.start_utc, 'F')} "
-                f"from poll #{decision.poll.id}, which is now closed.")
+        text = _("Planned **{title}** (#{id}) at {when} from poll #{poll}, which is now closed.").format(
+            title=safe_echo(first.title), id=first.id, when=discord.utils.format_dt(first.start_utc, "F"),
+            poll=decision.poll.id)
         if any(outcome == PARKED for outcome in outcomes.values()):
-            text += "\n⚠️ Something could not be posted (check my permissions in the announcements channel)."
+            text += "\n⚠️ " + _("Something could not be posted (check my permissions in the announcements channel).")
         await reply(interaction, content=text, ephemeral=True)
 
 
 class PollCloseButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"sse:polls:close:(?P<poll>\d+)"):
     def __init__(self, poll_id: int):
-        super().__init__(discord.ui.Button(label="Close without a session", style=discord.ButtonStyle.danger,
+        super().__init__(discord.ui.Button(label=_(CLOSE), style=discord.ButtonStyle.danger,
                                            custom_id=f"sse:polls:close:{poll_id}"))
         self.poll_id = poll_id
 
@@ -170,7 +187,8 @@ class PollCloseButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r
         app = interaction.client.app
         async with app.db.begin() as session:
             poll, keys = await app.service(PollService).close_poll(session, actor_of(interaction), self.poll_id)
-        await reply(interaction, content=f"Poll #{poll.id} is closed; no session was planned.", ephemeral=True)
+        await reply(interaction, content=_("Poll #{id} is closed; no session was planned.").format(id=poll.id),
+                    ephemeral=True)
         await interaction.client.delivery.deliver_now(keys)
 
 

@@ -11,6 +11,8 @@ from cogs.polls.components import current_poll, poll_view
 from cogs.polls.service import PollService
 from cogs.polls.ui import poll_embed
 
+# Sent by the outbox, which sets the server's language for a channel post: the poll reads in it.
+
 if TYPE_CHECKING:
     from bot.bot import SSEBot
 

@@ -18,11 +18,12 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.capability import PrivacyHook, PrivacyLine
+from bot.catalogues import N_, _
 from bot.dates import read_start
 from bot.errors import InvalidInput, NotFound
 from bot.guild import GuildSettings
 from bot.outbox import Outbox
-from bot.permissions import Actor, is_facilitator, require_facilitator
+from bot.permissions import Actor, is_facilitator
 from bot.text import require_text
 from bot.timezones import parse_zone
 from cogs.polls.models import PollSlot, PollVote, SessionPoll
@@ -30,6 +31,7 @@ from cogs.sessions.info import TrainingSessionInfo
 from cogs.sessions.outgoing import announce_key, event_key
 from cogs.sessions.parsing import MAX_AHEAD, TITLE_MAX, SessionDraft, parse_countries, parse_duration
 from cogs.sessions.planning import PlanningService
+from cogs.sessions.wording import facilitators_only
 from db.models import utcnow
 from db.upsert import insert_ignore
 
@@ -64,7 +66,7 @@ class PollInfo:
         for s in self.slots:
             if s.id == slot_id:
                 return s
-        raise NotFound("That slot is not part of this poll.")
+        raise NotFound(_("That slot is not part of this poll."))
 
     @property
     def leading(self) -> SlotInfo | None:
@@ -106,7 +108,7 @@ def poll_key(poll_id: int) -> str:
 async def load_poll(session: AsyncSession, poll_id: int) -> PollInfo:
     row = await session.get(SessionPoll, poll_id)
     if row is None:
-        raise NotFound(f"There is no poll #{poll_id}.")
+        raise NotFound(_("There is no poll #{id}.").format(id=poll_id))
     return await _info(session, row)
 
 
@@ -139,21 +141,22 @@ class PollService:
         """Each typed slot read as /session create reads a start, in ``zone``; every problem named."""
         typed = split_slots(slots)
         if not MIN_SLOTS <= len(typed) <= MAX_SLOTS:
-            raise InvalidInput(f"A poll needs {MIN_SLOTS} to {MAX_SLOTS} slots (you gave {len(typed)}). Separate them "
-                               "with “;”, e.g. **2026-12-03 14:00; 2026-12-04 09:00**.")
+            raise InvalidInput(_("A poll needs {minimum} to {maximum} slots (you gave {count}). Separate them with “;”, "
+                                 "e.g. **2026-12-03 14:00; 2026-12-04 09:00**.").format(
+                minimum=MIN_SLOTS, maximum=MAX_SLOTS, count=len(typed)))
         starts, problems = [], []
         for i, text in enumerate(typed, 1):
             try:
                 start = read_start(text, zone, now=now, languages=languages).utc
             except InvalidInput as exc:
-                problems.append(f"Slot {i}: {exc.message}")
+                problems.append(_("Slot {number}: {problem}").format(number=i, problem=exc.message))
                 continue
             if start <= now:
-                problems.append(f"Slot {i}: that start is in the past.")
+                problems.append(_("Slot {number}: that start is in the past.").format(number=i))
             elif start - now > MAX_AHEAD:
-                problems.append(f"Slot {i}: sessions can be planned up to two years ahead.")
+                problems.append(_("Slot {number}: sessions can be planned up to two years ahead.").format(number=i))
             elif start in starts:
-                problems.append(f"Slot {i}: the same time as an earlier slot.")
+                problems.append(_("Slot {number}: the same time as an earlier slot.").format(number=i))
             starts.append(start)
         if problems:
             raise InvalidInput("\n".join(problems))
@@ -164,7 +167,7 @@ class PollService:
                      channel_id: int | None = None, languages: Sequence[str] = (),
                      now: datetime | None = None) -> tuple[PollInfo, list[str]]:
         """Store the poll and enqueue its public post (announcements channel, else ``channel_id``)."""
-        require_facilitator(actor, self.guild.current, "run availability polls")
+        facilitators_only(actor, self.guild.current, _("Only facilitators can run availability polls."))
         now = now or utcnow()
         name = require_text(title, field="title", max_len=TITLE_MAX)
         zone = parse_zone(timezone or self.guild.current.timezone)
@@ -188,17 +191,17 @@ class PollService:
         row = (await session.scalars(select(SessionPoll).where(SessionPoll.id == poll_id)
                                      .with_for_update())).first()
         if row is None:
-            raise NotFound(f"There is no poll #{poll_id}.")
+            raise NotFound(_("There is no poll #{id}.").format(id=poll_id))
         return row
 
     async def vote(self, session: AsyncSession, poll_id: int, slot_id: int, user_id: int) -> VoteResult:
         """Toggle the member's vote for one slot: counted if it was not, taken back if it was."""
         row = await self._locked(session, poll_id)
         if row.status != "open":
-            raise InvalidInput("This poll is closed, so it no longer takes votes.")
+            raise InvalidInput(_("This poll is closed, so it no longer takes votes."))
         slots = await _slots(session, row.id)
         if slot_id not in {s.id for s in slots}:
-            raise NotFound("That slot is not part of this poll.")
+            raise NotFound(_("That slot is not part of this poll."))
         removed = await session.execute(delete(PollVote).where(PollVote.slot_id == slot_id, PollVote.user_id == user_id))
         voted = not getattr(removed, "rowcount", 0)
         if voted:
@@ -213,7 +216,7 @@ class PollService:
             PollVote.poll_id == poll_id, PollVote.user_id == user_id))).all())
 
     async def results(self, session: AsyncSession, actor: Actor, poll_id: int) -> PollResults:
-        require_facilitator(actor, self.guild.current, "see a poll's results")
+        facilitators_only(actor, self.guild.current, _("Only facilitators can see a poll's results."))
         info = await load_poll(session, poll_id)
         by_slot: dict[int, list[int]] = {s.id: [] for s in info.slots}
         for slot_id, uid in (await session.execute(select(PollVote.slot_id, PollVote.user_id).where(
@@ -224,10 +227,10 @@ class PollService:
     async def close_poll(self, session: AsyncSession, actor: Actor, poll_id: int, *,
                     now: datetime | None = None) -> tuple[PollInfo, list[str]]:
         """Close without planning a session."""
-        require_facilitator(actor, self.guild.current, "close polls")
+        facilitators_only(actor, self.guild.current, _("Only facilitators can close polls."))
         row = await self._locked(session, poll_id)
         if row.status != "open":
-            raise InvalidInput(f"Poll #{row.id} is already closed.")
+            raise InvalidInput(_("Poll #{id} is already closed.").format(id=row.id))
         return await self._close(session, row, now or utcnow())
 
     async def _close(self, session: AsyncSession, row: SessionPoll, now: datetime) -> tuple[PollInfo, list[str]]:
@@ -243,15 +246,16 @@ class PollService:
     async def decide(self, session: AsyncSession, actor: Actor, poll_id: int, slot_id: int, *,
                      languages: Sequence[str] = (), now: datetime | None = None) -> Decision:
         """The slot becomes a session (the poll's title, zone, countries and duration), and the poll closes."""
-        require_facilitator(actor, self.guild.current, "plan sessions")
+        facilitators_only(actor, self.guild.current, _("Only facilitators can plan sessions."))
         now = now or utcnow()
         row = await self._locked(session, poll_id)
         if row.status != "open":
-            raise InvalidInput(f"Poll #{row.id} is already closed"
-                               + (f": it became session #{row.session_id}." if row.session_id else "."))
+            raise InvalidInput(_("Poll #{id} is already closed: it became session #{session}.").format(
+                id=row.id, session=row.session_id) if row.session_id else
+                _("Poll #{id} is already closed.").format(id=row.id))
         slot = await session.get(PollSlot, slot_id)
         if slot is None or slot.poll_id != row.id:
-            raise NotFound("That slot is not part of this poll.")
+            raise NotFound(_("That slot is not part of this poll."))
         local = slot.start_utc.astimezone(ZoneInfo(row.timezone)).strftime("%Y-%m-%d %H:%M")
         draft = SessionDraft(title=row.title, start=local, timezone=row.timezone,
                              duration_minutes=row.duration_minutes, countries=",".join(row.countries or ()))
@@ -269,7 +273,9 @@ class PollService:
 async def privacy_show(session: AsyncSession, user_id: int) -> list[PrivacyLine]:
     n = await session.scalar(select(func.count()).select_from(PollVote).where(PollVote.user_id == user_id))
     mine = await session.scalar(select(func.count()).select_from(SessionPoll).where(SessionPoll.created_by == user_id))
-    return [PrivacyLine("availability poll votes", int(n or 0)), PrivacyLine("availability polls you ran", int(mine or 0))]
+    # labels marked for the catalogues; /privacy shows them in the member's language
+    return [PrivacyLine(N_("availability poll votes"), int(n or 0)),
+            PrivacyLine(N_("availability polls you ran"), int(mine or 0))]
 
 
 async def privacy_export(session: AsyncSession, user_id: int) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.app import App
 from bot.capability import Capability, DeliveryKind, Job, Need, ServiceContext, lazy
+from bot.catalogues import N_
 from cogs.resources.service import ResourceService
 from cogs.sessions import cli, privacy
 from cogs.sessions.attendance import AttendanceService
@@ -54,12 +55,12 @@ CAPABILITY = Capability(
     },
     digest=[upcoming_digest],
     permissions=[
-        Need("manage_events", "guild", "mirror each session as a scheduled event",
+        Need("manage_events", "guild", N_("mirror each session as a scheduled event"),
              when=lambda config: config.sessions.create_events),
-        Need("view_channel", "announcements", "see the announcements channel"),
-        Need("send_messages", "announcements", "post session announcements and reminders"),
-        Need("embed_links", "announcements", "show announcements as embeds"),
-        Need("read_message_history", "announcements", "update an announcement when its session changes"),
+        Need("view_channel", "announcements", N_("see the announcements channel")),
+        Need("send_messages", "announcements", N_("post session announcements and reminders")),
+        Need("embed_links", "announcements", N_("show announcements as embeds")),
+        Need("read_message_history", "announcements", N_("update an announcement when its session changes")),
     ],
     privacy=privacy.PRIVACY,
     cli=cli.register,

@@ -10,55 +10,82 @@ import argparse
 import asyncio
 import dataclasses
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from bot.app import App
+from bot.catalogues import _, format_when, ngettext, use_language
 from bot.cli import emit, run_with_app
 from bot.dates import confirmation
+from bot.errors import UserError
+from bot.i18n import LANGUAGES, parse_language
 from bot.permissions import Actor
 from cogs.sessions.info import Scope
 from cogs.sessions.parsing import SessionChanges
 from cogs.sessions.planning import PlanningService
 from cogs.sessions.reading import TrainingSessionService
+from cogs.sessions.wording import read_back
+
+LANG_HELP = "language of the printed text: " + ", ".join(LANGUAGES) + " (default en; --json stays the same)"
+
+
+def output_language(code: str | None) -> str:
+    """The ``--lang`` of a command (English when not given); an unknown one is a clear error."""
+    if not code:
+        return "en"
+    parsed = parse_language(code)
+    if parsed is None:
+        raise UserError(f"unknown language {code!r}: use one of {', '.join(LANGUAGES)}")
+    return parsed
+
+
+def utc_text(when: datetime) -> str:
+    return f"{format_when(when, 'UTC')} UTC"
 
 
 def cmd_sessions(args: argparse.Namespace) -> int:
-    async def go(app: App) -> int:
-        if args.action == "list":
-            async with app.db.begin() as session:
-                page = await app.service(TrainingSessionService).upcoming(session, country=args.country, language=args.language,
-                                                   page_size=100_000, include_cancelled=args.all)
-            items = [v.as_json() for v in page.items]
-            lines = [f"#{v.id:<5} {v.start_utc:%Y-%m-%d %H:%M} UTC  {v.title}  [{v.timezone}]  "
-                     f"going {v.rsvp.going}, interested {v.rsvp.interested}" + (" (cancelled)" if v.cancelled else "")
-                     for v in page.items]
-            emit(args, items, "\n".join(lines) or "No upcoming sessions.")
-            return 0
-        if args.action == "ics":
-            from cogs.sessions.calendar import ics_for
+    with use_language(output_language(getattr(args, "lang", None))):
+        return run_with_app(args, lambda app: _sessions(app, args))
 
-            async with app.db.begin() as session:
-                _name, data = await ics_for(app.service(TrainingSessionService), session, args.id, whole_series=args.series)
-            if args.output:
-                await asyncio.to_thread(Path(args.output).write_bytes, data)
-                print(f"wrote {args.output}", file=sys.stderr)
-            else:
-                sys.stdout.write(data.decode("utf-8"))
-            return 0
-        if args.action in ("edit", "cancel"):
-            return await change(app, args, Actor.cli())
-        # import: validated as a whole; nothing is stored unless every entry is valid
-        from cogs.sessions.importer import load_programme
 
-        drafts = load_programme(Path(args.file))
+async def _sessions(app: App, args: argparse.Namespace) -> int:
+    if args.action == "list":
         async with app.db.begin() as session:
-            planned = await app.service(PlanningService).import_programme(session, Actor.cli(), drafts)
-        for v in planned:
-            print(f"planned #{v.id} {v.start_utc:%Y-%m-%d %H:%M} UTC  {v.title}")
-        print(f"{len(planned)} session(s) planned; the bot announces them when it next starts or is running.")
+            page = await app.service(TrainingSessionService).upcoming(
+                session, country=args.country, language=args.language, page_size=100_000, include_cancelled=args.all)
+        lines = []
+        for v in page.items:
+            counts = _("going {going}, interested {interested}").format(going=v.rsvp.going,
+                                                                        interested=v.rsvp.interested)
+            line = f"#{v.id:<5} {utc_text(v.start_utc)}  {v.title}  [{v.timezone}]  {counts}"
+            lines.append(_("{session} (cancelled)").format(session=line) if v.cancelled else line)
+        emit(args, [v.as_json() for v in page.items], "\n".join(lines) or _("No upcoming sessions."))
         return 0
+    if args.action == "ics":  # the file as it is: calendar apps show its dates in their own language
+        from cogs.sessions.calendar import ics_for
 
-    return run_with_app(args, go)
+        async with app.db.begin() as session:
+            _name, data = await ics_for(app.service(TrainingSessionService), session, args.id, whole_series=args.series)
+        if args.output:
+            await asyncio.to_thread(Path(args.output).write_bytes, data)
+            print(f"wrote {args.output}", file=sys.stderr)
+        else:
+            sys.stdout.write(data.decode("utf-8"))
+        return 0
+    if args.action in ("edit", "cancel"):
+        return await change(app, args, Actor.cli())
+    # import: validated as a whole; nothing is stored unless every entry is valid
+    from cogs.sessions.importer import load_programme
+
+    drafts = load_programme(Path(args.file))
+    async with app.db.begin() as session:
+        planned = await app.service(PlanningService).import_programme(session, Actor.cli(), drafts)
+    for v in planned:
+        print(_("planned #{id} {when}  {title}").format(id=v.id, when=utc_text(v.start_utc), title=v.title))
+    print(ngettext("{count} session planned; the bot announces it when it next starts or is running.",
+                   "{count} sessions planned; the bot announces them when it next starts or is running.",
+                   len(planned)).format(count=len(planned)))
+    return 0
 
 
 async def change(app: App, args: argparse.Namespace, actor: Actor) -> int:
@@ -69,7 +96,6 @@ async def change(app: App, args: argparse.Namespace, actor: Actor) -> int:
     if args.action == "cancel":
         async with app.db.begin() as session:
             result = await planning.cancel(session, actor, args.id, scope=scope, reason=args.reason)
-        verb = "cancelled"
     else:
         changes = SessionChanges(
             title=args.title, description=args.description, start=args.start, timezone=args.timezone,
@@ -83,20 +109,24 @@ async def change(app: App, args: argparse.Namespace, actor: Actor) -> int:
                                                                                          preview.timezone)}
             if not preview.exact and not args.yes:
                 emit(args, {"saved": False, "start_read": read},
-                     f"Start read as {read['read_back']}. Nothing saved: run again with --yes to save it, "
-                     f"or give it exactly (--start '{preview.local_text}').")
+                     _("Start read as {start}. Nothing saved: run again with --yes to save it, or give it exactly "
+                       "(--start '{exact}').").format(start=read_back(preview.start_utc, preview.timezone),
+                                                      exact=preview.local_text))
                 return 1
             changes = dataclasses.replace(changes, start=preview.local_text)
         async with app.db.begin() as session:
             result = await planning.edit(session, actor, args.id, changes, scope=scope)
-        verb = "updated"
     data = {"saved": True, "sessions": [v.as_json() for v in result.training_sessions],
             "changed": list(result.changed_fields), "notified": len(result.notify_user_ids), "start_read": read}
-    lines = [f"{verb} #{v.id} {v.start_utc:%Y-%m-%d %H:%M} UTC  {v.title}" for v in result.training_sessions]
-    if read:
-        lines.append(f"start read as {read['read_back']}")
-    lines.append(f"{len(result.notify_user_ids)} member(s) who RSVPed will be told; the running bot sends the "
-                 "updates.")
+    done = _("cancelled #{id} {when}  {title}") if args.action == "cancel" else _("updated #{id} {when}  {title}")
+    lines = [done.format(id=v.id, when=utc_text(v.start_utc), title=v.title) for v in result.training_sessions]
+    if read is not None:
+        start = read_back(datetime.fromisoformat(read["start_utc"]), read["timezone"])
+        lines.append(_("start read as {start}").format(start=start))
+    told = len(result.notify_user_ids)
+    lines.append(ngettext("{count} member who RSVPed will be told; the running bot sends the updates.",
+                          "{count} members who RSVPed will be told; the running bot sends the updates.", told)
+                 .format(count=told))
     emit(args, data, "\n".join(lines))
     return 0
 
@@ -109,12 +139,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ses_list.add_argument("--language")
     ses_list.add_argument("--all", action="store_true", help="include cancelled sessions")
     ses_list.add_argument("--json", action="store_true")
+    ses_list.add_argument("--lang", help=LANG_HELP)
     ses_ics = ses_sub.add_parser("ics", help="an .ics calendar file for a session (or its whole series)")
     ses_ics.add_argument("id")
     ses_ics.add_argument("--series", action="store_true", help="the whole series, as one recurring event")
     ses_ics.add_argument("-o", "--output", help="write to this file instead of standard output")
     ses_imp = ses_sub.add_parser("import", help="plan a whole programme from a YAML file")
     ses_imp.add_argument("file")
+    ses_imp.add_argument("--lang", help=LANG_HELP)
     ses_edit = ses_sub.add_parser("edit", help="change a session (or it and the rest of its series)")
     ses_edit.add_argument("id")
     ses_edit.add_argument("--start", help="new start, local time in the session's zone ('2027-03-03 14:00', "
@@ -131,9 +163,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ses_edit.add_argument("--series", action="store_true", help="this and every later occurrence")
     ses_edit.add_argument("--yes", action="store_true", help="save a start given in words once read back")
     ses_edit.add_argument("--json", action="store_true")
+    ses_edit.add_argument("--lang", help=LANG_HELP)
     ses_cancel = ses_sub.add_parser("cancel", help="cancel a session (or the rest of its series)")
     ses_cancel.add_argument("id")
     ses_cancel.add_argument("--reason", help="told to members who RSVPed")
     ses_cancel.add_argument("--series", action="store_true", help="this and every later occurrence")
     ses_cancel.add_argument("--json", action="store_true")
+    ses_cancel.add_argument("--lang", help=LANG_HELP)
     ses.set_defaults(func=cmd_sessions, json=False)

@@ -17,6 +17,7 @@ from discord.app_commands import locale_str
 from discord.ext import commands
 
 from bot.bot import SSEBot
+from bot.catalogues import _, format_number, ngettext, use_language
 from bot.errors import InvalidInput
 from bot.i18n import LANGUAGES, language_for_locale, parse_language
 from bot.text import optional_text, safe_echo, truncate
@@ -35,6 +36,7 @@ from cogs.sessions.components import (
     send_ics,
     series_of,
     store_feedback,
+    told_text,
 )
 from cogs.sessions.info import Preview
 from cogs.sessions.jobs import SessionJobs
@@ -44,6 +46,7 @@ from cogs.sessions.planning import PlanningService
 from cogs.sessions.reading import TrainingSessionService
 from cogs.sessions.rsvp import RsvpService
 from cogs.sessions.ui import (
+    changed_names,
     copied_text,
     hours_warning,
     info_embed,
@@ -145,7 +148,7 @@ class Sessions(commands.Cog):
         # a start read from natural words is said back and saved only once confirmed, as the exact
         # local time it was read as (so "tomorrow" cannot drift while the facilitator decides)
         fixed = dataclasses.replace(draft, start=preview.local_text)
-        await self._ask(interaction, preview, mine, "Plan it with this start?",
+        await self._ask(interaction, preview, mine, _("Plan it with this start?"),
                         lambda i: self._plan(i, fixed, preview, mine))
 
     async def _ask(self, interaction: discord.Interaction[SSEBot], preview: Preview, mine: str | None, question: str,
@@ -163,12 +166,18 @@ class Sessions(commands.Cog):
             planned = await app.service(PlanningService).create(session, actor_of(interaction), draft)
         problems = await self.jobs.deliver([announce_key(planned[0]), event_key(planned[0])])
         first, last = planned[0], planned[-1]
-        text = (f"Planned **{safe_echo(first.title)}** (#{first.id})" +
-                (f" and {len(planned) - 1} more in the series (#{planned[1].id}–#{last.id})" if len(planned) > 1 else "")
-                + f", starting {discord.utils.format_dt(first.start_utc, 'F')}.\n"
-                + start_read_back(preview, mine)
-                + ("\nLater occurrences are announced one at a time, when the previous one has ended."
-                   if len(planned) > 1 else ""))
+        title, starting = safe_echo(first.title), discord.utils.format_dt(first.start_utc, "F")
+        if len(planned) > 1:
+            more = len(planned) - 1
+            text = ngettext(
+                "Planned **{title}** (#{id}) and {count} more in the series (#{second}–#{last}), starting {when}.",
+                "Planned **{title}** (#{id}) and {count} more in the series (#{second}–#{last}), starting {when}.",
+                more).format(title=title, id=first.id, count=more, second=planned[1].id, last=last.id, when=starting)
+        else:
+            text = _("Planned **{title}** (#{id}), starting {when}.").format(title=title, id=first.id, when=starting)
+        text += "\n" + start_read_back(preview, mine)
+        if len(planned) > 1:
+            text += "\n" + _("Later occurrences are announced one at a time, when the previous one has ended.")
         if note:
             text += "\n" + note
         if warning := hours_warning(preview.outside_hours, app.config.sessions.working_hours):
@@ -197,7 +206,7 @@ class Sessions(commands.Cog):
             await self._plan(interaction, draft, preview, mine, note)
             return
         fixed = dataclasses.replace(draft, start=preview.local_text)
-        await self._ask(interaction, preview, mine, f"{note}\nPlan it with this start?",
+        await self._ask(interaction, preview, mine, note + "\n" + _("Plan it with this start?"),
                         lambda i: self._plan(i, fixed, preview, mine, note))
 
     @copy.autocomplete("session_ref")
@@ -243,7 +252,7 @@ class Sessions(commands.Cog):
                                                                       changes, languages=langs)
         if preview is not None and not preview.exact:
             fixed = dataclasses.replace(changes, start=preview.local_text)
-            await self._ask(interaction, preview, mine, "Move the session to this start?",
+            await self._ask(interaction, preview, mine, _("Move the session to this start?"),
                             lambda i: self._edit(i, session_ref, fixed, scope, preview, mine))
             return
         await self._edit(interaction, session_ref, changes, scope, preview, mine)
@@ -257,8 +266,10 @@ class Sessions(commands.Cog):
             result = await app.service(PlanningService).edit(session, actor_of(interaction), session_ref, changes,
                                                              scope=scope)
         await self.jobs.deliver(result.deliveries)
-        text = (f"Updated {len(result.training_sessions)} session(s) ({', '.join(result.changed_fields)}). "
-                f"{len(result.notify_user_ids)} member(s) who RSVPed are being told.")
+        updated = len(result.training_sessions)
+        text = ngettext("Updated {count} session ({changed}).", "Updated {count} sessions ({changed}).", updated).format(
+            count=format_number(updated), changed=changed_names(result.changed_fields)) + " " + told_text(
+            len(result.notify_user_ids))
         if preview is not None:
             text += "\n" + start_read_back(preview, mine)
             if warning := hours_warning(preview.outside_hours, app.config.sessions.working_hours):
@@ -287,9 +298,10 @@ class Sessions(commands.Cog):
             app.service(ResourceService).add(resource)
         await interaction.response.defer(ephemeral=True, thinking=True)
         self.bot.delivery.kick()  # the announcement shows the materials
-        await reply(interaction, ephemeral=True, content=f"Materials added to **{safe_echo(training_session.title)}** and to "
-                    f"the resource catalogue ({len(resources)} entr{'y' if len(resources) == 1 else 'ies'}; "
-                    "find them with /resources).")
+        await reply(interaction, ephemeral=True, content=ngettext(
+            "Materials added to **{title}** and to the resource catalogue ({count} entry; find them with /resources).",
+            "Materials added to **{title}** and to the resource catalogue ({count} entries; find them with /resources).",
+            len(resources)).format(title=safe_echo(training_session.title), count=len(resources)))
 
     @session_group.command(name=locale_str("attendance"), description=locale_str("Record that a member attended a session (facilitators)"))
     @app_commands.rename(session_ref=locale_str("session"))
@@ -302,9 +314,14 @@ class Sessions(commands.Cog):
             training_session = await app.service(AttendanceService).record_attendance(session, actor, session_ref,
                                                                                       member.id, attended)
             present = await app.service(AttendanceService).attended(session, actor, training_session.id)
-        await reply(interaction, ephemeral=True, content=f"Recorded: {member.mention} "
-                    f"{'attended' if attended else 'did not attend'} **{safe_echo(training_session.title)}** "
-                    f"({len(present)} attended so far).")
+        if attended:
+            text = ngettext("Recorded: {member} attended **{title}** ({count} attended so far).",
+                            "Recorded: {member} attended **{title}** ({count} attended so far).", len(present))
+        else:
+            text = ngettext("Recorded: {member} did not attend **{title}** ({count} attended so far).",
+                            "Recorded: {member} did not attend **{title}** ({count} attended so far).", len(present))
+        await reply(interaction, ephemeral=True, content=text.format(
+            member=member.mention, title=safe_echo(training_session.title), count=format_number(len(present))))
 
     # ---- members -----------------------------------------------------------------------
     @session_group.command(name=locale_str("info"), description=locale_str("Details of a session in your time zone, with RSVP buttons"))
@@ -398,14 +415,16 @@ class Sessions(commands.Cog):
         app = self.bot.app
         if zone is None:
             current = await member_zone(interaction)
-            await reply(interaction, ephemeral=True, content=f"Your time zone is **{current}**. Change it with "
-                        "/timezone and pick yours from the list.")
+            await reply(interaction, ephemeral=True, content=_(
+                "Your time zone is **{zone}**. Change it with /timezone and pick yours from the list.").format(
+                zone=current))
             return
         name = parse_zone(zone)
         async with app.db.begin() as session:
             await update_preferences(session, interaction.user.id, timezone=name)
-        await reply(interaction, ephemeral=True, content=f"Saved: your time zone is **{name}**. /session info "
-                    f"shows times there (it is now {discord.utils.format_dt(utcnow(), 't')} for you).")
+        await reply(interaction, ephemeral=True, content=_(
+            "Saved: your time zone is **{zone}**. /session info shows times there (it is now {time} for you).").format(
+            zone=name, time=discord.utils.format_dt(utcnow(), "t")))
 
     @timezone.autocomplete("zone")
     async def _my_zone(self, interaction: discord.Interaction[SSEBot], current: str) -> list[app_commands.Choice[str]]:
@@ -420,18 +439,24 @@ class Sessions(commands.Cog):
             async with app.db.begin() as session:
                 prefs = await get_preferences(session, interaction.user.id)
             code = prefs.language or language_for_locale(str(interaction.locale)) or "en"
-            source = "your choice" if prefs.language else "from your Discord language"
-            await reply(interaction, ephemeral=True, content=f"I answer you in **{LANGUAGES[code].english}** "
-                        f"({source}). Change it with /language.")
+            lang = LANGUAGES[code]
+            answer = (_("I answer you in **{language}** ({native}): your choice. Change it with /language.")
+                      if prefs.language else
+                      _("I answer you in **{language}** ({native}), from your Discord language. Change it with "
+                        "/language."))
+            await reply(interaction, ephemeral=True, content=answer.format(language=lang.english, native=lang.native))
             return
         chosen = parse_language(text)
         if chosen is None:
-            raise InvalidInput("I don't know that language.", suggestions=[lang.english for lang in LANGUAGES.values()])
+            raise InvalidInput(_("I don't know that language."),
+                               suggestions=[lang.english for lang in LANGUAGES.values()])
         async with app.db.begin() as session:
             await update_preferences(session, interaction.user.id, language=chosen)
         lang = LANGUAGES[chosen]
-        await reply(interaction, ephemeral=True, content=f"Saved: I'll answer you in **{lang.english}** "
-                    f"({lang.native}) where a translation exists.")
+        with use_language(chosen):  # said in the language just chosen
+            await reply(interaction, ephemeral=True, content=_(
+                "Saved: I'll answer you in **{language}** ({native}) where a translation exists.").format(
+                language=lang.english, native=lang.native))
 
     @language.autocomplete("language")
     async def _my_language(self, interaction: discord.Interaction[SSEBot], current: str) -> list[app_commands.Choice[str]]:
@@ -442,8 +467,8 @@ class Sessions(commands.Cog):
     async def reminders(self, interaction: discord.Interaction[SSEBot], dms: bool) -> None:
         async with self.bot.app.db.begin() as session:
             await update_preferences(session, interaction.user.id, dm_reminders=dms)
-        await reply(interaction, ephemeral=True, content="Reminder DMs are **on**." if dms else
-                    "Reminder DMs are **off**. Reminders still appear in the announcements channel.")
+        await reply(interaction, ephemeral=True, content=_("Reminder DMs are **on**.") if dms else
+                    _("Reminder DMs are **off**. Reminders still appear in the announcements channel."))
 
 
 async def setup(bot: SSEBot) -> None:

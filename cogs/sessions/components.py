@@ -14,11 +14,13 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import discord
+from babel.numbers import format_decimal
 
 from bot.bot import SSEBot
+from bot.catalogues import N_, _, babel_locale, draft_note, format_number, ngettext, use_language
 from bot.errors import NotAllowed
 from bot.text import safe_echo, truncate
-from bot.ui.common import COLOUR, FORM_TIMEOUT, actor_of, form_id, guarded, reply
+from bot.ui.common import COLOUR, FORM_TIMEOUT, actor_of, form_id, guarded, member_language, reply
 from cogs.sessions.attendance import AttendanceService
 from cogs.sessions.calendar import ics_for
 from cogs.sessions.info import TrainingSessionInfo
@@ -54,17 +56,24 @@ async def series_of(interaction: discord.Interaction[SSEBot],
         return await app.service(TrainingSessionService).series(session, training_session.series_id)
 
 
+def server_language(bot: SSEBot) -> str:
+    """The language of public posts (announcements, their buttons): the server's default."""
+    return bot.app.guild.current.language
+
+
 def rsvp_view(training_session: TrainingSessionInfo) -> discord.ui.View | None:
+    """The RSVP buttons, labelled in the language of the moment (the server's on an announcement)."""
     if training_session.cancelled:
         return None
     view = discord.ui.View(timeout=None)
     counts = training_session.rsvp.as_dict()
     for status, label in RSVP_STATUSES.items():
-        view.add_item(RsvpButton(training_session.id, status, f"{label} ({counts[status]})"))
+        view.add_item(RsvpButton(training_session.id, status, f"{_(label)} ({format_number(counts[status])})"))
     view.add_item(CalendarButton(training_session.id))
     view.add_item(ManageButton(training_session.id))
     if training_session.full or training_session.waitlist:
-        view.add_item(WaitlistButton(training_session.id, "join", f"Join waitlist ({training_session.waitlist})"))
+        view.add_item(WaitlistButton(training_session.id, "join", _("Join waitlist ({count})").format(
+            count=format_number(training_session.waitlist))))
         view.add_item(WaitlistButton(training_session.id, "leave"))
     return view
 
@@ -78,15 +87,20 @@ def followup_view(training_session: TrainingSessionInfo) -> discord.ui.View | No
 
 _STYLES = {"going": discord.ButtonStyle.success, "interested": discord.ButtonStyle.primary,
            "declined": discord.ButtonStyle.secondary}
-_RSVP_NOTES = {"going": "I'll remind you before it starts (turn DMs off with /reminders).",
-               "interested": "I'll remind you before it starts (turn DMs off with /reminders).",
-               "declined": "Thanks for letting the facilitators know."}
+_RSVP_NOTES = {"going": N_("I'll remind you before it starts (turn DMs off with /reminders)."),
+               "interested": N_("I'll remind you before it starts (turn DMs off with /reminders)."),
+               "declined": N_("Thanks for letting the facilitators know.")}
+JOIN_WAITLIST, LEAVE_WAITLIST = N_("Join waitlist"), N_("Leave waitlist")
+ADD_TO_CALENDAR, FACILITATORS, CANCEL_SESSION = N_("Add to calendar"), N_("Facilitators"), N_("Cancel this session")
+ATTENDED, ABSENT = N_("I attended — rate it"), N_("I couldn't make it")
+REASON = N_("Reason (members who RSVPed are told)")
+RATING, COMMENT = N_("Rating from 1 (poor) to 5 (excellent)"), N_("Comment (optional)")
 
 
 class RsvpButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
                  template=r"sse:sessions:rsvp:(?P<status>going|interested|declined):(?P<id>\d+)"):
     def __init__(self, session_id: int, status: str, label: str | None = None):
-        super().__init__(discord.ui.Button(label=label or RSVP_STATUSES[status], style=_STYLES[status],
+        super().__init__(discord.ui.Button(label=label or _(RSVP_STATUSES[status]), style=_STYLES[status],
                                            custom_id=f"sse:sessions:rsvp:{status}:{session_id}"))
         self.session_id = session_id
         self.status = status
@@ -103,24 +117,25 @@ class RsvpButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
         app = interaction.client.app
         async with app.db.begin_write() as session:
             result = await app.service(RsvpService).rsvp(session, self.session_id, interaction.user.id, self.status)
-        label = RSVP_STATUSES[result.status]
+        label = _(RSVP_STATUSES[result.status])
         if not result.changed:
-            await interaction.response.send_message(f"You're already marked as **{label}** — nothing changed.",
-                                                    ephemeral=True)
+            await reply(interaction, content=_("You're already marked as **{answer}** — nothing changed.").format(
+                answer=label), ephemeral=True)
             return
         training_session = result.info
         await show_answer(interaction, training_session, result.status)
         if result.deliveries:  # the members moved up from the waitlist are told by DM, through the outbox
             await interaction.client.delivery.deliver_now(result.deliveries)
-        await interaction.followup.send(
-            f"You're marked as **{label}** for **{safe_echo(training_session.title)}**. {_RSVP_NOTES[result.status]}",
-            ephemeral=True)
+        text = _("You're marked as **{answer}** for **{title}**.").format(answer=label,
+                                                                            title=safe_echo(training_session.title))
+        await reply(interaction, content=f"{text} {_(_RSVP_NOTES[result.status])}", ephemeral=True)
 
 
 async def show_answer(interaction: discord.Interaction[SSEBot], training_session: TrainingSessionInfo,
                       my_status: str | None) -> None:
     """The clicked message shows the new counts (the private /session info stays private, in the
-    member's time, with their answer), and so does the public announcement."""
+    member's time and language, with their answer), and so does the public announcement (in the
+    server's language, whoever clicked)."""
     message = interaction.message
     on_announcement = message is not None and message.id == training_session.message_id
     if message is not None and message.flags.ephemeral:
@@ -131,8 +146,9 @@ async def show_answer(interaction: discord.Interaction[SSEBot], training_session
             embed=info_embed(training_session, zone, my_status, await series_of(interaction, training_session), waiting),
             view=rsvp_view(training_session))
     elif message is not None and message.embeds:
-        await interaction.response.edit_message(embed=announcement_embed(training_session),
-                                                view=rsvp_view(training_session))
+        with use_language(server_language(interaction.client)):
+            embed, view = announcement_embed(training_session), rsvp_view(training_session)
+        await interaction.response.edit_message(embed=embed, view=view)
     else:
         await interaction.response.defer()
     if not on_announcement:
@@ -145,7 +161,7 @@ class WaitlistButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
 
     def __init__(self, session_id: int, action: str, label: str | None = None):
         super().__init__(discord.ui.Button(
-            label=label or ("Join waitlist" if action == "join" else "Leave waitlist"), emoji="⏳" if action == "join"
+            label=label or _(JOIN_WAITLIST if action == "join" else LEAVE_WAITLIST), emoji="⏳" if action == "join"
             else None, style=discord.ButtonStyle.primary if action == "join" else discord.ButtonStyle.secondary,
             custom_id=f"sse:sessions:waitlist:{action}:{session_id}"))
         self.session_id = session_id
@@ -170,22 +186,22 @@ class WaitlistButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
             mine = await app.service(RsvpService).my_rsvp(session, self.session_id, interaction.user.id)
         title = safe_echo(result.info.title)
         if self.action == "join" and not result.changed:
-            await interaction.response.send_message(
-                f"You are already on the waitlist, number {result.position} — nothing changed.", ephemeral=True)
+            await reply(interaction, content=_("You are already on the waitlist, number {number} — nothing changed.")
+                        .format(number=result.position), ephemeral=True)
             return
         if self.action == "leave" and not result.changed:
-            await interaction.response.send_message("You are not on the waitlist of this session.", ephemeral=True)
+            await reply(interaction, content=_("You are not on the waitlist of this session."), ephemeral=True)
             return
         await show_answer(interaction, result.info, mine)
-        text = (f"You are on the waitlist for **{title}**, number {result.position}. If a place frees up, it is "
-                "yours and I'll tell you by DM." if self.action == "join"
-                else f"You left the waitlist for **{title}**.")
-        await interaction.followup.send(text, ephemeral=True)
+        text = (_("You are on the waitlist for **{title}**, number {number}. If a place frees up, it is yours and "
+                  "I'll tell you by DM.").format(title=title, number=result.position) if self.action == "join"
+                else _("You left the waitlist for **{title}**.").format(title=title))
+        await reply(interaction, content=text, ephemeral=True)
 
 
 class CalendarButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"sse:sessions:ics:(?P<id>\d+)"):
     def __init__(self, session_id: int):
-        super().__init__(discord.ui.Button(label="Add to calendar", emoji="📅", style=discord.ButtonStyle.secondary,
+        super().__init__(discord.ui.Button(label=_(ADD_TO_CALENDAR), emoji="📅", style=discord.ButtonStyle.secondary,
                                            custom_id=f"sse:sessions:ics:{session_id}"))
         self.session_id = session_id
 
@@ -202,7 +218,7 @@ class ManageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"ss
     """Facilitators only: RSVPs, attendance, feedback, and a cancel button (checked by the services)."""
 
     def __init__(self, session_id: int):
-        super().__init__(discord.ui.Button(label="Facilitators", emoji="⚙️", style=discord.ButtonStyle.secondary,
+        super().__init__(discord.ui.Button(label=_(FACILITATORS), emoji="⚙️", style=discord.ButtonStyle.secondary,
                                            custom_id=f"sse:sessions:manage:{session_id}"))
         self.session_id = session_id
 
@@ -224,16 +240,18 @@ class ManageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"ss
             training_session = await app.service(TrainingSessionService).get(session, self.session_id)
             going = await app.service(RsvpService).user_ids(session, [training_session.id], ("going",))
             waiting = await app.service(WaitlistService).user_ids(session, training_session.id)
-        embed = discord.Embed(title=truncate(f"Manage: {training_session.title}", 256), colour=COLOUR)
-        embed.add_field(name="Going", value=truncate(" ".join(f"<@{u}>" for u in going) or "nobody yet", 1024),
+        embed = discord.Embed(title=truncate(_("Manage: {title}").format(title=training_session.title), 256),
+                              colour=COLOUR)
+        embed.add_field(name=_("Going"), value=truncate(" ".join(f"<@{u}>" for u in going) or _("nobody yet"), 1024),
                         inline=False)
         if waiting:
-            embed.add_field(name=f"Waitlist ({len(waiting)}), in order",
+            embed.add_field(name=_("Waitlist ({count}), in order").format(count=format_number(len(waiting))),
                             value=truncate(" ".join(f"<@{u}>" for u in waiting), 1024), inline=False)
-        embed.add_field(name="Attended", value=str(len(attended)), inline=True)
-        embed.add_field(name="Feedback", value=f"{rated} rating(s), average {average:.1f}/5" if rated else "none yet",
-                        inline=True)
-        embed.set_footer(text="Edit with /session edit, add materials with /session materials")
+        embed.add_field(name=_("Attended"), value=format_number(len(attended)), inline=True)
+        feedback = ngettext("{count} rating, average {average}/5", "{count} ratings, average {average}/5", rated).format(
+            count=format_number(rated), average=format_decimal(average, format="0.0", locale=babel_locale()))
+        embed.add_field(name=_("Feedback"), value=feedback if rated else _("none yet"), inline=True)
+        embed.set_footer(text=_("Edit with /session edit, add materials with /session materials"))
         view = discord.ui.View(timeout=None)
         if not training_session.cancelled:
             view.add_item(CancelButton(training_session.id))
@@ -242,7 +260,7 @@ class ManageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"ss
 
 class CancelButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"sse:sessions:cancel:(?P<id>\d+)"):
     def __init__(self, session_id: int):
-        super().__init__(discord.ui.Button(label="Cancel this session", style=discord.ButtonStyle.danger,
+        super().__init__(discord.ui.Button(label=_(CANCEL_SESSION), style=discord.ButtonStyle.danger,
                                            custom_id=f"sse:sessions:cancel:{session_id}"))
         self.session_id = session_id
 
@@ -258,17 +276,21 @@ class CancelButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"ss
         # Asked before the form opens so a member does not type a reason for nothing; the
         # service checks again when the form is sent.
         if not interaction.client.app.service(PlanningService).may_manage(actor_of(interaction)):
-            raise NotAllowed("Only facilitators can cancel sessions.")
+            raise NotAllowed(_("Only facilitators can cancel sessions."))
         await interaction.response.send_modal(CancelModal(self.session_id, interaction))
 
 
-class CancelModal(discord.ui.Modal, title="Cancel the session"):
+class CancelModal(discord.ui.Modal):
+    """Opened inside the facilitator's interaction, so its title and label are in their language."""
+
     reason: discord.ui.TextInput[Any] = discord.ui.TextInput(
-        label="Reason (members who RSVPed are told)", style=discord.TextStyle.paragraph, required=False,
+        label=REASON, style=discord.TextStyle.paragraph, required=False,
         max_length=500)
 
     def __init__(self, session_id: int, opened_by: discord.Interaction[Any]):
-        super().__init__(custom_id=form_id(f"sse:sessions:cancel-form:{session_id}", opened_by), timeout=FORM_TIMEOUT)
+        super().__init__(title=_("Cancel the session"), timeout=FORM_TIMEOUT,
+                         custom_id=form_id(f"sse:sessions:cancel-form:{session_id}", opened_by))
+        self.reason.label = _(REASON)
         self.session_id = session_id
 
     async def on_submit(self, interaction: discord.Interaction[SSEBot]) -> None:  # type: ignore[override]
@@ -283,7 +305,7 @@ class AttendedButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
     def __init__(self, session_id: int, attended: bool):
         answer = "attended" if attended else "absent"
         super().__init__(discord.ui.Button(
-            label="I attended — rate it" if attended else "I couldn't make it",
+            label=_(ATTENDED if attended else ABSENT),
             style=discord.ButtonStyle.success if attended else discord.ButtonStyle.secondary,
             custom_id=f"sse:sessions:{answer}:{session_id}"))
         self.session_id = session_id
@@ -305,23 +327,30 @@ class AttendedButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
         if self.attended:
             await interaction.response.send_modal(FeedbackModal(self.session_id, interaction))
         else:
-            await interaction.response.send_message("Thanks for telling us. Materials will appear in /resources.",
-                                                    ephemeral=True)
+            await reply(interaction, content=_("Thanks for telling us. Materials will appear in /resources."),
+                        ephemeral=True)
 
 
-class FeedbackModal(discord.ui.Modal, title="How was the session?"):
-    rating: discord.ui.TextInput[Any] = discord.ui.TextInput(label="Rating from 1 (poor) to 5 (excellent)",
+class FeedbackModal(discord.ui.Modal):
+    """Opened inside the member's interaction, so its title and labels are in their language."""
+
+    rating: discord.ui.TextInput[Any] = discord.ui.TextInput(label=RATING,
                                                              max_length=1, min_length=1, placeholder="5")
-    comment: discord.ui.TextInput[Any] = discord.ui.TextInput(label="Comment (optional)", required=False,
+    comment: discord.ui.TextInput[Any] = discord.ui.TextInput(label=COMMENT, required=False,
                                                               style=discord.TextStyle.paragraph, max_length=1500)
 
     def __init__(self, session_id: int, opened_by: discord.Interaction[Any]):
-        super().__init__(custom_id=form_id(f"sse:sessions:feedback:{session_id}", opened_by), timeout=FORM_TIMEOUT)
+        super().__init__(title=_("How was the session?"), timeout=FORM_TIMEOUT,
+                         custom_id=form_id(f"sse:sessions:feedback:{session_id}", opened_by))
+        self.rating.label, self.comment.label = _(RATING), _(COMMENT)
         self.session_id = session_id
 
     async def on_submit(self, interaction: discord.Interaction[SSEBot]) -> None:  # type: ignore[override]
         await guarded(interaction, lambda: store_feedback(interaction, self.session_id, self.rating.value,
                                                           self.comment.value))
+
+
+YES, NO = N_("Yes, that's right"), N_("No, I'll retype it")
 
 
 class ConfirmView(discord.ui.View):
@@ -332,28 +361,36 @@ class ConfirmView(discord.ui.View):
     forgets it (the facilitator runs the command again). Only the facilitator who asked can press."""
 
     def __init__(self, author_id: int, on_confirm: Callable[[discord.Interaction[SSEBot]], Awaitable[None]]):
-        super().__init__(timeout=FORM_TIMEOUT)
+        super().__init__(timeout=FORM_TIMEOUT)  # built in the facilitator's interaction: labels in their language
         self.author_id = author_id
         self.on_confirm = on_confirm
+        for item in self.children:
+            if isinstance(item, discord.ui.Button) and item.label in (YES, NO):
+                item.label = _(item.label)
 
     async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:  # type: ignore[override]
         if interaction.user.id == self.author_id:
             return True
-        await reply(interaction, content="Only the facilitator who typed this can confirm it.", ephemeral=True)
+        await member_language(interaction)  # the refusal in the presser's language
+        await reply(interaction, content=_("Only the facilitator who typed this can confirm it."), ephemeral=True)
         return False
 
-    @discord.ui.button(label="Yes, that's right", style=discord.ButtonStyle.success)
+    @discord.ui.button(label=YES, style=discord.ButtonStyle.success)
     async def yes(self, interaction: discord.Interaction[SSEBot], button: discord.ui.Button[Any]) -> None:
         self.stop()
         await interaction.response.edit_message(view=None)
         await guarded(interaction, lambda: self.on_confirm(interaction))
 
-    @discord.ui.button(label="No, I'll retype it", style=discord.ButtonStyle.secondary)
+    @discord.ui.button(label=NO, style=discord.ButtonStyle.secondary)
     async def no(self, interaction: discord.Interaction[SSEBot], button: discord.ui.Button[Any]) -> None:
         self.stop()
-        await interaction.response.edit_message(
-            content="Nothing was saved. Run the command again with the start written another way, e.g. "
-                    "**2026-12-03 14:00** (year-month-day, 24-hour clock).", view=None)
+        await guarded(interaction, lambda: self.nothing_saved(interaction))
+
+    async def nothing_saved(self, interaction: discord.Interaction[SSEBot]) -> None:
+        text = _("Nothing was saved. Run the command again with the start written another way, e.g. "
+                 "**2026-12-03 14:00** (year-month-day, 24-hour clock).")
+        note = draft_note()
+        await interaction.response.edit_message(content=f"{text}\n{note}" if note else text, view=None)
 
 
 COMPONENTS = (RsvpButton, CalendarButton, ManageButton, CancelButton, AttendedButton, WaitlistButton)
@@ -366,16 +403,18 @@ async def store_feedback(interaction: discord.Interaction[SSEBot], session_ref: 
     async with app.db.begin() as session:
         training_session = await app.service(AttendanceService).submit_feedback(
             session, session_ref, interaction.user.id, rating, comment)
-    await reply(interaction, ephemeral=True, content=f"Thank you! Your feedback on "
-                f"**{safe_echo(training_session.title)}** reaches the facilitators.")
+    await reply(interaction, ephemeral=True, content=_("Thank you! Your feedback on **{title}** reaches the "
+                                                       "facilitators.").format(title=safe_echo(training_session.title)))
 
 
 async def send_ics(interaction: discord.Interaction[SSEBot], session_ref: str, whole_series: bool) -> None:
     app = interaction.client.app
     async with app.db.begin() as session:
         name, data = await ics_for(app.service(TrainingSessionService), session, session_ref, whole_series=whole_series)
-    await reply(interaction, content="Open the file to add it to your calendar. Importing a newer file updates "
-                "the same entry.", file=discord.File(io.BytesIO(data), filename=name), ephemeral=True)
+    # the file itself stays as it is: calendar apps show its dates in their own language
+    await reply(interaction, content=_("Open the file to add it to your calendar. Importing a newer file updates "
+                                       "the same entry."), file=discord.File(io.BytesIO(data), filename=name),
+                ephemeral=True)
 
 
 async def cancel_sessions(interaction: discord.Interaction[SSEBot], session_ref: str, scope: str,
@@ -385,7 +424,18 @@ async def cancel_sessions(interaction: discord.Interaction[SSEBot], session_ref:
         result = await app.service(PlanningService).cancel(
             session, actor_of(interaction), session_ref, scope="series" if scope == "series" else "one", reason=reason)
     jobs = interaction.client.runtime(SessionJobs)
-    await reply(interaction, content=f"Cancelled {len(result.training_sessions)} session(s); "
-                f"{len(result.notify_user_ids)} member(s) who RSVPed are being told.", ephemeral=True)
+    await reply(interaction, content=cancelled_text(len(result.training_sessions), len(result.notify_user_ids)),
+                ephemeral=True)
     await jobs.deliver(result.deliveries)
     await jobs.publish_pending()  # the next occurrence of a series takes the cancelled one's place
+
+
+def told_text(count: int) -> str:
+    """How many members who RSVPed are told of a change."""
+    return ngettext("{count} member who RSVPed is being told.", "{count} members who RSVPed are being told.",
+                    count).format(count=format_number(count))
+
+
+def cancelled_text(sessions: int, told: int) -> str:
+    return ngettext("Cancelled {count} session.", "Cancelled {count} sessions.", sessions).format(
+        count=format_number(sessions)) + " " + told_text(told)

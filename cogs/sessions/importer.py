@@ -27,6 +27,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from bot.catalogues import _
 from bot.errors import InvalidInput
 from bot.yamlfile import load_yaml, validate
 from cogs.sessions.parsing import SessionDraft
@@ -57,7 +58,7 @@ class _Programme(BaseModel):
 
 def load_programme(path: Path) -> list[SessionDraft]:
     if not path.is_file():
-        raise InvalidInput(f"There is no file {str(path)[:200]!r}.")
+        raise InvalidInput(_("There is no file {path}.").format(path=repr(str(path)[:200])))
     data, lines = load_yaml(path)
     programme = validate(_Programme, data, path, lines)
     return [SessionDraft(**e.model_dump()) for e in programme.sessions]

@@ -15,6 +15,7 @@ from typing import Any, Literal
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.catalogues import _
 from bot.errors import NotFound
 from cogs.sessions.models import SessionRsvp, SessionWaitlist, TrainingSeries, TrainingSession
 from cogs.sessions.parsing import FORMATS, FREQUENCIES, RSVP_STATUSES, parse_session_id
@@ -76,13 +77,22 @@ class TrainingSessionInfo:
 
     @property
     def format_label(self) -> str:
+        """The kind of session in English (the .ics file and the resource catalogue keep it so)."""
         return FORMATS.get(self.format, self.format.capitalize())
 
     @property
+    def format_text(self) -> str:
+        """The kind of session in the reader's language."""
+        return _(self.format_label)
+
+    @property
     def series_label(self) -> str | None:
+        """"Part 2 of 4, every week", in the reader's language."""
         if self.series_id is None or self.frequency is None:
             return None
-        return f"Part {self.occurrence + 1} of {self.series_count}, {FREQUENCIES.get(self.frequency, self.frequency)}"
+        return _("Part {number} of {count}, {frequency}").format(
+            number=self.occurrence + 1, count=self.series_count,
+            frequency=_(FREQUENCIES.get(self.frequency, self.frequency)))
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -197,10 +207,14 @@ async def load_infos(session: AsyncSession, rows: Sequence[TrainingSession]) -> 
     return out
 
 
+def no_session(session_id: int) -> str:
+    return _("There is no session #{id}. Use /sessions to see the upcoming ones.").format(id=session_id)
+
+
 async def load_row(session: AsyncSession, session_id: int | str) -> TrainingSession:
     sid = parse_session_id(session_id)
     row = await session.get(TrainingSession, sid)
     if row is None:
-        raise NotFound(f"There is no session #{sid}. Use /sessions to see the upcoming ones.")
+        raise NotFound(no_session(sid))
     return row
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.capability import DeliveryDropped
+from bot.catalogues import N_, _, use_language
 from bot.outbox import PARKED, Outgoing
 from bot.text import truncate
 from cogs.sessions.info import TrainingSessionInfo
@@ -32,6 +33,7 @@ from cogs.sessions.ui import (
     reminder_text,
 )
 from db.models import utcnow
+from db.preferences import get_preferences
 
 if TYPE_CHECKING:
     from bot.bot import SSEBot
@@ -39,17 +41,19 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TICK_JOB = "sessions:reminders"  # one timer, armed at the next due reminder (RoboDanny's pattern)
-LOCATION = "Online — link in the announcement"
+LOCATION = N_("Online — link in the announcement")
 PROBLEMS = {  # outbox key prefix -> what a facilitator is told when Discord refused that delivery
-    "sessions:announce:": "I couldn't post the announcement (check my permissions in the announcements channel).",
-    "sessions:event:": "I couldn't create the Discord event (I need the Manage Events permission).",
+    "sessions:announce:": N_("I couldn't post the announcement (check my permissions in the announcements channel)."),
+    "sessions:event:": N_("I couldn't create the Discord event (I need the Manage Events permission)."),
 }
 
 
 def event_payload(training_session: TrainingSessionInfo) -> dict[str, Any]:
+    """The Discord scheduled event, in the language of the moment (the server's, in a delivery)."""
     join = training_session.join_url
-    location = join if join and len(join) <= 100 else LOCATION
-    description = training_session.description or f"{training_session.format_label} of the SSE community of practice."
+    location = join if join and len(join) <= 100 else _(LOCATION)
+    description = training_session.description or _("{format} of the SSE community of practice.").format(
+        format=training_session.format_text)
     return {
         "name": truncate(training_session.title, 100),
         "description": truncate(description, 1000),
@@ -142,10 +146,10 @@ class SessionJobs:
         if not keys:
             return []
         outcomes = await self.bot.delivery.deliver_now(keys)
-        problems = [text for key, outcome in outcomes.items() if outcome == PARKED
+        problems = [_(text) for key, outcome in outcomes.items() if outcome == PARKED
                     for prefix, text in PROBLEMS.items() if key.startswith(prefix)]
         if not self.app.guild.current.announcements:
-            problems.append("No announcements channel is configured, so nothing was posted.")
+            problems.append(_("No announcements channel is configured, so nothing was posted."))
         self.bot.delivery.kick()  # notices to members, at the DM pace
         return problems
 
@@ -170,8 +174,10 @@ class SessionJobs:
             from cogs.sessions.components import rsvp_view  # the components import this module
 
             try:
+                with use_language(self.app.guild.current.language):  # a public post: the server's language
+                    embed, view = announcement_embed(training_session), rsvp_view(training_session)
                 await self.bot.delivery.edit(training_session.channel_id, training_session.message_id,
-                                             embed=announcement_embed(training_session), view=rsvp_view(training_session))
+                                             embed=embed, view=view)
             except discord.HTTPException as exc:
                 log.info("RSVP counts of session %s not shown on its announcement: %s", training_session.id, exc)
 
@@ -262,7 +268,7 @@ async def send_change_notice(bot: SSEBot, row: Outgoing) -> int:
     training_session = await _current(bot, row)
     text = change_text(training_session, row.params.get("changed", []))
     if link := jump_url(training_session, bot.app.guild.current.guild_id):
-        text = truncate(f"{text}\nDetails: {link}", 2000)
+        text = truncate(text + "\n" + _("Details: {link}").format(link=link), 2000)
     assert row.user_id is not None
     return (await bot.delivery.dm(row.user_id, content=text, nonce=row.nonce)).id
 
@@ -277,7 +283,12 @@ async def send_waitlist_promotion(bot: SSEBot, row: Outgoing) -> int:
 async def send_reminder(bot: SSEBot, row: Outgoing) -> int:
     training_session = await _current(bot, row, unless_cancelled=True)
     due = DueReminder.from_params(row.params, now=utcnow())
-    text = reminder_text(training_session, due, direct=row.user_id is not None, guild_id=bot.app.guild.current.guild_id)
+    zone = None  # a DM writes the start out in the recipient's own time zone, when they set one
+    if row.user_id is not None:
+        async with bot.app.db.begin() as session:
+            zone = (await get_preferences(session, row.user_id)).timezone
+    text = reminder_text(training_session, due, direct=row.user_id is not None,
+                         guild_id=bot.app.guild.current.guild_id, zone=zone)
     if row.user_id is not None:
         return (await bot.delivery.dm(row.user_id, content=text, nonce=row.nonce)).id
     assert row.channel_id is not None

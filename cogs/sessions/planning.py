@@ -13,15 +13,16 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.catalogues import _
 from bot.config import Config
 from bot.content import Resource
 from bot.dates import StartTime, read_start
 from bot.errors import InvalidInput
 from bot.guild import GuildSettings
 from bot.i18n import country_name
-from bot.permissions import Actor, is_facilitator, require_facilitator
+from bot.permissions import Actor, is_facilitator
 from bot.text import clean, optional_text, require_text
-from bot.timezones import COUNTRY_ZONES, local_label, localise, parse_zone
+from bot.timezones import COUNTRY_ZONES, localise, parse_zone
 from cogs.sessions.info import (
     ChangeResult,
     LocalTime,
@@ -53,9 +54,14 @@ from cogs.sessions.reading import material_resources
 from cogs.sessions.reminders import ReminderService
 from cogs.sessions.rsvp import rsvp_user_ids
 from cogs.sessions.waitlist import WaitlistService, locked_session
+from cogs.sessions.wording import facilitators_only, local_when
 from db.models import utcnow
 
 log = logging.getLogger(__name__)
+
+
+def in_the_past(start: datetime, zone: str) -> str:
+    return _("That start ({start}) is in the past. Please choose a future time.").format(start=local_when(start, zone))
 
 
 class PlanningService:
@@ -80,25 +86,23 @@ class PlanningService:
         read = read_start(draft.start, zone, now=now, languages=(*languages, *session_languages))
         start = read.utc
         if start <= now:
-            raise InvalidInput(f"That start ({local_label(start, zone)}) is in the past. Please choose a future time.")
+            raise InvalidInput(in_the_past(start, zone))
         if start - now > MAX_AHEAD:
-            raise InvalidInput("Sessions can be planned up to two years ahead.")
+            raise InvalidInput(_("Sessions can be planned up to two years ahead."))
         duration = parse_duration(draft.duration_minutes)
         repeat = clean(draft.repeat).lower() if draft.repeat else None
         if repeat in ("", "none", "once"):
             repeat = None
         if repeat is not None and repeat not in FREQUENCIES:
-            raise InvalidInput(f"Repeat must be one of: {', '.join(FREQUENCIES)}.")
+            raise InvalidInput(_("Repeat must be one of: {choices}.").format(choices=", ".join(FREQUENCIES)))
         count = draft.occurrences or (1 if repeat is None else 4)
         if repeat is None and count != 1:
-            raise InvalidInput("To plan several occurrences, choose how often the session repeats.")
-        if not 1 <= count <= MAX_OCCURRENCES:
-            raise InvalidInput(f"A series can have 2 to {MAX_OCCURRENCES} occurrences.")
-        if repeat is not None and count < 2:
-            raise InvalidInput(f"A series can have 2 to {MAX_OCCURRENCES} occurrences.")
+            raise InvalidInput(_("To plan several occurrences, choose how often the session repeats."))
+        if not 1 <= count <= MAX_OCCURRENCES or (repeat is not None and count < 2):
+            raise InvalidInput(_("A series can have 2 to {maximum} occurrences.").format(maximum=MAX_OCCURRENCES))
         local_start = start.astimezone(ZoneInfo(zone))
         if repeat == "monthly" and local_start.day > 28:
-            raise InvalidInput("Monthly series must start on day 1–28 of a month (not every month has a 29th–31st).")
+            raise InvalidInput(_("Monthly series must start on day 1–28 of a month (not every month has a 29th–31st)."))
         return {
             "title": title, "description": description, "timezone": zone, "start": start,
             "duration": duration, "format": parse_format(draft.format),
@@ -111,14 +115,14 @@ class PlanningService:
                        now: datetime | None = None) -> Preview:
         """Everything create checks, without saving: how the start was read, and the audience
         countries where it falls outside working hours (a warning, never a refusal)."""
-        require_facilitator(actor, self.guild.current, "plan sessions")
+        facilitators_only(actor, self.guild.current, _("Only facilitators can plan sessions."))
         spec = self.validate(draft, now or utcnow(), languages)
         return self._preview(spec["read"], spec["timezone"], spec["countries"])
 
     async def preview_edit(self, session: AsyncSession, actor: Actor, session_id: int | str, changes: SessionChanges,
                            *, languages: Sequence[str] = (), now: datetime | None = None) -> Preview | None:
         """How a new start would be read (None when the start does not change)."""
-        require_facilitator(actor, self.guild.current, "edit sessions")
+        facilitators_only(actor, self.guild.current, _("Only facilitators can edit sessions."))
         if changes.start is None:
             return None
         now = now or utcnow()
@@ -126,7 +130,7 @@ class PlanningService:
         zone = parse_zone(changes.timezone) if changes.timezone is not None else row.timezone
         read = read_start(changes.start, zone, now=now, languages=languages)
         if read.utc <= now:
-            raise InvalidInput(f"That start ({local_label(read.utc, zone)}) is in the past. Please choose a future time.")
+            raise InvalidInput(in_the_past(read.utc, zone))
         return self._preview(read, zone, list(parse_countries(changes.countries)) if changes.countries is not None
                              else list(row.countries or ()))
 
@@ -135,7 +139,7 @@ class PlanningService:
         """A new one-off session with the settings of an existing one (past, cancelled or to come):
         title, description, length, format, languages, audience, join link and capacity; only the
         start is new (and, if given, the time zone and title). Validated by ``preview_create``/``create``."""
-        require_facilitator(actor, self.guild.current, "plan sessions")
+        facilitators_only(actor, self.guild.current, _("Only facilitators can plan sessions."))
         source = (await load_infos(session, [await load_row(session, session_id)]))[0]
         draft = SessionDraft(
             title=title or source.title, start=start, timezone=timezone or source.timezone,
@@ -170,7 +174,7 @@ class PlanningService:
         self, session: AsyncSession, actor: Actor, draft: SessionDraft, *, now: datetime | None = None,
         languages: Sequence[str] = (),
     ) -> list[TrainingSessionInfo]:
-        require_facilitator(actor, self.guild.current, "plan sessions")
+        facilitators_only(actor, self.guild.current, _("Only facilitators can plan sessions."))
         now = now or utcnow()
         spec = self.validate(draft, now, languages)
         zone = ZoneInfo(spec["timezone"])
@@ -210,7 +214,8 @@ class PlanningService:
                           now: datetime) -> list[TrainingSession]:
         if scope == "series":
             if row.series_id is None:
-                raise InvalidInput(f"Session #{row.id} is not part of a series; leave the scope as “this session”.")
+                raise InvalidInput(_("Session #{id} is not part of a series; leave the scope as “this session”.")
+                                   .format(id=row.id))
             return list((await session.scalars(
                 select(TrainingSession).where(
                     TrainingSession.series_id == row.series_id, TrainingSession.occurrence >= row.occurrence,
@@ -223,16 +228,17 @@ class PlanningService:
         self, session: AsyncSession, actor: Actor, session_id: int | str, changes: SessionChanges,
         *, scope: Scope = "one", now: datetime | None = None, languages: Sequence[str] = (),
     ) -> ChangeResult:
-        require_facilitator(actor, self.guild.current, "edit sessions")
+        facilitators_only(actor, self.guild.current, _("Only facilitators can edit sessions."))
         now = now or utcnow()
         if changes.empty():
-            raise InvalidInput("Nothing to change: give at least one new value.")
+            raise InvalidInput(_("Nothing to change: give at least one new value."))
         # locked: a raised capacity promotes from the waitlist, never at the same time as a click does
         row = await locked_session(session, session_id)
         if row.status == "cancelled":
-            raise InvalidInput(f"Session #{row.id} was cancelled; plan a new one instead.")
+            raise InvalidInput(_("Session #{id} was cancelled; plan a new one instead.").format(id=row.id))
         if row.end_utc <= now:
-            raise InvalidInput(f"Session #{row.id} is already over; it can't be edited (add its materials instead).")
+            raise InvalidInput(_("Session #{id} is already over; it can't be edited (add its materials instead).")
+                               .format(id=row.id))
         values: dict[str, Any] = {}
         if changes.title is not None:
             values["title"] = require_text(changes.title, field="title", max_len=TITLE_MAX)
@@ -258,7 +264,7 @@ class PlanningService:
             local = row.start_utc.astimezone(ZoneInfo(row.timezone)).replace(tzinfo=None)
             new_start = localise(local, zone)
         if new_start != row.start_utc and new_start <= now:
-            raise InvalidInput(f"That start ({local_label(new_start, zone)}) is in the past. Please choose a future time.")
+            raise InvalidInput(in_the_past(new_start, zone))
         duration = parse_duration(changes.duration_minutes) if changes.duration_minutes is not None else None
         shift = new_start - row.start_utc
         rows = await self._scope_rows(session, row, scope, now)
@@ -272,7 +278,7 @@ class PlanningService:
             if shift:
                 r.start_utc = r.start_utc + shift
                 if r.start_utc <= now:
-                    raise InvalidInput(f"Moving the series would put occurrence #{r.id} in the past.")
+                    raise InvalidInput(_("Moving the series would put occurrence #{id} in the past.").format(id=r.id))
                 r.time_revision += 1
             r.end_utc = r.start_utc + length
             r.sequence += 1
@@ -296,14 +302,14 @@ class PlanningService:
         self, session: AsyncSession, actor: Actor, session_id: int | str, *, scope: Scope = "one",
         reason: str | None = None, now: datetime | None = None,
     ) -> ChangeResult:
-        require_facilitator(actor, self.guild.current, "cancel sessions")
+        facilitators_only(actor, self.guild.current, _("Only facilitators can cancel sessions."))
         now = now or utcnow()
         why = optional_text(reason, field="reason", max_len=500)
         row = await load_row(session, session_id)
         if row.status == "cancelled":
-            raise InvalidInput(f"Session #{row.id} is already cancelled.")
+            raise InvalidInput(_("Session #{id} is already cancelled.").format(id=row.id))
         if row.end_utc <= now:
-            raise InvalidInput(f"Session #{row.id} is already over.")
+            raise InvalidInput(_("Session #{id} is already over.").format(id=row.id))
         rows = await self._scope_rows(session, row, scope, now)
         for r in rows:
             r.status = "cancelled"
@@ -322,11 +328,11 @@ class PlanningService:
         self, session: AsyncSession, actor: Actor, session_id: int | str, *, recording: str | None,
         slides: str | None,
     ) -> tuple[TrainingSessionInfo, list[Resource]]:
-        require_facilitator(actor, self.guild.current, "add session materials")
+        facilitators_only(actor, self.guild.current, _("Only facilitators can add session materials."))
         rec = clean_url(recording, "recording link")
         sl = clean_url(slides, "slides link")
         if not rec and not sl:
-            raise InvalidInput("Please give a recording link, a slides link, or both.")
+            raise InvalidInput(_("Please give a recording link, a slides link, or both."))
         row = await load_row(session, session_id)
         if rec:
             row.recording_url = rec

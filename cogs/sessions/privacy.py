@@ -9,6 +9,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.capability import PrivacyHook, PrivacyLine
+from bot.catalogues import N_
 from cogs.sessions.models import (
     SessionAttendance,
     SessionFeedback,
@@ -18,8 +19,10 @@ from cogs.sessions.models import (
     TrainingSession,
 )
 
-PER_MEMBER: dict[Any, str] = {SessionRsvp: "session RSVPs", SessionFeedback: "session feedback ratings",
-              SessionAttendance: "session attendance records", SessionWaitlist: "session waitlist places"}
+# labels marked for the catalogues; /privacy shows them in the member's language
+PER_MEMBER: dict[Any, str] = {SessionRsvp: N_("session RSVPs"), SessionFeedback: N_("session feedback ratings"),
+                              SessionAttendance: N_("session attendance records"),
+                              SessionWaitlist: N_("session waitlist places")}
 
 
 async def privacy_show(session: AsyncSession, user_id: int) -> list[PrivacyLine]:

@@ -10,13 +10,14 @@ from typing import Any
 from sqlalchemy import String, cast, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.catalogues import _
 from bot.content import Resource
 from bot.digest import DigestContext, DigestItem, DigestSection
 from bot.text import clean, optional_text, truncate
-from bot.timezones import both_times
 from cogs.sessions.info import SessionPage, TrainingSessionInfo, load_infos, load_row
 from cogs.sessions.models import TrainingSession
 from cogs.sessions.parsing import parse_countries, parse_languages
+from cogs.sessions.wording import both_local
 from db.models import utcnow
 
 
@@ -106,9 +107,9 @@ class TrainingSessionService:
         for sid, title, start, status, zone in (await session.execute(query.limit(500))).all():
             if text and text not in title.casefold() and text != str(sid):
                 continue
-            mark = " (cancelled)" if status == "cancelled" else ""
-            head = f"#{sid} {both_times(start, zone, member_zone)} · "
-            out.append((head + truncate(title + mark, 100 - len(head)), str(sid)))
+            head = f"#{sid} {both_local(start, zone, member_zone)} · "
+            name = _("{title} (cancelled)").format(title=title) if status == "cancelled" else title
+            out.append((truncate(head + truncate(name, max(20, 100 - len(head))), 100), str(sid)))
             if len(out) == 25:
                 break
         return out
@@ -150,7 +151,8 @@ class TrainingSessionService:
 
 
 def material_resources(info: TrainingSessionInfo) -> list[Resource]:
-    """Session materials as entries of the resource catalogue (so /resources finds them)."""
+    """Session materials as entries of the resource catalogue (so /resources finds them). In English,
+    like every entry of the catalogue: it is built once, for everyone, not for one reader."""
     out = []
     summary = (info.description or f"{info.format_label} of the SSE community of practice.")[:380]
     languages = [lang for lang in info.languages if len(lang) in (2, 3)] or ["en"]
@@ -175,4 +177,5 @@ async def upcoming_digest(ctx: DigestContext) -> DigestSection:
     page = await sessions.upcoming(ctx.session, now=ctx.now, page_size=25)
     soon = [v for v in page.items if v.start_utc <= ctx.now + timedelta(days=7)]
     items = tuple(DigestItem(f"#{v.id} {v.title}", when=v.start_utc, when_style="f") for v in soon)
-    return DigestSection("Upcoming sessions", items, "No sessions planned in the next 7 days.")
+    # built when the digest is sent, in the server's language (the outbox delivery sets it)
+    return DigestSection(_("Upcoming sessions"), items, _("No sessions planned in the next 7 days."))

@@ -9,8 +9,9 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.catalogues import _
 from bot.errors import InvalidInput, NotFound
-from cogs.sessions.info import RsvpResult, load_infos
+from cogs.sessions.info import RsvpResult, load_infos, no_session
 from cogs.sessions.models import SessionRsvp, TrainingSession
 from cogs.sessions.parsing import RSVP_STATUSES, parse_session_id
 from cogs.sessions.waitlist import WaitlistService, places
@@ -45,17 +46,17 @@ class RsvpService:
     ) -> RsvpResult:
         now = now or utcnow()
         if status not in RSVP_STATUSES:
-            raise InvalidInput("Unknown answer.")
+            raise InvalidInput(_("Unknown answer."))
         # Lock the session row (PostgreSQL) so two members cannot both take the last place;
         # SQLite serialises writers anyway, and the count is checked again after writing.
         sid = parse_session_id(session_id)
         row = await session.get(TrainingSession, sid, with_for_update=True)
         if row is None:
-            raise NotFound(f"There is no session #{sid}. Use /sessions to see the upcoming ones.")
+            raise NotFound(no_session(sid))
         if row.status == "cancelled":
-            raise InvalidInput("This session was cancelled, so it no longer takes RSVPs.")
+            raise InvalidInput(_("This session was cancelled, so it no longer takes RSVPs."))
         if row.end_utc <= now:
-            raise InvalidInput("This session is over, so it no longer takes RSVPs.")
+            raise InvalidInput(_("This session is over, so it no longer takes RSVPs."))
         existing = await session.scalar(
             select(SessionRsvp).where(SessionRsvp.session_id == row.id, SessionRsvp.user_id == user_id)
         )
@@ -66,8 +67,8 @@ class RsvpService:
             going = await session.scalar(select(func.count()).select_from(SessionRsvp).where(
                 SessionRsvp.session_id == row.id, SessionRsvp.status == "going"))
             if (going or 0) >= row.capacity:
-                raise InvalidInput(f"Sorry, this session is full ({places(row.capacity)}). "
-                                   "Press Join waitlist to get the next free place.")
+                raise InvalidInput(_("Sorry, this session is full ({places}). Press Join waitlist to get the next "
+                                     "free place.").format(places=places(row.capacity)))
         # one row per member whatever happens at the same moment (double click, two devices)
         await session.execute(upsert(session, SessionRsvp, {
             "session_id": row.id, "user_id": user_id, "status": status, "updated_at": now,
@@ -77,8 +78,8 @@ class RsvpService:
         info = (await load_infos(session, [row]))[0]
         if status == "going" and row.capacity is not None and info.rsvp.going > row.capacity:
             # another member took the last place at the same moment: undo (the caller's unit of work rolls back)
-            raise InvalidInput(f"Sorry, this session just became full ({places(row.capacity)}). "
-                               "Press Join waitlist to get the next free place.")
+            raise InvalidInput(_("Sorry, this session just became full ({places}). Press Join waitlist to get the "
+                                 "next free place.").format(places=places(row.capacity)))
         promoted: list[int] = []
         keys: list[str] = []
         if status in ("going", "declined"):

@@ -15,8 +15,9 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.catalogues import _, format_number, ngettext
 from bot.errors import InvalidInput, NotFound
-from cogs.sessions.info import WaitlistResult, load_infos
+from cogs.sessions.info import WaitlistResult, load_infos, no_session
 from cogs.sessions.models import SessionRsvp, SessionWaitlist, TrainingSession
 from cogs.sessions.outgoing import SessionOutgoing
 from cogs.sessions.parsing import parse_session_id
@@ -25,7 +26,8 @@ from db.upsert import insert_ignore, upsert
 
 
 def places(n: int) -> str:
-    return f"{n} place" if n == 1 else f"{n} places"
+    """"1 place", "40 places", in the reader's language."""
+    return ngettext("{count} place", "{count} places", n).format(count=format_number(n))
 
 
 async def locked_session(session: AsyncSession, session_id: int | str) -> TrainingSession:
@@ -33,7 +35,7 @@ async def locked_session(session: AsyncSession, session_id: int | str) -> Traini
     sid = parse_session_id(session_id)
     row = await session.get(TrainingSession, sid, with_for_update=True, populate_existing=True)
     if row is None:
-        raise NotFound(f"There is no session #{sid}. Use /sessions to see the upcoming ones.")
+        raise NotFound(no_session(sid))
     return row
 
 
@@ -65,18 +67,18 @@ class WaitlistService:
         now = now or utcnow()
         row = await locked_session(session, session_id)
         if row.status == "cancelled":
-            raise InvalidInput("This session was cancelled, so it has no waitlist.")
+            raise InvalidInput(_("This session was cancelled, so it has no waitlist."))
         if row.end_utc <= now:
-            raise InvalidInput("This session is over, so it has no waitlist.")
+            raise InvalidInput(_("This session is over, so it has no waitlist."))
         mine = await session.scalar(select(SessionRsvp.status).where(
             SessionRsvp.session_id == row.id, SessionRsvp.user_id == user_id))
         if mine == "going":
-            raise InvalidInput("You already have a place: you are marked as Going.")
+            raise InvalidInput(_("You already have a place: you are marked as Going."))
         already = await position(session, row.id, user_id)
         if already is not None:
             return WaitlistResult((await load_infos(session, [row]))[0], already, False)
         if row.capacity is None or await going_count(session, row.id) < row.capacity:
-            raise InvalidInput("There are places free: press Going to take one.")
+            raise InvalidInput(_("There are places free: press Going to take one."))
         await session.execute(insert_ignore(session, SessionWaitlist, {
             "session_id": row.id, "user_id": user_id, "joined_at": now}, keys=("session_id", "user_id")))
         return WaitlistResult((await load_infos(session, [row]))[0], await position(session, row.id, user_id), True)

@@ -3,10 +3,11 @@ saving, both readings of an ambiguous date, working-hours warnings, times in the
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.app import App
+from bot.catalogues import format_when
 from cogs.sessions.reading import TrainingSessionService
 from offline import OfflineDiscord
 from tests.commands.test_sessions import announcements, create, in_days, session_id
@@ -22,7 +23,7 @@ def weekday_at(hour: int) -> str:
 async def test_a_natural_start_is_read_back_in_zone_and_utc_and_saved_only_once_confirmed(
         gw: OfflineDiscord, app: App) -> None:
     asked = await create(gw, start="tomorrow 3pm", timezone="Asia/Ulaanbaatar")
-    tomorrow = (datetime.now(ZoneInfo("Asia/Ulaanbaatar")) + timedelta(days=1)).strftime("%d %b %Y")
+    tomorrow = format_when(datetime.now(UTC) + timedelta(days=1), "Asia/Ulaanbaatar", time=None)  # "Thu, Dec 3, 2026"
     assert asked.ephemeral and "Start read as" in asked.text and f"{tomorrow}, 15:00 (Asia/Ulaanbaatar, UTC+8)" in asked.text
     assert "07:00 UTC" in asked.text and "you typed “tomorrow 3pm”" in asked.text
     assert "set it with /timezone" in asked.text  # the facilitator's own zone is unknown: said once
@@ -49,7 +50,8 @@ async def test_saying_no_to_the_reading_saves_nothing(gw: OfflineDiscord, app: A
 async def test_a_thai_facilitator_types_the_date_in_thai(gw: OfflineDiscord) -> None:
     asked = await gw.slash("session create", user=gw.facilitator_id, locale="th", title="สหกรณ์",
                            start="พรุ่งนี้ 15:00", timezone="Asia/Bangkok")
-    assert "15:00 (Asia/Bangkok, UTC+7)" in asked.text and "08:00 UTC" in asked.text
+    # read back as a Thai reader writes dates and times (Babel), in the session's zone and in UTC
+    assert "15:00 น. (Asia/Bangkok, UTC+7)" in asked.text and "08:00 น. UTC" in asked.text
 
 
 async def test_an_ambiguous_date_lists_both_readings_and_keeps_what_was_typed(gw: OfflineDiscord) -> None:
@@ -79,7 +81,7 @@ async def test_editing_with_a_natural_start_asks_first(gw: OfflineDiscord, app: 
     asked = await gw.slash("session edit", user=gw.facilitator_id, session=sid, start="next monday 14:00")
     assert "Move the session to this start?" in asked.text and "Start read as" in asked.text
     done = await gw.press(asked, "Yes, that's right", user=gw.facilitator_id)
-    assert "Updated 1 session(s) (start)" in done.text
+    assert "Updated 1 session (start)" in done.text
     async with app.db.begin() as session:
         saved = await app.service(TrainingSessionService).get(session, sid)
     local = saved.start_utc.astimezone(ZoneInfo("Asia/Bangkok"))

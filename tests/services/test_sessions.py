@@ -296,7 +296,7 @@ async def test_privacy_covers_session_records_and_forget_removes_them(app: App) 
         summary = await privacy.summary(session, 101)
         exported = await privacy.export(session, 101)
     counts = {line.label: line.count for line in summary.lines}
-    assert counts["session RSVPs"] == 1 and counts["language / time zone / reminder preferences"] == 1
+    assert counts["session RSVPs"] == 1 and counts["language / time zone / reminder preferences, and your Discord language for DMs"] == 1
     assert exported["session_rsvps"][0]["status"] == "going"
     async with app.db.begin() as session:
         forgotten = await privacy.forget(session, 101)
