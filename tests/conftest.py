@@ -8,7 +8,7 @@ import itertools
 import logging
 import os
 import shutil
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -103,6 +103,31 @@ async def database_url(template_database: str, tmp_path: Path) -> AsyncIterator[
         yield f"sqlite+aiosqlite:///{path}"
 
 
+# ---------------------------------------------------------------- catalogues
+FakeCatalogue = Callable[[str, Mapping[Any, Any]], None]
+
+
+@pytest.fixture
+def fake_catalogue(monkeypatch: pytest.MonkeyPatch) -> FakeCatalogue:
+    """``fake_catalogue(language, {msgid: msgstr})``: for this test, ``language`` reads these
+    translations (the shipped catalogues are still empty). A plural is ``{(singular, plural):
+    (form0, form1, ...)}``, in the language's own number of forms (Russian: 3)."""
+    fakes: dict[str, NullTranslations] = {}
+    real = bot.catalogues.translations
+
+    def install(language: str, messages: Mapping[Any, Any]) -> None:
+        catalog = Catalog(locale=bot.catalogues.babel_locale(language), domain=bot.catalogues.DOMAIN)
+        for msgid, msgstr in messages.items():
+            catalog.add(msgid, msgstr)
+        compiled = BytesIO()
+        write_mo(compiled, catalog)
+        compiled.seek(0)
+        fakes[language] = Translations(fp=compiled, domain=bot.catalogues.DOMAIN)
+        monkeypatch.setattr(bot.catalogues, "translations", lambda code: fakes.get(code) or real(code))
+
+    return install
+
+
 # ---------------------------------------------------------------- app and bot
 @pytest.fixture
 def config_data() -> dict[str, Any]:
@@ -131,32 +156,6 @@ async def app(settings, shipped_content: Content) -> AsyncIterator[App]:  # type
     application = await App.create(settings, content=content)
     yield application
     await application.close()
-
-
-# ---------------------------------------------------------------- catalogues
-FakeCatalogue = Callable[[str, dict[Any, Any]], None]
-
-
-@pytest.fixture
-def fake_catalogue(monkeypatch: pytest.MonkeyPatch) -> FakeCatalogue:
-    """``fake_catalogue(language, {msgid: msgstr})``: for this test, ``language`` answers from a small
-    in-memory catalogue (every other language as shipped), as if translators had filled it in. A
-    plural entry's key is ``(singular, plural)`` and its value one string per plural form of the
-    language (CLDR's, through Babel: 1 for th, 3 for ru)."""
-    real = bot.catalogues.translations
-    fakes: dict[str, NullTranslations] = {}
-
-    def install(language: str, messages: dict[Any, Any]) -> None:
-        catalog = Catalog(locale=bot.catalogues.babel_locale(language), domain=bot.catalogues.DOMAIN)
-        for msgid, msgstr in messages.items():
-            catalog.add(msgid, msgstr)
-        compiled = BytesIO()
-        write_mo(compiled, catalog)
-        compiled.seek(0)
-        fakes[language] = Translations(fp=compiled, domain=bot.catalogues.DOMAIN)
-
-    monkeypatch.setattr(bot.catalogues, "translations", lambda code: fakes[code] if code in fakes else real(code))
-    return install
 
 
 class ErrorLogCatcher(logging.Handler):

@@ -57,7 +57,7 @@ async def test_a_thai_facilitator_types_the_date_in_thai(gw: OfflineDiscord) -> 
 async def test_an_ambiguous_date_lists_both_readings_and_keeps_what_was_typed(gw: OfflineDiscord) -> None:
     result = await create(gw, start="03/04 10:00")
     assert result.ephemeral and "“03/04 10:00” can be read two ways" in result.text
-    assert "03 Apr" in result.text and "04 Mar" in result.text
+    assert "Apr 3" in result.text and "Mar 4" in result.text
     assert not announcements(gw)
 
 
