@@ -46,6 +46,11 @@ BABEL_LOCALES = {"zh": "zh_Hans_CN"}
 # in that language carries the draft note once, in small print.
 _REVIEWED = re.compile(r"^review-status:\s*reviewed\s*$", re.IGNORECASE | re.MULTILINE)
 
+# The context of command, group and option names in the catalogues (bot/command_strings.py):
+# Discord wants them lowercase without spaces, so they are translated apart from the same word
+# in a sentence.
+COMMAND_NAME = "command name"
+
 _language: ContextVar[str] = ContextVar("reply_language", default=DEFAULT)
 
 
@@ -149,7 +154,6 @@ def format_number(value: float) -> str:
 def untranslated(code: str) -> list[str]:
     """The template's messages a language's catalogue does not translate yet (command names only count
     for the languages Discord shows them in)."""
-    from bot.command_strings import COMMAND_NAME
     from bot.i18n import LANGUAGES
 
     with (LOCALE_DIR / f"{DOMAIN}.pot").open("rb") as file:

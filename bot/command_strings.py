@@ -17,7 +17,8 @@ from typing import Any
 from discord import app_commands
 from discord.ext import commands
 
-COMMAND_NAME = "command name"
+from bot.catalogues import COMMAND_NAME
+
 # Where discord.py asks for a name (as opposed to a description or a choice's label).
 NAME_LOCATIONS = {
     app_commands.TranslationContextLocation.command_name,

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from discord import Locale, app_commands
 
-from bot.catalogues import translations
-from bot.command_strings import COMMAND_NAME, NAME_LOCATIONS
+from bot.catalogues import COMMAND_NAME, translations
+from bot.command_strings import NAME_LOCATIONS
 from bot.i18n import language_for_locale
 
 

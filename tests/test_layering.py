@@ -10,7 +10,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 # The only modules allowed to import discord: a capability's adapters, and the bot's own.
 CAPABILITY_DISCORD_SIDE = {"cog", "ui", "components", "jobs"}
-BOT_DISCORD_SIDE = {"bot.bot", "bot.delivery", "bot.translator", "bot.runner", "bot.console", "bot.console_input"}
+BOT_DISCORD_SIDE = {"bot.bot", "bot.delivery", "bot.translator", "bot.command_strings", "bot.runner", "bot.console", "bot.console_input"}
 # The CLI entry point starts the bot or the console (imported lazily): not checked. Records name
 # their Discord side by module path (``extension``, ``lazy(...)``), so they are checked like services.
 WIRING = {"bot.__main__"}

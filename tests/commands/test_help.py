@@ -8,8 +8,7 @@ import discord
 from discord import app_commands
 
 from bot.app import App
-from bot.catalogues import translations
-from bot.command_strings import COMMAND_NAME
+from bot.catalogues import COMMAND_NAME, translations
 from offline import OfflineDiscord
 
 LINE = re.compile(r"^• `/?([^`]+)`(?: \(([^)]+)\))? — (.+)$")
