@@ -35,7 +35,7 @@ def _walk(node: app_commands.Command[Any, ..., Any] | app_commands.Group) -> Ite
             yield from _walk(child)
         return
     for parameter in node.parameters:
-        yield COMMAND_NAME, parameter.name
+        yield COMMAND_NAME, parameter.display_name  # as Discord shows it (after app_commands.rename)
         yield None, str(parameter.description)
         for choice in parameter.choices:
             yield None, choice.name
