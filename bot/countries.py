@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 from rapidfuzz import fuzz
 
+from bot.catalogues import N_
 from bot.text import fold
 from bot.yamlfile import Problem, YamlProblems, line_for, load_yaml, validate
 
@@ -27,7 +28,8 @@ from bot.yamlfile import Problem, YamlProblems, line_for, load_yaml, validate
 CountryCode = Literal["KH", "CN", "ID", "JP", "KR", "KG", "LA", "MY", "MN", "PH", "TH", "VN"]
 PROGRAMME_CODES: tuple[str, ...] = CountryCode.__args__  # type: ignore[attr-defined]
 Phase = Literal["phase-1", "phase-2"]
-PHASE_LABELS = {"phase-1": "Phase 1 (2019–21)", "phase-2": "Phase 2 (from 2021)"}
+# shown as _(label), in the reader's language
+PHASE_LABELS = {"phase-1": N_("Phase 1 (2019–21)"), "phase-2": N_("Phase 2 (from 2021)")}
 TimelineKind = Literal["law", "decree", "strategy", "policy", "programme", "other"]
 
 # A timeline date may be ahead of today (a law adopted, in force next year) but not by more than

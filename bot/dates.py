@@ -12,11 +12,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import dateparser
+from babel.lists import format_list
 
+from bot.catalogues import _, babel_locale, format_when
 from bot.errors import InvalidInput
 from bot.text import clean, safe_echo
 from bot.timezones import exact_local, local_label, localise
@@ -36,6 +38,7 @@ _MARK = 123457
 # Buddhist; the read-back shows the Gregorian year, so the facilitator sees what was understood.
 _BUDDHIST_YEAR = re.compile(r"(?<!\d)25[5-9]\d(?!\d)")
 BUDDHIST_OFFSET = 543
+# What a member may type, shown as typed (English is always understood, in every language).
 EXAMPLES = ("2026-12-03 14:00", "tomorrow 15:00", "3 Dec 2026 10:00", "next Monday 9am")
 
 
@@ -57,9 +60,9 @@ class AmbiguousDate(InvalidInput):
 
 
 def _unreadable(raw: str) -> InvalidInput:
-    return InvalidInput(
-        f"I couldn't read “{safe_echo(raw, 60)}” as a date and time. Examples that work: "
-        + ", ".join(f"**{e}**" for e in EXAMPLES) + " (in the session's time zone).")
+    examples = format_list([f"**{e}**" for e in EXAMPLES], locale=babel_locale())
+    return InvalidInput(_("I couldn't read “{typed}” as a date and time. Examples that work: {examples} "
+                          "(in the session's time zone).").format(typed=safe_echo(raw, 60), examples=examples))
 
 
 def read_start(text: str | None, zone: str, *, now: datetime, languages: Sequence[str] = ()) -> StartTime:
@@ -69,7 +72,7 @@ def read_start(text: str | None, zone: str, *, now: datetime, languages: Sequenc
     Past dates are the caller's to refuse (it knows what "past" means for an edit)."""
     raw = clean(text)
     if not raw:
-        raise InvalidInput("Please give a start date and time, e.g. **2026-12-03 14:00** or **tomorrow 15:00**.")
+        raise InvalidInput(_("Please give a start date and time, e.g. **2026-12-03 14:00** or **tomorrow 15:00**."))
     if len(raw) > 80:
         raise _unreadable(raw)
     typed, raw = raw, _BUDDHIST_YEAR.sub(lambda m: str(int(m[0]) - BUDDHIST_OFFSET), raw)
@@ -91,15 +94,17 @@ def read_start(text: str | None, zone: str, *, now: datetime, languages: Sequenc
         readings.append(found)
     day_first, month_first = readings
     if day_first.microsecond == _MARK or (day_first.hour == day_first.minute == 0 and not _CLOCK.search(raw)):
-        raise InvalidInput(f"“{safe_echo(typed, 60)}” names a day but no time. Please add the time, e.g. "
-                           f"**{safe_echo(typed, 40)} 14:00**.")
+        raise InvalidInput(_("“{typed}” names a day but no time. Please add the time, e.g. **{example}**.").format(
+            typed=safe_echo(typed, 60), example=f"{safe_echo(typed, 40)} 14:00"))
     if day_first.date() != month_first.date():
         a = localise(day_first.replace(second=0, microsecond=0), zone)
         b = localise(month_first.replace(second=0, microsecond=0), zone)
         raise AmbiguousDate(
-            f"“{safe_echo(typed, 60)}” can be read two ways:\n• {_reading(a, zone)} (day/month)\n"
-            f"• {_reading(b, zone)} (month/day)\nPlease type the one you mean with the month as a word or "
-            "the year first, e.g. " + " or ".join(f"**{_exact(r, zone)}**" for r in (a, b)) + ".",
+            _("“{typed}” can be read two ways:\n• {day_first} (day/month)\n• {month_first} (month/day)\n"
+              "Please type the one you mean with the month as a word or the year first, e.g. **{exact_day_first}** "
+              "or **{exact_month_first}**.").format(
+                typed=safe_echo(typed, 60), day_first=_reading(a, zone), month_first=_reading(b, zone),
+                exact_day_first=_exact(a, zone), exact_month_first=_exact(b, zone)),
             (a, b))
     return StartTime(localise(day_first.replace(second=0, microsecond=0), zone), False, typed)
 
@@ -109,9 +114,10 @@ def _reading(when: datetime, zone: str) -> str:
 
 
 def _exact(when: datetime, zone: str) -> str:
+    """A start in the exact format anyone may type back (not a translated text)."""
     return when.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
 
 
 def confirmation(when: datetime, zone: str) -> str:
-    """How a read start is said back: in the session's zone and in UTC."""
-    return f"{local_label(when, zone)} = {when.astimezone(UTC):%a %d %b %Y, %H:%M} UTC"
+    """How a read start is said back, in the reader's locale: in the session's zone and in UTC."""
+    return f"{local_label(when, zone)} = {format_when(when, 'UTC')} UTC"

@@ -15,9 +15,11 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel.lists import format_list
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.catalogues import N_, _, babel_locale
 from bot.config import Config
 from bot.errors import InvalidInput, NotAllowed
 from bot.i18n import LANGUAGES, parse_language
@@ -32,6 +34,10 @@ FIELDS = ("announcements", "qa_forum", "archived", "facilitators", "helpers", "t
 ANNOUNCEMENT_KINDS = ("text", "news")
 FORUM_KINDS = ("forum",)
 ARCHIVE_KINDS = ("text", "news", "forum")
+# a channel kind as a member reads it (Discord calls a "news" channel an announcement channel)
+KIND_WORDS = {"text": N_("a text channel"), "news": N_("an announcement channel"), "forum": N_("a forum channel"),
+              "voice": N_("a voice channel"), "stage": N_("a stage channel"), "category": N_("a category"),
+              "media": N_("a media channel")}
 
 
 @dataclass(frozen=True)
@@ -49,7 +55,7 @@ class Effective:
     stored: frozenset[str] = field(default_factory=frozenset)
 
     def source(self, name: str) -> str:
-        return "set with /setup" if name in self.stored else "config.yaml"
+        return _("set with /setup") if name in self.stored else "config.yaml"
 
 
 def from_config(config: Config, guild_id: int | None = None) -> Effective:
@@ -76,7 +82,7 @@ def merge(config: Config, row: GuildSetting | None) -> Effective:
 
 def require_manager(actor: Actor) -> None:
     if not (actor.system or actor.manages_server):
-        raise NotAllowed("Only members who can manage this server (Manage Server) can change the bot's setup.")
+        raise NotAllowed(_("Only members who can manage this server (Manage Server) can change the bot's setup."))
 
 
 class GuildSettings:
@@ -123,10 +129,10 @@ class GuildSettings:
         """Store new values (None = back to config.yaml) for the community's server."""
         require_manager(actor)
         if not self.community(guild_id):
-            raise NotAllowed("This bot serves another server; its setup can only be changed there.")
+            raise NotAllowed(_("This bot serves another server; its setup can only be changed there."))
         unknown = set(values) - set(FIELDS)
         if unknown:
-            raise InvalidInput(f"Unknown setting: {', '.join(sorted(unknown))}.")
+            raise InvalidInput(_("Unknown setting: {names}.").format(names=", ".join(sorted(unknown))))
         row = await session.get(GuildSetting, guild_id)
         if row is None:
             row = GuildSetting(guild_id=guild_id, created_at=utcnow(), updated_at=utcnow())
@@ -142,12 +148,21 @@ class GuildSettings:
         return self.current
 
 
+def kind_words(kind: str) -> str:
+    """A channel kind in the reader's language ("a forum channel")."""
+    # TRANSLATORS: {kind} is Discord's own word for a kind of channel this list does not name
+    return _(KIND_WORDS[kind]) if kind in KIND_WORDS else _("a {kind} channel").format(kind=kind)
+
+
 def check_channel_kind(setting: str, kind: str, allowed: Sequence[str]) -> None:
     """A channel of the wrong kind (a text channel where a forum is needed) is refused clearly;
-    select menus filter by kind on Discord's side only."""
+    select menus filter by kind on Discord's side only. ``setting`` names it at the start of a
+    sentence, in the reader's language ("The Q&A forum")."""
     if kind not in allowed:
-        wanted = " or ".join(f"a {k} channel" for k in allowed)
-        raise InvalidInput(f"The {setting} must be {wanted}; that one is a {kind} channel.")
+        wanted = format_list([kind_words(k) for k in allowed], style="or", locale=babel_locale())
+        # TRANSLATORS: "The Q&A forum must be a forum channel; that one is a text channel."
+        raise InvalidInput(_("{setting} must be {wanted}; that one is {kind}.").format(
+            setting=setting, wanted=wanted, kind=kind_words(kind)))
 
 
 def parse_timezone(text: str) -> str:
@@ -155,12 +170,13 @@ def parse_timezone(text: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise InvalidInput(f"I don't know the time zone {name[:60]!r}; use an IANA name such as Asia/Bangkok.") from None
+        raise InvalidInput(_("I don't know the time zone “{typed}”; use an IANA name such as Asia/Bangkok.").format(
+            typed=name[:60])) from None
     return name
 
 
 def parse_default_language(text: str) -> str:
     code = parse_language(text)
     if code is None:
-        raise InvalidInput("I don't know that language.", suggestions=[lang.english for lang in LANGUAGES.values()])
+        raise InvalidInput(_("I don't know that language."), suggestions=[lang.english for lang in LANGUAGES.values()])
     return code

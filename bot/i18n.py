@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.catalogues import _
 from bot.countries import directory
 from bot.errors import InvalidInput
 from bot.text import fold
@@ -78,7 +79,7 @@ def require_country(text: str) -> str:
     code = parse_country(text)
     if code is None:
         countries = directory()
-        raise InvalidInput("I don't know that country.", suggestions=countries.suggest(text) or countries.names())
+        raise InvalidInput(_("I don't know that country."), suggestions=countries.suggest(text) or countries.names())
     return code
 
 

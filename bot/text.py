@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from bot.catalogues import _, format_number, ngettext
 from bot.errors import InvalidInput
 
 # Zero-width and bidi control characters: invisible, and they make two identical-looking
@@ -45,14 +46,16 @@ def clean_multiline(text: str | None) -> str:
 
 def require_text(text: str | None, *, field: str, max_len: int, multiline: bool = False) -> str:
     """Cleaned text, or a polite error naming the field when it is empty or too long.
+    ``field`` is shown in the reader's language: mark it ``N_("title")`` where it is passed.
     ``multiline``: keep the line breaks (descriptions, question bodies, comments)."""
     cleaned = clean_multiline(text) if multiline else clean(text)
     if not cleaned:
-        raise InvalidInput(f"Please type something for **{field}**: it was empty.")
+        raise InvalidInput(_("Please type something for **{field}**: it was empty.").format(field=_(field)))
     if len(cleaned) > max_len:
-        raise InvalidInput(
-            f"**{field}** is too long ({len(cleaned):,} characters); please keep it under {max_len:,}."
-        )
+        raise InvalidInput(ngettext(
+            "**{field}** is too long ({length} character); please keep it under {limit}.",
+            "**{field}** is too long ({length} characters); please keep it under {limit}.", len(cleaned),
+        ).format(field=_(field), length=format_number(len(cleaned)), limit=format_number(max_len)))
     return cleaned
 
 
@@ -115,13 +118,16 @@ def closest(value: str, options: list[str], limit: int = 3) -> list[str]:
 
 def pick_option(text: str | None, allowed: tuple[str, ...], what: str) -> str | None:
     """One of a fixed list of hyphenated values as a member types it ("Decent work" -> "decent-work"),
-    or a polite error suggesting the closest ones (or all of them)."""
+    or a polite error suggesting the closest ones (or all of them). ``what`` is shown in the reader's
+    language: mark it ``N_("topic")`` where it is passed."""
     if not text:
         return None
     folded = fold(text).replace(" ", "-")
     if folded in allowed:
         return folded
-    raise InvalidInput(f"There is no {what} like that.", suggestions=closest(text, list(allowed)) or list(allowed))
+    # TRANSLATORS: {what} is the kind of value, e.g. "topic", "type" (translated on its own)
+    raise InvalidInput(_("There is no {what} like that.").format(what=_(what)),
+                       suggestions=closest(text, list(allowed)) or list(allowed))
 
 
 def truncate(text: str, limit: int) -> str:

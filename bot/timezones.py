@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.catalogues import _, format_when
 from bot.errors import InvalidInput
 from bot.text import clean, fold
 
@@ -75,9 +76,9 @@ def parse_zone(text: str | None) -> str:
     global _ALIASES
     name = clean(text)
     if not name:
-        raise InvalidInput("Please give a time zone, e.g. **Asia/Bangkok**.")
+        raise InvalidInput(_("Please give a time zone, e.g. **Asia/Bangkok**."))
     if len(name) > 64:
-        raise InvalidInput("That is not a time zone I know. Please pick one from the list, e.g. **Asia/Bangkok**.")
+        raise InvalidInput(_("That is not a time zone I know. Please pick one from the list, e.g. **Asia/Bangkok**."))
     if _ALIASES is None:
         _ALIASES = _zone_aliases()
     found = _ALIASES.get(fold(name).replace("_", " ")) or _ALIASES.get(fold(name))
@@ -94,10 +95,11 @@ def parse_zone(text: str | None) -> str:
         return one
     suggestions = [c.zone for c in find_zones(name)[:8]]  # "Mongolia", "UTC+7": the member picks one
     if suggestions and fold(suggestions[0]) != fold(name):
-        raise InvalidInput(f"“{name[:64]}” can mean more than one time zone. Please pick yours from the list "
-                           "(or type its name, e.g. **Asia/Ulaanbaatar**).", suggestions=suggestions)
-    raise InvalidInput(f"I don't know the time zone “{name[:64]}”. Please pick one from the list, e.g. **Asia/Bangkok**.",
-                       suggestions=suggestions)
+        raise InvalidInput(_("“{typed}” can mean more than one time zone. Please pick yours from the list "
+                             "(or type its name, e.g. **Asia/Ulaanbaatar**).").format(typed=name[:64]),
+                           suggestions=suggestions)
+    raise InvalidInput(_("I don't know the time zone “{typed}”. Please pick one from the list, e.g. "
+                         "**Asia/Bangkok**.").format(typed=name[:64]), suggestions=suggestions)
 
 
 def complete_zones(current: str | None, limit: int = 25) -> list[str]:
@@ -114,11 +116,11 @@ def parse_local(text: str | None, zone: str) -> datetime:
     """Local wall time in ``zone`` -> aware UTC, refusing times that do not exist or are ambiguous."""
     raw = clean(text)
     if not raw:
-        raise InvalidInput("Please give a start date and time, e.g. **2026-12-03 14:00**.")
+        raise InvalidInput(_("Please give a start date and time, e.g. **2026-12-03 14:00**."))
     naive = exact_local(raw)
     if naive is None:
-        raise InvalidInput(f"I couldn't read “{raw[:40]}” as a date and time. Please write it like **2026-12-03 14:00** "
-                           "(year-month-day, 24-hour clock).")
+        raise InvalidInput(_("I couldn't read “{typed}” as a date and time. Please write it like **2026-12-03 14:00** "
+                             "(year-month-day, 24-hour clock).").format(typed=raw[:40]))
     return localise(naive, zone)
 
 
@@ -141,16 +143,18 @@ def localise(naive: datetime, zone: str) -> datetime:
         round_trip = first.astimezone(UTC).astimezone(tz).replace(tzinfo=None)
         when = naive.strftime("%Y-%m-%d %H:%M")
         if round_trip != naive:
-            raise InvalidInput(f"{when} does not exist in {zone}: the clocks skip that hour (daylight saving). "
-                               "Please choose another time.")
-        raise InvalidInput(f"{when} happens twice in {zone} (the clocks go back that night). "
-                           "Please choose a time outside that hour.")
+            raise InvalidInput(_("{when} does not exist in {zone}: the clocks skip that hour (daylight saving). "
+                                 "Please choose another time.").format(when=when, zone=zone))
+        raise InvalidInput(_("{when} happens twice in {zone} (the clocks go back that night). "
+                             "Please choose a time outside that hour.").format(when=when, zone=zone))
     return first.astimezone(UTC)
 
 
 def local_label(when: datetime, zone: str) -> str:
+    """A moment in ``zone``, as the reader's locale writes it, with the zone and its offset:
+    "Thu, Dec 3, 2026, 14:00 (Asia/Bangkok, UTC+7)"."""
     local = when.astimezone(ZoneInfo(zone))
-    return local.strftime("%a %d %b %Y, %H:%M") + f" ({zone}, UTC{_offset(local)})"
+    return f"{format_when(when, zone)} ({zone}, UTC{_offset(local)})"
 
 
 def _offset(local: datetime) -> str:
@@ -171,16 +175,24 @@ def city(zone: str) -> str:
 
 
 def short_local(when: datetime, zone: str) -> str:
-    """A compact local time for lists and autocomplete: "Tue 09 Dec 15:00 Ulaanbaatar"."""
-    return f"{when.astimezone(ZoneInfo(zone)):%a %d %b %H:%M} {city(zone)}"
+    """A compact local time for lists and autocomplete, in the reader's locale: "Tue, Dec 9, 15:00 Ulaanbaatar"."""
+    return f"{format_when(when, zone, date='MMMEd')} {city(zone)}"
+
+
+def _clock(when: datetime, zone: str, *, weekday: bool = False) -> str:
+    """The time of day in ``zone`` ("15:00"; "Wed 15:00" with the weekday), in the reader's locale."""
+    return format_when(when, zone, date="EHm" if weekday else "Hm", time=None)
 
 
 def both_times(when: datetime, zone: str, member_zone: str | None) -> str:
     """The session's local time and the member's own (or UTC when the member's zone is unknown)."""
     mine = when.astimezone(ZoneInfo(member_zone)) if member_zone else None
-    if mine is None:
-        return f"{short_local(when, zone)} ({when.astimezone(UTC):%H:%M} UTC)"
+    there = short_local(when, zone)
+    if mine is None or member_zone is None:
+        return f"{there} ({_clock(when, 'UTC')} UTC)"
     if mine.utcoffset() == when.astimezone(ZoneInfo(zone)).utcoffset():
-        return f"{short_local(when, zone)} (your time too)"
+        # TRANSLATORS: {time} is a session's local time, e.g. "Tue, Dec 9, 15:00 Ulaanbaatar"
+        return _("{time} (your time too)").format(time=there)
     same_day = mine.date() == when.astimezone(ZoneInfo(zone)).date()
-    return f"{short_local(when, zone)} ({mine:%H:%M}" + ("" if same_day else f" {mine:%a}") + " yours)"
+    # TRANSLATORS: {time} is a session's local time; {mine} the member's own time of day ("14:00", "Wed 14:00")
+    return _("{time} ({mine} yours)").format(time=there, mine=_clock(when, member_zone, weekday=not same_day))

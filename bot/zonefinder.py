@@ -19,6 +19,7 @@ from functools import lru_cache
 from importlib import resources
 from zoneinfo import ZoneInfo
 
+from bot.catalogues import DEFAULT, _, babel_locale, current_language
 from bot.countries import directory
 from bot.text import fold
 from bot.timezones import CITIES, REGION_ZONES, all_zones, utc_offset_label
@@ -62,6 +63,10 @@ def zone_country() -> dict[str, str]:
 
 
 def _country_label(code: str) -> str:
+    """A country as the reader calls it: in English the programme's shown name (else tzdata's), in
+    another language CLDR's name for it in that language (Babel), when CLDR has one."""
+    if current_language() != DEFAULT and (local := babel_locale().territories.get(code)):
+        return str(local)
     programme = directory().get(code)
     return programme.name if programme else country_names().get(code, code)
 
@@ -117,7 +122,7 @@ def find_zones(current: str | None, *, now: datetime | None = None, limit: int =
     found: dict[str, str] = {}  # zone -> why it matched
     spaced = text.replace("_", " ")
     if spaced in ("utc", "gmt", "z"):
-        found["UTC"] = "Coordinated Universal Time"
+        found["UTC"] = _("Coordinated Universal Time")
     for city, zone in CITIES.items():
         key = fold(city)
         if key.startswith(spaced) or (len(spaced) >= 3 and spaced in key):

@@ -8,7 +8,7 @@ from typing import Any
 
 import discord
 
-from bot.catalogues import _, draft_note, set_language
+from bot.catalogues import N_, _, draft_note, set_language
 from bot.errors import InvalidInput, UserError
 from bot.i18n import LANGUAGES, language_for_locale, parse_language, resolve_language
 from bot.permissions import Actor
@@ -40,7 +40,7 @@ async def member_language(interaction: discord.Interaction[Any], explicit: str |
     Discord locale, then the server's default (English when none of them is a language the bot knows).
     It also becomes the language of every string built after this in the interaction (bot/catalogues.py)."""
     code = None
-    text = optional_text(explicit, field="language", max_len=100)
+    text = optional_text(explicit, field=N_("language"), max_len=100)
     if text:
         code = parse_language(text)
         if code is None:
@@ -105,6 +105,13 @@ async def reply(interaction: discord.Interaction[Any], **kwargs: Any) -> None:
         await interaction.followup.send(**kwargs)
     else:
         await interaction.response.send_message(**kwargs)
+
+
+def with_note(content: str) -> str:
+    """``content`` with the draft note under it, for an answer that does not go through :func:`reply`
+    (``edit_message``, ``followup.send``, ``edit_original_response``)."""
+    note = draft_note()
+    return f"{content}\n{note}" if note is not None and len(content) + len(note) < 2000 else content
 
 
 async def reply_error(interaction: discord.Interaction[Any], error: BaseException) -> None:

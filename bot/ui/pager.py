@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
+from bot.catalogues import _, format_number
 from bot.ui.common import guarded
 from db.queries import StoredQuery, load_query
 
@@ -30,7 +31,7 @@ def page_view(
     query_id: int, page: int, pages: int, items: Sequence[discord.ui.Item[Any]] = ()
 ) -> discord.ui.View | None:
     """The page's own ``items`` (at most 20, in rows of five), then ◀ page / pages ▶ on a row of
-    their own when there is more than one page."""
+    their own when there is more than one page; labelled in the current language (the presser's)."""
     if pages <= 1 and not items:
         return None
     view = discord.ui.View(timeout=None)
@@ -38,10 +39,10 @@ def page_view(
         view.add_item(item)
     if pages > 1:
         row = math.ceil(len(items[:20]) / 5)
-        view.add_item(PageButton(query_id, page - 1, "◀ Previous", disabled=page <= 1, row=row))
-        view.add_item(discord.ui.Button(label=f"{page} / {pages}", disabled=True, row=row,
-                                        custom_id=f"sse:page:{query_id}:label"))
-        view.add_item(PageButton(query_id, page + 1, "Next ▶", disabled=page >= pages, row=row))
+        view.add_item(PageButton(query_id, page - 1, _("◀ Previous"), disabled=page <= 1, row=row))
+        view.add_item(discord.ui.Button(label=f"{format_number(page)} / {format_number(pages)}", disabled=True,
+                                        row=row, custom_id=f"sse:page:{query_id}:label"))
+        view.add_item(PageButton(query_id, page + 1, _("Next ▶"), disabled=page >= pages, row=row))
     return view
 
 

@@ -48,7 +48,7 @@ def test_a_date_that_reads_two_ways_is_never_guessed() -> None:
         read_start("03/04 10:00", "Asia/Bangkok", now=NOW)
     message = err.value.message
     assert "“03/04 10:00”" in message  # what was typed is kept
-    assert "Sat 03 Apr 2027, 10:00" in message and "Thu 04 Mar 2027, 10:00" in message
+    assert "Sat, Apr 3, 2027, 10:00" in message and "Thu, Mar 4, 2027, 10:00" in message  # Babel, the reader's locale
     assert "**2027-04-03 10:00**" in message and "**2027-03-04 10:00**" in message
     assert {r.date() for r in err.value.readings} == {date(2027, 4, 3), date(2027, 3, 4)}
     # a day above 12 settles it
