@@ -3,7 +3,8 @@
 Capability records declare ``Need(flag, where, why)`` (``bot/capability.py``); this module turns
 the enabled records into the invite URL's permission integer, computes what the bot may do in a
 channel from role and overwrite payloads (Discord's own order, as discord.py's
-``permissions_for``), and words every missing permission with its fix. It never imports discord:
+``permissions_for``), and words every missing permission with its fix (in the reader's language,
+when the text is read: ``Finding.text``; logs read it in English). It never imports discord:
 the slash command hands it ``channel.permissions_for(me).value``, the CLI the REST payloads.
 """
 
@@ -12,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from bot.catalogues import N_, _
 
 if TYPE_CHECKING:
     from bot.capability import Capability, Need
@@ -42,16 +45,31 @@ _NEEDS_SEND = FLAGS["send_tts_messages"] | FLAGS["mention_everyone"] | FLAGS["em
 
 # Where a need applies: the configured channel(s) it names, or the server as a whole.
 WHERES = ("guild", "announcements", "qa_forum", "archived", "digest")
-WHERE_WORDS = {"guild": "the server", "announcements": "the announcements channel", "qa_forum": "the Q&A forum",
-               "archived": "an archived channel", "digest": "the digest channel"}
+WHERE_WORDS = {"guild": N_("the server"), "announcements": N_("the announcements channel"),
+               "qa_forum": N_("the Q&A forum"), "archived": N_("an archived channel"),
+               "digest": N_("the digest channel")}
+# Each permission as Discord's settings name it (translators: Discord's own name in the language).
+PERMISSION_NAMES = {
+    "administrator": N_("Administrator"), "manage_channels": N_("Manage Channels"),
+    "manage_guild": N_("Manage Server"), "view_channel": N_("View Channel"), "send_messages": N_("Send Messages"),
+    "send_tts_messages": N_("Send Text-to-Speech Messages"), "embed_links": N_("Embed Links"),
+    "attach_files": N_("Attach Files"), "read_message_history": N_("Read Message History"),
+    "mention_everyone": N_("Mention @everyone, @here, and All Roles"), "manage_events": N_("Manage Events"),
+    "manage_threads": N_("Manage Threads"), "create_public_threads": N_("Create Public Threads"),
+    "send_messages_in_threads": N_("Send Messages in Threads"),
+}
+
+
+def where_words(where: str) -> str:
+    """A configured place in the reader's language ("the Q&A forum")."""
+    return _(WHERE_WORDS[where])
 
 
 def label(flag: str) -> str:
-    """``send_messages_in_threads`` -> ``Send Messages in Threads`` (as Discord's settings name it)."""
-    special = {"view_channel": "View Channel", "manage_guild": "Manage Server",
-               "send_messages_in_threads": "Send Messages in Threads", "embed_links": "Embed Links"}
-    if flag in special:
-        return special[flag]
+    """``send_messages_in_threads`` -> ``Send Messages in Threads`` (as Discord's settings name it, in
+    the reader's language)."""
+    if flag in PERMISSION_NAMES:
+        return _(PERMISSION_NAMES[flag])
     return " ".join(w.capitalize() for w in flag.split("_"))
 
 
@@ -153,6 +171,10 @@ class Place:
     kind: str | None = None  # "text", "news", "forum", ... as the check found it
 
 
+# What a finding is about (Finding.problem)
+OK, MISSING, UNSET, DELETED, NOT_FORUM = "ok", "missing", "unset", "deleted", "not-forum"
+
+
 @dataclass(frozen=True)
 class Finding:
     capability: str
@@ -160,13 +182,54 @@ class Finding:
     channel_id: int
     flag: str | None  # None: the place itself is the problem (not set, deleted)
     ok: bool
-    text: str  # one plain sentence, with the fix when something is wrong
+    problem: str = OK  # OK, MISSING (the permission), UNSET, DELETED, NOT_FORUM (the place)
+    place: str = ""  # the channel's name (without #); "" for the server or a channel that is gone
+    kind: str | None = None  # the channel's kind, for NOT_FORUM
+    why: str = ""  # what the capability needs the permission for (marked N_ in its record)
+
+    @property
+    def text(self) -> str:
+        """One plain sentence, with the fix when something is wrong, in the current language."""
+        return describe(self)
 
 
 def place_name(place: Place) -> str:
     if place.where == "guild":
-        return "the server"
-    return f"#{place.name}" if place.name else f"channel {place.channel_id}"
+        return _("the server")
+    return f"#{place.name}" if place.name else _("channel {id}").format(id=place.channel_id)
+
+
+def _finding_place(f: Finding) -> str:
+    return place_name(Place(f.where, f.channel_id, f.place or None, 0))
+
+
+def describe(f: Finding) -> str:
+    """A finding as one sentence in the reader's language (the capability's name stays as it is)."""
+    where = where_words(f.where)
+    if f.problem == UNSET:
+        text = _("{where} is not set; choose one with /setup.").format(where=where)
+    elif f.problem == DELETED:
+        text = _("{where} (channel {id}) no longer exists; choose another with /setup.").format(
+            where=where, id=f.channel_id)
+    elif f.problem == NOT_FORUM:
+        from bot.guild import kind_words
+
+        # TRANSLATORS: "#general is a text channel, not a forum; ..."
+        text = _("{place} is {kind}, not a forum; choose the Q&A forum with /setup.").format(
+            place=_finding_place(f), kind=kind_words(f.kind or "unknown"))
+    else:
+        assert f.flag is not None
+        permission, why, place = label(f.flag), _(f.why) if f.why else "", _finding_place(f)
+        if f.ok:
+            text = _("can {permission} in {place} ({why}).").format(permission=permission, place=place, why=why)
+        elif f.where == "guild":
+            text = _("cannot {permission} ({why}). Give the bot's role {permission} in Server Settings > "
+                     "Roles.").format(permission=permission, why=why)
+        else:
+            text = _("cannot {permission} in {place} ({why}). Give the bot's role {permission} in {place} "
+                     "(Edit Channel > Permissions).").format(permission=permission, place=place, why=why)
+    # TRANSLATORS: {capability} is the feature's name as the bot's code calls it (qa, sessions...)
+    return _("{capability}: {finding}").format(capability=f.capability, finding=text)
 
 
 def check(capabilities: Sequence[Capability], config: Config, places: Sequence[Place]) -> list[Finding]:
@@ -183,37 +246,25 @@ def check(capabilities: Sequence[Capability], config: Config, places: Sequence[P
             key = (name, need.where, 0)
             if key not in seen_missing:
                 seen_missing.add(key)
-                findings.append(Finding(name, need.where, 0, None, False,
-                                        f"{name}: {WHERE_WORDS[need.where]} is not set; choose one with /setup."))
+                findings.append(Finding(name, need.where, 0, None, False, UNSET))
             continue
         for place in targets:
             if place.where != "guild" and place.name is None:
                 key = (name, need.where, place.channel_id)
                 if key not in seen_missing:
                     seen_missing.add(key)
-                    findings.append(Finding(name, need.where, place.channel_id, None, False,
-                                            f"{name}: {WHERE_WORDS[need.where]} (channel {place.channel_id}) no longer "
-                                            "exists; choose another with /setup."))
+                    findings.append(Finding(name, need.where, place.channel_id, None, False, DELETED))
                 continue
             if place.where == "qa_forum" and place.kind not in (None, "forum"):
                 key = (name, need.where, place.channel_id)
                 if key not in seen_missing:
                     seen_missing.add(key)
-                    findings.append(Finding(name, need.where, place.channel_id, None, False,
-                                            f"{name}: {place_name(place)} is a {place.kind} channel, not a forum; "
-                                            "choose the Q&A forum with /setup."))
+                    findings.append(Finding(name, need.where, place.channel_id, None, False, NOT_FORUM,
+                                            place.name or "", place.kind))
                 continue
             ok = bool(place.permissions & FLAGS[need.flag])
-            where = place_name(place)
-            if ok:
-                text = f"{name}: can {label(need.flag)} in {where} ({need.why})."
-            elif place.where == "guild":
-                text = (f"{name}: cannot {label(need.flag)} ({need.why}). Give the bot's role "
-                        f"{label(need.flag)} in Server Settings > Roles.")
-            else:
-                text = (f"{name}: cannot {label(need.flag)} in {where} ({need.why}). Give the bot's role "
-                        f"{label(need.flag)} in {where} (Edit Channel > Permissions).")
-            findings.append(Finding(name, need.where, place.channel_id, need.flag, ok, text))
+            findings.append(Finding(name, need.where, place.channel_id, need.flag, ok, OK if ok else MISSING,
+                                    "" if place.where == "guild" else place.name or "", place.kind, need.why))
     return findings
 
 

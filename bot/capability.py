@@ -123,7 +123,8 @@ class Need:
     ``flag`` is a ``discord.Permissions`` attribute name (``send_messages_in_threads``); ``where``
     is a configured place: ``guild`` (server-wide), ``announcements``, ``qa_forum``, ``archived``
     (each opted-in channel) or ``digest`` (the digest channel, else announcements). ``when`` leaves
-    the need out for a config that turns its feature off (e.g. ``sessions.create_events: false``)."""
+    the need out for a config that turns its feature off (e.g. ``sessions.create_events: false``).
+    ``why`` is marked ``N_("...")`` in the record and translated where it is shown (bot/access.py)."""
 
     flag: str
     where: str

@@ -26,9 +26,11 @@ class DigestItem:
 
 @dataclass(frozen=True)
 class DigestSection:
+    """One section; providers build it inside the delivery, so ``_()`` there is the digest's language."""
+
     title: str
     items: tuple[DigestItem, ...]
-    empty_text: str = "Nothing this week."
+    empty_text: str = ""  # said when there are no items ("" : "Nothing this week.", in the digest's language)
 
 
 @dataclass(frozen=True)

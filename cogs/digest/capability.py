@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.capability import Capability, DeliveryKind, Job, Need, lazy
+from bot.catalogues import N_
 from bot.config import Config
 
 
@@ -15,6 +16,6 @@ CAPABILITY = Capability(
     jobs=[Job("digest:weekly", lazy("cogs.digest.jobs:post_digest"), weekly=_weekly)],
     deliveries={"digest.weekly": DeliveryKind(lazy("cogs.digest.jobs:send_digest"), needs="View Channel, Send Messages and Embed Links")},
     permissions=[Need(flag, "digest", why, when=lambda config: config.digest.enabled) for flag, why in (
-        ("view_channel", "see the digest channel"), ("send_messages", "post the weekly digest"),
-        ("embed_links", "show the digest as an embed"))],
+        ("view_channel", N_("see the digest channel")), ("send_messages", N_("post the weekly digest")),
+        ("embed_links", N_("show the digest as an embed")))],
 )

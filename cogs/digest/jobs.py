@@ -38,6 +38,8 @@ async def post_digest(bot: SSEBot, *, now: datetime | None = None) -> bool:
 
 
 async def send_digest(bot: SSEBot, row: Outgoing) -> int:
+    """Build and post the digest; the outbox runs this in the server's language, so the sections'
+    providers and the embed read in it."""
     app = bot.app
     now = datetime.now(UTC)
     if week_key(now) != row.params["week"]:

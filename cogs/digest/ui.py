@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import discord
 
+from bot.catalogues import _
 from bot.digest import Digest, DigestItem
 from bot.text import safe_echo, truncate
 from bot.ui.common import COLOUR
@@ -21,9 +22,9 @@ def _item(item: DigestItem) -> str:
 
 
 def digest_embed(digest: Digest) -> discord.Embed:
-    embed = discord.Embed(title="This week in the SSE community", colour=COLOUR)
+    embed = discord.Embed(title=_("This week in the SSE community"), colour=COLOUR)
     for section in digest.sections[:25]:  # Discord allows 25 fields
-        value = "\n".join(_item(item) for item in section.items) or section.empty_text
+        value = "\n".join(_item(item) for item in section.items) or section.empty_text or _("Nothing this week.")
         embed.add_field(name=truncate(section.title, 256), value=truncate(value, 1024), inline=False)
-    embed.set_footer(text="Weekly digest · /sessions for everything planned")
+    embed.set_footer(text=_("Weekly digest · /sessions for everything planned"))
     return embed

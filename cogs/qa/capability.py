@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.capability import Capability, DeliveryKind, Job, Need, ServiceContext, lazy
+from bot.catalogues import N_
 from cogs.qa import cli, service
 
 
@@ -18,13 +19,13 @@ CAPABILITY = Capability(
     deliveries={"qa.route": DeliveryKind(lazy("cogs.qa.jobs:send_routing_notice"), needs="View Channel and Send Messages in Threads")},
     digest=[service.solved_digest, service.unanswered_digest],
     permissions=[
-        Need("view_channel", "qa_forum", "see the Q&A forum and its posts"),
-        Need("send_messages", "qa_forum", "write the first message of a post made with /ask"),
-        Need("create_public_threads", "qa_forum", "create a post for each /ask question"),
-        Need("send_messages_in_threads", "qa_forum", "post the solved notice and the notices to helpers"),
-        Need("manage_threads", "qa_forum", "add the Solved tag to posts members started"),
-        Need("manage_channels", "qa_forum", "create the country and topic tags /ask applies"),
-        Need("read_message_history", "qa_forum", "find the latest reply for /solved"),
+        Need("view_channel", "qa_forum", N_("see the Q&A forum and its posts")),
+        Need("send_messages", "qa_forum", N_("write the first message of a post made with /ask")),
+        Need("create_public_threads", "qa_forum", N_("create a post for each /ask question")),
+        Need("send_messages_in_threads", "qa_forum", N_("post the solved notice and the notices to helpers")),
+        Need("manage_threads", "qa_forum", N_("add the Solved tag to posts members started")),
+        Need("manage_channels", "qa_forum", N_("create the country and topic tags /ask applies")),
+        Need("read_message_history", "qa_forum", N_("find the latest reply for /solved")),
     ],
     privacy=service.PRIVACY,
     cli=cli.register,

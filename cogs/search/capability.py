@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.capability import Capability, Need, ServiceContext, lazy
+from bot.catalogues import N_
 from cogs.search import cli, privacy, writer
 from cogs.search.service import SearchService
 
@@ -15,8 +16,8 @@ CAPABILITY = Capability(name="search", extension="cogs.search.cog",
                         pagers={"search": lazy("cogs.search.cog:render_page")}, services=_services,
                         privacy=privacy.PRIVACY,
                         permissions=[
-                            Need("view_channel", "archived", "store the channel's messages for /search"),
-                            Need("read_message_history", "archived", "back-fill and re-check the channel's history"),
-                            Need("read_message_history", "qa_forum", "re-check Q&A posts edited while the bot was away"),
+                            Need("view_channel", "archived", N_("store the channel's messages for /search")),
+                            Need("read_message_history", "archived", N_("back-fill and re-check the channel's history")),
+                            Need("read_message_history", "qa_forum", N_("re-check Q&A posts edited while the bot was away")),
                         ],
                         cli=cli.register)

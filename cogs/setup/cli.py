@@ -10,7 +10,8 @@ from typing import Any
 from bot import access
 from bot.app import App
 from bot.capability import lazy
-from bot.cli import emit, run_with_app, settings_of
+from bot.catalogues import _, ngettext, use_language
+from bot.cli import add_language_option, cli_language, emit, run_with_app, settings_of
 
 # guild, roles, channels and the bot's member over REST (the Discord side, imported when run)
 places_over_rest = lazy("cogs.setup.jobs:places_over_rest")
@@ -40,17 +41,21 @@ def cmd_invite(args: argparse.Namespace) -> int:
     needs = access.active_needs(CAPABILITIES, config)
     value = access.invite_permissions(CAPABILITIES, config)
     url = access.invite_url(client_id, value)
-    by_flag: dict[str, list[str]] = {}
-    for name, need in needs:
-        by_flag.setdefault(need.flag, []).append(f"{name}, in {access.WHERE_WORDS[need.where]}: {need.why}")
-    lines = [url, "", f"Permissions asked for ({value}), and why:"]
-    for flag, reasons in by_flag.items():
-        lines.append(f"  {access.label(flag)}")
-        lines.extend(f"    - {r}" for r in reasons)
+    # --json keeps the English words (scripts read it); the text is in --lang
     data = {"url": url, "client_id": client_id, "permissions": value,
             "needs": [{"capability": name, "flag": n.flag, "label": access.label(n.flag), "where": n.where,
                        "why": n.why} for name, n in needs]}
-    emit(args, data, "\n".join(lines))
+    with use_language(cli_language(args)):
+        by_flag: dict[str, list[str]] = {}
+        for name, need in needs:
+            # TRANSLATORS: "qa, in the Q&A forum: create a post for each /ask question"
+            by_flag.setdefault(need.flag, []).append(_("{capability}, in {place}: {why}").format(
+                capability=name, place=access.where_words(need.where), why=_(need.why)))
+        lines = [url, "", _("Permissions asked for ({value}), and why:").format(value=value)]
+        for flag, reasons in by_flag.items():
+            lines.append(f"  {access.label(flag)}")
+            lines.extend(f"    - {r}" for r in reasons)
+        emit(args, data, "\n".join(lines))
     return 0
 
 
@@ -72,22 +77,26 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         bad = access.problems(findings)
         data: dict[str, Any] = {"guild_id": effective.guild_id, "problems": len(bad), "findings": [
             {"capability": f.capability, "where": f.where, "channel_id": f.channel_id, "permission": f.flag,
-             "ok": f.ok, "text": f.text} for f in findings]}
+             "ok": f.ok, "text": f.text} for f in findings]}  # text: in --lang, like the lines
         lines = [("ok    " if f.ok else "FIX   ") + f.text for f in findings]
-        lines.append(f"{len(bad)} problem(s)." if bad else "Everything the bot needs is allowed.")
+        lines.append(ngettext("{count} problem.", "{count} problems.", len(bad)).format(count=len(bad)) if bad
+                     else _("Everything the bot needs is allowed."))
         emit(args, data, "\n".join(lines))
         return 1 if bad else 0
 
-    return run_with_app(args, go)
+    with use_language(cli_language(args)):
+        return run_with_app(args, go)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     invite = sub.add_parser("invite", help="the OAuth2 URL that adds the bot with exactly the permissions it needs")
     invite.add_argument("--client-id", help="the application id (default: $DISCORD_APPLICATION_ID, else from the token)")
     invite.add_argument("--json", action="store_true")
+    add_language_option(invite)
     invite.set_defaults(func=cmd_invite)
     doctor = sub.add_parser("doctor", help="ask Discord what the bot can and cannot do in each configured channel")
     doctor.add_argument("--json", action="store_true")
+    add_language_option(doctor)
     doctor.set_defaults(func=cmd_doctor)
 
 

@@ -10,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.bot import SSEBot
+from bot.catalogues import _
 from bot.guild import parse_default_language, parse_timezone, require_manager
 from bot.ui.common import actor_of, reply
 from cogs.setup import jobs
@@ -45,7 +46,7 @@ class Setup(commands.Cog):
         if language is not None:
             values["language"] = parse_default_language(language)
         if not values:
-            await reply(interaction, content="Give a `timezone`, a `language` or both.", ephemeral=True)
+            await reply(interaction, content=_("Give a `timezone`, a `language` or both."), ephemeral=True)
             return
         await saved(interaction, **values)
 

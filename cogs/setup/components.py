@@ -11,6 +11,7 @@ from typing import Any
 import discord
 
 from bot.bot import SSEBot
+from bot.catalogues import N_, _, use_language
 from bot.errors import NotAllowed, NotFound
 from bot.guild import ANNOUNCEMENT_KINDS, ARCHIVE_KINDS, FORUM_KINDS, check_channel_kind, require_manager
 from bot.ui.common import NO_MENTIONS, actor_of, guarded, reply
@@ -20,15 +21,16 @@ from cogs.setup.ui import findings_embed, settings_embed
 log = logging.getLogger(__name__)
 
 CHANNEL_SETTINGS = {
-    # name: (label, allowed kinds, Discord's filter, most channels)
-    "announcements": ("the announcements channel", ANNOUNCEMENT_KINDS,
+    # name: (the menu's placeholder, the setting at the start of a sentence, allowed kinds, Discord's
+    # filter, most channels); the words are translated where the menu or the refusal is built
+    "announcements": (N_("Choose the announcements channel"), N_("The announcements channel"), ANNOUNCEMENT_KINDS,
                       [discord.ChannelType.text, discord.ChannelType.news], 1),
-    "qa_forum": ("the Q&A forum", FORUM_KINDS, [discord.ChannelType.forum], 1),
-    "archived": ("the archived channels", ARCHIVE_KINDS,
+    "qa_forum": (N_("Choose the Q&A forum"), N_("The Q&A forum"), FORUM_KINDS, [discord.ChannelType.forum], 1),
+    "archived": (N_("Choose the archived channels"), N_("The archived channels"), ARCHIVE_KINDS,
                  [discord.ChannelType.text, discord.ChannelType.news, discord.ChannelType.forum], 25),
 }
-ROLE_SETTINGS = {"facilitators": "Facilitator roles (plan sessions, see attendance)",
-                 "helpers": "Helper roles (shown unanswered questions)"}
+ROLE_SETTINGS = {"facilitators": N_("Facilitator roles (plan sessions, see attendance)"),
+                 "helpers": N_("Helper roles (shown unanswered questions)")}
 
 
 def exists_in(guild: discord.Guild | None) -> Callable[[int], bool]:
@@ -42,10 +44,10 @@ def exists_in(guild: discord.Guild | None) -> Callable[[int], bool]:
 class ChannelSetting(discord.ui.DynamicItem[discord.ui.ChannelSelect[Any]],
                      template=r"sse:setup:ch:(?P<name>announcements|qa_forum|archived)"):
     def __init__(self, name: str):
-        label, _kinds, types, most = CHANNEL_SETTINGS[name]
+        placeholder, _setting, _kinds, types, most = CHANNEL_SETTINGS[name]
         super().__init__(discord.ui.ChannelSelect(
             custom_id=f"sse:setup:ch:{name}", channel_types=types, min_values=0, max_values=most,
-            placeholder=f"Choose {label}"))
+            placeholder=_(placeholder)))
         self.name = name
 
     @classmethod
@@ -55,10 +57,10 @@ class ChannelSetting(discord.ui.DynamicItem[discord.ui.ChannelSelect[Any]],
 
     async def callback(self, interaction: discord.Interaction[SSEBot]) -> None:  # type: ignore[override]
         async def save() -> None:
-            label, kinds, _types, _most = CHANNEL_SETTINGS[self.name]
+            _placeholder, setting, kinds, _types, _most = CHANNEL_SETTINGS[self.name]
             require_manager(actor_of(interaction))
             for channel in self.item.values:
-                check_channel_kind(label, jobs.kind_of(channel), kinds)
+                check_channel_kind(_(setting), jobs.kind_of(channel), kinds)
             ids = [c.id for c in self.item.values]
             value: Any = ids if self.name == "archived" else (ids[0] if ids else None)
             await saved(interaction, **{self.name: value if ids else None})
@@ -70,7 +72,7 @@ class RoleSetting(discord.ui.DynamicItem[discord.ui.RoleSelect[Any]],
                   template=r"sse:setup:role:(?P<name>facilitators|helpers)"):
     def __init__(self, name: str):
         super().__init__(discord.ui.RoleSelect(custom_id=f"sse:setup:role:{name}", min_values=0, max_values=10,
-                                               placeholder=ROLE_SETTINGS[name]))
+                                               placeholder=_(ROLE_SETTINGS[name])))
         self.name = name
 
     @classmethod
@@ -88,10 +90,11 @@ class RoleSetting(discord.ui.DynamicItem[discord.ui.RoleSelect[Any]],
 
 
 class SetupButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"sse:setup:do:(?P<action>archived|forum|check)"):
-    LABELS = {"archived": "Archived channels…", "forum": "Create the Q&A forum", "check": "Check permissions"}
+    LABELS = {"archived": N_("Archived channels…"), "forum": N_("Create the Q&A forum"),
+              "check": N_("Check permissions")}
 
     def __init__(self, action: str):
-        super().__init__(discord.ui.Button(label=self.LABELS[action], custom_id=f"sse:setup:do:{action}",
+        super().__init__(discord.ui.Button(label=_(self.LABELS[action]), custom_id=f"sse:setup:do:{action}",
                                            style=discord.ButtonStyle.secondary))
         self.action = action
 
@@ -108,8 +111,9 @@ class SetupButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"sse
             elif self.action == "archived":
                 view = discord.ui.View(timeout=None)
                 view.add_item(ChannelSetting("archived"))
-                await reply(interaction, content="Messages in these channels are stored for `/search` "
-                            "(members should know a channel is searchable).", view=view, ephemeral=True)
+                await reply(interaction, content=_("Messages in these channels are stored for `/search` "
+                                                   "(members should know a channel is searchable)."),
+                            view=view, ephemeral=True)
             else:
                 await create_forum(interaction)
 
@@ -141,24 +145,26 @@ async def saved(interaction: discord.Interaction[SSEBot], **values: Any) -> None
     embeds = [settings_embed(effective, exists_in(interaction.guild))]
     if findings is not None and any(not f.ok for f in findings):
         embeds.append(findings_embed(findings))
-    await reply(interaction, content="Saved.", embeds=embeds, ephemeral=True, allowed_mentions=NO_MENTIONS)
+    await reply(interaction, content=_("Saved."), embeds=embeds, ephemeral=True, allowed_mentions=NO_MENTIONS)
 
 
 async def create_forum(interaction: discord.Interaction[SSEBot]) -> None:
     app = interaction.client.app
     guild = interaction.guild
     if guild is None:
-        raise NotFound("Run /setup in the server.")
+        raise NotFound(_("Run /setup in the server."))
     if app.guild.current.qa_forum and guild.get_channel(app.guild.current.qa_forum) is not None:
-        raise NotAllowed("There is a Q&A forum already; choose another in the menu to change it.")
+        raise NotAllowed(_("There is a Q&A forum already; choose another in the menu to change it."))
     names = list(dict.fromkeys([*app.config.qa.topics, app.config.qa.solved_tag]))[:20]  # a forum holds 20 tags
     try:
-        forum = await guild.create_forum(name="q-and-a", topic="Ask the community: use /ask or start a post.",
+        with use_language(app.guild.current.language):  # the forum's topic is read by everyone in the server
+            topic = _("Ask the community: use /ask or start a post.")
+        forum = await guild.create_forum(name="q-and-a", topic=topic,
                                          available_tags=[discord.ForumTag(name=n) for n in names],
                                          reason=f"/setup by {interaction.user.id}")
     except discord.Forbidden:
-        raise NotAllowed("I may not create channels here: give my role **Manage Channels**, or create the "
-                         "forum yourself and choose it in the menu.") from None
+        raise NotAllowed(_("I may not create channels here: give my role **Manage Channels**, or create the "
+                           "forum yourself and choose it in the menu.")) from None
     await saved(interaction, qa_forum=forum.id)
 
 

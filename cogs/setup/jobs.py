@@ -11,6 +11,7 @@ import discord
 from bot import access
 from bot.access import Overwrite, Place
 from bot.capability import DeliveryDropped
+from bot.catalogues import DEFAULT, _, use_language
 from bot.config import Config
 from bot.guild import Effective
 from bot.outbox import Outgoing
@@ -101,8 +102,9 @@ def log_problems(bot: SSEBot, when: str) -> int:
         log.warning("permission check %s skipped: the bot is not in the configured server", when)
         return 0
     bad = access.problems(findings)
-    for finding in bad:
-        log.warning("setup (%s): %s", when, finding.text)
+    with use_language(DEFAULT):  # the log is read in English, whoever changed the setup
+        for finding in bad:
+            log.warning("setup (%s): %s", when, finding.text)
     return len(bad)
 
 
@@ -116,7 +118,7 @@ async def refresh_settings(bot: SSEBot) -> None:
 
 
 async def send_welcome(bot: SSEBot, row: Outgoing) -> int | None:
-    guild_name = str(row.params.get("guild_name") or "your server")
+    guild_name = str(row.params.get("guild_name") or _("your server"))
     text = welcome_text(guild_name)
     if row.channel_id is not None:
         message = await bot.delivery.post(row.channel_id, content=text, nonce=row.nonce)
