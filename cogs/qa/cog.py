@@ -15,8 +15,9 @@ from discord.app_commands import locale_str
 from discord.ext import commands
 
 from bot.bot import SSEBot
+from bot.catalogues import _, format_number, ngettext, use_language
 from bot.errors import InvalidInput
-from bot.ui.common import NO_MENTIONS, actor_of, reply
+from bot.ui.common import NO_MENTIONS, actor_of, reply, with_note
 from cogs.qa.components import COMPONENTS, AskModal, forum_tags
 from cogs.qa.service import QuestionService
 from cogs.qa.ui import solved_notice
@@ -46,7 +47,7 @@ def _message_id(text: str | None) -> int | None:
         return None
     numbers = re.findall(r"\d{15,21}", text)
     if not numbers:
-        raise InvalidInput("Give the answer as a message link (right-click the message > Copy Message Link).")
+        raise InvalidInput(_("Give the answer as a message link (right-click the message > Copy Message Link)."))
     return int(numbers[-1])
 
 
@@ -89,8 +90,10 @@ class QA(commands.Cog):
             tags = await forum_tags(thread.parent, [result.solved_tag])
             if tags and tags[0] not in thread.applied_tags and len(thread.applied_tags) < 5:
                 await thread.add_tags(tags[0], reason="marked as solved")
-            await thread.send(solved_notice(result, interaction.user.id), allowed_mentions=NO_MENTIONS)
-        await interaction.followup.send("Marked as solved. Thank you!", ephemeral=True)
+            with use_language(app.guild.current.language):  # the post is read by the whole community
+                notice = solved_notice(result, interaction.user.id)
+            await thread.send(notice, allowed_mentions=NO_MENTIONS)
+        await interaction.followup.send(with_note(_("Marked as solved. Thank you!")), ephemeral=True)
 
     # ------------------------------------------------------------------ live ingest
     def _kind(self, message: discord.Message) -> str | None:
@@ -163,12 +166,13 @@ class QA(commands.Cog):
         async with app.db.begin() as session:
             state = await backfill_start(session, channel.id, restart=restart)
         resumed = state.before_id is not None
-        await reply(interaction, content=f"{'Resuming' if resumed else 'Starting'} the backfill of {channel.mention}…",
-                    ephemeral=True)
+        started = _("Resuming the backfill of {channel}…") if resumed else _("Starting the backfill of {channel}…")
+        await reply(interaction, content=started.format(channel=channel.mention), ephemeral=True)
         state = await self.run_backfill(channel, state, interaction)
-        await interaction.edit_original_response(
-            content=f"Backfill of {channel.mention} finished: {state.stored:,} message(s) stored or updated."
-        )
+        await interaction.edit_original_response(content=with_note(ngettext(
+            "Backfill of {channel} finished: {count} message stored or updated.",
+            "Backfill of {channel} finished: {count} messages stored or updated.", state.stored,
+        ).format(channel=channel.mention, count=format_number(state.stored))))
 
     async def run_backfill(self, channel: discord.abc.Messageable, state: BackfillState,
                            interaction: discord.Interaction[Any] | None = None) -> BackfillState:
@@ -195,9 +199,11 @@ class QA(commands.Cog):
                 return state
             if interaction is not None and pages % PROGRESS_EVERY == 0:
                 with contextlib.suppress(discord.HTTPException):
-                    await interaction.edit_original_response(
-                        content=f"Backfilling… {read:,} message(s) read, {state.stored:,} stored so far."
-                    )
+                    # TRANSLATORS: progress of a long backfill: messages read, then how many of them were stored
+                    progress = ngettext("Backfilling… {count} message read, {stored} stored so far.",
+                                        "Backfilling… {count} messages read, {stored} stored so far.", read)
+                    await interaction.edit_original_response(content=with_note(progress.format(
+                        count=format_number(read), stored=format_number(state.stored))))
 
 
 async def setup(bot: SSEBot) -> None:

@@ -14,9 +14,10 @@ from typing import Any
 import discord
 
 from bot.bot import SSEBot
+from bot.catalogues import N_, _, use_language
 from bot.errors import InvalidInput, NotFound
 from bot.text import truncate
-from bot.ui.common import FORM_TIMEOUT, NO_MENTIONS, error_embed, form_id, guarded, reply
+from bot.ui.common import FORM_TIMEOUT, NO_MENTIONS, error_embed, form_id, guarded, reply, with_note
 from cogs.qa.service import (
     MAX_BODY,
     MAX_TITLE,
@@ -32,25 +33,32 @@ log = logging.getLogger(__name__)
 
 
 class AskModal(discord.ui.Modal):
+    # labels and placeholders are marked here and translated per form, in the opener's language
     title_input: discord.ui.TextInput[AskModal] = discord.ui.TextInput(
-        label="Title", placeholder="One line: what do you want to know?", max_length=MAX_TITLE,
+        label=N_("Title"), placeholder=N_("One line: what do you want to know?"), max_length=MAX_TITLE,
         custom_id="sse:qa:ask:title",
     )
     body: discord.ui.TextInput[AskModal] = discord.ui.TextInput(
-        label="Question", style=discord.TextStyle.paragraph, max_length=MAX_BODY,
-        placeholder="Context helps: your country, your organisation, what you tried.", custom_id="sse:qa:ask:body",
+        label=N_("Question"), style=discord.TextStyle.paragraph, max_length=MAX_BODY,
+        placeholder=N_("Context helps: your country, your organisation, what you tried."), custom_id="sse:qa:ask:body",
     )
     country: discord.ui.TextInput[AskModal] = discord.ui.TextInput(
-        label="Country", required=False, max_length=MAX_TYPED_CHOICE, custom_id="sse:qa:ask:country",
-        placeholder="In any language, e.g. Lao PDR, ລາວ, Việt Nam, 한국, Кыргызстан",
+        label=N_("Country"), required=False, max_length=MAX_TYPED_CHOICE, custom_id="sse:qa:ask:country",
+        placeholder=N_("In any language, e.g. Lao PDR, ລາວ, Việt Nam, 한국, Кыргызстан"),
     )
     topic: discord.ui.TextInput[AskModal] = discord.ui.TextInput(
-        label="Topic", required=False, max_length=MAX_TYPED_CHOICE, custom_id="sse:qa:ask:topic",
+        label=N_("Topic"), required=False, max_length=MAX_TYPED_CHOICE, custom_id="sse:qa:ask:topic",
     )
 
     def __init__(self, opened_by: discord.Interaction[SSEBot], held: HeldQuestion | None = None):
         """``held``: the form as the member typed it before, put back for them to edit."""
-        super().__init__(title="Ask the community", custom_id=form_id("sse:qa:ask", opened_by), timeout=FORM_TIMEOUT)
+        super().__init__(title=_("Ask the community"), custom_id=form_id("sse:qa:ask", opened_by),
+                         timeout=FORM_TIMEOUT)
+        for field in (self.title_input, self.body, self.country, self.topic):  # this form's own copies
+            if field.label:
+                field.label = _(field.label)
+            if field.placeholder:
+                field.placeholder = _(field.placeholder)
         self.held_id = held.id if held else None
         qa = opened_by.client.app.config.qa
         if qa.topics:
@@ -95,7 +103,7 @@ class EditQuestionButton(discord.ui.DynamicItem[discord.ui.Button[Any]], templat
     """Opens the /ask form again, filled in with what the member typed."""
 
     def __init__(self, held_id: int):
-        super().__init__(discord.ui.Button(label="Edit my question", style=discord.ButtonStyle.primary,
+        super().__init__(discord.ui.Button(label=_("Edit my question"), style=discord.ButtonStyle.primary,
                                            custom_id=f"sse:qa:edit:{held_id}"))
         self.held_id = held_id
 
@@ -136,7 +144,7 @@ class UseSuggestionButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
             async with app.db.begin() as session:  # a refusal below rolls the taking back
                 held = await app.service(QuestionService).take_typed(session, self.held_id, interaction.user.id)
                 if held.field is None or self.pick >= len(held.suggestions):  # a forged button
-                    raise NotFound("That suggestion is not there. Press “Edit my question” instead.")
+                    raise NotFound(_("That suggestion is not there. Press “Edit my question” instead."))
             await ask(interaction, held.typed.with_value(held.field, held.suggestions[self.pick]))
 
         await guarded(interaction, use)
@@ -145,7 +153,7 @@ class UseSuggestionButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
 def fix_view(held: HeldQuestion) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     for i, suggestion in enumerate(held.suggestions[:3]):
-        view.add_item(UseSuggestionButton(held.id, i, f"Use {suggestion}"))
+        view.add_item(UseSuggestionButton(held.id, i, _("Use {choice}").format(choice=suggestion)))
     view.add_item(EditQuestionButton(held.id))
     return view
 
@@ -154,7 +162,7 @@ class PostAnywayButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=
     """Posts a saved draft after the asker has seen the similar questions."""
 
     def __init__(self, draft_id: int):
-        super().__init__(discord.ui.Button(label="Post anyway", style=discord.ButtonStyle.primary,
+        super().__init__(discord.ui.Button(label=_("Post anyway"), style=discord.ButtonStyle.primary,
                                            custom_id=f"sse:qa:post:{draft_id}"))
         self.draft_id = draft_id
 
@@ -188,7 +196,7 @@ def forum_of(bot: SSEBot) -> discord.ForumChannel:
     forum_id = bot.app.guild.current.qa_forum
     forum = bot.get_channel(forum_id) if forum_id else None
     if not isinstance(forum, discord.ForumChannel):
-        raise NotFound("The Q&A forum is not set up yet. Please ask a server manager to choose it with /setup.")
+        raise NotFound(_("The Q&A forum is not set up yet. Please ask a server manager to choose it with /setup."))
     return forum
 
 
@@ -215,8 +223,10 @@ async def post_question(interaction: discord.Interaction[SSEBot], draft: Questio
     forum = forum_of(interaction.client)
     await interaction.response.defer(ephemeral=True, thinking=True)
     tags = await forum_tags(forum, [n for n in (draft.country, draft.topic) if n])
+    with use_language(app.guild.current.language):  # the post is read by the whole community
+        content = starter_content(draft, interaction.user.id)
     created = await forum.create_thread(
-        name=draft.title, content=starter_content(draft, interaction.user.id), applied_tags=tags,
+        name=draft.title, content=content, applied_tags=tags,
         allowed_mentions=NO_MENTIONS, reason=f"/ask by {interaction.user.id}",
     )
     thread = created.thread
@@ -226,4 +236,5 @@ async def post_question(interaction: discord.Interaction[SSEBot], draft: Questio
             title=draft.title, body=draft.body, country=draft.country, topic=draft.topic,
             created_at=created.message.created_at, starter_message_id=created.message.id,
         )
-    await interaction.followup.send(f"Your question is posted: {thread.jump_url}", ephemeral=True)
+    await interaction.followup.send(with_note(_("Your question is posted: {link}").format(link=thread.jump_url)),
+                                    ephemeral=True)

@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.capability import PrivacyHook, PrivacyLine
+from bot.catalogues import N_, _, format_number
 from bot.config import Config
 from bot.countries import SUGGEST_SCORE, CountryChoice, CountryDirectory, directory, likeness, name_key
 from bot.digest import DigestContext, DigestItem, DigestSection
@@ -36,7 +37,7 @@ MAX_TAG = 20  # a forum tag
 DRAFT_KIND = "qa-draft"
 TYPED_KIND = "qa-typed"
 DRAFT_TTL = timedelta(hours=24)
-GONE = "This draft has expired or was already used. Please use /ask again."
+GONE = N_("This draft has expired or was already used. Please use /ask again.")
 
 
 @dataclass(frozen=True)
@@ -129,19 +130,20 @@ class Routing:
 
 
 def _pick_topic(value: str | None, allowed: list[str]) -> str | None:
-    text = optional_text(value, field="topic", max_len=100)
+    text = optional_text(value, field=N_("topic"), max_len=100)
     if text is None:
         return None
     if not allowed:
         if len(text) > MAX_TAG:
-            raise InvalidInput(f"**topic** must be at most {MAX_TAG} characters (it becomes a forum tag).")
+            raise InvalidInput(_("**{field}** must be at most {limit} characters (it becomes a forum tag).").format(
+                field=_("topic"), limit=format_number(MAX_TAG)))
         return text
     for name in allowed:
         if fold(name) == fold(text):
             return name
     by_folded = {fold(n): n for n in allowed}
     best = [by_folded[m] for m, _, _ in process.extract(fold(text), list(by_folded), limit=3, score_cutoff=50)]
-    raise UnknownChoice(f"I don't know the topic you typed. Choose one of: {', '.join(allowed)}.",
+    raise UnknownChoice(_("I don't know the topic you typed. Choose one of: {topics}.").format(topics=", ".join(allowed)),
                         field="topic", suggestions=best)
 
 
@@ -177,7 +179,7 @@ class QuestionService:
 
     def country_tag(self, text: str | None) -> str | None:
         """The forum tag for a country typed any usual way, in any script ("laos", "ລາວ" -> "Lao PDR")."""
-        typed = optional_text(text, field="country", max_len=100)
+        typed = optional_text(text, field=N_("country"), max_len=100)
         if typed is None:
             return None
         code = self.countries.parse(typed)
@@ -189,8 +191,9 @@ class QuestionService:
         key = name_key(typed)
         alike = self.countries.suggest(typed) + [e for e in self.extra_countries if likeness(key, name_key(e)) >= SUGGEST_SCORE]
         raise UnknownChoice(
-            f"I don't know the country “{typed[:40]}”. Choose one of: {', '.join(self.country_tags)}, "
-            "in any language, or leave it empty.", field="country", suggestions=alike[:3])
+            _("I don't know the country “{typed}”. Choose one of: {countries}, in any language, or leave it "
+              "empty.").format(typed=typed[:40], countries=", ".join(self.country_tags)),
+            field="country", suggestions=alike[:3])
 
     def tags_of_post(self, tag_names: list[str]) -> tuple[str | None, str | None]:
         """(country, topic) of a post made directly in the forum, from its tags."""
@@ -213,8 +216,8 @@ class QuestionService:
     def validate_draft(self, title: str | None, body: str | None, country: str | None,
                        topic: str | None) -> QuestionDraft:
         return QuestionDraft(
-            title=require_text(title, field="title", max_len=MAX_TITLE),
-            body=require_text(body, field="question", max_len=MAX_BODY, multiline=True),
+            title=require_text(title, field=N_("title"), max_len=MAX_TITLE),
+            body=require_text(body, field=N_("question"), max_len=MAX_BODY, multiline=True),
             country=self.country_tag(country),
             topic=_pick_topic(topic, self.config.qa.topics),
         )
@@ -223,16 +226,16 @@ class QuestionService:
         """A draft saved by this member, not expired (a forged button id finds nothing of theirs)."""
         row = await session.get(SavedQuery, draft_id)
         if row is None or row.kind != kind or row.created_at < utcnow() - DRAFT_TTL:
-            raise NotFound(GONE)
+            raise NotFound(_(GONE))
         if row.owner_id != user_id:
-            raise NotAllowed("Only the person who wrote this question can post or edit it.")
+            raise NotAllowed(_("Only the person who wrote this question can post or edit it."))
         return row
 
     async def _claim(self, session: AsyncSession, row: SavedQuery) -> None:
         """Use a draft up: of two presses at once, only the one whose delete removed it goes on."""
         result = await session.execute(delete(SavedQuery).where(SavedQuery.id == row.id))
         if getattr(result, "rowcount", 1) != 1:
-            raise NotFound(GONE)
+            raise NotFound(_(GONE))
 
     async def _save(self, session: AsyncSession, kind: str, params: dict[str, Any], user_id: int) -> int:
         # Drafts are members' words: each new one sweeps away those past their time.
@@ -337,7 +340,7 @@ class QuestionService:
     async def get_question(self, session: AsyncSession, thread_id: int) -> QuestionInfo:
         row = await session.get(Question, thread_id)
         if row is None:
-            raise NotFound("This command works inside a question post of the Q&A forum.")
+            raise NotFound(_("This command works inside a question post of the Q&A forum."))
         return _info(row)
 
 
@@ -347,9 +350,9 @@ class QuestionService:
         """The asker or a facilitator accepts an answer (or, with no message, the latest reply)."""
         question = await session.get(Question, thread_id)
         if question is None:
-            raise NotFound("Answers can only be marked inside a question post of the Q&A forum.")
+            raise NotFound(_("Answers can only be marked inside a question post of the Q&A forum."))
         if actor.user_id != question.author_id and not is_facilitator(actor, self.guild.current):
-            raise NotAllowed("Only the person who asked, or a facilitator, can mark the answer.")
+            raise NotAllowed(_("Only the person who asked, or a facilitator, can mark the answer."))
         if message_id is None:
             message_id = (await session.execute(
                 select(ArchivedMessage.id).where(
@@ -360,9 +363,9 @@ class QuestionService:
         else:
             answer = await session.get(ArchivedMessage, message_id)
             if answer is None or answer.thread_id != thread_id:
-                raise InvalidInput("That message is not a reply in this question post.")
+                raise InvalidInput(_("That message is not a reply in this question post."))
             if answer.kind == "question":
-                raise InvalidInput("The question itself can't be its own answer; choose a reply.")
+                raise InvalidInput(_("The question itself can't be its own answer; choose a reply."))
         question.answer_id = message_id
         if question.solved_at is None:
             # The post's messages are re-indexed with the solved mark (db/search.py).
@@ -441,7 +444,7 @@ async def solved_digest(ctx: DigestContext) -> DigestSection | None:
         .order_by(Question.solved_at.desc()).limit(DIGEST_LIMIT)
     )).scalars().all()
     items = tuple(DigestItem(q.title, jump_url(q.guild_id, q.thread_id, q.answer_id or q.thread_id)) for q in rows)
-    return DigestSection("Newly solved questions", items, "No question was solved this week.")
+    return DigestSection(_("Newly solved questions"), items, _("No question was solved this week."))
 
 
 async def unanswered_digest(ctx: DigestContext) -> DigestSection | None:
@@ -453,7 +456,7 @@ async def unanswered_digest(ctx: DigestContext) -> DigestSection | None:
         .order_by(Question.created_at).limit(DIGEST_LIMIT)
     )).scalars().all()
     items = tuple(DigestItem(q.title, jump_url(q.guild_id, q.thread_id, q.thread_id), q.created_at) for q in rows)
-    return DigestSection("Questions still waiting for an answer", items, "Every question has a reply. Thank you!")
+    return DigestSection(_("Questions still waiting for an answer"), items, _("Every question has a reply. Thank you!"))
 
 
 # --------------------------------------------------------------------------- privacy
@@ -463,7 +466,7 @@ REMOVED_TITLE = "(removed at the author's request)"
 async def privacy_show(session: AsyncSession, user_id: int) -> list[PrivacyLine]:
     n = (await session.execute(
         select(func.count()).select_from(Question).where(Question.author_id == user_id))).scalar_one()
-    return [PrivacyLine("Q&A posts you started (title, tags)", int(n))]
+    return [PrivacyLine(_("Q&A posts you started (title, tags)"), int(n))]
 
 
 async def privacy_export(session: AsyncSession, user_id: int) -> dict[str, Any]:

@@ -1,9 +1,14 @@
-"""Q&A rendering: similar questions, the forum post, solved and routing notices."""
+"""Q&A rendering: similar questions, the forum post, solved and routing notices.
+
+What the asker alone reads is in their language; what the forum shows everyone (the post's
+asker line, the solved notice, the notice to helpers) is in the server's: callers wrap those in
+``use_language`` (the outbox does it for the routing notice)."""
 
 from __future__ import annotations
 
 import discord
 
+from bot.catalogues import _, format_number, ngettext
 from bot.text import safe_echo, truncate
 from bot.ui.common import COLOUR
 from cogs.qa.service import QuestionDraft, Routing, SimilarQuestion, Solved
@@ -11,34 +16,45 @@ from cogs.qa.service import QuestionDraft, Routing, SimilarQuestion, Solved
 
 def similar_embed(draft: QuestionDraft, similar: list[SimilarQuestion]) -> discord.Embed:
     embed = discord.Embed(
-        title="Has this been asked already?",
-        description="These questions look similar. Open one to read the answers, or post yours anyway.",
+        title=_("Has this been asked already?"),
+        description=_("These questions look similar. Open one to read the answers, or post yours anyway."),
         colour=COLOUR,
     )
     for q in similar:
-        mark = "✅ Solved" if q.solved else "Open"
-        embed.add_field(name=truncate(f"{mark}: {q.title}", 256), value=f"[Open the post]({q.jump_url})", inline=False)
-    embed.set_footer(text=truncate(f"Your question: {draft.title}", 2048))
+        # TRANSLATORS: a similar question's state, then its title
+        name = (_("✅ Solved: {title}") if q.solved else _("Open: {title}")).format(title=q.title)
+        embed.add_field(name=truncate(name, 256), value=_("[Open the post]({link})").format(link=q.jump_url),
+                        inline=False)
+    embed.set_footer(text=truncate(_("Your question: {title}").format(title=draft.title), 2048))
     return embed
 
 
 def starter_content(draft: QuestionDraft, asker_id: int) -> str:
     meta = " · ".join(x for x in (draft.country, draft.topic) if x)
-    lines = [draft.body, "", f"— asked by <@{asker_id}>" + (f" · {meta}" if meta else "")]
-    return truncate("\n".join(lines), 2000)
+    asked = (_("— asked by {member} · {tags}") if meta else _("— asked by {member}")).format(
+        member=f"<@{asker_id}>", tags=meta)
+    return truncate("\n".join([draft.body, "", asked]), 2000)
 
 
 def solved_notice(solved: Solved, by_id: int) -> str:
     if solved.answer_url:
-        return f"✅ Marked as solved by <@{by_id}>. Accepted answer: {solved.answer_url}"
-    return f"✅ Marked as solved by <@{by_id}>."
+        return _("✅ Marked as solved by {member}. Accepted answer: {link}").format(
+            member=f"<@{by_id}>", link=solved.answer_url)
+    return _("✅ Marked as solved by {member}.").format(member=f"<@{by_id}>")
 
 
 def routing_notice(routing: Routing, hours: float) -> str:
     roles = " ".join(f"<@&{r}>" for r in routing.role_ids)
-    who = "helpers" if routing.target == "helpers" else "facilitators"
-    return truncate(
-        f"{roles} this question has had no reply for {hours:g} hours. Could one of our {who} take a look? "
-        f"**{safe_echo(routing.title, 100)}**",
-        2000,
-    )
+    title = safe_echo(routing.title, 100)
+    n = int(hours) if float(hours).is_integer() else 2  # gettext counts whole numbers: a fraction reads as plural
+    if routing.target == "helpers":
+        text = ngettext("{roles} this question has had no reply for {hours} hour. Could one of our helpers take a "
+                        "look? **{title}**",
+                        "{roles} this question has had no reply for {hours} hours. Could one of our helpers take a "
+                        "look? **{title}**", n)
+    else:
+        text = ngettext("{roles} this question has had no reply for {hours} hour. Could one of our facilitators "
+                        "take a look? **{title}**",
+                        "{roles} this question has had no reply for {hours} hours. Could one of our facilitators "
+                        "take a look? **{title}**", n)
+    return truncate(text.format(roles=roles, hours=format_number(hours), title=title), 2000)

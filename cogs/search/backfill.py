@@ -9,9 +9,10 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.catalogues import _
 from bot.errors import InvalidInput, NotAllowed
 from bot.guild import Effective
-from bot.permissions import Actor, require_facilitator
+from bot.permissions import Actor, is_facilitator
 from cogs.search.archive import MessageRecord, store_messages
 from cogs.search.models import ArchiveCheckpoint
 
@@ -25,14 +26,15 @@ class BackfillState:
 
 
 def check_backfill_allowed(settings: Effective, actor: Actor, channel_id: int, *, is_dm: bool = False) -> None:
-    require_facilitator(actor, settings, "back-fill the archive")
+    if not is_facilitator(actor, settings):
+        raise NotAllowed(_("Only facilitators can back-fill the archive."))
     if is_dm:
-        raise NotAllowed("Direct messages are never stored.")
+        raise NotAllowed(_("Direct messages are never stored."))
     if channel_id not in settings.archived:
-        raise InvalidInput(
+        raise InvalidInput(_(
             "That channel is not opted in to the archive. Add it with /setup (or under `channels.archived` in "
             "config.yaml) first (members should know a channel is searchable)."
-        )
+        ))
 
 
 async def backfill_start(session: AsyncSession, channel_id: int, *, restart: bool = False) -> BackfillState:

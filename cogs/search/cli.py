@@ -8,7 +8,8 @@ import sys
 from pathlib import Path
 
 from bot.app import App
-from bot.cli import emit, run_with_app
+from bot.catalogues import _, use_language
+from bot.cli import add_language_option, cli_language, emit, run_with_app
 from bot.errors import UserError
 
 
@@ -31,10 +32,11 @@ def cmd_search(args: argparse.Namespace) -> int:
         ]
         lines = [f"[{h.kind}{' ✓' if h.solved else ''}] {h.created_at:%Y-%m-%d} {h.snippet}\n    {h.jump_url}"
                  for h in page.hits]
-        emit(args, items, "\n".join(lines) or "Nothing found.")
+        emit(args, items, "\n".join(lines) or _("Nothing found."))
         return 0
 
-    return run_with_app(args, go)
+    with use_language(cli_language(args)):  # the refusals and "Nothing found." read in --lang
+        return run_with_app(args, go)
 
 
 def cmd_import_archive(args: argparse.Namespace) -> int:
@@ -71,6 +73,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     srch.add_argument("--before", help="YYYY-MM-DD")
     srch.add_argument("--limit", type=int, default=20)
     srch.add_argument("--json", action="store_true")
+    add_language_option(srch)
     srch.set_defaults(func=cmd_search)
 
     imp = sub.add_parser("import-archive", help="import a DiscordChatExporter JSON export (idempotent)")

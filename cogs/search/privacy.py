@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.capability import PrivacyHook, PrivacyLine
+from bot.catalogues import N_, _
 from cogs.search.archive import delete_messages, jump_url
 from cogs.search.models import ArchivedMessage
 from db import search
@@ -18,8 +19,8 @@ from db.engine import Database
 log = logging.getLogger(__name__)
 
 
-MESSAGE_LABELS = {"question": "questions in the Q&A forum", "answer": "answers or replies in Q&A posts",
-                  "message": "messages in channels opted in to the archive"}
+MESSAGE_LABELS = {"question": N_("questions in the Q&A forum"), "answer": N_("answers or replies in Q&A posts"),
+                  "message": N_("messages in channels opted in to the archive")}
 
 
 async def privacy_show(session: AsyncSession, user_id: int) -> list[PrivacyLine]:
@@ -29,7 +30,7 @@ async def privacy_show(session: AsyncSession, user_id: int) -> list[PrivacyLine]
         .where(ArchivedMessage.author_id == user_id).group_by(ArchivedMessage.kind)
     )).all()
     by_kind = {kind: (n, first, last) for kind, n, first, last in rows}
-    return [PrivacyLine(label, *by_kind[kind]) for kind, label in MESSAGE_LABELS.items() if kind in by_kind]
+    return [PrivacyLine(_(label), *by_kind[kind]) for kind, label in MESSAGE_LABELS.items() if kind in by_kind]
 
 
 async def privacy_export(session: AsyncSession, user_id: int) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.catalogues import N_, _, format_number, ngettext
 from bot.config import Config
 from bot.countries import directory
 from bot.errors import InvalidInput
@@ -38,6 +39,10 @@ SOLVED_EXTRA = 100
 CANDIDATES = 500  # newest matches ranked per search (see bench/README.md)
 PAGE_SIZE = 5
 SNIPPET = 220
+# How a search's filters are said back ("“coop”, questions, country: Lao PDR, solved"), translated there
+SCOPE_WORDS = {"questions": N_("questions"), "discussions": N_("discussions"), "all": N_("all")}
+FILTER_WORDS = {"country": N_("country: {value}"), "topic": N_("topic: {value}"), "after": N_("after: {value}"),
+                "before": N_("before: {value}")}
 
 
 @dataclass(frozen=True)
@@ -55,15 +60,16 @@ class SearchParams:
     timezone: str = "UTC"
 
     def describe(self) -> str:
-        bits = [f"“{self.query}”"]
+        """The search as said back, in the reader's language; the words searched for stay as typed."""
+        bits = [_("“{query}”").format(query=self.query)]
         if self.scope != "all":
-            bits.append(self.scope)
-        for label, value in (("country", self.country), ("topic", self.topic), ("after", self.after),
-                             ("before", self.before)):
+            bits.append(_(SCOPE_WORDS[self.scope]))
+        for name, value in (("country", self.country), ("topic", self.topic), ("after", self.after),
+                            ("before", self.before)):
             if value:
-                bits.append(f"{label}: {value}")
+                bits.append(_(FILTER_WORDS[name]).format(value=value))
         if self.solved is not None:
-            bits.append("solved" if self.solved else "unsolved")
+            bits.append(_("solved") if self.solved else _("unsolved"))
         return ", ".join(bits)
 
     def as_dict(self) -> dict[str, Any]:
@@ -98,6 +104,11 @@ class SearchPage:
     pages: int
 
 
+# Whole sentences per option (translators write the option's name as Discord shows it in their language)
+_DAY_ERRORS = {"after": N_("**after** must be a date like 2026-03-31 (year-month-day)."),
+               "before": N_("**before** must be a date like 2026-03-31 (year-month-day).")}
+
+
 def _parse_day(value: str | None, field: str) -> str | None:
     value = clean(value)
     if not value:
@@ -105,7 +116,7 @@ def _parse_day(value: str | None, field: str) -> str | None:
     try:
         return date.fromisoformat(value).isoformat()
     except ValueError:
-        raise InvalidInput(f"**{field}** must be a date like 2026-03-31 (year-month-day).") from None
+        raise InvalidInput(_(_DAY_ERRORS[field])) from None
 
 
 def parse_params(
@@ -115,17 +126,20 @@ def parse_params(
 ) -> SearchParams:
     text = clean(query)
     if not text:
-        raise InvalidInput("Please type what to search for.")
+        raise InvalidInput(_("Please type what to search for."))
     if len(text) > MAX_QUERY:
-        raise InvalidInput(f"That search is {len(text):,} characters long; please keep it under {MAX_QUERY}.")
+        raise InvalidInput(ngettext("That search is {count} character long; please keep it under {limit}.",
+                                    "That search is {count} characters long; please keep it under {limit}.",
+                                    len(text)).format(count=format_number(len(text)), limit=format_number(MAX_QUERY)))
     if not search.query_terms(text):
-        raise InvalidInput("Your search has no letters or numbers to look for. Try a word or two.")
+        raise InvalidInput(_("Your search has no letters or numbers to look for. Try a word or two."))
     scope = (scope or "all").strip().lower()
     if scope not in SCOPES:
-        raise InvalidInput("**scope** must be one of: questions, discussions, all.")
+        # the values are what the member types: they stay as they are
+        raise InvalidInput(_("**scope** must be one of: questions, discussions, all."))
     start, end = _parse_day(after, "after"), _parse_day(before, "before")
     if start and end and start >= end:
-        raise InvalidInput("**after** must be earlier than **before**.")
+        raise InvalidInput(_("**after** must be earlier than **before**."))
     return SearchParams(
         query=text, scope=scope, country=_country(country), topic=clean(topic)[:40] or None,
         author_id=author_id, solved=solved, after=start, before=end, timezone=timezone,

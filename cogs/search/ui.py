@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import discord
 
+from bot.catalogues import N_, _, format_number, ngettext
 from bot.text import truncate
 from bot.ui.common import COLOUR
 from cogs.search.service import SearchHit, SearchPage
 
-KIND_LABELS = {"question": "❓ Question", "answer": "💬 Answer", "message": "🗨️ Discussion"}
+KIND_LABELS = {"question": N_("❓ Question"), "answer": N_("💬 Answer"), "message": N_("🗨️ Discussion")}
 
 
 def inert(text: str) -> str:
@@ -28,22 +29,32 @@ def highlighted(hit: SearchHit) -> str:
 
 def search_embed(page: SearchPage) -> discord.Embed:
     title = discord.utils.escape_mentions(page.params.describe())
-    embed = discord.Embed(title=truncate(f"Search: {title}", 256), colour=COLOUR)
+    embed = discord.Embed(title=truncate(_("Search: {search}").format(search=title), 256), colour=COLOUR)
     if not page.hits:
-        embed.description = (
+        embed.description = _(
             "Nothing found. Try fewer or shorter words, another spelling, or scope **all**. "
             "Only the Q&A forum and channels opted in to the archive are searchable."
         )
         return embed
-    total = f"{page.total:,}+" if page.capped else f"{page.total:,}"
-    embed.description = f"{total} result(s)" + (f" — page {page.page} of {page.pages}" if page.pages > 1 else "")
+    count = format_number(page.total)
+    if page.capped:
+        # TRANSLATORS: more results than are ranked: "500+ results"
+        found = ngettext("{count}+ result", "{count}+ results", page.total).format(count=count)
+    else:
+        found = ngettext("{count} result", "{count} results", page.total).format(count=count)
+    if page.pages > 1:
+        # TRANSLATORS: "12 results — page 1 of 3"
+        found = _("{results} — page {page} of {pages}").format(results=found, page=format_number(page.page),
+                                                               pages=format_number(page.pages))
+    embed.description = found
     for hit in page.hits:
-        label = KIND_LABELS.get(hit.kind, hit.kind)
+        label = _(KIND_LABELS[hit.kind]) if hit.kind in KIND_LABELS else hit.kind
         if hit.solved:
             label += " ✅"
         name = f"{label}: {hit.question_title}" if hit.question_title else label
         when = discord.utils.format_dt(hit.created_at, "d")
-        footer = f"\n— <@{hit.author_id}> · {when} · [Jump]({hit.jump_url})"
+        footer = "\n" + _("— {member} · {date} · [Jump]({link})").format(
+            member=f"<@{hit.author_id}>", date=when, link=hit.jump_url)
         body = truncate(highlighted(hit), 1024 - len(footer))
         embed.add_field(name=truncate(name, 256), value=body + footer, inline=False)
     return embed

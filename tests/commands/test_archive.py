@@ -25,12 +25,12 @@ async def test_backfill_stores_the_history_once_and_reports_progress(gw: Offline
     seed(gw, 730)
     result = await gw.slash("archive backfill", user=gw.facilitator_id, channel=ARCHIVED)
     assert result.messages[0]["flags"] & 64  # private to the facilitator
-    assert "730 message(s) stored" in result.text
+    assert "730 messages stored" in result.text
     progress = [m.get("content", "") for m in result.messages]
     assert any("read" in (c or "") for c in progress), "progress was shown while paging"
     assert await count(gw) == 730
     again = await gw.slash("archive backfill", user=gw.facilitator_id, channel=ARCHIVED)
-    assert "0 message(s) stored" in again.text
+    assert "0 messages stored" in again.text
     assert await count(gw) == 730
 
 
