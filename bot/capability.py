@@ -66,7 +66,7 @@ class ServiceContext:
 class PrivacyLine:
     """One line of ``/privacy show``: how many records of one kind are stored about the member."""
 
-    label: str  # plural noun phrase, e.g. "session RSVPs"
+    label: str  # plural noun phrase, in the reader's language: _("session RSVPs") (shown "label: count")
     count: int
     first: datetime | None = None
     last: datetime | None = None

@@ -28,7 +28,7 @@ async def test_one_extra_record_gives_a_command_a_privacy_hook_and_a_digest_sect
         assert said.ephemeral and "That makes 1" in said.text
 
         shown = await gw.slash("privacy", user=gw.member_id)
-        assert "1 toy greetings" in shown.text
+        assert "toy greetings: 1" in shown.text
         exported = await gw.slash("privacy", user=gw.member_id, action="export")
         assert b'"toy_greetings": 1' in exported.files[0][1]
 

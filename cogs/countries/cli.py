@@ -6,9 +6,9 @@ import argparse
 from typing import Any
 
 from bot.app import App
-from bot.cli import emit, run_with_app
-from bot.errors import UserError
-from cogs.countries.service import CountryMiss, CountryProfile, CountryProfileService
+from bot.catalogues import _, format_when, use_language
+from bot.cli import cli_language, emit, run_with_app
+from cogs.countries.service import KIND_LABELS, CountryMiss, CountryProfile, CountryProfileService
 
 
 def profile_json(p: CountryProfile) -> dict[str, Any]:
@@ -31,53 +31,57 @@ def profile_json(p: CountryProfile) -> dict[str, Any]:
 
 
 def profile_text(p: CountryProfile) -> str:
+    """The profile as plain text, in the current language (``--lang``)."""
     c = p.country
-    lines = [f"{c.name} ({c.code}) · {', '.join(p.phases)}"]
+    lines = [f"{c.name} ({c.code}) · {', '.join(_(phase) for phase in p.phases)}"]
     if c.names:
-        lines.append("Also called: " + ", ".join(c.names))
+        lines.append(_("Also called: {names}").format(names=", ".join(c.names)))
     if c.summary:
-        lines += ["", c.summary, "Sources: " + "; ".join(c.summary_sources)]
+        lines += ["", c.summary, _("Sources: {sources}").format(sources="; ".join(c.summary_sources))]
 
     def section(title: str, rows: list[str]) -> None:
-        lines.extend(["", f"{title}:", *(f"  {r}" for r in rows or ["(none yet)"])])
+        # TRANSLATORS: a section's heading in the terminal, e.g. "Institutions:"
+        lines.extend(["", _("{heading}:").format(heading=title), *(f"  {r}" for r in rows or [_("(none yet)")])])
 
-    section("Laws, decrees, strategies and plans",
-            [f"{e.date} {e.kind}: {e.title} [sources: {'; '.join(e.sources)}]" for e in c.timeline])
-    section("Institutions", [f"{i.name}: {i.role} [sources: {'; '.join(i.sources)}]" for i in c.institutions])
-    section("Resources", [f"{r.title} ({r.type}; {r.status_label}) {r.url or ''}".rstrip() for r in p.resources])
-    section("Glossary terms", [f"{t.local_name} — {t.term}" if t.local_name else t.term for t in p.terms])
-    section("Upcoming sessions", [f"{s.start_utc:%Y-%m-%d %H:%M} UTC #{s.id} {s.title}" for s in p.sessions])
-    section("Recently solved questions", [f"{q.title} {q.jump_url}" for q in p.solved])
+    def sources(items: tuple[str, ...] | list[str]) -> str:
+        return _("[sources: {sources}]").format(sources="; ".join(items))
+
+    section(_("Laws, decrees, strategies and plans"),
+            [f"{e.date} {_(KIND_LABELS[e.kind])}: {e.title} {sources(e.sources)}" for e in c.timeline])
+    section(_("Institutions"), [f"{i.name}: {i.role} {sources(i.sources)}" for i in c.institutions])
+    section(_("Resources"), [f"{r.title} ({r.type}; {r.status_label}) {r.url or ''}".rstrip() for r in p.resources])
+    section(_("Glossary terms"), [f"{t.local_name} — {t.term}" if t.local_name else t.term for t in p.terms])
+    section(_("Upcoming sessions"), [f"{format_when(s.start_utc, 'UTC')} UTC #{s.id} {s.title}" for s in p.sessions])
+    section(_("Recently solved questions"), [f"{q.title} {q.jump_url}" for q in p.solved])
     return "\n".join(lines)
 
 
 def cmd_country(args: argparse.Namespace) -> int:
-    async def go(app: App) -> int:
-        from bot.i18n import parse_language
+    lang = cli_language(args)
 
-        lang = "en"
-        if args.lang:
-            parsed = parse_language(args.lang)
-            if parsed is None:
-                raise UserError(f"unknown language {args.lang!r}")
-            lang = parsed
+    async def go(app: App) -> int:
         async with app.db.begin() as session:
             result = await app.service(CountryProfileService).profile(session, args.name, lang)
         if isinstance(result, CountryMiss):
-            names = [name for _, name in result.suggestions]
-            hint = "Did you mean: " + ", ".join(names) if names else "No programme country is close to that."
+            names = [name for _code, name in result.suggestions]
+            hint = (_("Did you mean: {names}").format(names=", ".join(names)) if names
+                    else _("No programme country is close to that."))
+            # --json: the error for scripts stays English; the hint is for people, in --lang
             emit(args, {"error": f"no programme country matches {result.query!r}", "suggestions": names,
-                        "hint": hint}, f"No programme country matches {result.query!r}. {hint}")
+                        "hint": hint},
+                 _("No programme country matches “{typed}”. {hint}").format(typed=result.query, hint=hint))
             return 1
         emit(args, profile_json(result), profile_text(result))
         return 0
 
-    return run_with_app(args, go)
+    with use_language(lang):
+        return run_with_app(args, go)
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     country = sub.add_parser("country", help="a programme country's profile: laws, institutions, resources, sessions")
     country.add_argument("name", help="any usual name, in any script (Laos, ລາວ, 한국), or the ISO code")
-    country.add_argument("--lang", help="language of glossary names (th, vi, km, lo, mn, ky, ru, id, ms, fil, zh, ja, ko)")
+    country.add_argument("--lang", help="language of the profile and its glossary names (th, vi, km, lo, mn, ky, ru, "
+                                        "id, ms, fil, zh, ja, ko; default English)")
     country.add_argument("--json", action="store_true")
     country.set_defaults(func=cmd_country)

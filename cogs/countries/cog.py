@@ -11,6 +11,7 @@ from discord.app_commands import locale_str
 from discord.ext import commands
 
 from bot.bot import SSEBot
+from bot.catalogues import _, use_language
 from bot.errors import NotFound
 from bot.ui.common import clip_choices, guarded, member_language, reply
 from bot.ui.pager import page_view
@@ -23,12 +24,13 @@ KIND = "country"  # the saved-query kind behind a profile's page buttons
 
 
 async def render_page(bot: SSEBot, stored: StoredQuery, page: int) -> tuple[discord.Embed, int, int]:
+    language = stored.params.get("language", "en")
     async with bot.app.db.begin() as session:
-        profile = await bot.app.service(CountryProfileService).profile(session, stored.params["code"],
-                                                                       stored.params.get("language", "en"))
+        profile = await bot.app.service(CountryProfileService).profile(session, stored.params["code"], language)
     if isinstance(profile, CountryMiss):  # saved by code from a profile: only if the content changed since
-        raise NotFound("This profile is no longer available. Please run /country again.")
-    return profile_embed(profile, page)
+        raise NotFound(_("This profile is no longer available. Please run /country again."))
+    with use_language(language):  # every page in the language the profile was asked in
+        return profile_embed(profile, page)
 
 
 async def answer_profile(interaction: discord.Interaction[SSEBot], name: str, language: str | None, *,

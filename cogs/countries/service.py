@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.catalogues import N_
 from bot.content import Term
 from bot.countries import PHASE_LABELS, Country, CountryChoice, CountryDirectory
 from bot.text import require_text
@@ -25,6 +26,9 @@ SOLVED = 5  # solved questions shown
 # Upcoming sessions read to find those tagged with the country: sessions for every country
 # (no country set) come first in the same query and are skipped here.
 SESSIONS_SCANNED = 100
+# A timeline entry's kind as shown, translated there: _(KIND_LABELS[kind])
+KIND_LABELS = {"law": N_("Law"), "decree": N_("Decree"), "strategy": N_("Strategy"), "policy": N_("Policy"),
+               "programme": N_("Programme"), "other": N_("Other")}
 
 
 @dataclass(frozen=True)
@@ -67,7 +71,7 @@ class CountryProfileService:
 
     def resolve(self, text: str | None) -> Country | CountryMiss:
         """The country meant by ``text`` (any name, any script, a code); else the closest ones."""
-        typed = require_text(text, field="name", max_len=MAX_NAME_TYPED)
+        typed = require_text(text, field=N_("name"), max_len=MAX_NAME_TYPED)
         code = self.countries.parse(typed)
         country = self.countries.get(code) if code else None
         if country is None:

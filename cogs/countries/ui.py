@@ -13,10 +13,11 @@ from urllib.parse import urlparse
 
 import discord
 
+from bot.catalogues import _, format_number
 from bot.i18n import LANGUAGES
 from bot.text import safe_echo, truncate
 from bot.ui.common import COLOUR, ERROR_COLOUR
-from cogs.countries.service import CountryMiss, CountryProfile
+from cogs.countries.service import KIND_LABELS, CountryMiss, CountryProfile
 from cogs.resources.service import type_label
 
 FIELD_LIMIT = 1024
@@ -24,14 +25,12 @@ ENTRY_LIMIT = 900  # one entry never fills a field alone, so a field always has 
 PAGE_BUDGET = 3800  # characters per page (title, description, fields): readable, far from 6,000
 PAGE_FIELDS = 8
 DESCRIPTION_LIMIT = 1500
-KIND_LABELS = {"law": "Law", "decree": "Decree", "strategy": "Strategy", "policy": "Policy",
-               "programme": "Programme", "other": "Other"}
 _URL = re.compile(r"https://\S+")
 
 
 @dataclass(frozen=True)
 class Section:
-    name: str
+    name: str  # in the reader's language, like ``empty``
     entries: tuple[str, ...]
     empty: str  # said when there are no entries
 
@@ -44,13 +43,13 @@ def _link(match: re.Match[str]) -> str:
 
 def sources_text(sources: tuple[str, ...] | list[str]) -> str:
     """Sources as written, with each URL shortened to a link named by its site."""
-    return "Sources: " + "; ".join(_URL.sub(_link, truncate(s, 300)) for s in sources)
+    return _("Sources: {sources}").format(sources="; ".join(_URL.sub(_link, truncate(s, 300)) for s in sources))
 
 
 def sections(p: CountryProfile) -> list[Section]:
     c = p.country
     timeline = tuple(
-        f"**{e.date}** · {KIND_LABELS[e.kind]} · {e.title}" + (f"\n{e.note}" if e.note else "")
+        f"**{e.date}** · {_(KIND_LABELS[e.kind])} · {e.title}" + (f"\n{e.note}" if e.note else "")
         + f"\n{sources_text(e.sources)}" for e in c.timeline)
     institutions = tuple(f"**{i.name}**: {i.role}\n{sources_text(i.sources)}" for i in c.institutions)
     resources = tuple(
@@ -63,12 +62,12 @@ def sections(p: CountryProfile) -> list[Section]:
                      for s in p.sessions)
     solved = tuple(f"[{safe_echo(q.title, 100)}]({q.jump_url})" for q in p.solved)
     return [
-        Section("Laws, decrees, strategies and plans", timeline, "None recorded here yet."),
-        Section("Institutions", institutions, "None recorded here yet."),
-        Section("Resources and programme outputs", resources, "No resource for this country in /resources yet."),
-        Section("Glossary terms (/define)", terms, "No glossary term specific to this country yet."),
-        Section("Upcoming sessions", sessions, "No upcoming session for this country; /sessions lists them all."),
-        Section("Recently solved questions", solved, "None yet: ask the community with /ask."),
+        Section(_("Laws, decrees, strategies and plans"), timeline, _("None recorded here yet.")),
+        Section(_("Institutions"), institutions, _("None recorded here yet.")),
+        Section(_("Resources and programme outputs"), resources, _("No resource for this country in /resources yet.")),
+        Section(_("Glossary terms (/define)"), terms, _("No glossary term specific to this country yet.")),
+        Section(_("Upcoming sessions"), sessions, _("No upcoming session for this country; /sessions lists them all.")),
+        Section(_("Recently solved questions"), solved, _("None yet: ask the community with /ask.")),
     ]
 
 
@@ -84,15 +83,17 @@ def _fields(section: Section) -> list[tuple[str, str]]:
         else:
             chunk = f"{chunk}\n{entry}" if chunk else entry
     fields.append((section.name, chunk))
-    return [(name if i == 0 else f"{name} (continued)", value) for i, (name, value) in enumerate(fields)]
+    return [(name if i == 0 else _("{section} (continued)").format(section=name), value)
+            for i, (name, value) in enumerate(fields)]
 
 
 def header(p: CountryProfile) -> str:
     c = p.country
     lines = []
     if c.names:
-        lines.append(truncate("**Also called:** " + " · ".join(c.names), 600))
-    lines.append("**ILO programme *Strengthening SSE Policy in Asia*:** " + ", ".join(p.phases))
+        lines.append(truncate(_("**Also called:** {names}").format(names=" · ".join(c.names)), 600))
+    lines.append(_("**ILO programme *Strengthening SSE Policy in Asia*:** {phases}").format(
+        phases=", ".join(_(phase) for phase in p.phases)))
     if c.summary:
         lines += ["", c.summary, sources_text(c.summary_sources)]
     return truncate("\n".join(lines), DESCRIPTION_LIMIT)
@@ -117,16 +118,20 @@ def profile_embed(p: CountryProfile, page: int = 1) -> tuple[discord.Embed, int,
     """Page ``page`` of the profile (clamped), and how many pages there are."""
     grouped = pages(p)
     page = min(max(page, 1), len(grouped))
-    embed = discord.Embed(title=truncate(f"{p.country.name}: social and solidarity economy", 256), colour=COLOUR)
+    embed = discord.Embed(title=truncate(_("{country}: social and solidarity economy").format(country=p.country.name),
+                                         256), colour=COLOUR)
     if page == 1:
         embed.description = header(p)
     for name, value in grouped[page - 1]:
         embed.add_field(name=truncate(name, 256), value=value, inline=False)
-    notes = [f"Page {page} of {len(grouped)}"] if len(grouped) > 1 else []
+    notes = [_("Page {page} of {pages}").format(page=format_number(page), pages=format_number(len(grouped)))
+             ] if len(grouped) > 1 else []
     if p.language != "en" and any(t.local_name and t.draft_translation for t in p.terms):
-        notes.append(f"glossary names in {LANGUAGES[p.language].english} are drafts until reviewed")
+        # TRANSLATORS: {language} is the language's own name, e.g. "ไทย"
+        notes.append(_("glossary names in {language} are drafts until reviewed").format(
+            language=LANGUAGES[p.language].native))
     if p.country.timeline or p.country.institutions:
-        notes.append("every law, plan and institution is listed with its sources")
+        notes.append(_("every law, plan and institution is listed with its sources"))
     if notes:
         embed.set_footer(text=truncate(" · ".join(notes), 2048))
     return embed, page, len(grouped)
@@ -134,11 +139,12 @@ def profile_embed(p: CountryProfile, page: int = 1) -> tuple[discord.Embed, int,
 
 def miss_embed(miss: CountryMiss) -> discord.Embed:
     embed = discord.Embed(
-        title="No such programme country",
-        description=(f"I don't know a programme country called **{safe_echo(miss.query, 80)}**. Any usual name "
-                     "works, in any language (e.g. Lao PDR, ລາວ, Việt Nam, 한국, Кыргызстан)."),
+        title=_("No such programme country"),
+        description=_("I don't know a programme country called **{typed}**. Any usual name works, in any language "
+                      "(e.g. Lao PDR, ລາວ, Việt Nam, 한국, Кыргызстан).").format(typed=safe_echo(miss.query, 80)),
         colour=ERROR_COLOUR,
     )
     if miss.suggestions:
-        embed.add_field(name="Did you mean", value="\n".join(f"• {name}" for _, name in miss.suggestions), inline=False)
+        embed.add_field(name=_("Did you mean"), value="\n".join(f"• {name}" for _code, name in miss.suggestions),
+                        inline=False)
     return embed

@@ -12,6 +12,7 @@ from discord.app_commands import locale_str
 from discord.ext import commands
 
 from bot.bot import SSEBot
+from bot.catalogues import format_number, ngettext
 from bot.ui.common import reply
 from cogs.privacy.components import COMPONENTS, forget_view
 from cogs.privacy.service import PrivacyService
@@ -41,8 +42,10 @@ class Privacy(commands.Cog):
         if action == "export":
             payload = json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
             file = discord.File(io.BytesIO(payload), filename=f"sse-bot-data-{uid}.json")
-            await reply(interaction, content=f"Your data: {len(data['messages']):,} stored message(s).", file=file,
-                        ephemeral=True)
+            count = len(data["messages"])
+            await reply(interaction, content=ngettext("Your data: {count} stored message.",
+                                                      "Your data: {count} stored messages.", count).format(
+                count=format_number(count)), file=file, ephemeral=True)
             return
         await reply(interaction, embed=summary_embed(summary), ephemeral=True)
 

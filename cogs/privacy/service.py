@@ -15,6 +15,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.capability import Capability, PrivacyHook, PrivacyLine
+from bot.catalogues import _
 from db.engine import Database
 from db.models import OutboxDelivery, SavedQuery, UserPreference
 
@@ -83,10 +84,10 @@ async def _show_shared(session: AsyncSession, user_id: int) -> list[PrivacyLine]
         select(func.count()).select_from(SavedQuery).where(SavedQuery.owner_id == user_id))).scalar_one()
     dms = (await session.execute(
         select(func.count()).select_from(OutboxDelivery).where(OutboxDelivery.user_id == user_id))).scalar_one()
-    return [PrivacyLine("language / time zone / reminder preferences, and your Discord language for DMs",
+    return [PrivacyLine(_("language / time zone / reminder preferences, and your Discord language for DMs"),
                         1 if prefs else 0),
-            PrivacyLine("saved searches and question drafts behind buttons", int(saved)),
-            PrivacyLine("direct messages the bot sent or will send you", int(dms))]
+            PrivacyLine(_("saved searches and question drafts behind buttons"), int(saved)),
+            PrivacyLine(_("direct messages the bot sent or will send you"), int(dms))]
 
 
 async def _export_shared(session: AsyncSession, user_id: int) -> dict[str, Any]:

@@ -19,7 +19,8 @@ async def test_show_export_and_forget_my_messages(gw: OfflineDiscord) -> None:
     await gw.post_message("Kim's cooperative note", author=other, channel_id=ARCHIVED)
 
     shown = await gw.slash("privacy", user=gw.member_id)
-    assert shown.ephemeral and "**1** record(s)" in shown.text and "1 messages in channels opted in" in shown.text
+    assert shown.ephemeral and "**1** record is stored" in shown.text
+    assert "messages in channels opted in to the archive: 1" in shown.text
 
     exported = await gw.slash("privacy", user=gw.member_id, action="export")
     assert exported.ephemeral
@@ -33,7 +34,7 @@ async def test_show_export_and_forget_my_messages(gw: OfflineDiscord) -> None:
     stranger = await gw.press(prompt, "Yes, forget my messages", user=other)
     assert stranger.ephemeral and "Only the member" in stranger.text
     done = await gw.press(prompt, "Yes, forget my messages", user=gw.member_id)
-    assert "1 record(s) deleted" in done.text and "search: 1" in done.text
+    assert "1 record deleted" in done.text and "search: 1" in done.text
 
     found = await gw.slash("search", query="cooperative")
     assert "Battambang" not in found.text and "Kim" in found.text
@@ -46,7 +47,7 @@ async def test_cancel_deletes_nothing(gw: OfflineDiscord) -> None:
     prompt = await gw.slash("privacy", user=gw.member_id, action="forget")
     cancelled = await gw.press(prompt, "Cancel", user=gw.member_id)
     assert "nothing was deleted" in cancelled.text
-    assert "**1** record(s)" in (await gw.slash("privacy", user=gw.member_id)).text
+    assert "**1** record is stored" in (await gw.slash("privacy", user=gw.member_id)).text
 
 
 @pytest.mark.skipif(bool(PG_URL), reason="reads the SQLite files")
