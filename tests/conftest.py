@@ -8,7 +8,8 @@ import itertools
 import logging
 import os
 import shutil
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
@@ -161,3 +162,37 @@ async def gw(app: App, error_logs: ErrorLogCatcher) -> AsyncIterator[OfflineDisc
     assert not errors, f"errors were logged: {errors}"
     unanswered = [i.id for i in gateway.interactions if i.callback is None]
     assert not unanswered, f"interactions got no response: {unanswered}"
+
+
+# ---------------------------------------------------------------- catalogues
+FakeCatalogue = Callable[[str, dict[Any, Any]], None]
+
+
+@pytest.fixture
+def fake_catalogue(monkeypatch: pytest.MonkeyPatch) -> FakeCatalogue:
+    """``fake_catalogue(language, {msgid: msgstr})``: for this test, the language's catalogue translates
+    these messages (and only these); a plural is ``{(singular, plural): (form, form, ...)}`` with the
+    language's CLDR number of forms. The shipped catalogues are not touched."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+    from babel.support import NullTranslations, Translations
+
+    import bot.catalogues as catalogues
+
+    shipped = catalogues.translations
+    fakes: dict[str, NullTranslations] = {}
+
+    def translations(code: str) -> NullTranslations:
+        return fakes[code] if code in fakes else shipped(code)
+
+    def fake(language: str, messages: dict[Any, Any]) -> None:
+        catalog = Catalog(locale=catalogues.babel_locale(language), domain=catalogues.DOMAIN)
+        for msgid, msgstr in messages.items():
+            catalog.add(msgid, msgstr)
+        compiled = BytesIO()
+        write_mo(compiled, catalog)
+        compiled.seek(0)
+        fakes[language] = Translations(fp=compiled, domain=catalogues.DOMAIN)
+
+    monkeypatch.setattr(catalogues, "translations", translations)
+    return fake

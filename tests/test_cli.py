@@ -48,7 +48,7 @@ def test_glossary_lists_by_topic_and_country_and_gives_an_overview(
                  "--json"]) == 0
     items = json.loads(capsys.readouterr().out)
     assert "credit-union" in [i["id"] for i in items]
-    assert all({"id", "term", "local_name", "definition"} == set(i) for i in items)
+    assert all({"id", "term", "local_name", "gloss", "definition", "lang", "status"} == set(i) for i in items)
     assert main(["--config", str(cli_env), "glossary", "--json"]) == 0
     overview = json.loads(capsys.readouterr().out)
     assert overview["total"] == sum(overview["letters"].values())

@@ -13,10 +13,12 @@ from urllib.parse import urlparse
 
 import discord
 
+from bot.catalogues import draft_note
 from bot.i18n import LANGUAGES
 from bot.text import safe_echo, truncate
 from bot.ui.common import COLOUR, ERROR_COLOUR
 from cogs.countries.service import CountryMiss, CountryProfile
+from cogs.glossary.service import display_name
 from cogs.resources.service import type_label
 
 FIELD_LIMIT = 1024
@@ -57,8 +59,7 @@ def sections(p: CountryProfile) -> list[Section]:
         (f"[{r.title}]({r.url})" if r.url else f"{r.title} ({r.publisher})")
         + f" · {type_label(r.type)} · {r.status_label}"
         for r in p.resources)
-    terms = tuple(f"{t.local_name} — {t.term}" if t.local_name and t.local_name != t.term else t.term
-                  for t in p.terms)
+    terms = tuple(display_name(t.term, t.local_name) for t in p.terms)
     sessions = tuple(f"{discord.utils.format_dt(s.start_utc, 'f')} · #{s.id} {safe_echo(s.title, 100)}"
                      for s in p.sessions)
     solved = tuple(f"[{safe_echo(q.title, 100)}]({q.jump_url})" for q in p.solved)
@@ -123,7 +124,8 @@ def profile_embed(p: CountryProfile, page: int = 1) -> tuple[discord.Embed, int,
     for name, value in grouped[page - 1]:
         embed.add_field(name=truncate(name, 256), value=value, inline=False)
     notes = [f"Page {page} of {len(grouped)}"] if len(grouped) > 1 else []
-    if p.language != "en" and any(t.local_name and t.draft_translation for t in p.terms):
+    # (unless the reply's own small print says it is a draft translation already)
+    if p.language != "en" and draft_note() is None and any(t.local_name and t.draft_translation for t in p.terms):
         notes.append(f"glossary names in {LANGUAGES[p.language].english} are drafts until reviewed")
     if p.country.timeline or p.country.institutions:
         notes.append("every law, plan and institution is listed with its sources")
