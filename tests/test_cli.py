@@ -96,3 +96,10 @@ def test_db_upgrade_reports_the_revision(cli_env: Path, capsys: pytest.CaptureFi
 def test_check_passes_on_shipped_content(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--config", str(cli_env), "check"]) == 0
     assert "content OK" in capsys.readouterr().out
+
+
+def test_resources_print_in_the_language_that_lang_names(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--config", str(cli_env), "resources", "case study", "--country", "China", "--lang", "ja"]) == 0
+    assert "validated draft, 2020年9月" in capsys.readouterr().out, "the month as Japanese writes it"
+    assert main(["--config", str(cli_env), "resources", "--lang", "klingon"]) == 2
+    assert "unknown language 'klingon'" in capsys.readouterr().err
