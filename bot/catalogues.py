@@ -24,6 +24,7 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from io import BytesIO
@@ -86,6 +87,11 @@ def translations(code: str) -> NullTranslations:
         return NullTranslations()
     with path.open("rb") as file:
         catalog = read_po(file, locale=babel_locale(code), domain=DOMAIN)
+    # A plural not (wholly) translated yet stays English by English rules ("23 terms"): compiled as it
+    # is, Babel would fill a one-form language's only form with the English singular ("23 term").
+    for message in list(catalog):
+        if message.id and message.pluralizable and not all(message.string or ()):
+            catalog.delete(message.id, context=message.context)
     compiled = BytesIO()
     write_mo(compiled, catalog)
     compiled.seek(0)
@@ -118,11 +124,34 @@ def pgettext(context: str, message: str) -> str:
     return str(translations(_language.get()).pgettext(context, message))
 
 
-def draft_note() -> str | None:
-    """The small-print line for a reply in a language whose catalogue is a draft (None otherwise)."""
-    if not is_draft(_language.get()):
-        return None
-    return "-# " + _("This reply is a draft translation, not yet reviewed by a native speaker.")
+@dataclass(frozen=True)
+class SmallPrint:
+    """What a reply says of itself besides the catalogue's draft status, for the one small-print line
+    under it: whether content it shows is a draft translation too (a glossary entry in the reader's
+    language, ``TermTranslation.status``), and other notes, each a whole translated sentence ("The
+    explanation is not yet written in 日本語; it is shown in English.")."""
+
+    draft: bool = False
+    notes: tuple[str, ...] = ()
+
+
+def is_draft_reply(small_print: SmallPrint | None = None) -> bool:
+    """Whether a reply in the current language is (partly) a draft translation: the catalogue's, or the
+    content's it shows. English, the language everything is written in, never is."""
+    code = _language.get()
+    return code != DEFAULT and (is_draft(code) or (small_print is not None and small_print.draft))
+
+
+def draft_note(small_print: SmallPrint | None = None) -> str | None:
+    """The one small-print line of a reply (None when there is nothing to say): that it is a draft
+    translation, once, whether the catalogue or the content is the draft, then the reply's own notes,
+    all on that one line rather than one note per field."""
+    sentences = []
+    if is_draft_reply(small_print):
+        sentences.append(_("This reply is a draft translation, not yet reviewed by a native speaker."))
+    if small_print is not None:
+        sentences.extend(small_print.notes)
+    return "-# " + " ".join(sentences) if sentences else None
 
 
 def babel_locale(code: str | None = None) -> Locale:
@@ -144,6 +173,14 @@ def format_when(moment: datetime, zone: str | ZoneInfo, *, date: str = "yMMMEd",
         return day
     clock = format_skeleton(time, moment, tzinfo=tz, locale=locale)
     return str(locale.datetime_formats["medium"]).replace("{1}", day).replace("{0}", clock)
+
+
+def language_name(code: str) -> str:
+    """A language's name in the reader's language, from CLDR ("Thai", "ไทย", "タイ語"); the code itself
+    for a language CLDR does not name."""
+    base = BABEL_LOCALES.get(code, code).split("_")[0]
+    name = babel_locale().languages.get(base)
+    return name.replace("\u200b", "").strip() if name else code
 
 
 def format_number(value: float) -> str:

@@ -131,10 +131,10 @@ ResourceType = Literal[
 # - web_page: a web page or site (organisation, project page, news item).
 ResourceStatus = Literal["published", "validated_draft", "descriptive_title", "web_page"]
 RESOURCE_STATUSES: tuple[str, ...] = ResourceStatus.__args__  # type: ignore[attr-defined]
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December")
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
 # "September 2020", or just "2024" when the month is not known.
-ValidatedWhen = Annotated[str, StringConstraints(pattern=rf"^(({'|'.join(_MONTHS)}) )?(19|20)\d\d$")]
+ValidatedWhen = Annotated[str, StringConstraints(pattern=rf"^(({'|'.join(MONTHS)}) )?(19|20)\d\d$")]
 
 
 class Resource(_Strict):
@@ -168,15 +168,6 @@ class Resource(_Strict):
         elif self.validated is not None:
             raise ValueError("'validated' is only for status validated_draft")
         return self
-
-
-def status_label(resource: Resource) -> str:
-    """A short label for a result: "published", "validated draft, Sept 2020", "descriptive title", "web page"."""
-    if resource.status == "validated_draft" and resource.validated:
-        month, _, year = resource.validated.rpartition(" ")
-        short = {"September": "Sept", "June": "June", "July": "July"}.get(month, month[:3])
-        return f"validated draft, {short} {year}" if month else f"validated draft, {year}"
-    return resource.status.replace("_", " ")
 
 
 # Text meant for maintainers, never for members (summaries are shown as they are).

@@ -191,3 +191,5 @@ async def gw(app: App, error_logs: ErrorLogCatcher) -> AsyncIterator[OfflineDisc
     assert not errors, f"errors were logged: {errors}"
     unanswered = [i.id for i in gateway.interactions if i.callback is None]
     assert not unanswered, f"interactions got no response: {unanswered}"
+
+

@@ -48,7 +48,7 @@ def test_glossary_lists_by_topic_and_country_and_gives_an_overview(
                  "--json"]) == 0
     items = json.loads(capsys.readouterr().out)
     assert "credit-union" in [i["id"] for i in items]
-    assert all({"id", "term", "local_name", "definition"} == set(i) for i in items)
+    assert all({"id", "term", "local_name", "gloss", "definition", "lang", "status"} == set(i) for i in items)
     assert main(["--config", str(cli_env), "glossary", "--json"]) == 0
     overview = json.loads(capsys.readouterr().out)
     assert overview["total"] == sum(overview["letters"].values())
@@ -96,3 +96,10 @@ def test_db_upgrade_reports_the_revision(cli_env: Path, capsys: pytest.CaptureFi
 def test_check_passes_on_shipped_content(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--config", str(cli_env), "check"]) == 0
     assert "content OK" in capsys.readouterr().out
+
+
+def test_resources_print_in_the_language_that_lang_names(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--config", str(cli_env), "resources", "case study", "--country", "China", "--lang", "ja"]) == 0
+    assert "validated draft, 2020年9月" in capsys.readouterr().out, "the month as Japanese writes it"
+    assert main(["--config", str(cli_env), "resources", "--lang", "klingon"]) == 2
+    assert "unknown language 'klingon'" in capsys.readouterr().err

@@ -8,7 +8,7 @@ from typing import Any
 
 import discord
 
-from bot.catalogues import N_, _, draft_note, set_language
+from bot.catalogues import N_, SmallPrint, _, draft_note, set_language
 from bot.errors import InvalidInput, UserError
 from bot.i18n import LANGUAGES, language_for_locale, parse_language, resolve_language
 from bot.permissions import Actor
@@ -93,11 +93,12 @@ def error_embed(error: UserError) -> discord.Embed:
     return embed
 
 
-async def reply(interaction: discord.Interaction[Any], **kwargs: Any) -> None:
+async def reply(interaction: discord.Interaction[Any], *, small_print: SmallPrint | None = None, **kwargs: Any) -> None:
     """Send a reply whether or not the interaction was already answered or deferred. A reply in a
-    language whose catalogue is still a draft says so once, in small print under it."""
+    language whose catalogue (or the content it shows: ``small_print``) is still a draft says so once,
+    in small print under it, on one line with the reply's other notes."""
     kwargs.setdefault("allowed_mentions", NO_MENTIONS)
-    note = draft_note()
+    note = draft_note(small_print)
     content = kwargs.get("content") or ""
     if note is not None and len(content) + len(note) < 2000:  # never cut the reply itself short for it
         kwargs["content"] = f"{content}\n{note}" if content else note

@@ -14,6 +14,7 @@ from bot.catalogues import N_
 from bot.content import Term
 from bot.countries import PHASE_LABELS, Country, CountryChoice, CountryDirectory
 from bot.text import require_text
+from cogs.glossary.service import local_label
 from cogs.qa.service import QuestionService, SolvedQuestion
 from cogs.resources.service import ResourceFilters, ResourceService, ResourceView
 from cogs.sessions.info import TrainingSessionInfo
@@ -88,7 +89,7 @@ class CountryProfileService:
             return found
         code = found.code
         catalogue = self.resources.search(ResourceFilters(country=code), page_size=10_000)
-        terms = tuple(CountryTerm(t.id, t.term, t.name_in(language),
+        terms = tuple(CountryTerm(t.id, t.term, local_label(t, language),
                                   language not in t.translations or t.translations[language].status == "draft")
                       for t in self.terms if code in t.countries)
         upcoming = await self.sessions.upcoming(session, now=now or utcnow(), country=code, page_size=SESSIONS_SCANNED)

@@ -13,11 +13,12 @@ from urllib.parse import urlparse
 
 import discord
 
-from bot.catalogues import _, format_number
+from bot.catalogues import _, draft_note, format_number
 from bot.i18n import LANGUAGES
 from bot.text import safe_echo, truncate
 from bot.ui.common import COLOUR, ERROR_COLOUR
 from cogs.countries.service import KIND_LABELS, CountryMiss, CountryProfile
+from cogs.glossary.service import display_name
 from cogs.resources.service import type_label
 
 FIELD_LIMIT = 1024
@@ -56,8 +57,7 @@ def sections(p: CountryProfile) -> list[Section]:
         (f"[{r.title}]({r.url})" if r.url else f"{r.title} ({r.publisher})")
         + f" · {type_label(r.type)} · {r.status_label}"
         for r in p.resources)
-    terms = tuple(f"{t.local_name} — {t.term}" if t.local_name and t.local_name != t.term else t.term
-                  for t in p.terms)
+    terms = tuple(display_name(t.term, t.local_name) for t in p.terms)
     sessions = tuple(f"{discord.utils.format_dt(s.start_utc, 'f')} · #{s.id} {safe_echo(s.title, 100)}"
                      for s in p.sessions)
     solved = tuple(f"[{safe_echo(q.title, 100)}]({q.jump_url})" for q in p.solved)
@@ -126,7 +126,8 @@ def profile_embed(p: CountryProfile, page: int = 1) -> tuple[discord.Embed, int,
         embed.add_field(name=truncate(name, 256), value=value, inline=False)
     notes = [_("Page {page} of {pages}").format(page=format_number(page), pages=format_number(len(grouped)))
              ] if len(grouped) > 1 else []
-    if p.language != "en" and any(t.local_name and t.draft_translation for t in p.terms):
+    # (unless the reply's own small print says it is a draft translation already)
+    if p.language != "en" and draft_note() is None and any(t.local_name and t.draft_translation for t in p.terms):
         # TRANSLATORS: {language} is the language's own name, e.g. "ไทย"
         notes.append(_("glossary names in {language} are drafts until reviewed").format(
             language=LANGUAGES[p.language].native))

@@ -6,6 +6,8 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 
+from bot.catalogues import DEFAULT as ENGLISH
+from bot.catalogues import N_, _, format_number, pgettext
 from bot.content import GLOSSARY_TOPICS, Term
 from bot.countries import directory
 from bot.errors import InvalidInput
@@ -37,14 +39,17 @@ class BrowseFilters:
         return not (self.letter or self.topic or self.country)
 
     def describe(self) -> str:
+        """What the filters pick, in the reader's language: "letter C, topic finance, Thailand"."""
         parts = []
         if self.letter:
-            parts.append("names not starting with A-Z" if self.letter == OTHER else f"letter {self.letter}")
+            parts.append(_("names not starting with A-Z") if self.letter == OTHER
+                         else _("letter {letter}").format(letter=self.letter))
         if self.topic:
-            parts.append(f"topic {topic_label(self.topic)}")
+            parts.append(_("topic {topic}").format(topic=topic_label(self.topic)))
         if self.country:
             parts.append(country_name(self.country))
-        return ", ".join(parts) or "all terms"
+        # TRANSLATORS: joins the filters of a list: "letter C, topic finance, Thailand"
+        return pgettext("list of filters", ", ").join(parts) or _("all terms")
 
 
 @dataclass(frozen=True)
@@ -54,6 +59,10 @@ class BrowsePage:
     page: int
     pages: int
     total: int
+    language: str = ENGLISH
+    # Over every page, so that what the first page says in small print holds for the others:
+    untranslated: int = 0  # definitions shown in English, the language having none yet
+    draft_translation: bool = False  # some names or definitions shown are draft translations
 
 
 @dataclass(frozen=True)
@@ -73,20 +82,20 @@ class GlossaryIndex:
 
     def parse(self, letter: str | None = None, topic: str | None = None, country: str | None = None) -> BrowseFilters:
         """Filters from what a member typed; every problem is a polite error with what would work."""
-        letter_text = optional_text(letter, field="letter", max_len=100)
-        topic_text = optional_text(topic, field="topic", max_len=100)
-        country_text = optional_text(country, field="country", max_len=100)
+        letter_text = optional_text(letter, field=N_("letter"), max_len=100)
+        topic_text = optional_text(topic, field=N_("topic"), max_len=100)
+        country_text = optional_text(country, field=N_("country"), max_len=100)
         letter_value = None
         if letter_text:
             letter_value = fold(letter_text).upper()  # "c", "Ｃ" and "Ç" are C
             if letter_value not in LETTERS:
-                in_use = " ".join(letter for letter, _ in self._overview.letters)
-                raise InvalidInput(
-                    f"Pick one letter from A to Z (of the English name), or {OTHER} for names that start with "
-                    f"a digit or another script. Letters with terms: {in_use}. To find a term in any "
+                in_use = " ".join(letter for letter, _n in self._overview.letters)
+                raise InvalidInput(_(
+                    "Pick one letter from A to Z (of the English name), or {other} for names that start with "
+                    "a digit or another script. Letters with terms: {letters}. To find a term in any "
                     "language, use /define."
-                )
-        topic_value = pick_option(topic_text, GLOSSARY_TOPICS, "topic")
+                ).format(other=OTHER, letters=in_use))
+        topic_value = pick_option(topic_text, GLOSSARY_TOPICS, N_("topic"))
         country_value = require_country(country_text) if country_text else None
         return BrowseFilters(letter_value, topic_value, country_value)
 
@@ -105,7 +114,12 @@ class GlossaryIndex:
         page = min(max(1, page), pages)
         chunk = found[(page - 1) * page_size : page * page_size]
         items = tuple(entry(t, language) for t in chunk)
-        return BrowsePage(filters, items, page, pages, len(found))
+        untranslated, draft = 0, False
+        if language != ENGLISH:
+            local = [t.translations.get(language) for t in found]
+            untranslated = sum(1 for e in local if e is None or not e.short)
+            draft = any(e is not None and e.status == "draft" and bool(e.name or e.short or e.gloss) for e in local)
+        return BrowsePage(filters, items, page, pages, len(found), language, untranslated, draft)
 
     def overview(self) -> Overview:
         return self._overview
@@ -123,15 +137,16 @@ class GlossaryIndex:
 
     # -- autocomplete: only values that list at least one term, with how many ----------------
     def complete_letter(self, text: str | None) -> list[Choice]:
-        return complete_options(text, [(f"{letter} ({n})", letter) for letter, n in self._overview.letters])
+        return complete_options(text, [(f"{letter} ({format_number(n)})", letter) for letter, n in self._overview.letters])
 
     def complete_topic(self, text: str | None) -> list[Choice]:
-        return complete_options(text, [(f"{topic_label(t)} ({n})", t) for t, n in self._overview.topics])
+        """Topics named in the reader's language; what was typed matches that name or the topic's id."""
+        return complete_options(text, [(f"{topic_label(t)} ({format_number(n)})", t) for t, n in self._overview.topics])
 
     def complete_country(self, text: str | None) -> list[Choice]:
         """Countries with terms, by any of their names (aliases in other scripts too)."""
         counts = dict(self._overview.countries)
         used = [c for c in directory() if c.name in counts]
-        options = [(f"{c.name} ({counts[c.name]})", c.name) for c in used]
+        options = [(f"{c.name} ({format_number(counts[c.name])})", c.name) for c in used]
         aliases = [(f"{a} ({c.name})", c.name) for c in used for a in c.names if fold(a) != fold(c.name)]
         return complete_options(text, options + aliases)

@@ -8,12 +8,15 @@ from discord.app_commands import locale_str
 from discord.ext import commands
 
 from bot.bot import SSEBot
+from bot.catalogues import current_language
+from bot.i18n import parse_language
 from bot.ui.common import clip_choices, member_language, reply
 from bot.ui.pager import page_view
 from cogs.glossary.browse import BrowseFilters, GlossaryIndex
 from cogs.glossary.components import COMPONENTS, answer_definition, entry_buttons
 from cogs.glossary.service import GlossaryService
 from cogs.glossary.ui import browse_embed, nothing_found_embed, overview_embed
+from cogs.glossary.wording import browse_small_print
 from cogs.resources.service import ResourceService
 from db.queries import StoredQuery, save_query
 
@@ -25,6 +28,7 @@ async def render_page(
 ) -> tuple[discord.Embed, int, int, list[discord.ui.Item[discord.ui.View]]]:
     params = stored.params
     filters = BrowseFilters(params.get("letter"), params.get("topic"), params.get("country"))
+    # In the language the list was asked in (only the member who asked turns its pages).
     result = bot.app.service(GlossaryIndex).browse(filters, params.get("language") or "en", page)
     return browse_embed(result), result.page, result.pages, entry_buttons(result.items)
 
@@ -53,8 +57,8 @@ class Glossary(commands.Cog):
     async def glossary(self, interaction: discord.Interaction[SSEBot], letter: str | None = None,
                        topic: str | None = None, country: str | None = None, language: str | None = None) -> None:
         index = self.bot.app.service(GlossaryIndex)
+        lang = await member_language(interaction, language)  # first: what is wrong is said in that language
         filters = index.parse(letter, topic, country)
-        lang = await member_language(interaction, language)
         if filters.empty:
             await reply(interaction, embed=overview_embed(index.overview()), ephemeral=True)
             return
@@ -68,11 +72,14 @@ class Glossary(commands.Cog):
             async with self.bot.app.db.begin() as session:
                 query_id = await save_query(session, KIND, params, interaction.user.id, str(interaction.locale))
         view = page_view(query_id, result.page, result.pages, entry_buttons(result.items))
-        await reply(interaction, embed=browse_embed(result), view=view or discord.utils.MISSING, ephemeral=True)
+        await reply(interaction, embed=browse_embed(result), view=view or discord.utils.MISSING, ephemeral=True,
+                    small_print=browse_small_print(result))
 
     @define.autocomplete("term")
     async def _complete_term(self, interaction: discord.Interaction[SSEBot], current: str) -> list[app_commands.Choice[str]]:
-        return clip_choices(self.bot.app.service(GlossaryService).autocomplete(current))
+        # Named in the language the answer will be in: the language option when it is filled in already.
+        language = parse_language(interaction.namespace.language) or current_language()
+        return clip_choices(self.bot.app.service(GlossaryService).autocomplete(current, language))
 
     @define.autocomplete("language")
     @glossary.autocomplete("language")

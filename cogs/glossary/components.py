@@ -10,6 +10,7 @@ from typing import Any
 import discord
 
 from bot.bot import SSEBot
+from bot.catalogues import N_, SmallPrint, _
 from bot.errors import NotFound
 from bot.text import truncate
 from bot.ui.common import guarded, member_language, reply
@@ -22,8 +23,10 @@ from cogs.glossary.ui import (
     related_embed,
     sources_embed,
 )
+from cogs.glossary.wording import definition_small_print, explanation_small_print, related_small_print
 
-DETAILS = {"explain": "Explain more", "related": "Related terms", "sources": "Sources"}
+# Button labels, in the language of the member the answer is built for.
+DETAILS = {"explain": N_("Explain more"), "related": N_("Related terms"), "sources": N_("Sources")}
 
 
 def term_buttons(items: list[tuple[str, str]]) -> discord.ui.View | None:
@@ -58,23 +61,25 @@ async def answer_definition(
         view = term_buttons([(s.value, truncate(s.name, 80)) for s in result.suggestions])
         await reply(interaction, embed=miss_embed(result), view=view or discord.utils.MISSING, ephemeral=True)
         return
-    await reply(interaction, embed=definition_embed(result), view=detail_view(result), ephemeral=ephemeral)
+    await reply(interaction, embed=definition_embed(result), view=detail_view(result), ephemeral=ephemeral,
+                small_print=definition_small_print(result))
 
 
 async def answer_detail(interaction: discord.Interaction[SSEBot], action: str, term_id: str) -> None:
     glossary = interaction.client.app.service(GlossaryService)
     term = glossary.term(term_id)
     if term is None:
-        raise NotFound("That term is no longer in the glossary. Try /define or /glossary.")
+        raise NotFound(_("That term is no longer in the glossary. Try /define or /glossary."))
     d = glossary.definition(term, await member_language(interaction, None))
     if action == "explain":
-        await reply(interaction, embed=explanation_embed(d), ephemeral=True)
+        await reply(interaction, embed=explanation_embed(d), ephemeral=True, small_print=explanation_small_print(d))
     elif action == "related":
-        entries = glossary.entries([r for r, _ in d.related], d.language)
+        entries = glossary.entries([r for r, _name in d.related], d.language)
         view = term_buttons([(e.id, entry_label(e)) for e in entries])
-        await reply(interaction, embed=related_embed(d, entries), view=view or discord.utils.MISSING, ephemeral=True)
+        await reply(interaction, embed=related_embed(d, entries), view=view or discord.utils.MISSING, ephemeral=True,
+                    small_print=related_small_print(d, entries))
     else:
-        await reply(interaction, embed=sources_embed(d), ephemeral=True)
+        await reply(interaction, embed=sources_embed(d), ephemeral=True, small_print=SmallPrint(draft=d.draft_translation))
 
 
 class TermButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"sse:glossary:define:(?P<term>[a-z0-9-]+)"):
@@ -101,7 +106,7 @@ class DetailButton(
 ):
     def __init__(self, action: str, term_id: str):
         super().__init__(
-            discord.ui.Button(label=DETAILS[action], style=discord.ButtonStyle.secondary,
+            discord.ui.Button(label=_(DETAILS[action]), style=discord.ButtonStyle.secondary,
                               custom_id=f"sse:glossary:{action}:{term_id}")
         )
         self.action = action

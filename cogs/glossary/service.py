@@ -5,10 +5,13 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from typing import Literal
 
 from rapidfuzz import fuzz, process
 
-from bot.content import Quotation, Term
+from bot.catalogues import DEFAULT as ENGLISH
+from bot.catalogues import N_, _
+from bot.content import Quotation, Term, TermTranslation
 from bot.i18n import LANGUAGES, country_name
 from bot.text import clean, fold, require_text
 
@@ -49,29 +52,66 @@ def complete_options(text: str | None, options: list[tuple[str, str]]) -> list[C
     return [Choice(n[:100], v[:100]) for n, v in unique[:25]]
 
 
+# Where a text shown for a term comes from, in the language asked for:
+# - "original": English was asked for, the language every entry is written in;
+# - "draft" / "reviewed": the language's own text (content/glossary/translations/<lang>.yaml), by its status;
+# - "missing": the language has no such text yet, so the English one is shown (and the reply says so).
+TextStatus = Literal["original", "draft", "reviewed", "missing"]
+
+
+def _in_language(own: str | None, english: str, language: str,
+                 local: TermTranslation | None) -> tuple[str, TextStatus]:
+    """A term's text in ``language``: its own when it has one, else the English one marked "missing"."""
+    if language == ENGLISH:
+        return english, "original"
+    if own and local is not None:
+        return own, local.status
+    return english, "missing"
+
+
 @dataclass(frozen=True)
 class Translation:
     language: str
     language_name: str
-    text: str
+    text: str  # the term's name in that language
+    gloss: str | None = None  # a short explanation in that language of a name kept in English
+    draft: bool = True  # not yet reviewed by a native speaker
 
 
 @dataclass(frozen=True)
 class Definition:
     id: str
-    term: str
-    language: str
+    term: str  # the English name
+    language: str  # the language asked for
     local_name: str | None  # the term's name in ``language``, when a translation exists
+    gloss: str | None  # the language's explanation in brackets of a name kept in English ("Koperasi (...)")
+    # The term's entry in ``language`` is a draft (its name, definition or explanation is shown): the
+    # reply says once, in small print, that it is a draft translation.
     draft_translation: bool
-    short: str
-    explanation: str
-    quote: Quotation | None  # exact words of an official text, with its source
-    aliases: tuple[str, ...]
+    translation_status: TextStatus  # of the term's entry in ``language`` ("missing": it has none)
+    short: str  # in ``language``, else in English (``short_status`` "missing")
+    explanation: str  # in ``language``, else in English (``explanation_status`` "missing")
+    short_status: TextStatus
+    explanation_status: TextStatus
+    quote: Quotation | None  # exact words of an official text, with its source: never translated
+    also: tuple[str, ...]  # other names members of ``language`` use (none for English)
+    aliases: tuple[str, ...]  # other English names
     related: tuple[tuple[str, str], ...]  # (id, English name)
     countries: tuple[str, ...]  # display names
     topics: tuple[str, ...]
     translations: tuple[Translation, ...]
     sources: tuple[str, ...]
+
+    @property
+    def other_names(self) -> tuple[str, ...]:
+        """"Also called": the reader's language's other names first, then the English ones."""
+        folded = {fold(self.term), fold(self.local_name or "")}
+        names: list[str] = []
+        for name in (*self.also, *self.aliases):
+            if fold(name) not in folded:
+                folded.add(fold(name))
+                names.append(name)
+        return tuple(names)
 
 
 @dataclass(frozen=True)
@@ -81,7 +121,10 @@ class Entry:
     id: str
     term: str  # English name
     local_name: str | None  # the name in the reader's language, when a translation exists
-    short: str
+    short: str  # in the reader's language, else in English (``short_status`` "missing")
+    gloss: str | None = None
+    short_status: TextStatus = "original"
+    draft_translation: bool = False  # the name or definition shown is a draft translation
 
 
 @dataclass(frozen=True)
@@ -105,8 +148,14 @@ class GlossaryService:
         # "Herder cooperative" finds "Herder cooperative (Mongolia)", unless another term has that
         # name ("Cooperative (Philippines)" leaves "cooperative" to Cooperative).
         bare: dict[str, list[Term]] = {}
+        # What a term is called, folded, for naming an autocomplete choice without folding on every
+        # keystroke: its English name and that name without its qualifier; its name in each language.
+        self._english: dict[str, frozenset[str]] = {}
+        self._local: dict[tuple[str, str], str] = {}
+        self._labels: dict[tuple[str, str], str] = {}  # (term id, language) -> term_label, as asked for
         for t in terms:
             short = _QUALIFIER.sub("", t.term)
+            self._english[t.id] = frozenset({fold(t.term), fold(short)})
             if short != t.term:
                 bare.setdefault(fold(short), []).append(t)
         for t in terms:
@@ -115,6 +164,8 @@ class GlossaryService:
             names += t.local_names()
             for label, lang in names:
                 folded = fold(label)
+                if lang != ENGLISH and label == t.translations[lang].name:
+                    self._local[(t.id, lang)] = folded
                 if folded:
                     keys.setdefault((folded, t.id), _Key(folded, t.id, label, lang))
         taken = {folded for folded, _ in keys}
@@ -147,13 +198,24 @@ class GlossaryService:
     def term(self, term_id: str) -> Term | None:
         return self._terms.get(term_id)
 
-    def _choice(self, key: _Key) -> Choice:
+    def _choice(self, key: _Key, language: str = ENGLISH) -> Choice:
+        """The term as the reader names it (``display_name`` in ``language``), after the name that
+        matched when that is another one ("合作社 — สหกรณ์ — Cooperative" for a Thai reader who typed 合作社)."""
         term = self._terms[key.term_id]
-        if fold(term.term) == key.folded or key.label == term.term:
-            name = term.term
+        shown = self._label(term, language)
+        if key.label == term.term or key.folded in self._english[term.id] \
+                or key.folded == self._local.get((term.id, language)):
+            name = shown
         else:
-            name = f"{key.label} — {term.term}"
+            name = f"{key.label} — {shown}"
         return Choice(name=name[:100], value=term.id)
+
+    def _label(self, term: Term, language: str) -> str:
+        key = (term.id, language)
+        label = self._labels.get(key)
+        if label is None:
+            label = self._labels[key] = term_label(term, language)
+        return label
 
     def _ranked(self, query: str, limit: int, cutoff: float) -> list[tuple[_Key, float]]:
         """Keys ranked: exact, prefix, word prefix, then typo-tolerant; one entry per term.
@@ -202,15 +264,17 @@ class GlossaryService:
             out.append(i)
         return out
 
-    def autocomplete(self, text: str | None) -> list[Choice]:
-        """Up to 25 choices for what the member has typed so far, in any language."""
+    def autocomplete(self, text: str | None, language: str = ENGLISH) -> list[Choice]:
+        """Up to 25 choices for what the member has typed so far, in any language; each named as the
+        member's language names the term."""
         query = fold(text or "")[:MAX_QUERY_LEN]
         if not query:
-            return [Choice(t.term[:100], t.id) for t in self._by_term_order[:AUTOCOMPLETE_LIMIT]]
-        return [self._choice(k) for k, _ in self._ranked(query, AUTOCOMPLETE_LIMIT, SUGGEST_SCORE)]
+            return [Choice(self._label(t, language)[:100], t.id) for t in self._by_term_order[:AUTOCOMPLETE_LIMIT]]
+        return [self._choice(k, language) for k, _score in self._ranked(query, AUTOCOMPLETE_LIMIT, SUGGEST_SCORE)]
 
-    def resolve(self, text: str) -> Term | Miss:
-        """The term meant by ``text`` (id from autocomplete, name, alias, translation, typo)."""
+    def resolve(self, text: str, language: str = ENGLISH) -> Term | Miss:
+        """The term meant by ``text`` (id from autocomplete, name, alias, translation, typo); a miss
+        names its suggestions in ``language``."""
         cleaned = clean(text)
         if cleaned in self._terms:
             return self._terms[cleaned]
@@ -231,33 +295,42 @@ class GlossaryService:
         # starts with it ("bank" -> "Village bank") counts too. Nothing close: no suggestions.
         kept = [(score, k) for score, stage, k in scored if score >= SIMILAR_SCORE or stage >= PREFIX_STAGE]
         kept.sort(key=lambda pair: -pair[0])
-        return Miss(query=cleaned, suggestions=tuple(self._choice(k) for _, k in kept[:MAX_SUGGESTIONS]))
+        return Miss(query=cleaned, suggestions=tuple(self._choice(k, language) for _score, k in kept[:MAX_SUGGESTIONS]))
 
-    def define(self, text: str | None, language: str = "en") -> Definition | Miss:
-        query = require_text(text, field="term", max_len=MAX_QUERY_LEN)
-        found = self.resolve(query)
+    def define(self, text: str | None, language: str = ENGLISH) -> Definition | Miss:
+        query = require_text(text, field=N_("term"), max_len=MAX_QUERY_LEN)
+        found = self.resolve(query, language)
         if isinstance(found, Miss):
             return found
         return self.definition(found, language)
 
-    def entries(self, term_ids: list[str] | tuple[str, ...], language: str = "en") -> list[Entry]:
-        """The listed terms (unknown ids skipped), named in ``language`` where a translation exists."""
+    def entries(self, term_ids: list[str] | tuple[str, ...], language: str = ENGLISH) -> list[Entry]:
+        """The listed terms (unknown ids skipped), in ``language`` where a translation exists."""
         return [entry(t, language) for t in (self._terms.get(i) for i in term_ids) if t is not None]
 
-    def definition(self, term: Term, language: str = "en") -> Definition:
-        local = term.translations.get(language)
+    def definition(self, term: Term, language: str = ENGLISH) -> Definition:
+        local = term.translations.get(language) if language != ENGLISH else None
+        short, short_status = _in_language(local.short if local else None, term.short, language, local)
+        explanation, explanation_status = _in_language(local.explanation if local else None, term.explanation,
+                                                       language, local)
         translations = tuple(
-            Translation(lang, LANGUAGES[lang].native, t.name) for lang, t in term.translations.items() if t.name
+            Translation(lang, LANGUAGES[lang].native, t.name, t.gloss, t.status == "draft")
+            for lang, t in term.translations.items() if t.name
         )
         return Definition(
             id=term.id,
             term=term.term,
             language=language,
             local_name=local.name if local else None,
-            draft_translation=local is None or local.status == "draft",
-            short=term.short,
-            explanation=term.explanation,
+            gloss=local.gloss if local else None,
+            draft_translation=local is not None and local.status == "draft",
+            translation_status="original" if language == ENGLISH else local.status if local else "missing",
+            short=short,
+            explanation=explanation,
+            short_status=short_status,
+            explanation_status=explanation_status,
             quote=term.quote,
+            also=tuple(local.also) if local else (),
             aliases=tuple(term.aliases),
             related=tuple((r, self._terms[r].term) for r in term.related if r in self._terms),
             countries=tuple(country_name(c) for c in term.countries),
@@ -267,24 +340,70 @@ class GlossaryService:
         )
 
 
-def entry(term: Term, language: str = "en") -> Entry:
-    return Entry(term.id, term.term, term.name_in(language), term.short)
+def entry(term: Term, language: str = ENGLISH) -> Entry:
+    local = term.translations.get(language) if language != ENGLISH else None
+    short, status = _in_language(local.short if local else None, term.short, language, local)
+    draft = local is not None and local.status == "draft" and bool(local.name or local.short or local.gloss)
+    return Entry(term.id, term.term, local.name if local else None, short, local.gloss if local else None, status, draft)
+
+
+# Topics as members read them, in their language (the values stay the ids typed in options and stored).
+TOPIC_LABELS = {
+    "sse-policy": N_("SSE policy"), "legal-frameworks": N_("legal frameworks"), "cooperatives": N_("cooperatives"),
+    "social-enterprise": N_("social enterprise"), "informal-economy": N_("informal economy"),
+    "decent-work": N_("decent work"), "finance": N_("finance"), "value-chains": N_("value chains"),
+    "gender": N_("gender"), "sdgs": N_("SDGs"), "just-transition": N_("just transition"),
+    "capacity-building": N_("capacity building"), "statistics": N_("statistics"), "south-south": N_("South-South"),
+    "agriculture": N_("agriculture"), "rural-development": N_("rural development"), "care-economy": N_("care economy"),
+    "fair-trade": N_("fair trade"), "green-economy": N_("green economy"), "social-protection": N_("social protection"),
+    "sse-concepts": N_("SSE concepts"), "organisational-forms": N_("organisational forms"),
+    "governance": N_("governance"), "traditions": N_("traditions"),
+}
 
 
 def topic_label(topic: str) -> str:
-    """"sse-concepts" as members read it: "sse concepts"."""
-    return topic.replace("-", " ")
+    """"sse-concepts" as members read it, in their language: "SSE concepts"."""
+    label = TOPIC_LABELS.get(topic)
+    return _(label) if label else topic.replace("-", " ")
 
 
-def display_name(term: str, local_name: str | None) -> str:
-    """"สหกรณ์ — Cooperative": the reader's name for the term first, then the English one."""
+def display_name(term: str, local_name: str | None, gloss: str | None = None) -> str:
+    """"สหกรณ์ — Cooperative": the reader's name for the term first, then the English one. A name kept
+    in English (or in its own language) comes with the reader's gloss in brackets: "Gotong royong
+    (インドネシア・マレーシアの相互扶助の伝統)", "Koperasi (インドネシアの協同組合) — Koperasi (Indonesian cooperative)"."""
+    if gloss:
+        name = local_name or _QUALIFIER.sub("", term)
+        label = f"{name} ({gloss})"
+        return label if name.casefold() == term.casefold() else f"{label} — {term}"
     if local_name and local_name.casefold() != term.casefold():
+        if local_name.casefold().startswith(term.casefold() + " ("):  # the English name with its gloss (local_label)
+            return local_name
         return f"{local_name} — {term}"
     return term
 
 
+def local_label(term: Term, language: str) -> str | None:
+    """The term's name in ``language`` as a list shows it (with its gloss), or None (English, or none yet)."""
+    local = term.translations.get(language) if language != ENGLISH else None
+    if local is None or not (local.name or local.gloss):
+        return None
+    name = local.name or _QUALIFIER.sub("", term.term)
+    return f"{name} ({local.gloss})" if local.gloss else name
+
+
+def term_label(term: Term, language: str) -> str:
+    """The term as a member reading ``language`` sees it named (``display_name``)."""
+    local = term.translations.get(language) if language != ENGLISH else None
+    return display_name(term.term, local.name if local else None, local.gloss if local else None)
+
+
+# TRANSLATORS: the line above a quotation of an official text, which is shown in its original language
+OFFICIAL_WORDING = N_("The official wording, quoted as adopted:")
+
+
 def quote_block(quote: Quotation) -> str:
-    """A quotation as Discord and terminals show one: every line of the exact words marked with
-    ``>``, and the source under them."""
+    """A quotation as Discord and terminals show one: a line saying, in the reader's language, that it
+    is the official wording, then every line of the exact words (never translated) marked with ``>``,
+    and the source under them."""
     lines = "\n".join(f"> {line}" if line.strip() else ">" for line in quote.text.splitlines())
-    return f"{lines}\n— {quote.source}"
+    return f"{_(OFFICIAL_WORDING)}\n{lines}\n— {quote.source}"

@@ -1,4 +1,4 @@
-"""``python -m bot resources``: the catalogue from a terminal."""
+"""``python -m bot resources``: the catalogue from a terminal, in the language ``--lang`` names."""
 
 from __future__ import annotations
 
@@ -6,18 +6,24 @@ import argparse
 from dataclasses import asdict
 
 from bot.app import App
+from bot.catalogues import _, use_language
 from bot.cli import emit, run_with_app
-from cogs.resources.service import ResourceService
+from cogs.glossary.cli import LANGUAGE_HELP, cli_language
+from cogs.resources.service import ResourceService, type_label
 
 
 def cmd_resources(args: argparse.Namespace) -> int:
+    language = cli_language(args)
+
     async def go(app: App) -> int:
-        filters = app.service(ResourceService).parse_filters(args.query, args.country, args.topic, args.type, args.language)
-        page = app.service(ResourceService).search(filters, page=1, page_size=10_000)
-        items = [asdict(r) | {"countries": list(r.countries)} for r in page.items]
-        lines = [f"{r.title} ({r.type}, {r.publisher}{f' {r.year}' if r.year else ''}; {r.status_label}) {r.url or ''}"
-                 .rstrip() for r in page.items]
-        emit(args, items, "\n".join(lines) or "Nothing matched.")
+        with use_language(language):
+            filters = app.service(ResourceService).parse_filters(args.query, args.country, args.topic, args.type,
+                                                                 args.language)
+            page = app.service(ResourceService).search(filters, page=1, page_size=10_000)
+            items = [asdict(r) | {"countries": list(r.countries)} for r in page.items]
+            lines = [f"{r.title} ({type_label(r.type)}, {r.publisher}{f' {r.year}' if r.year else ''}; {r.status_label}) "
+                     f"{r.url or ''}".rstrip() for r in page.items]
+            emit(args, items, "\n".join(lines) or _("Nothing matched. {hints}").format(hints=" ".join(page.hints)))
         return 0
 
     return run_with_app(args, go)
@@ -29,6 +35,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     res.add_argument("--country")
     res.add_argument("--topic")
     res.add_argument("--type")
-    res.add_argument("--language")
+    res.add_argument("--language", help="only resources available in this language")
+    res.add_argument("--lang", help=LANGUAGE_HELP)
     res.add_argument("--json", action="store_true")
     res.set_defaults(func=cmd_resources)

@@ -4,28 +4,56 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from datetime import date
 
+from babel.dates import format_skeleton
 from rapidfuzz import fuzz
 
-from bot.content import Resource, ResourceType, Topic, status_label
+from bot.catalogues import N_, _, babel_locale, language_name, pgettext
+from bot.content import MONTHS, Resource, ResourceType, Topic
 from bot.countries import directory
 from bot.errors import InvalidInput
 from bot.i18n import LANGUAGES, country_name, parse_language, require_country
 from bot.text import closest, fold, optional_text, pick_option
-from cogs.glossary.service import Choice, complete_options
+from cogs.glossary.service import Choice, complete_options, topic_label
 
 PAGE_SIZE = 5
 RESOURCE_TYPES: tuple[str, ...] = ResourceType.__args__  # type: ignore[attr-defined]
 TOPICS: tuple[str, ...] = Topic.__args__  # type: ignore[attr-defined]
 
 
-TYPE_LABELS = {"country-study": "Country study", "policy-brief": "Policy brief", "workshop-output": "Workshop output",
-               "training-course": "Training course"}
+# Resource types as members read them, in their language (the values stay the ids typed and stored).
+TYPE_LABELS = {
+    "resolution": N_("Resolution"), "recommendation": N_("Recommendation"), "law": N_("Law"),
+    "country-study": N_("Country study"), "policy-brief": N_("Policy brief"), "report": N_("Report"),
+    "workshop-output": N_("Workshop output"), "training-course": N_("Training course"), "video": N_("Video"),
+    "guide": N_("Guide"), "website": N_("Website"), "book": N_("Book"), "recording": N_("Recording"),
+    "slides": N_("Slides"),
+}
 
 
 def type_label(resource_type: str) -> str:
-    """A resource type as shown: "Country study", "Law"."""
-    return TYPE_LABELS.get(resource_type, resource_type.replace("-", " ").capitalize())
+    """A resource type as shown, in the reader's language: "Country study", "Law"."""
+    label = TYPE_LABELS.get(resource_type)
+    return _(label) if label else resource_type.replace("-", " ").capitalize()
+
+
+def status_label(resource: Resource) -> str:
+    """A short label for a result, in the reader's language: "published", "validated draft, Sep 2020"
+    (the month as the reader's locale abbreviates it), "descriptive title", "web page"."""
+    if resource.status == "validated_draft" and resource.validated:
+        month, _sep, year = resource.validated.rpartition(" ")
+        if month in MONTHS:
+            when = format_skeleton("yMMM", date(int(year), MONTHS.index(month) + 1, 1), locale=babel_locale())
+        else:
+            when = year
+        # TRANSLATORS: {when} is the month and year (or the year) a draft study was validated
+        return _("validated draft, {when}").format(when=when)
+    labels = {"published": pgettext("resource status", "published"),
+              "validated_draft": pgettext("resource status", "validated draft"),
+              "descriptive_title": pgettext("resource status", "descriptive title"),
+              "web_page": pgettext("resource status", "web page")}
+    return labels.get(resource.status, resource.status.replace("_", " "))
 
 
 @dataclass(frozen=True)
@@ -37,18 +65,20 @@ class ResourceFilters:
     language: str | None = None
 
     def describe(self) -> str:
+        """What the filters pick, in the reader's language: "“coop”, Thailand, topic finance"."""
         parts = []
         if self.query:
-            parts.append(f"“{self.query}”")
+            parts.append(_("“{query}”").format(query=self.query))
         if self.country:
             parts.append(country_name(self.country))
         if self.topic:
-            parts.append(f"topic {self.topic}")
+            parts.append(_("topic {topic}").format(topic=topic_label(self.topic)))
         if self.type:
-            parts.append(f"type {self.type}")
+            parts.append(_("type {type}").format(type=type_label(self.type)))
         if self.language:
-            parts.append(LANGUAGES[self.language].english if self.language in LANGUAGES else self.language)
-        return ", ".join(parts) or "all resources"
+            parts.append(language_name(self.language))
+        # TRANSLATORS: joins the filters of a list: "letter C, topic finance, Thailand"
+        return pgettext("list of filters", ", ").join(parts) or _("all resources")
 
 
 @dataclass(frozen=True)
@@ -123,21 +153,21 @@ class ResourceService:
         self, query: str | None = None, country: str | None = None, topic: str | None = None,
         type: str | None = None, language: str | None = None,
     ) -> ResourceFilters:
-        query = optional_text(query, field="query", max_len=200)
-        country_text = optional_text(country, field="country", max_len=100)
-        topic_text = optional_text(topic, field="topic", max_len=100)
-        type_text = optional_text(type, field="type", max_len=100)
-        language_text = optional_text(language, field="language", max_len=100)
+        query = optional_text(query, field=N_("query"), max_len=200)
+        country_text = optional_text(country, field=N_("country"), max_len=100)
+        topic_text = optional_text(topic, field=N_("topic"), max_len=100)
+        type_text = optional_text(type, field=N_("type"), max_len=100)
+        language_text = optional_text(language, field=N_("language"), max_len=100)
 
         country_code = require_country(country_text) if country_text else None
-        topic_value = pick_option(topic_text, TOPICS, "topic")
-        type_value = pick_option(type_text, RESOURCE_TYPES, "type")
+        topic_value = pick_option(topic_text, TOPICS, N_("topic"))
+        type_value = pick_option(type_text, RESOURCE_TYPES, N_("type"))
         language_code = None
         if language_text:
             language_code = parse_language(language_text)
             if not language_code:
                 names = [lang.english for lang in LANGUAGES.values()]
-                raise InvalidInput("I don't know that language.", suggestions=closest(language_text, names))
+                raise InvalidInput(_("I don't know that language."), suggestions=closest(language_text, names))
         return ResourceFilters(query, country_code, topic_value, type_value, language_code)
 
     # -- searching ------------------------------------------------------------------------
@@ -156,7 +186,7 @@ class ResourceService:
         else:
             matches.sort(key=lambda r: (-_year(r), r.title))
         if not matches:
-            hints = ("Try fewer filters, or a shorter query.",)
+            hints = (_("Try fewer filters, or a shorter query."),)
         pages = max(1, math.ceil(len(matches) / page_size))
         page = min(max(1, page), pages)
         chunk = matches[(page - 1) * page_size : page * page_size]
@@ -177,12 +207,20 @@ class ResourceService:
         return [Choice(c.name, c.value) for c in directory().complete(text)]
 
     def complete_topic(self, text: str | None) -> list[Choice]:
-        return complete_options(text, [(t.replace("-", " "), t) for t in TOPICS])
+        """Topics named in the reader's language; what was typed matches that name or the topic's id."""
+        return complete_options(text, [(topic_label(t), t) for t in TOPICS])
 
     def complete_type(self, text: str | None) -> list[Choice]:
-        return complete_options(text, [(t.replace("-", " "), t) for t in RESOURCE_TYPES])
+        return complete_options(text, [(type_label(t), t) for t in RESOURCE_TYPES])
 
     def complete_language(self, text: str | None) -> list[Choice]:
-        options = [(f"{lang.english} ({lang.native})" if lang.native != lang.english else lang.english, lang.code)
-                   for lang in LANGUAGES.values()]
-        return complete_options(text, options)
+        """Languages named in the reader's language with their own name ("Thai (ไทย)", "タイ語 (ไทย)");
+        the English and native names match what was typed too."""
+        shown = []
+        for lang in LANGUAGES.values():
+            name = language_name(lang.code)
+            shown.append((f"{name} ({lang.native})" if fold(name) != fold(lang.native) else lang.native, lang.code))
+        if not fold(text or ""):
+            return complete_options(text, shown)
+        english = [(f"{lang.english} ({lang.native})", lang.code) for lang in LANGUAGES.values()]
+        return complete_options(text, shown + english)

@@ -1,29 +1,43 @@
-"""Resource catalogue rendering."""
+"""Resource catalogue rendering, in the reader's language (titles, publishers and summaries are shown as
+they are written: they name documents)."""
 
 from __future__ import annotations
 
 import discord
 
-from bot.i18n import LANGUAGES, country_name
+from bot.catalogues import _, format_number, language_name, ngettext
+from bot.i18n import country_name
 from bot.text import safe_echo, truncate
 from bot.ui.common import COLOUR
 from cogs.resources.service import ResourcePage, type_label
 
 
 def resources_embed(page: ResourcePage) -> discord.Embed:
-    title = f"Resources: {safe_echo(page.filters.describe(), 200)}"
+    title = _("Resources: {filters}").format(filters=safe_echo(page.filters.describe(), 200))
     embed = discord.Embed(title=truncate(title, 256), colour=COLOUR)
     if not page.items:
-        embed.description = "Nothing matched. " + " ".join(page.hints)
+        # TRANSLATORS: {hints} is a sentence on what to try instead
+        embed.description = _("Nothing matched. {hints}").format(hints=" ".join(page.hints)).strip()
         return embed
-    embed.description = f"{page.total} found" + (f" — page {page.page} of {page.pages}" if page.pages > 1 else "")
+    count = format_number(page.total)
+    if page.pages > 1:
+        embed.description = ngettext("{count} found — page {page} of {pages}", "{count} found — page {page} of {pages}",
+                                     page.total).format(count=count, page=format_number(page.page),
+                                                        pages=format_number(page.pages))
+    else:
+        embed.description = ngettext("{count} found", "{count} found", page.total).format(count=count)
     for r in page.items:
         kind = type_label(r.type)
-        where = ", ".join(country_name(c) for c in r.countries) or "Regional / global"
-        langs = ", ".join(LANGUAGES[code].english if code in LANGUAGES else code for code in r.languages)
+        where = ", ".join(country_name(c) for c in r.countries) or _("Regional / global")
+        langs = ", ".join(language_name(code) for code in r.languages)
         # The year is shown only as a publication year; drafts show when they were validated instead.
         source = f"{r.publisher}, {r.year}" if r.year is not None and r.status == "published" else r.publisher
-        link = f"[Open]({r.url})" if r.url else f"Available from {r.publisher}" + (f" ({r.series})" if r.series else "")
+        if r.url:
+            link = _("[Open]({url})").format(url=r.url)
+        elif r.series:
+            link = _("Available from {publisher} ({series})").format(publisher=r.publisher, series=r.series)
+        else:
+            link = _("Available from {publisher}").format(publisher=r.publisher)
         value = f"{kind} · {source} · {r.status_label} · {where} · {langs}\n{link}\n{r.summary}"
         embed.add_field(name=truncate(r.title, 256), value=truncate(value, 1024), inline=False)
     return embed

@@ -35,6 +35,7 @@ FIXTURE = """terms:
 """
 QUOTE = "These are the exact words of an official fixture text, quoted whole."
 SOURCE = "Fixture resolution, paragraph 5 (2022)"
+LABEL = "The official wording, quoted as adopted:"  # in the reader's language; the quotation never is
 
 
 @pytest.fixture
@@ -49,7 +50,7 @@ async def test_define_shows_the_quotation_marked_after_the_plain_words(gw: Offli
     result = await gw.slash("define", term="quoted fixture")
     assert not result.ephemeral
     description = result.embed["description"]
-    assert description == f"The plain-words definition of the fixture.\n\n> {QUOTE}\n— {SOURCE}"
+    assert description == f"The plain-words definition of the fixture.\n\n{LABEL}\n> {QUOTE}\n— {SOURCE}"
     assert "A longer explanation" not in result.text
     sources = await gw.press(result, "Sources", user=gw.facilitator_id)
     assert sources.ephemeral
@@ -74,6 +75,6 @@ def test_cli_define_shows_and_exports_the_quotation(
     assert data["topics"] == ["sse-concepts"]
     assert main(["--config", config, "define", "quoted fixture"]) == 0
     text = capsys.readouterr().out
-    assert f"The plain-words definition of the fixture.\n\n> {QUOTE}\n— {SOURCE}\n\n" in text
+    assert f"The plain-words definition of the fixture.\n\n{LABEL}\n> {QUOTE}\n— {SOURCE}\n\n" in text
     assert main(["--config", config, "define", "lonely fixture", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["quote"] is None

@@ -4,7 +4,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
+import pytest
+
+import bot.catalogues as catalogues
 from bot.app import App
 from bot.outbox import Outgoing
 from db.preferences import get_preferences
@@ -44,3 +48,17 @@ async def test_a_reply_in_a_draft_language_says_so_once_in_small_print(gw: Offli
     assert thai.content.count("-# ") == 1 and "draft translation" in thai.content
     english = await gw.slash("help", user=gw.member_id, locale="en-US")
     assert "draft translation" not in english.text
+
+
+def test_a_plural_not_translated_yet_reads_as_english_plural(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Thai has one plural form: compiled as it is, an empty one would show the English singular ("23 term").
+    folder = tmp_path / "th" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    (folder / "messages.po").write_text(
+        'msgid ""\nmsgstr ""\n"Language: th\\n"\n"Plural-Forms: nplurals=1; plural=0;\\n"\n\n'
+        'msgid "{count} term"\nmsgid_plural "{count} terms"\nmsgstr[0] ""\n\n'
+        'msgid "{count} place"\nmsgid_plural "{count} places"\nmsgstr[0] "{count} ที่"\n', encoding="utf-8")
+    monkeypatch.setattr(catalogues, "LOCALE_DIR", tmp_path)
+    thai = catalogues.translations.__wrapped__("th")  # type: ignore[attr-defined]
+    assert [thai.ngettext("{count} term", "{count} terms", n) for n in (1, 23)] == ["{count} term", "{count} terms"]
+    assert thai.ngettext("{count} place", "{count} places", 23) == "{count} ที่"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from offline import OfflineDiscord
+from tests.conftest import FakeCatalogue
 
 
 async def test_filters_narrow_the_results(gw: OfflineDiscord) -> None:
@@ -70,6 +71,18 @@ async def test_hostile_query_is_harmless(gw: OfflineDiscord) -> None:
 async def test_each_result_shows_its_status(gw: OfflineDiscord) -> None:
     result = await gw.slash("resources", query="case study", country="China")
     values = [f["value"] for f in result.embed["fields"]]
-    assert any("validated draft, Sept 2020" in v for v in values), values
+    assert any("validated draft, Sep 2020" in v for v in values), values  # the month as CLDR abbreviates it
     drafts = [v for v in values if "validated draft" in v]
     assert all("2020 ·" not in v.split("\n")[0].split("validated")[0] for v in drafts), "no publication year for drafts"
+
+
+async def test_a_japanese_member_reads_the_labels_in_japanese(gw: OfflineDiscord, fake_catalogue: FakeCatalogue) -> None:
+    fake_catalogue("ja", {"Country study": "国別研究", "Resources: {filters}": "資料: {filters}",
+                          ("{count} found", "{count} found"): ("{count}件",)})
+    result = await gw.slash("resources", query="case study", country="China", locale="ja")
+    assert result.embed["title"] == "資料: “case study”, China"
+    assert result.embed["description"] == f"{len(result.embed['fields'])}件"
+    study = next(f["value"] for f in result.embed["fields"] if "validated draft" in f["value"])
+    # the type from the catalogue; the month and the languages' names from CLDR, as Japanese writes them
+    assert study.startswith("国別研究 · ") and "validated draft, 2020年9月" in study and "英語" in study
+    assert len([line for line in result.content.splitlines() if line.startswith("-# ")]) == 1
