@@ -25,6 +25,7 @@ async def render_page(
 ) -> tuple[discord.Embed, int, int, list[discord.ui.Item[discord.ui.View]]]:
     params = stored.params
     filters = BrowseFilters(params.get("letter"), params.get("topic"), params.get("country"))
+    await bot.app.service(GlossaryService).fresh()
     result = bot.app.service(GlossaryIndex).browse(filters, params.get("language") or "en", page)
     return browse_embed(result), result.page, result.pages, entry_buttons(result.items)
 
@@ -52,6 +53,7 @@ class Glossary(commands.Cog):
     )
     async def glossary(self, interaction: discord.Interaction[SSEBot], letter: str | None = None,
                        topic: str | None = None, country: str | None = None, language: str | None = None) -> None:
+        await self.bot.app.service(GlossaryService).fresh()
         index = self.bot.app.service(GlossaryIndex)
         filters = index.parse(letter, topic, country)
         lang = await member_language(interaction, language)

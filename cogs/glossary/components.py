@@ -51,7 +51,7 @@ def detail_view(d: Definition) -> discord.ui.View:
 async def answer_definition(
     interaction: discord.Interaction[SSEBot], term: str, language: str | None, *, ephemeral: bool = False
 ) -> None:
-    glossary = interaction.client.app.service(GlossaryService)
+    glossary = await interaction.client.app.service(GlossaryService).fresh()
     lang = await member_language(interaction, language)
     result = glossary.define(term, lang)
     if isinstance(result, Miss):
@@ -62,7 +62,7 @@ async def answer_definition(
 
 
 async def answer_detail(interaction: discord.Interaction[SSEBot], action: str, term_id: str) -> None:
-    glossary = interaction.client.app.service(GlossaryService)
+    glossary = await interaction.client.app.service(GlossaryService).fresh()
     term = glossary.term(term_id)
     if term is None:
         raise NotFound("That term is no longer in the glossary. Try /define or /glossary.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -100,6 +101,19 @@ class _Key:
 
 class GlossaryService:
     def __init__(self, terms: tuple[Term, ...] | list[Term]):
+        # Awaited before each answer (``fresh``): set by a capability whose text replaces the shipped one
+        # while the bot runs (cogs/glossary_review: facilitators' approved text, read from the database).
+        self.refresher: Callable[[], Awaitable[None]] | None = None
+        self.replace_terms(terms)
+
+    async def fresh(self) -> GlossaryService:
+        """The service with every approved change in, whichever instance approved it."""
+        if self.refresher is not None:
+            await self.refresher()
+        return self
+
+    def replace_terms(self, terms: tuple[Term, ...] | list[Term]) -> None:
+        """Build the index over these terms (at start, and when reviewed text changes them)."""
         self._terms = {t.id: t for t in terms}
         keys: dict[tuple[str, str], _Key] = {}
         # "Herder cooperative" finds "Herder cooperative (Mongolia)", unless another term has that
@@ -254,7 +268,7 @@ class GlossaryService:
             term=term.term,
             language=language,
             local_name=local.name if local else None,
-            draft_translation=local is None or local.status == "draft",
+            draft_translation=local is None or not local.is_reviewed("name"),
             short=term.short,
             explanation=term.explanation,
             quote=term.quote,
