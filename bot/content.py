@@ -26,7 +26,7 @@ Topic = Literal[
     "south-south", "agriculture", "rural-development", "care-economy", "fair-trade", "green-economy",
     "social-protection",
 ]
-# Topics of glossary terms: every resource topic, with the same meaning (so /glossary topic:finance and
+# Topics of glossary terms: every resource topic, with the same meaning (so /glossary browse topic:finance and
 # /resources topic:finance agree), plus four that sort kinds of terms rather than documents: ideas and
 # principles, kinds of organisation, how organisations are run, and community traditions of the region.
 GlossaryTopic = Literal[Topic, "sse-concepts", "organisational-forms", "governance", "traditions"]
@@ -107,7 +107,7 @@ class Term(_Strict):
     search_aliases: list[NonEmpty] = Field(default_factory=list)
     related: list[Identifier] = Field(default_factory=list)
     countries: list[CountryCode] = Field(default_factory=list)
-    # 1-3 of GLOSSARY_TOPICS, for browsing with /glossary topic:...
+    # 1-3 of GLOSSARY_TOPICS, for browsing with /glossary browse topic:...
     topics: list[GlossaryTopic] = Field(min_length=1, max_length=3)
     core: bool = False
     sources: list[NonEmpty] = Field(min_length=1)

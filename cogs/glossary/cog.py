@@ -1,4 +1,5 @@
-"""/define and /glossary: the glossary in the member's language."""
+"""/define and /glossary browse: the glossary in the member's language. /glossary is a group: the
+review capability (cogs/glossary_review) adds /glossary suggest and /glossary review to it."""
 
 from __future__ import annotations
 
@@ -31,6 +32,9 @@ async def render_page(
 
 
 class Glossary(commands.Cog):
+    glossary_group = app_commands.Group(name=locale_str("glossary"),
+                                        description=locale_str("The SSE glossary: browse it, suggest better wording"))
+
     def __init__(self, bot: SSEBot):
         self.bot = bot
 
@@ -44,7 +48,7 @@ class Glossary(commands.Cog):
                      private: bool = False) -> None:
         await answer_definition(interaction, term, language, ephemeral=private)
 
-    @app_commands.command(name=locale_str("glossary"), description=locale_str("Browse SSE terms by letter, topic or country"))
+    @glossary_group.command(name=locale_str("browse"), description=locale_str("Browse SSE terms by letter, topic or country"))
     @app_commands.describe(
         letter=locale_str("Terms whose English name starts with this letter (A-Z, or #)"),
         topic=locale_str("Only terms on this topic"),

@@ -65,7 +65,7 @@ async def answer_detail(interaction: discord.Interaction[SSEBot], action: str, t
     glossary = await interaction.client.app.service(GlossaryService).fresh()
     term = glossary.term(term_id)
     if term is None:
-        raise NotFound("That term is no longer in the glossary. Try /define or /glossary.")
+        raise NotFound("That term is no longer in the glossary. Try /define or /glossary browse.")
     d = glossary.definition(term, await member_language(interaction, None))
     if action == "explain":
         await reply(interaction, embed=explanation_embed(d), ephemeral=True)

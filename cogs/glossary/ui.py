@@ -105,7 +105,7 @@ def nothing_found_embed(page: BrowsePage) -> discord.Embed:
     return discord.Embed(
         title="No terms found",
         description=f"No glossary term matches {page.filters.describe()}. Try one option at a time, or "
-        "/glossary without options to see what there is.",
+        "/glossary browse without options to see what there is.",
         colour=ERROR_COLOUR,
     )
 
@@ -114,8 +114,8 @@ def overview_embed(o: Overview) -> discord.Embed:
     embed = discord.Embed(
         title=f"Glossary: {o.total} SSE terms",
         description=(
-            "Browse with one or more options: `/glossary letter:C`, `/glossary topic:finance`, "
-            "`/glossary country:Thailand`; `language` shows the names in another language. "
+            "Browse with one or more options: `/glossary browse letter:C`, `/glossary browse topic:finance`, "
+            "`/glossary browse country:Thailand`; `language` shows the names in another language. "
             "Each page has a button per term. To look up one term in any language, use `/define`."
         ),
         colour=COLOUR,
