@@ -8,15 +8,20 @@ import itertools
 import logging
 import os
 import shutil
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.support import NullTranslations, Translations
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+import bot.catalogues
 from bot.app import App
 from bot.config import load_settings, normalise_database_url
 from bot.content import Content, load_content
@@ -96,6 +101,31 @@ async def database_url(template_database: str, tmp_path: Path) -> AsyncIterator[
         path = tmp_path / "sse.db"
         shutil.copy(template_database, path)
         yield f"sqlite+aiosqlite:///{path}"
+
+
+# ---------------------------------------------------------------- catalogues
+FakeCatalogue = Callable[[str, Mapping[Any, Any]], None]
+
+
+@pytest.fixture
+def fake_catalogue(monkeypatch: pytest.MonkeyPatch) -> FakeCatalogue:
+    """``fake_catalogue(language, {msgid: msgstr})``: for this test, ``language`` reads these
+    translations (the shipped catalogues are still empty). A plural is ``{(singular, plural):
+    (form0, form1, ...)}``, in the language's own number of forms (Russian: 3)."""
+    fakes: dict[str, NullTranslations] = {}
+    real = bot.catalogues.translations
+
+    def install(language: str, messages: Mapping[Any, Any]) -> None:
+        catalog = Catalog(locale=bot.catalogues.babel_locale(language), domain=bot.catalogues.DOMAIN)
+        for msgid, msgstr in messages.items():
+            catalog.add(msgid, msgstr)
+        compiled = BytesIO()
+        write_mo(compiled, catalog)
+        compiled.seek(0)
+        fakes[language] = Translations(fp=compiled, domain=bot.catalogues.DOMAIN)
+        monkeypatch.setattr(bot.catalogues, "translations", lambda code: fakes.get(code) or real(code))
+
+    return install
 
 
 # ---------------------------------------------------------------- app and bot

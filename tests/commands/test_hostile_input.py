@@ -29,6 +29,7 @@ PARAMETERS = [
     ("glossary browse", "topic", {}),
     ("glossary browse", "country", {}),
     ("glossary browse", "language", {}),
+    ("glossary review", "language", {}),
     ("country", "name", {}),
     ("country", "language", {"name": "Laos"}),
 ]
