@@ -72,8 +72,8 @@ async def test_suggest_review_approve_and_define_shows_it(gw: OfflineDiscord, ap
     assert (row.status, row.reviewer_id, row.approved_text, row.shipped_text) == (
         "approved", gw.facilitator_id, BETTER, original)
     await gw.settle()
-    assert [(uid, text) for uid, text in dms(gw) if "was approved" in text] == [
-        (gw.member_id, dms(gw)[-1][1])], "one thank-you DM to the author"
+    [(to, dm)] = [(uid, text) for uid, text in dms(gw) if "was approved" in text]
+    assert to == gw.member_id and "**Cooperative**" in dm, "one thank-you DM, to the author"
 
 
 async def test_a_translated_name_is_reviewed_for_that_field_only(gw: OfflineDiscord, app: App) -> None:
