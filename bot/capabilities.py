@@ -7,6 +7,7 @@ from bot.capability import Capability
 from cogs.countries.capability import CAPABILITY as COUNTRIES
 from cogs.digest.capability import CAPABILITY as DIGEST
 from cogs.glossary.capability import CAPABILITY as GLOSSARY
+from cogs.glossary_review.capability import CAPABILITY as GLOSSARY_REVIEW
 from cogs.help.capability import CAPABILITY as HELP
 from cogs.polls.capability import CAPABILITY as POLLS
 from cogs.privacy.capability import CAPABILITY as PRIVACY
@@ -16,4 +17,4 @@ from cogs.search.capability import CAPABILITY as SEARCH
 from cogs.sessions.capability import CAPABILITY as SESSIONS
 from cogs.setup.capability import CAPABILITY as SETUP
 
-CAPABILITIES: tuple[Capability, ...] = (GLOSSARY, RESOURCES, SESSIONS, POLLS, QA, COUNTRIES, SEARCH, DIGEST, PRIVACY, HELP, SETUP)
+CAPABILITIES: tuple[Capability, ...] = (GLOSSARY, GLOSSARY_REVIEW, RESOURCES, SESSIONS, POLLS, QA, COUNTRIES, SEARCH, DIGEST, PRIVACY, HELP, SETUP)

@@ -26,7 +26,7 @@ Topic = Literal[
     "south-south", "agriculture", "rural-development", "care-economy", "fair-trade", "green-economy",
     "social-protection",
 ]
-# Topics of glossary terms: every resource topic, with the same meaning (so /glossary topic:finance and
+# Topics of glossary terms: every resource topic, with the same meaning (so /glossary browse topic:finance and
 # /resources topic:finance agree), plus four that sort kinds of terms rather than documents: ideas and
 # principles, kinds of organisation, how organisations are run, and community traditions of the region.
 GlossaryTopic = Literal[Topic, "sse-concepts", "organisational-forms", "governance", "traditions"]
@@ -44,6 +44,11 @@ class Quotation(_Strict):
     source: NonEmpty
 
 
+# The fields of a term's translation that are texts a reviewer can approve one by one.
+TranslatedField = Literal["name", "gloss", "short", "explanation"]
+TRANSLATED_FIELDS: tuple[str, ...] = TranslatedField.__args__  # type: ignore[attr-defined]
+
+
 class TermTranslation(_Strict):
     """A term in one language (content/glossary/translations/<lang>.yaml)."""
 
@@ -56,9 +61,25 @@ class TermTranslation(_Strict):
     short: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400)] | None = None
     explanation: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1600)] | None = None
     status: Literal["draft", "reviewed"] = "draft"
+    # Fields a facilitator approved one at a time (/glossary review) while the entry as a whole is still
+    # a draft; when every field the entry has is reviewed, ``status`` says so instead.
+    reviewed: list[TranslatedField] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _reviewed_fields_exist(self) -> TermTranslation:
+        missing = [f for f in self.reviewed if getattr(self, f) is None]
+        if missing:
+            raise ValueError(f"reviewed lists {', '.join(missing)}, which this entry does not have")
+        if len(set(self.reviewed)) != len(self.reviewed):
+            raise ValueError("a field is listed twice under reviewed")
+        return self
 
     def names(self) -> list[str]:
         return [n for n in (self.name, *self.also) if n]
+
+    def is_reviewed(self, field: str) -> bool:
+        """Whether a native speaker or a facilitator has reviewed this field (name, gloss, short, explanation)."""
+        return self.status == "reviewed" or field in self.reviewed
 
 
 class TermTranslationsFile(_Strict):
@@ -86,7 +107,7 @@ class Term(_Strict):
     search_aliases: list[NonEmpty] = Field(default_factory=list)
     related: list[Identifier] = Field(default_factory=list)
     countries: list[CountryCode] = Field(default_factory=list)
-    # 1-3 of GLOSSARY_TOPICS, for browsing with /glossary topic:...
+    # 1-3 of GLOSSARY_TOPICS, for browsing with /glossary browse topic:...
     topics: list[GlossaryTopic] = Field(min_length=1, max_length=3)
     core: bool = False
     sources: list[NonEmpty] = Field(min_length=1)

@@ -32,7 +32,7 @@ async def test_console_answers_commands_and_presses_buttons(settings) -> None:  
     assert "page 2 of" in text
     assert "/define needs: term" in text
     assert "no command /nosuch" in text
-    assert "== SSE community bot ==" in text and "• `/glossary` — " in text  # the bot's /help, not the console's
+    assert "== SSE community bot ==" in text and "• `/glossary browse` — " in text  # the bot's /help, not the console's
     assert "Discord would reject" not in text
 
 

@@ -122,3 +122,32 @@ async def test_planned_reminders_survive_the_drop_of_the_pre_outbox_columns(tmp_
         assert not columns & {"target_id", "claimed_at"}
     finally:
         await engine.dispose()
+
+
+async def test_glossary_suggestions_go_down_to_0010_and_up_again(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'old.db'}")
+
+    def tables(connection: Connection) -> set[str]:
+        return {r[0] for r in connection.exec_driver_sql("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+    try:
+        await upgrade(engine, "0011_glossary_suggestions")
+        async with engine.begin() as conn:
+            await conn.exec_driver_sql(
+                "INSERT INTO glossary_suggestions (term_id, language, field, text, author_id, status, created_at) "
+                "VALUES ('cooperative', 'th', 'name', 'สหกรณ์', 5, 'pending', '2026-12-03 00:00:00')")
+
+        def down(connection: Connection) -> None:
+            command.downgrade(alembic_config(connection), "0010_member_locale")
+
+        async with engine.begin() as conn:
+            await conn.run_sync(down)
+            assert "glossary_suggestions" not in await conn.run_sync(tables)
+            assert "user_preferences" in await conn.run_sync(tables)
+        assert await current_revisions(engine) == {"0010_member_locale"}
+        await upgrade(engine)
+        async with engine.connect() as conn:
+            assert (await conn.exec_driver_sql("SELECT count(*) FROM glossary_suggestions")).scalar_one() == 0
+            assert await conn.run_sync(_schema_differences) == []
+    finally:
+        await engine.dispose()

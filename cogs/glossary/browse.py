@@ -77,6 +77,10 @@ class GlossaryIndex:
     """The glossary as an index: the same terms as ``GlossaryService``, sorted by English name."""
 
     def __init__(self, terms: tuple[Term, ...] | list[Term]):
+        self.replace_terms(terms)
+
+    def replace_terms(self, terms: tuple[Term, ...] | list[Term]) -> None:
+        """Index these terms (at start, and when reviewed text changes them: cogs/glossary_review)."""
         self._terms = sorted(terms, key=lambda t: fold(t.term))
         self._overview = self._count()
 

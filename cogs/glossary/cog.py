@@ -1,4 +1,5 @@
-"""/define and /glossary: the glossary in the member's language."""
+"""/define and /glossary browse: the glossary in the member's language. /glossary is a group: the
+review capability (cogs/glossary_review) adds /glossary suggest and /glossary review to it."""
 
 from __future__ import annotations
 
@@ -29,11 +30,15 @@ async def render_page(
     params = stored.params
     filters = BrowseFilters(params.get("letter"), params.get("topic"), params.get("country"))
     # In the language the list was asked in (only the member who asked turns its pages).
+    await bot.app.service(GlossaryService).fresh()
     result = bot.app.service(GlossaryIndex).browse(filters, params.get("language") or "en", page)
     return browse_embed(result), result.page, result.pages, entry_buttons(result.items)
 
 
 class Glossary(commands.Cog):
+    glossary_group = app_commands.Group(name=locale_str("glossary"),
+                                        description=locale_str("The SSE glossary: browse it, suggest better wording"))
+
     def __init__(self, bot: SSEBot):
         self.bot = bot
 
@@ -47,7 +52,7 @@ class Glossary(commands.Cog):
                      private: bool = False) -> None:
         await answer_definition(interaction, term, language, ephemeral=private)
 
-    @app_commands.command(name=locale_str("glossary"), description=locale_str("Browse SSE terms by letter, topic or country"))
+    @glossary_group.command(name=locale_str("browse"), description=locale_str("Browse SSE terms by letter, topic or country"))
     @app_commands.describe(
         letter=locale_str("Terms whose English name starts with this letter (A-Z, or #)"),
         topic=locale_str("Only terms on this topic"),
@@ -56,6 +61,7 @@ class Glossary(commands.Cog):
     )
     async def glossary(self, interaction: discord.Interaction[SSEBot], letter: str | None = None,
                        topic: str | None = None, country: str | None = None, language: str | None = None) -> None:
+        await self.bot.app.service(GlossaryService).fresh()
         index = self.bot.app.service(GlossaryIndex)
         lang = await member_language(interaction, language)  # first: what is wrong is said in that language
         filters = index.parse(letter, topic, country)

@@ -54,7 +54,7 @@ def detail_view(d: Definition) -> discord.ui.View:
 async def answer_definition(
     interaction: discord.Interaction[SSEBot], term: str, language: str | None, *, ephemeral: bool = False
 ) -> None:
-    glossary = interaction.client.app.service(GlossaryService)
+    glossary = await interaction.client.app.service(GlossaryService).fresh()
     lang = await member_language(interaction, language)
     result = glossary.define(term, lang)
     if isinstance(result, Miss):
@@ -66,10 +66,10 @@ async def answer_definition(
 
 
 async def answer_detail(interaction: discord.Interaction[SSEBot], action: str, term_id: str) -> None:
-    glossary = interaction.client.app.service(GlossaryService)
+    glossary = await interaction.client.app.service(GlossaryService).fresh()
     term = glossary.term(term_id)
     if term is None:
-        raise NotFound(_("That term is no longer in the glossary. Try /define or /glossary."))
+        raise NotFound(_("That term is no longer in the glossary. Try /define or /glossary browse."))
     d = glossary.definition(term, await member_language(interaction, None))
     if action == "explain":
         await reply(interaction, embed=explanation_embed(d), ephemeral=True, small_print=explanation_small_print(d))

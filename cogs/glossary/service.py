@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -60,12 +61,13 @@ TextStatus = Literal["original", "draft", "reviewed", "missing"]
 
 
 def _in_language(own: str | None, english: str, language: str,
-                 local: TermTranslation | None) -> tuple[str, TextStatus]:
-    """A term's text in ``language``: its own when it has one, else the English one marked "missing"."""
+                 local: TermTranslation | None, field: str) -> tuple[str, TextStatus]:
+    """A term's text in ``language``: its own when it has one (reviewed when the whole entry or this
+    field was), else the English one marked "missing"."""
     if language == ENGLISH:
         return english, "original"
     if own and local is not None:
-        return own, local.status
+        return own, "reviewed" if local.is_reviewed(field) else "draft"
     return english, "missing"
 
 
@@ -143,6 +145,19 @@ class _Key:
 
 class GlossaryService:
     def __init__(self, terms: tuple[Term, ...] | list[Term]):
+        # Awaited before each answer (``fresh``): set by a capability whose text replaces the shipped one
+        # while the bot runs (cogs/glossary_review: facilitators' approved text, read from the database).
+        self.refresher: Callable[[], Awaitable[None]] | None = None
+        self.replace_terms(terms)
+
+    async def fresh(self) -> GlossaryService:
+        """The service with every approved change in, whichever instance approved it."""
+        if self.refresher is not None:
+            await self.refresher()
+        return self
+
+    def replace_terms(self, terms: tuple[Term, ...] | list[Term]) -> None:
+        """Build the index over these terms (at start, and when reviewed text changes them)."""
         self._terms = {t.id: t for t in terms}
         keys: dict[tuple[str, str], _Key] = {}
         # "Herder cooperative" finds "Herder cooperative (Mongolia)", unless another term has that
@@ -310,9 +325,9 @@ class GlossaryService:
 
     def definition(self, term: Term, language: str = ENGLISH) -> Definition:
         local = term.translations.get(language) if language != ENGLISH else None
-        short, short_status = _in_language(local.short if local else None, term.short, language, local)
+        short, short_status = _in_language(local.short if local else None, term.short, language, local, "short")
         explanation, explanation_status = _in_language(local.explanation if local else None, term.explanation,
-                                                       language, local)
+                                                       language, local, "explanation")
         translations = tuple(
             Translation(lang, LANGUAGES[lang].native, t.name, t.gloss, t.status == "draft")
             for lang, t in term.translations.items() if t.name
@@ -323,7 +338,7 @@ class GlossaryService:
             language=language,
             local_name=local.name if local else None,
             gloss=local.gloss if local else None,
-            draft_translation=local is not None and local.status == "draft",
+            draft_translation=local is not None and not local.is_reviewed("name"),
             translation_status="original" if language == ENGLISH else local.status if local else "missing",
             short=short,
             explanation=explanation,
@@ -342,7 +357,7 @@ class GlossaryService:
 
 def entry(term: Term, language: str = ENGLISH) -> Entry:
     local = term.translations.get(language) if language != ENGLISH else None
-    short, status = _in_language(local.short if local else None, term.short, language, local)
+    short, status = _in_language(local.short if local else None, term.short, language, local, "short")
     draft = local is not None and local.status == "draft" and bool(local.name or local.short or local.gloss)
     return Entry(term.id, term.term, local.name if local else None, short, local.gloss if local else None, status, draft)
 

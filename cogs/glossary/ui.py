@@ -120,7 +120,7 @@ def browse_embed(page: BrowsePage) -> discord.Embed:
 def nothing_found_embed(page: BrowsePage) -> discord.Embed:
     return discord.Embed(
         title=_("No terms found"),
-        description=_("No glossary term matches {filters}. Try one option at a time, or /glossary without options "
+        description=_("No glossary term matches {filters}. Try one option at a time, or /glossary browse without options "
                       "to see what there is.").format(filters=page.filters.describe()),
         colour=ERROR_COLOUR,
     )
@@ -131,8 +131,8 @@ def overview_embed(o: Overview) -> discord.Embed:
         title=ngettext("Glossary: {count} SSE term", "Glossary: {count} SSE terms", o.total).format(
             count=format_number(o.total)),
         description=_(
-            "Browse with one or more options: `/glossary letter:C`, `/glossary topic:finance`, "
-            "`/glossary country:Thailand`; `language` shows the names in another language. "
+            "Browse with one or more options: `/glossary browse letter:C`, `/glossary browse topic:finance`, "
+            "`/glossary browse country:Thailand`; `language` shows the names in another language. "
             "Each page has a button per term. To look up one term in any language, use `/define`."
         ),
         colour=COLOUR,

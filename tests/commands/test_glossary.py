@@ -14,11 +14,11 @@ def names_listed(description: str) -> list[str]:
 
 
 async def test_no_options_gives_an_overview_with_counts_and_how_to_use(gw: OfflineDiscord, app: App) -> None:
-    result = await gw.slash("glossary")
+    result = await gw.slash("glossary browse")
     assert result.ephemeral
     embed = result.embed
     assert embed["title"] == f"Glossary: {len(app.content.terms)} SSE terms"
-    assert "/glossary letter:C" in embed["description"] and "/define" in embed["description"]
+    assert "/glossary browse letter:C" in embed["description"] and "/define" in embed["description"]
     fields = {f["name"]: f["value"] for f in embed["fields"]}
     c_terms = sum(1 for t in app.content.terms if letter_of(t.term) == "C")
     assert f"C {c_terms}" in fields["By letter"]
@@ -28,7 +28,7 @@ async def test_no_options_gives_an_overview_with_counts_and_how_to_use(gw: Offli
 async def test_a_letter_lists_its_terms_a_page_at_a_time_with_buttons(gw: OfflineDiscord, app: App) -> None:
     expected = sorted((t.term for t in app.content.terms if t.term.startswith("C")), key=str.casefold)
     assert len(expected) > 10, "enough C terms for two pages"
-    first = await gw.slash("glossary", letter="c", user=gw.member_id)
+    first = await gw.slash("glossary browse", letter="c", user=gw.member_id)
     assert first.ephemeral
     assert first.embed["title"] == "Glossary: letter C"
     assert f"{len(expected)} terms — page 1 of 2" in first.embed["description"]
@@ -50,7 +50,7 @@ async def test_a_letter_lists_its_terms_a_page_at_a_time_with_buttons(gw: Offlin
 
 
 async def test_page_buttons_and_term_buttons_survive_a_restart(gw: OfflineDiscord) -> None:
-    first = await gw.slash("glossary", letter="S", user=gw.member_id)
+    first = await gw.slash("glossary browse", letter="S", user=gw.member_id)
     gw.bot._connection._view_store._synced_message_views.clear()  # type: ignore[attr-defined]
     again = await gw.click(first.message_id, first.button("Next ▶")["custom_id"], user=gw.member_id)
     assert "page 2 of" in again.message["embeds"][0]["description"]
@@ -61,7 +61,7 @@ async def test_page_buttons_and_term_buttons_survive_a_restart(gw: OfflineDiscor
 
 
 async def test_a_term_button_opens_the_term_privately(gw: OfflineDiscord) -> None:
-    page = await gw.slash("glossary", topic="finance")
+    page = await gw.slash("glossary browse", topic="finance")
     opened = await gw.press(page, "Credit union")
     assert opened.ephemeral
     assert opened.embed["title"] == "Credit union"
@@ -73,22 +73,22 @@ async def test_topic_and_country_narrow_together_and_any_country_name_works(gw: 
                       key=str.casefold)
     assert expected
     for country in ("Thailand", "ไทย", "thailand", "TH"):
-        result = await gw.slash("glossary", topic="Finance", country=country)
+        result = await gw.slash("glossary browse", topic="Finance", country=country)
         assert result.embed["title"] == "Glossary: topic finance, Thailand"
         assert names_listed(result.embed["description"]) == expected
         assert not any(b["label"].startswith("◀") for b in result.buttons), "one page: no page buttons"
 
 
 async def test_names_come_in_the_members_language_with_the_english_name(gw: OfflineDiscord) -> None:
-    thai = await gw.slash("glossary", topic="cooperatives", locale="th")
+    thai = await gw.slash("glossary browse", topic="cooperatives", locale="th")
     assert "สหกรณ์ — Cooperative" in names_listed(thai.embed["description"])
     assert "สหกรณ์ — Cooperative" in [b["label"] for b in thai.buttons]
-    korean = await gw.slash("glossary", topic="cooperatives", language="Korean", locale="th")
+    korean = await gw.slash("glossary browse", topic="cooperatives", language="Korean", locale="th")
     assert "협동조합 — Cooperative" in names_listed(korean.embed["description"])
 
 
 async def test_nothing_found_is_a_polite_private_answer(gw: OfflineDiscord) -> None:
-    result = await gw.slash("glossary", topic="traditions", country="China")
+    result = await gw.slash("glossary browse", topic="traditions", country="China")
     assert result.ephemeral
     assert result.embed["title"] == "No terms found"
     assert "topic traditions, China" in result.embed["description"]
@@ -103,34 +103,34 @@ async def test_nothing_found_is_a_polite_private_answer(gw: OfflineDiscord) -> N
     ({"language": "Klingon"}, "I don't know that language"),
 ])
 async def test_bad_options_get_a_private_polite_answer(gw: OfflineDiscord, options: dict[str, str], expected: str) -> None:
-    result = await gw.slash("glossary", **options)
+    result = await gw.slash("glossary browse", **options)
     assert result.ephemeral
     assert expected in result.embed["description"]
 
 
 async def test_autocomplete_offers_only_values_that_list_terms(gw: OfflineDiscord) -> None:
-    topics = await gw.autocomplete("glossary", "topic", topic="fin")
+    topics = await gw.autocomplete("glossary browse", "topic", topic="fin")
     assert [c["value"] for c in topics.choices] == ["finance"]
     assert topics.choices[0]["name"].startswith("finance (")
-    countries = await gw.autocomplete("glossary", "country", country="lao")
+    countries = await gw.autocomplete("glossary browse", "country", country="lao")
     assert [c["value"] for c in countries.choices] == ["Lao PDR"]
-    thai_script = await gw.autocomplete("glossary", "country", country="ไทย")
+    thai_script = await gw.autocomplete("glossary browse", "country", country="ไทย")
     assert [c["value"] for c in thai_script.choices] == ["Thailand"]
-    letters = await gw.autocomplete("glossary", "letter", letter="")
+    letters = await gw.autocomplete("glossary browse", "letter", letter="")
     assert "C" in [c["value"] for c in letters.choices] and "Q" not in [c["value"] for c in letters.choices]
-    every = await gw.autocomplete("glossary", "topic", topic="")
+    every = await gw.autocomplete("glossary browse", "topic", topic="")
     assert 1 <= len(every.choices) <= 25
 
 
 @pytest.mark.parametrize("option", ["letter", "topic", "country", "language"])
 async def test_hostile_text_pings_nobody_and_is_answered_privately(gw: OfflineDiscord, option: str) -> None:
     hostile = "@everyone <@&900000000000000101> \u200b\u200d" + "x" * 5000
-    result = await gw.slash("glossary", **{option: hostile})
+    result = await gw.slash("glossary browse", **{option: hostile})
     assert result.ephemeral
     assert "too long" in result.embed["description"]
     assert result.callback is not None and result.callback.json["data"]["allowed_mentions"] == {"parse": []}
     assert "@everyone" not in result.text and "<@&9" not in result.text
-    invisible = await gw.slash("glossary", **{option: "\u200b\u200c\u200d\ufeff"})
+    invisible = await gw.slash("glossary browse", **{option: "\u200b\u200c\u200d\ufeff"})
     assert invisible.ephemeral and invisible.embed["title"].startswith("Glossary:"), "empty means no filter"
-    pinging = await gw.slash("glossary", **{option: "@here"})
+    pinging = await gw.slash("glossary browse", **{option: "@here"})
     assert pinging.ephemeral and "@here" not in pinging.text

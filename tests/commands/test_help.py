@@ -54,7 +54,7 @@ async def test_help_lists_every_registered_command_exactly_once(gw: OfflineDisco
     assert 2 <= result.embed["description"].count("\n") + 1 <= 3, "what the bot does in 2-3 lines"
     lines = help_lines(command_fields(result.embed))
     expected = registered(gw)
-    assert {"define", "glossary", "help", "session create", "archive backfill", "Mark as answer"} <= set(expected)
+    assert {"define", "glossary browse", "glossary suggest", "glossary review", "help", "session create", "archive backfill", "Mark as answer"} <= set(expected)
     assert sorted(lines) == sorted(expected)
     assert all(len(entries) == 1 for entries in lines.values()), "each command once"
     assert lines["define"] == [("define", "Explain a social and solidarity economy term")]

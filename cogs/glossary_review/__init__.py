@@ -1,0 +1,1 @@
+"""Glossary suggestions and their review (/glossary suggest, /glossary review, glossary export)."""
