@@ -88,8 +88,10 @@ def announcement_embed(training_session: TrainingSessionInfo) -> discord.Embed:
     embed.add_field(name=_("RSVPs"), value=rsvps, inline=True)
     if training_session.join_url and not training_session.cancelled:
         embed.add_field(name=_("Join"), value=truncate(training_session.join_url, 1024), inline=False)
-    materials = [f"[{_('Recording')}]({training_session.recording_url})" if training_session.recording_url else "",
-                 f"[{_('Slides')}]({training_session.slides_url})" if training_session.slides_url else ""]
+    # (outside the f-strings, where pybabel extract finds them)
+    recording, slides = _("Recording"), _("Slides")
+    materials = [f"[{recording}]({training_session.recording_url})" if training_session.recording_url else "",
+                 f"[{slides}]({training_session.slides_url})" if training_session.slides_url else ""]
     if any(materials):
         embed.add_field(name=_("Materials"), value=" · ".join(m for m in materials if m), inline=False)
     if training_session.cancelled:
