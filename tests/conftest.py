@@ -41,6 +41,22 @@ PG_URL = os.environ.get("TEST_DATABASE_URL")
 _db_counter = itertools.count()
 
 
+DRAFT_NOTE = "This reply is a draft translation, not yet reviewed by a native speaker."
+
+
+def said(code: str, message: str, /, **values: Any) -> str:
+    """What the bot says for ``message`` in the language ``code``, from the shipped catalogues."""
+    from bot.catalogues import _, use_language
+
+    with use_language(code):
+        return _(message).format(**values) if values else _(message)
+
+
+def draft_line(language: str) -> str:
+    """The small-print draft note of a reply in ``language``."""
+    return "-# " + said(language, DRAFT_NOTE)
+
+
 def base_config() -> dict[str, Any]:
     return {
         "guild_id": GUILD_ID,

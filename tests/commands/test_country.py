@@ -84,8 +84,12 @@ async def every_page(gw: OfflineDiscord, first: InteractionResult) -> list[dict[
     """The embed of each page, turning pages with the Next button as the member would."""
     embeds = [first.embed]
     current = first
-    while any(b.get("label") == "Next ▶" and not b.get("disabled") for b in current.buttons):
-        current = await gw.click(first.message_id, current.button("Next ▶")["custom_id"], user=gw.member_id)
+    def next_button(result: InteractionResult) -> dict[str, Any] | None:
+        # "Next ▶" in any language ("ถัดไป ▶", "次へ ▶"): the arrow stays
+        return next((b for b in result.buttons if str(b.get("label", "")).endswith("▶") and not b.get("disabled")), None)
+
+    while (button := next_button(current)) is not None:
+        current = await gw.click(first.message_id, button["custom_id"], user=gw.member_id)
         embeds.append(current.message["embeds"][0])
     return embeds
 

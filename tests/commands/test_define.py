@@ -12,6 +12,7 @@ from bot.content import Quotation, Term
 from bot.i18n import TRANSLATION_LANGUAGES
 from cogs.glossary.service import quote_block
 from offline import OfflineDiscord, boot_offline
+from tests.conftest import draft_line
 
 PUBLIC_BUDGET = 800  # characters of the default public answer, quotation aside (it is shown whole)
 
@@ -110,9 +111,9 @@ async def test_answer_follows_the_members_discord_locale_with_one_draft_notice(g
     result = await gw.slash("define", term="cooperative", locale="th")
     assert result.embed["title"] == "สหกรณ์ — Cooperative"
     # the reply's small print says it, once, not the embed's fields or footer as well
-    assert result.content.startswith("-# ") and "draft translation" in result.content
+    assert result.content == draft_line("th")
     assert not any("draft" in f["name"].casefold() for f in result.embed.get("fields", []))
-    assert result.text.casefold().count("draft") == 1
+    assert result.text.count(draft_line("th")[3:]) == 1
 
 
 async def test_private_option_answers_only_the_member(gw: OfflineDiscord) -> None:
@@ -148,7 +149,7 @@ async def test_explain_more_shows_the_explanation_and_every_name_to_the_presser_
     assert "สหกรณ์" in fields["Names in other languages"]
     assert "cooperatives" in fields["Topics"]
     # one small-print line says the reply is a draft translation; no footer says it again
-    assert explained.content.count("-# ") == 1 and "draft translation" in explained.content
+    assert explained.content == draft_line("ja")
     assert "footer" not in explained.embed
     english = await gw.press(first, "Explain more", user=gw.facilitator_id)
     assert english.embed["description"] == cooperative.explanation

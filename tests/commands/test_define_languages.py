@@ -19,12 +19,14 @@ from babel import Locale
 import bot.catalogues as catalogues
 from bot.__main__ import main
 from bot.app import App
+from bot.catalogues import ngettext, use_language
 from bot.content import Term
 from cogs.glossary.service import OFFICIAL_WORDING
+from cogs.glossary.wording import DEFINITION_IN_ENGLISH
 from offline import InteractionResult, OfflineDiscord
 from tests.commands.test_country import every_page, text_of
 from tests.commands.test_define import PUBLIC_BUDGET, embed_chars, quoted_chars
-from tests.conftest import ROOT, FakeCatalogue, base_config
+from tests.conftest import ROOT, FakeCatalogue, base_config, draft_line, said
 
 TH_SHORT = "คำนิยามทดสอบ: ธุรกิจที่สมาชิกเป็นเจ้าของร่วมกัน (ข้อมูลทดสอบ)"
 TH_EXPLANATION = "คำอธิบายทดสอบของสหกรณ์ ยาวกว่าคำนิยาม (ข้อมูลทดสอบ)"
@@ -101,11 +103,11 @@ async def test_a_thai_member_reads_the_name_definition_and_explanation_in_thai(g
     assert result.embed["description"] == TH_SHORT
     assert fields(result)["Also called"].startswith(TH_ALSO), "the Thai names first, then the English ones"
     assert "co-op" in fields(result)["Also called"]
-    assert small_print(result) == ["-# This reply is a draft translation, not yet reviewed by a native speaker."]
+    assert small_print(result) == [draft_line("th")]
 
     explained = await gw.press(result, "Explain more", user=gw.facilitator_id, locale="th")
     assert explained.embed["description"] == TH_EXPLANATION
-    assert len(small_print(explained)) == 1 and "draft translation" in explained.content
+    assert small_print(explained) == [draft_line("th")]
     assert "footer" not in explained.embed
 
 
@@ -131,7 +133,7 @@ async def test_the_one_note_says_draft_when_the_catalogue_or_the_entry_is_a_draf
     assert small_print(reviewed) == [], "a reviewed entry in a reviewed catalogue: nothing to say"
     draft = await gw.slash("define", term="social enterprise", user=gw.member_id)
     assert draft.embed["description"] == KM_SOCIAL_ENTERPRISE
-    assert small_print(draft) == ["-# This reply is a draft translation, not yet reviewed by a native speaker."]
+    assert small_print(draft) == [draft_line("km")]
     assert "footer" not in draft.embed
 
 
@@ -143,8 +145,7 @@ async def test_a_missing_definition_is_shown_in_english_and_the_one_note_says_so
     assert result.embed["title"] == "สหกรณ์แรงงาน — Worker cooperative"
     assert result.embed["description"] == worker.short
     assert small_print(result) == [
-        "-# This reply is a draft translation, not yet reviewed by a native speaker. "
-        "The definition is not yet written in ไทย; it is shown in English."]
+        draft_line("th") + " " + said("th", DEFINITION_IN_ENGLISH, language="ไทย")]
     explained = await gw.press(result, "Explain more", user=gw.member_id, locale="th")
     assert explained.embed["description"] == worker.explanation
     assert len(small_print(explained)) == 1
@@ -198,22 +199,23 @@ async def test_other_names_are_found_and_autocomplete_speaks_the_members_languag
 
 
 async def test_lists_show_definitions_in_the_members_language_with_one_note(gw: OfflineDiscord, app: App) -> None:
-    page = await gw.slash("glossary", topic="cooperatives", locale="th")
+    page = await gw.slash("glossary browse", topic="cooperatives", locale="th")
     lines = page.embed["description"].splitlines()
     assert f"• **สหกรณ์ — Cooperative**: {TH_SHORT}" in lines
     listed = [t for t in app.content.terms if "cooperatives" in t.topics]
     english = sum(1 for t in listed if not (t.translations.get("th") and t.translations["th"].short))
     assert english, "worker cooperative has no Thai definition in the copy"
-    in_english = (f"{english} definition is not yet written in ไทย and is shown in English." if english == 1
-                  else f"{english} definitions are not yet written in ไทย and are shown in English.")
-    assert small_print(page) == [
-        f"-# This reply is a draft translation, not yet reviewed by a native speaker. {in_english}"]
+    with use_language("th"):
+        in_english = ngettext("{count} definition is not yet written in {language} and is shown in English.",
+                              "{count} definitions are not yet written in {language} and are shown in English.",
+                              english).format(count=english, language="ไทย")
+    assert small_print(page) == [f"{draft_line('th')} {in_english}"]
 
     first = await gw.slash("define", term="cooperative", locale="th")
     related = await gw.press(first, "Related terms", user=gw.member_id, locale="th")
-    assert related.embed["title"] == "Related to สหกรณ์ — Cooperative"
+    assert related.embed["title"] == said("th", "Related to {term}", term="สหกรณ์ — Cooperative")
     assert "• **สหกรณ์แรงงาน — Worker cooperative**: " in related.embed["description"]
-    assert len(small_print(related)) == 1 and "shown in English" in related.content
+    assert len(small_print(related)) == 1 and small_print(related)[0].startswith(draft_line("th") + " ")
 
 
 async def test_labels_and_plurals_come_from_the_catalogue_and_the_quotation_is_never_translated(
@@ -240,7 +242,7 @@ async def test_labels_and_plurals_come_from_the_catalogue_and_the_quotation_is_n
             tuple(forms[f] + page for f in ("one", "few", "many")),
     })
     for topic in ("finance", "traditions"):
-        listed = await gw.slash("glossary", topic=topic, locale="ru")
+        listed = await gw.slash("glossary browse", topic=topic, locale="ru")
         count = sum(1 for t in app.content.terms if topic in t.topics)
         expected = forms[Locale.parse("ru").plural_form(count)].format(count=count)
         assert listed.embed["description"].startswith(expected + (" — стр. 1 из 2" if count > 10 else "") + "\n"), (

@@ -18,7 +18,7 @@ from cogs.glossary_review.service import ReviewService
 from db.models import OutboxDelivery
 from offline import OfflineDiscord
 from tests.commands.test_sessions import dms
-from tests.conftest import FACILITATOR_ROLE, FakeCatalogue
+from tests.conftest import FACILITATOR_ROLE, FakeCatalogue, said
 
 BETTER = ("An enterprise owned and run by its members, one member one vote, to meet needs they share: "
           "the oldest and largest family of the SSE.")
@@ -88,7 +88,7 @@ async def test_a_translated_name_is_reviewed_for_that_field_only(gw: OfflineDisc
     entry = app.service(GlossaryService).term("cooperative").translations["th"]  # type: ignore[union-attr]
     assert entry.reviewed == ["name"] and entry.is_reviewed("name") and not entry.is_reviewed("short")
     first = await gw.slash("glossary browse", letter="C", language="th", user=gw.member_id)
-    second = await gw.press(first, "Next ▶", user=gw.member_id)  # a page after a restart reads the same
+    second = await gw.press(first, said("th", "Next ▶"), user=gw.member_id)  # a page after a restart reads the same
     assert THAI_NAME in first.text + second.text
 
 
@@ -229,8 +229,8 @@ async def test_privacy_shows_exports_and_forgets_suggestions(gw: OfflineDiscord,
     await gw.submit_modal(form.modal, {box["custom_id"]: BETTER + " Edited."}, user=gw.facilitator_id)
 
     shown = await gw.slash("privacy", user=gw.member_id)
-    assert "2 glossary suggestions you made" in shown.text
-    assert "1 glossary suggestions you approved or rejected" in (await gw.slash("privacy", user=gw.facilitator_id)).text
+    assert "glossary suggestions you made: 2" in shown.text
+    assert "glossary suggestions you approved or rejected: 1" in (await gw.slash("privacy", user=gw.facilitator_id)).text
     exported = await gw.slash("privacy", user=gw.member_id, action="export")
     payload = json.loads(exported.files[0][1])
     assert [s["text"] for s in payload["glossary_suggestions"]] == [BETTER, "Pending wording for credit unions."]

@@ -17,7 +17,7 @@ from cogs.sessions.planning import PlanningService
 from cogs.sessions.reading import TrainingSessionService
 from cogs.sessions.reminders import ReminderService
 from offline import OfflineDiscord, boot_offline
-from tests.conftest import ANNOUNCEMENTS, GUILD_ID, base_config
+from tests.conftest import ANNOUNCEMENTS, GUILD_ID, base_config, said
 
 
 @pytest.fixture
@@ -327,10 +327,12 @@ async def test_timezone_autocomplete_region_first_and_preference_used_by_info(gw
 
 async def test_language_preference_is_saved_and_reported(gw: OfflineDiscord) -> None:
     default = await gw.slash("language", user=gw.member_id, locale="vi")
-    assert "Vietnamese" in default.text and "Discord language" in default.text
+    assert said("vi", "I answer you in **{language}** ({native}), from your Discord language. Change it with "
+                "/language.", language="Vietnamese", native="Tiếng Việt") in default.text
     await gw.slash("language", user=gw.member_id, language="ไทย")
     now = await gw.slash("language", user=gw.member_id, locale="vi")
-    assert "Thai" in now.text and "your choice" in now.text
+    assert said("th", "I answer you in **{language}** ({native}): your choice. Change it with /language.",
+                language="Thai", native="ไทย") in now.text, "in the language chosen, whatever the Discord locale"
 
 
 async def test_sessions_lists_upcoming_with_filters(gw: OfflineDiscord) -> None:
