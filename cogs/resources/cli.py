@@ -7,6 +7,7 @@ from dataclasses import asdict
 
 from bot.app import App
 from bot.cli import emit, run_with_app
+from cogs.glossary.thesaurus import also_searched
 from cogs.resources.service import ResourceService
 
 
@@ -17,7 +18,9 @@ def cmd_resources(args: argparse.Namespace) -> int:
         items = [asdict(r) | {"countries": list(r.countries)} for r in page.items]
         lines = [f"{r.title} ({r.type}, {r.publisher}{f' {r.year}' if r.year else ''}; {r.status_label}) {r.url or ''}"
                  .rstrip() for r in page.items]
-        emit(args, items, "\n".join(lines) or "Nothing matched.")
+        text = "\n".join(lines) or "Nothing matched."
+        note = also_searched(page.added)
+        emit(args, items, f"{text}\n{note}" if note else text)
         return 0
 
     return run_with_app(args, go)

@@ -7,7 +7,18 @@ import discord
 from bot.i18n import LANGUAGES, country_name
 from bot.text import safe_echo, truncate
 from bot.ui.common import COLOUR
+from cogs.glossary.thesaurus import also_searched
 from cogs.resources.service import ResourcePage, type_label
+
+
+def _inert(text: str) -> str:
+    return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+
+
+def with_note(text: str, page: ResourcePage) -> str:
+    """The description, and under it in small print the glossary names the search added."""
+    note = also_searched(page.added, escape=_inert)
+    return f"{text}\n-# {note}" if note else text
 
 
 def resources_embed(page: ResourcePage) -> discord.Embed:
@@ -15,8 +26,10 @@ def resources_embed(page: ResourcePage) -> discord.Embed:
     embed = discord.Embed(title=truncate(title, 256), colour=COLOUR)
     if not page.items:
         embed.description = "Nothing matched. " + " ".join(page.hints)
+        embed.description = with_note(embed.description, page)
         return embed
     embed.description = f"{page.total} found" + (f" — page {page.page} of {page.pages}" if page.pages > 1 else "")
+    embed.description = with_note(embed.description, page)
     for r in page.items:
         kind = type_label(r.type)
         where = ", ".join(country_name(c) for c in r.countries) or "Regional / global"

@@ -73,3 +73,22 @@ async def test_each_result_shows_its_status(gw: OfflineDiscord) -> None:
     assert any("validated draft, Sept 2020" in v for v in values), values
     drafts = [v for v in values if "validated draft" in v]
     assert all("2020 ·" not in v.split("\n")[0].split("validated")[0] for v in drafts), "no publication year for drafts"
+
+
+async def test_a_glossary_name_in_any_language_finds_the_english_entries(gw: OfflineDiscord) -> None:
+    english = await gw.slash("resources", query="cooperative")
+    count = english.embed["description"].split(" found")[0]
+    for query in ("สหกรณ์", "協同組合", "hop tac xa", "кооператив"):
+        result = await gw.slash("resources", query=query)
+        description = result.embed["description"]
+        assert description.split(" found")[0] == count, (query, description)
+        for field in result.embed["fields"]:
+            assert "coop" in (field["name"] + field["value"]).lower().replace("co-op", "coop"), field
+        assert description.split("\n")[-1].startswith("-# Also searched: Cooperative"), description
+
+
+async def test_entries_found_through_the_glossary_come_after_direct_matches(gw: OfflineDiscord) -> None:
+    result = await gw.slash("resources", query="koperasi")
+    first = result.embed["fields"][0]
+    assert "koperasi" in (first["name"] + first["value"]).lower()
+    assert "Also searched: Cooperative" in result.embed["description"]
