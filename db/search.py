@@ -80,9 +80,9 @@ class Term:
 @dataclass(frozen=True)
 class Alternatives:
     """One required part of a query that any of several options satisfies (a word as typed, or its
-    names in other languages from the glossary); each option is terms that must all match."""
+    names in other languages from the glossary); each option is parts that must all match."""
 
-    options: tuple[tuple[Term, ...], ...]
+    options: tuple[tuple[Part, ...], ...]
 
 
 Part = Term | Alternatives  # one required part of a query: all parts must match
@@ -228,7 +228,7 @@ def _fts_term(t: Term) -> str:
 def _fts_part(part: Part) -> str:
     if isinstance(part, Term):
         return _fts_term(part)
-    options = ["(" + " AND ".join(_fts_term(t) for t in option) + ")" for option in part.options]
+    options = ["(" + " AND ".join(_fts_part(t) for t in option) + ")" for option in part.options]
     return "(" + " OR ".join(options) + ")"
 
 
@@ -265,7 +265,7 @@ def _pg_term(t: Term) -> str:
 def _pg_part(part: Part) -> str:
     if isinstance(part, Term):
         return _pg_term(part)
-    return "(" + " | ".join("(" + " & ".join(_pg_term(t) for t in option) + ")" for option in part.options) + ")"
+    return "(" + " | ".join("(" + " & ".join(_pg_part(t) for t in option) + ")" for option in part.options) + ")"
 
 
 def pg_tsquery(terms: Sequence[Part], *, any_term: bool = False, exclude: Sequence[Term] = ()) -> str:
@@ -457,70 +457,94 @@ def snowflake_time(snowflake: int) -> datetime:
 
 def candidate_sql(
     dialect_name: str, terms: Sequence[Part], filters: SearchFilters, *, limit: int, any_term: bool = False,
-    solved_only: bool = False, exclude: Sequence[Term] = (),
+    solved_only: bool = False, expanded: Sequence[Part] = (), expanded_limit: int = 0,
+    expanded_exclude: Sequence[Term] | None = None,
 ) -> tuple[str, dict[str, Any]]:
-    """The raw query behind a search (also what the benchmark times on its own).
+    """The raw query behind a search (also what the benchmark times on its own): rows of
+    (message id, score, solved, expanded).
 
     ``solved_only``: only messages of solved Q&A posts, however old (on SQLite through the
     solved mark in the index, so the cost follows the few solved posts, not all matches).
-    ``exclude``: leave out messages matching all of these terms (inside the engine's expression)."""
-    params: dict[str, Any] = {"limit": limit}
+    ``expanded``: the query widened with other names of its words (a glossary expansion): the
+    newest ``expanded_limit`` messages it matches that ``terms`` (or ``expanded_exclude``, terms
+    that together with ``expanded`` amount to the same) does not, in the same statement (one
+    round trip), marked expanded."""
+    params: dict[str, Any] = {}
     where = _filter_sql(filters, params)
     if filters.after is not None:
         params["after_id"] = _message_id_bound(filters.after)
     if filters.before is not None:
         params["before_id"] = _message_id_bound(filters.before)
+    first = _select(dialect_name, terms, where, params, filters, key="", limit=limit, any_term=any_term,
+                    solved_only=solved_only, exclude=(), marked=False)
+    if not expanded:
+        return first, params
+    exclude = [t for t in terms if isinstance(t, Term)] if expanded_exclude is None else expanded_exclude
+    second = _select(dialect_name, expanded, where, params, filters, key="x", limit=expanded_limit, any_term=False,
+                     solved_only=solved_only, exclude=exclude, marked=True)
+    return f"SELECT * FROM ({first}) AS typed UNION ALL SELECT * FROM ({second}) AS widened", params
+
+
+def _select(
+    dialect_name: str, terms: Sequence[Part], where: str, params: dict[str, Any], filters: SearchFilters, *,
+    key: str, limit: int, any_term: bool, solved_only: bool, exclude: Sequence[Term], marked: bool,
+) -> str:
+    params[f"limit{key}"] = limit
+    flag = "1" if marked else "0"
     if dialect_name == "postgresql":
-        params["q"] = pg_tsquery(terms, any_term=any_term, exclude=exclude)
+        params[f"q{key}"] = pg_tsquery(terms, any_term=any_term, exclude=exclude)
         if filters.after is not None:
             where += " AND m.id >= :after_id"
         if filters.before is not None:
             where += " AND m.id < :before_id"
         if solved_only:
             where += " AND q.solved_at IS NOT NULL"
-        sql = (
-            "SELECT m.id, ts_rank(m.search_vector, query) AS score, q.solved_at IS NOT NULL AS solved "
-            "FROM archive_messages m CROSS JOIN to_tsquery('simple', :q) AS query "
+        return (
+            f"SELECT m.id, ts_rank(m.search_vector, query) AS score, q.solved_at IS NOT NULL AS solved, "
+            f"{'true' if marked else 'false'} AS expanded "
+            f"FROM archive_messages m CROSS JOIN to_tsquery('simple', :q{key}) AS query "
             "LEFT JOIN qa_questions q ON q.thread_id = m.thread_id "
-            f"WHERE m.search_vector @@ query{where} ORDER BY m.id DESC LIMIT :limit"
+            f"WHERE m.search_vector @@ query{where} ORDER BY m.id DESC LIMIT :limit{key}"
         )
-    else:
-        params["q"] = fts_match(terms, any_term=any_term, exclude=exclude)
-        if solved_only:
-            params["q"] = f"({params['q']}) AND {_fts_quote(SOLVED_MARK)}"
-        # FTS5's bm25 first counts every row matching each phrase in the whole index (its IDF):
-        # cheap for a few single tokens, ~60 ms at 1M rows for a 9-bigram Thai word. Such queries
-        # are ranked by a length prior instead (short messages that contain all the words first).
-        cheap = len(terms) <= 3 and not exclude and all(
-            isinstance(t, Term) and len(t.tokens) == 1 and not t.prefix for t in terms)
-        score = "-bm25(search_fts)" if cheap else "1.0 / (1 + length(m.content) / 200.0)"
-        if filters.after is not None:
-            where += " AND search_fts.rowid >= :after_id"
-        if filters.before is not None:
-            where += " AND search_fts.rowid < :before_id"
-        sql = (
-            f"SELECT m.id, {score} AS score, q.solved_at IS NOT NULL AS solved "
-            "FROM search_fts JOIN archive_messages m ON m.id = search_fts.rowid "
-            "LEFT JOIN qa_questions q ON q.thread_id = m.thread_id "
-            f"WHERE search_fts MATCH :q{where} ORDER BY search_fts.rowid DESC LIMIT :limit"
-        )
-    return sql, params
+    match = fts_match(terms, any_term=any_term, exclude=exclude)
+    if solved_only:
+        match = f"({match}) AND {_fts_quote(SOLVED_MARK)}"
+    params[f"q{key}"] = match
+    # FTS5's bm25 first counts every row matching each phrase in the whole index (its IDF):
+    # cheap for a few single tokens, ~60 ms at 1M rows for a 9-bigram Thai word. Such queries
+    # are ranked by a length prior instead (short messages that contain all the words first).
+    cheap = len(terms) <= 3 and not exclude and all(
+        isinstance(t, Term) and len(t.tokens) == 1 and not t.prefix for t in terms)
+    score = "-bm25(search_fts)" if cheap else "1.0 / (1 + length(m.content) / 200.0)"
+    if filters.after is not None:
+        where += " AND search_fts.rowid >= :after_id"
+    if filters.before is not None:
+        where += " AND search_fts.rowid < :before_id"
+    return (
+        f"SELECT m.id, {score} AS score, q.solved_at IS NOT NULL AS solved, {flag} AS expanded "
+        "FROM search_fts JOIN archive_messages m ON m.id = search_fts.rowid "
+        "LEFT JOIN qa_questions q ON q.thread_id = m.thread_id "
+        f"WHERE search_fts MATCH :q{key}{where} ORDER BY search_fts.rowid DESC LIMIT :limit{key}"
+    )
 
 
 async def candidates(
     session: AsyncSession, terms: Sequence[Part], filters: SearchFilters, *, limit: int = 1500,
-    any_term: bool = False, solved_only: bool = False, exclude: Sequence[Term] = (),
+    any_term: bool = False, solved_only: bool = False, expanded: Sequence[Part] = (), expanded_limit: int = 0,
+    expanded_exclude: Sequence[Term] | None = None,
 ) -> list[Candidate]:
-    """The newest ``limit`` matches with their relevance; ranking is left to the caller."""
+    """The newest ``limit`` matches with their relevance (and, with ``expanded``, the newest
+    ``expanded_limit`` that only the widened query matches); ranking is left to the caller."""
     if not terms:
         return []
     sql, params = candidate_sql(dialect(session), terms, filters, limit=limit, any_term=any_term,
-                                solved_only=solved_only, exclude=exclude)
+                                solved_only=solved_only, expanded=expanded, expanded_limit=expanded_limit,
+                                expanded_exclude=expanded_exclude)
     connection = await session.connection()
     if dialect(session) == "postgresql":
         result = await connection.execute(text(sql), params)
-        return [Candidate(mid, score or 0.0, bool(solved)) for mid, score, solved in result]
-    # Up to 500 rows: read them in one call on the driver's own connection (same transaction);
+        return [Candidate(mid, score or 0.0, bool(solved), bool(wide)) for mid, score, solved, wide in result]
+    # Up to 600 rows: read them in one call on the driver's own connection (same transaction);
     # SQLAlchemy's row-by-row adapter costs more than the query for this shape (bench_search).
     raw = await connection.get_raw_connection()
     driver = raw.driver_connection
@@ -528,4 +552,4 @@ async def candidates(
         rows = await driver.execute_fetchall(sql, params)
     else:
         rows = list(await connection.exec_driver_sql(sql, params))
-    return [Candidate(mid, score or 0.0, bool(solved)) for mid, score, solved in rows]
+    return [Candidate(mid, score or 0.0, bool(solved), bool(wide)) for mid, score, solved, wide in rows]

@@ -7,7 +7,10 @@ and ``สหกรณ์`` for "cooperative". Only whole words match (a common w
 name never expands), names are compared folded (case, accents: ``hop tac xa`` is ``hợp tác xã``),
 and at most ``MAX_ADDED`` names are added to one search. Names of three letters or fewer in spaced
 scripts (``hội``, ``họ``, ``LED``, ``сан``) are never added, since ordinary words share them;
-typed in capitals (``SSE``, ``HTX``) they still expand to the term's other names.
+typed in capitals (``SSE``, ``HTX``) they still expand to the term's other names. When the query
+has other words too (or another glossary name), only names written in those words' scripts or in
+Latin letters are added (``cooperative law`` adds ``hợp tác xã`` and ``koperasi``, not
+``สหกรณ์``: a Thai message would not say "law").
 
 Search (/search, ``python -m bot search``) and /resources both ask :meth:`Thesaurus.expand`;
 how they look the names up and rank what they find is theirs (expanded matches below the words
@@ -17,7 +20,8 @@ as typed).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from bot.capability import ServiceContext
@@ -45,6 +49,7 @@ class Name:
     language: str  # "en" or a translation language
     terms: tuple[SearchTerm, ...]  # how search looks for it (db.search.name_terms)
     rank: int  # 0 English name, 1 name in a language, 2 English alias, 3 other names in a language
+    scripts: frozenset[str]  # the scripts it is written in
 
 
 @dataclass(frozen=True)
@@ -118,6 +123,21 @@ def _is_short(terms: Sequence[SearchTerm]) -> bool:
             and not is_unsegmented(terms[0].tokens[0]))
 
 
+def _script(ch: str) -> str | None:
+    """The script of a letter ("LATIN", "THAI", "CJK"...: kana and Han are one), None for digits and marks."""
+    if ch.isascii():
+        return "LATIN" if ch.isalpha() else None
+    if not ch.isalpha():
+        return None
+    script = unicodedata.name(ch, "").split(" ", 1)[0]
+    return "CJK" if script in ("HIRAGANA", "KATAKANA", "CJK") else script
+
+
+def scripts(terms: Iterable[SearchTerm]) -> frozenset[str]:
+    """The scripts the letters of some search terms are written in."""
+    return frozenset(s for t in terms for tok in t.tokens for ch in tok if (s := _script(ch)) is not None)
+
+
 def _within(inner: tuple[str, ...], outer: tuple[str, ...]) -> bool:
     n = len(inner)
     return any(outer[i : i + n] == inner for i in range(len(outer) - n + 1))
@@ -187,7 +207,7 @@ class Thesaurus:
             if not terms or terms in seen or any(x.prefix for x in terms) or _is_short(terms):
                 continue
             seen.add(terms)
-            names.append(Name(text, lang, terms, rank))
+            names.append(Name(text, lang, terms, rank, scripts(terms)))
         # A name that contains another of the same term finds nothing more ("co-operative society").
         return tuple(n for n in names if not any(o is not n and _implies(n.terms, o.terms) for o in names))
 
@@ -227,8 +247,14 @@ class Thesaurus:
         budget = limit
         for start, end, ids in found:
             typed_terms = tuple(w.term for w in words[start:end])
+            # The query's other words stand in the message too (as typed, or by another name in the
+            # same language): names in other scripts would rarely stand beside them, and looking
+            # for them costs the most (two names of a query, each in 14 languages, crossed).
+            others = scripts(w.term for i, w in enumerate(words) if not start <= i < end)
+            allowed = (others | {"LATIN"}) if others else None
             candidates = [name for tid in ids for name in self.names(tid)
-                          if languages is None or name.language in languages]
+                          if (languages is None or name.language in languages)
+                          and (allowed is None or name.scripts <= allowed)]
             candidates.sort(key=lambda name: name.rank)  # stable: the first owner's first at each rank
             joined = as_name(typed_terms)
             kept: list[Name] = []

@@ -4,9 +4,9 @@ Candidates come from the full-text index (db/search.py): the newest matches, eac
 relevance. They are ranked here: messages of solved questions first, then relevance, then the
 newest. Any text is a valid query; words are quoted before they reach the engine.
 
-When words of the query are a glossary term's name in some language, a second query looks for
-the term's names in the other languages (cogs/glossary/thesaurus.py) without what the first one
-found; those matches rank after every match of the words as typed.
+When words of the query are a glossary term's name in some language, a second part of the same
+statement looks for the term's names in the other languages (cogs/glossary/thesaurus.py), leaving
+out what the words as typed match; those matches rank after every match of the words as typed.
 """
 
 from __future__ import annotations
@@ -191,23 +191,24 @@ def rank(candidates: list[search.Candidate]) -> list[search.Candidate]:
     return sorted(candidates, key=lambda c: (c.expanded, not c.solved, -c.score, -c.message_id))
 
 
-def expanded_parts(expansion: Expansion) -> list[search.Part]:
-    """The query with each glossary name in it widened to that name or the term's other names."""
-    parts: list[search.Part] = []
-    starts = {m.start: m for m in expansion.matches if m.names}
-    i = 0
-    while i < len(expansion.words) and len(parts) < search.MAX_QUERY_TERMS:
-        match = starts.get(i)
-        if match is None:
-            term = expansion.words[i].term
-            if term not in parts:
-                parts.append(term)
-            i += 1
-            continue
-        typed = tuple(w.term for w in expansion.typed(match))
-        parts.append(search.Alternatives((typed, *(name.terms for name in match.names))))
-        i = match.end
-    return parts
+def expanded_parts(expansion: Expansion) -> tuple[list[search.Part], list[search.Term]]:
+    """What the glossary's names add to a query: messages that say another name of at least one of
+    its glossary names (and the rest of its words), and the terms whose matches to leave out (they
+    are the query's own). Never the words as typed alone: an engine walking every message that has
+    them only to leave them out costs more than the whole search (bench_thesaurus.py)."""
+    groups = [m for m in expansion.matches if m.names]
+    typed = {m.start: tuple(w.term for w in expansion.typed(m)) for m in groups}
+    other_names = {m.start: search.Alternatives(tuple(name.terms for name in m.names)) for m in groups}
+    either = {start: search.Alternatives((typed[start], (other_names[start],))) for start in typed}
+    # At least one of them by another name: the first, or the second, ... (the others either way).
+    widened: search.Part = other_names[groups[0].start] if len(groups) == 1 else search.Alternatives(tuple(
+        (other_names[m.start], *(either[o.start] for o in groups if o is not m)) for m in groups))
+    parts: list[search.Part] = [widened]
+    inside = {i for m in groups for i in range(m.start, m.end)}
+    for i, word in enumerate(expansion.words):
+        if i not in inside and word.term not in parts and len(parts) < search.MAX_QUERY_TERMS:
+            parts.append(word.term)
+    return parts, [t for m in groups for t in typed[m.start]]
 
 
 def _highlights(names: tuple[str, ...]) -> list[str]:
@@ -254,28 +255,21 @@ class SearchService:
         terms = search.query_terms(params.query)
         filters = _filters(params)
         solved_first = params.solved is not False and params.scope != "discussions"
-        found = await search.candidates(session, terms, filters, limit=CANDIDATES)
-        capped = len(found) >= CANDIDATES
-        if capped and solved_first:
+        # With glossary names in the query, one statement also brings the newest matches of its other
+        # names that the words as typed do not match (solved first among those only: a solved-only
+        # supplement for them would cost more than the rest of the search, bench_thesaurus.py).
+        expansion = self.expansion(params)
+        parts, typed_names = expanded_parts(expansion) if expansion else ([], [])
+        found = await search.candidates(session, terms, filters, limit=CANDIDATES, expanded=parts,
+                                        expanded_limit=EXPANDED, expanded_exclude=typed_names)
+        typed = sum(1 for c in found if not c.expanded)
+        capped = typed >= CANDIDATES or len(found) - typed >= EXPANDED
+        if typed >= CANDIDATES and solved_first:
             # More matches than are ranked: solved Q&A older than the newest matches still come first.
             seen = {c.message_id for c in found}
             extra = await search.candidates(session, terms, filters, limit=SOLVED_EXTRA, solved_only=True)
             found += [c for c in extra if c.message_id not in seen]
-        expansion = self.expansion(params)
-        added: tuple[str, ...] = ()
-        if expansion:
-            # What the glossary's other names find that the words as typed did not (never twice).
-            parts = expanded_parts(expansion)
-            more = await search.candidates(session, parts, filters, limit=EXPANDED, exclude=terms)
-            if len(more) >= EXPANDED:
-                capped = True
-                if solved_first:
-                    seen = {c.message_id for c in more}
-                    extra = await search.candidates(session, parts, filters, limit=SOLVED_EXTRA, solved_only=True,
-                                                    exclude=terms)
-                    more += [c for c in extra if c.message_id not in seen]
-            found += [c._replace(expanded=True) for c in more]
-            added = expansion.added
+        added = expansion.added if expansion else ()
         ranked = rank(found)
         total = len(ranked)
         pages = max(1, -(-total // page_size))

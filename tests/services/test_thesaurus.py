@@ -85,9 +85,19 @@ def test_words_that_are_no_glossary_name_expand_nothing(thesaurus: Thesaurus) ->
 def test_a_name_inside_a_longer_query_expands_only_that_name(thesaurus: Thesaurus) -> None:
     expansion = thesaurus.expand("cooperative law in Thailand")
     assert [(m.start, m.end) for m in expansion.matches] == [(0, 1)]
-    many_words = thesaurus.expand("social enterprise training")
+    many_words = thesaurus.expand("social enterprise 研修")
     assert [(m.start, m.end, m.term_ids[0]) for m in many_words.matches] == [(0, 2, "social-enterprise")]
     assert "社会的企業" in many_words.added
+
+
+def test_beside_other_words_only_names_in_their_scripts_or_latin_are_added(thesaurus: Thesaurus) -> None:
+    # A message must also say "law" as typed: a Thai or Japanese one would not.
+    added = thesaurus.expand("cooperative law").added
+    assert "hợp tác xã" in added and "koperasi" in added
+    assert "สหกรณ์" not in added and "協同組合" not in added and "кооператив" not in added
+    assert "Cooperative" in thesaurus.expand("สหกรณ์ กฎหมาย").added
+    assert "協同組合" not in thesaurus.expand("สหกรณ์ กฎหมาย").added
+    assert "協同組合" in thesaurus.expand("สหกรณ์ 2024").added  # digits are in every script
 
 
 def test_short_names_are_never_added_and_expand_only_as_capital_acronyms(thesaurus: Thesaurus) -> None:
@@ -217,3 +227,13 @@ def test_resources_rank_expanded_matches_below_direct_ones(app: App) -> None:
     assert direct.items and page.items[: direct.total] == direct.items
     assert page.total > direct.total, "the English names of Cooperative find more, after them"
     assert direct.added == ()
+
+
+def test_the_widened_query_is_quoted_words_for_both_engines(thesaurus: Thesaurus) -> None:
+    from db import search as engine
+
+    parts, typed = search.expanded_parts(thesaurus.expand("cooperative law"))
+    fts = engine.fts_match(parts, exclude=typed)
+    assert fts.startswith('((("hop tac xa") OR ("koperasi")') and fts.endswith(' AND "law") NOT ("cooperative")')
+    pg = engine.pg_tsquery(parts, exclude=typed)
+    assert "('hop' <-> 'tac' <-> 'xa')" in pg and pg.endswith("& ('law')) & !(('cooperative'))")
