@@ -457,42 +457,43 @@ def snowflake_time(snowflake: int) -> datetime:
 
 def candidate_sql(
     dialect_name: str, terms: Sequence[Part], filters: SearchFilters, *, limit: int, any_term: bool = False,
-    solved_only: bool = False, expanded: Sequence[Part] = (), expanded_limit: int = 0,
-    expanded_exclude: Sequence[Term] | None = None,
+    solved_only: bool = False, exclude: Sequence[Term] = (), since: int | None = None,
 ) -> tuple[str, dict[str, Any]]:
     """The raw query behind a search (also what the benchmark times on its own): rows of
     (message id, score, solved, expanded).
 
     ``solved_only``: only messages of solved Q&A posts, however old (on SQLite through the
     solved mark in the index, so the cost follows the few solved posts, not all matches).
-    ``expanded``: the query widened with other names of its words (a glossary expansion): the
-    newest ``expanded_limit`` messages it matches that ``terms`` (or ``expanded_exclude``, terms
-    that together with ``expanded`` amount to the same) does not, in the same statement (one
-    round trip), marked expanded."""
+    ``exclude``: the query is a glossary expansion; leave out the messages matching all of these
+    terms (the words as typed) and mark the rows expanded. ``since``: only messages from this id
+    on, oldest first from there: FTS5 walking newest first checks a lower bound only on what it
+    found, so a phrase of common bigrams that never matches walks every message (~140 ms at 1M);
+    walking up from the bound stops at the newest."""
     params: dict[str, Any] = {}
     where = _filter_sql(filters, params)
     if filters.after is not None:
         params["after_id"] = _message_id_bound(filters.after)
     if filters.before is not None:
         params["before_id"] = _message_id_bound(filters.before)
-    first = _select(dialect_name, terms, where, params, filters, key="", limit=limit, any_term=any_term,
-                    solved_only=solved_only, exclude=(), marked=False)
-    if not expanded:
-        return first, params
-    exclude = [t for t in terms if isinstance(t, Term)] if expanded_exclude is None else expanded_exclude
-    second = _select(dialect_name, expanded, where, params, filters, key="x", limit=expanded_limit, any_term=False,
-                     solved_only=solved_only, exclude=exclude, marked=True)
-    return f"SELECT * FROM ({first}) AS typed UNION ALL SELECT * FROM ({second}) AS widened", params
+    order = "DESC"
+    if since is not None:
+        params["since_id"] = since
+        where += " AND " + ("m.id" if dialect_name == "postgresql" else "search_fts.rowid") + " >= :since_id"
+        order = "ASC"
+    sql = _select(dialect_name, terms, where, params, filters, limit=limit, any_term=any_term,
+                  solved_only=solved_only, exclude=exclude, order=order)
+    return sql, params
 
 
 def _select(
     dialect_name: str, terms: Sequence[Part], where: str, params: dict[str, Any], filters: SearchFilters, *,
-    key: str, limit: int, any_term: bool, solved_only: bool, exclude: Sequence[Term], marked: bool,
+    limit: int, any_term: bool, solved_only: bool, exclude: Sequence[Term], order: str,
 ) -> str:
-    params[f"limit{key}"] = limit
+    marked = bool(exclude)
+    params["limit"] = limit
     flag = "1" if marked else "0"
     if dialect_name == "postgresql":
-        params[f"q{key}"] = pg_tsquery(terms, any_term=any_term, exclude=exclude)
+        params["q"] = pg_tsquery(terms, any_term=any_term, exclude=exclude)
         if filters.after is not None:
             where += " AND m.id >= :after_id"
         if filters.before is not None:
@@ -502,14 +503,14 @@ def _select(
         return (
             f"SELECT m.id, ts_rank(m.search_vector, query) AS score, q.solved_at IS NOT NULL AS solved, "
             f"{'true' if marked else 'false'} AS expanded "
-            f"FROM archive_messages m CROSS JOIN to_tsquery('simple', :q{key}) AS query "
+            "FROM archive_messages m CROSS JOIN to_tsquery('simple', :q) AS query "
             "LEFT JOIN qa_questions q ON q.thread_id = m.thread_id "
-            f"WHERE m.search_vector @@ query{where} ORDER BY m.id DESC LIMIT :limit{key}"
+            f"WHERE m.search_vector @@ query{where} ORDER BY m.id {order} LIMIT :limit"
         )
     match = fts_match(terms, any_term=any_term, exclude=exclude)
     if solved_only:
         match = f"({match}) AND {_fts_quote(SOLVED_MARK)}"
-    params[f"q{key}"] = match
+    params["q"] = match
     # FTS5's bm25 first counts every row matching each phrase in the whole index (its IDF):
     # cheap for a few single tokens, ~60 ms at 1M rows for a 9-bigram Thai word. Such queries
     # are ranked by a length prior instead (short messages that contain all the words first).
@@ -524,27 +525,25 @@ def _select(
         f"SELECT m.id, {score} AS score, q.solved_at IS NOT NULL AS solved, {flag} AS expanded "
         "FROM search_fts JOIN archive_messages m ON m.id = search_fts.rowid "
         "LEFT JOIN qa_questions q ON q.thread_id = m.thread_id "
-        f"WHERE search_fts MATCH :q{key}{where} ORDER BY search_fts.rowid DESC LIMIT :limit{key}"
+        f"WHERE search_fts MATCH :q{where} ORDER BY search_fts.rowid {order} LIMIT :limit"
     )
 
 
 async def candidates(
     session: AsyncSession, terms: Sequence[Part], filters: SearchFilters, *, limit: int = 1500,
-    any_term: bool = False, solved_only: bool = False, expanded: Sequence[Part] = (), expanded_limit: int = 0,
-    expanded_exclude: Sequence[Term] | None = None,
+    any_term: bool = False, solved_only: bool = False, exclude: Sequence[Term] = (), since: int | None = None,
 ) -> list[Candidate]:
-    """The newest ``limit`` matches with their relevance (and, with ``expanded``, the newest
-    ``expanded_limit`` that only the widened query matches); ranking is left to the caller."""
+    """The newest ``limit`` matches with their relevance (``since``: the first from that id on);
+    ranking is left to the caller."""
     if not terms:
         return []
     sql, params = candidate_sql(dialect(session), terms, filters, limit=limit, any_term=any_term,
-                                solved_only=solved_only, expanded=expanded, expanded_limit=expanded_limit,
-                                expanded_exclude=expanded_exclude)
+                                solved_only=solved_only, exclude=exclude, since=since)
     connection = await session.connection()
     if dialect(session) == "postgresql":
         result = await connection.execute(text(sql), params)
         return [Candidate(mid, score or 0.0, bool(solved), bool(wide)) for mid, score, solved, wide in result]
-    # Up to 600 rows: read them in one call on the driver's own connection (same transaction);
+    # Up to 500 rows: read them in one call on the driver's own connection (same transaction);
     # SQLAlchemy's row-by-row adapter costs more than the query for this shape (bench_search).
     raw = await connection.get_raw_connection()
     driver = raw.driver_connection

@@ -255,21 +255,27 @@ class SearchService:
         terms = search.query_terms(params.query)
         filters = _filters(params)
         solved_first = params.solved is not False and params.scope != "discussions"
-        # With glossary names in the query, one statement also brings the newest matches of its other
-        # names that the words as typed do not match (solved first among those only: a solved-only
-        # supplement for them would cost more than the rest of the search, bench_thesaurus.py).
-        expansion = self.expansion(params)
-        parts, typed_names = expanded_parts(expansion) if expansion else ([], [])
-        found = await search.candidates(session, terms, filters, limit=CANDIDATES, expanded=parts,
-                                        expanded_limit=EXPANDED, expanded_exclude=typed_names)
-        typed = sum(1 for c in found if not c.expanded)
-        capped = typed >= CANDIDATES or len(found) - typed >= EXPANDED
-        if typed >= CANDIDATES and solved_first:
+        found = await search.candidates(session, terms, filters, limit=CANDIDATES)
+        capped = len(found) >= CANDIDATES
+        window_start = min((c.message_id for c in found), default=0)
+        if capped and solved_first:
             # More matches than are ranked: solved Q&A older than the newest matches still come first.
             seen = {c.message_id for c in found}
             extra = await search.candidates(session, terms, filters, limit=SOLVED_EXTRA, solved_only=True)
             found += [c for c in extra if c.message_id not in seen]
-        added = expansion.added if expansion else ()
+        expansion = self.expansion(params)
+        added: tuple[str, ...] = ()
+        if expansion:
+            # The glossary's other names, leaving out what the words as typed match; when those fill
+            # the window, only as far back as it reaches (the first EXPANDED from there: bounded work).
+            # Solved first among these only: a solved-only supplement for them would cost more than
+            # the rest of the search (bench_thesaurus.py).
+            parts, typed_names = expanded_parts(expansion)
+            more = await search.candidates(session, parts, filters, limit=EXPANDED, exclude=typed_names,
+                                           since=window_start if capped else None)
+            capped = capped or len(more) >= EXPANDED
+            found += more
+            added = expansion.added
         ranked = rank(found)
         total = len(ranked)
         pages = max(1, -(-total // page_size))
