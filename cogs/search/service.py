@@ -4,9 +4,9 @@ Candidates come from the full-text index (db/search.py): the newest matches, eac
 relevance. They are ranked here: messages of solved questions first, then relevance, then the
 newest. Any text is a valid query; words are quoted before they reach the engine.
 
-When words of the query are a glossary term's name in some language, a second part of the same
-statement looks for the term's names in the other languages (cogs/glossary/thesaurus.py), leaving
-out what the words as typed match; those matches rank after every match of the words as typed.
+When words of the query are a glossary term's name in some language, a second query looks for the
+term's names in the other languages (cogs/glossary/thesaurus.py), leaving out what the words as
+typed match; those matches rank after every match of the words as typed.
 """
 
 from __future__ import annotations
