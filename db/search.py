@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.text import fold
@@ -57,6 +58,11 @@ def _is_unsegmented(ch: str) -> bool:
     return any(lo <= cp <= hi for lo, hi in _UNSEGMENTED)
 
 
+def is_unsegmented(token: str) -> bool:
+    """Whether a token comes from a script written without spaces (a bigram or a lone character)."""
+    return bool(token) and _is_unsegmented(token[0])
+
+
 def _is_word(ch: str) -> bool:
     if ch.isalnum():
         return True
@@ -69,6 +75,17 @@ class Term:
 
     tokens: tuple[str, ...]
     prefix: bool = False
+
+
+@dataclass(frozen=True)
+class Alternatives:
+    """One required part of a query that any of several options satisfies (a word as typed, or its
+    names in other languages from the glossary); each option is parts that must all match."""
+
+    options: tuple[tuple[Part, ...], ...]
+
+
+Part = Term | Alternatives  # one required part of a query: all parts must match
 
 
 def _runs(text: str) -> list[tuple[str, bool]]:
@@ -128,31 +145,50 @@ def index_tokens(text: str) -> list[str]:
     return out
 
 
+def word_term(word: str) -> Term | None:
+    """The term of one folded word (no spaces in it), or None when it has nothing to look for."""
+    tokens: list[str] = []
+    prefix = False
+    runs = _runs(word)
+    for run, unsegmented in runs:
+        if unsegmented:
+            units = _clusters(run)
+            if len(units) == 1:
+                tokens.append(run)
+                prefix = len(runs) == 1
+            else:
+                tokens.extend(units[i] + units[i + 1] for i in range(len(units) - 1))
+        else:
+            tokens.append(run[:MAX_TOKEN])
+    return Term(tuple(tokens), prefix) if tokens else None
+
+
 def query_terms(text: str) -> list[Term]:
     """The terms of a query: every whitespace-separated word becomes one phrase (``don't`` →
     ``don t``, ``ผ้าไหม`` → its bigrams); a lone unsegmented character becomes a prefix."""
     terms: list[Term] = []
     seen: set[Term] = set()
     for word in fold(text).split():
-        tokens: list[str] = []
-        prefix = False
-        runs = _runs(word)
-        for run, unsegmented in runs:
-            if unsegmented:
-                units = _clusters(run)
-                if len(units) == 1:
-                    tokens.append(run)
-                    prefix = len(runs) == 1
-                else:
-                    tokens.extend(units[i] + units[i + 1] for i in range(len(units) - 1))
-            else:
-                tokens.append(run[:MAX_TOKEN])
-        if tokens:
-            term = Term(tuple(tokens), prefix)
-            if term not in seen:
-                seen.add(term)
-                terms.append(term)
+        term = word_term(word)
+        if term is not None and term not in seen:
+            seen.add(term)
+            terms.append(term)
     return terms[:MAX_QUERY_TERMS]
+
+
+def name_terms(text: str) -> tuple[Term, ...]:
+    """How a name (a glossary term in some language) is looked for: a name in spaced scripts as
+    one phrase (``hợp tác xã`` where the three words stand together, not anywhere in a message);
+    one with words in scripts written without spaces word by word, as a query is (``사회적 기업``
+    also finds ``사회적기업``). Empty when the name has nothing to look for."""
+    return as_name(tuple(t for word in fold(text).split() if (t := word_term(word)) is not None))
+
+
+def as_name(words: tuple[Term, ...]) -> tuple[Term, ...]:
+    """The terms of a name's words (:func:`word_term` of each) as :func:`name_terms` looks for them."""
+    if len(words) > 1 and not any(is_unsegmented(tok) for t in words for tok in t.tokens):
+        return (Term(tuple(tok for t in words for tok in t.tokens)),)
+    return words
 
 
 def highlight_words(text: str) -> list[str]:
@@ -185,12 +221,24 @@ def _fts_quote(token: str) -> str:
     return '"' + token.replace('"', '""') + '"'
 
 
-def fts_match(terms: list[Term], *, any_term: bool = False) -> str:
-    parts = []
-    for t in terms:
-        phrase = _fts_quote(" ".join(t.tokens))
-        parts.append(phrase + ("*" if t.prefix else ""))
-    return (" OR " if any_term else " AND ").join(parts)
+def _fts_term(t: Term) -> str:
+    return _fts_quote(" ".join(t.tokens)) + ("*" if t.prefix else "")
+
+
+def _fts_part(part: Part) -> str:
+    if isinstance(part, Term):
+        return _fts_term(part)
+    options = ["(" + " AND ".join(_fts_part(t) for t in option) + ")" for option in part.options]
+    return "(" + " OR ".join(options) + ")"
+
+
+def fts_match(terms: Sequence[Part], *, any_term: bool = False, exclude: Sequence[Term] = ()) -> str:
+    """An FTS5 expression: every part (any of them with ``any_term``), without the rows that match
+    all of ``exclude`` (the words as typed, when looking only for what a glossary expansion adds)."""
+    expression = (" OR " if any_term else " AND ").join(_fts_part(p) for p in terms)
+    if exclude:
+        expression = f"({expression}) NOT ({fts_match(exclude)})"
+    return expression
 
 
 # ----------------------------------------------------------------- PostgreSQL (tsvector)
@@ -207,14 +255,25 @@ def pg_document(text: str) -> str:
     return " ".join(pg_token(t) for t in index_tokens(text))
 
 
-def pg_tsquery(terms: list[Term], *, any_term: bool = False) -> str:
-    parts = []
-    for t in terms:
-        lexemes = [f"'{pg_token(tok)}'" for tok in t.tokens]
-        if t.prefix:
-            lexemes[-1] += ":*"
-        parts.append("(" + " <-> ".join(lexemes) + ")")
-    return (" | " if any_term else " & ").join(parts)
+def _pg_term(t: Term) -> str:
+    lexemes = [f"'{pg_token(tok)}'" for tok in t.tokens]
+    if t.prefix:
+        lexemes[-1] += ":*"
+    return "(" + " <-> ".join(lexemes) + ")"
+
+
+def _pg_part(part: Part) -> str:
+    if isinstance(part, Term):
+        return _pg_term(part)
+    return "(" + " | ".join("(" + " & ".join(_pg_part(t) for t in option) + ")" for option in part.options) + ")"
+
+
+def pg_tsquery(terms: Sequence[Part], *, any_term: bool = False, exclude: Sequence[Term] = ()) -> str:
+    """The same expression as :func:`fts_match`, for ``to_tsquery('simple', …)``."""
+    expression = (" | " if any_term else " & ").join(_pg_part(p) for p in terms)
+    if exclude:
+        expression = f"({expression}) & !({pg_tsquery(exclude)})"
+    return expression
 
 
 # ----------------------------------------------------------------- DDL (used by the migration)
@@ -233,7 +292,7 @@ PG_DROP = ["DROP INDEX IF EXISTS ix_archive_messages_search"]
 
 # ----------------------------------------------------------------- index maintenance and queries
 # These take a session and never commit; the caller owns the unit of work.
-from collections.abc import Iterable, Sequence  # noqa: E402
+from collections.abc import Iterable  # noqa: E402
 from datetime import datetime  # noqa: E402
 from typing import Any, NamedTuple  # noqa: E402
 
@@ -334,6 +393,7 @@ class Candidate(NamedTuple):
     message_id: int
     score: float  # higher is better
     solved: bool
+    expanded: bool = False  # found only through names the glossary added, not the words as typed
 
 
 @dataclass(frozen=True)
@@ -396,68 +456,93 @@ def snowflake_time(snowflake: int) -> datetime:
 
 
 def candidate_sql(
-    dialect_name: str, terms: list[Term], filters: SearchFilters, *, limit: int, any_term: bool = False,
-    solved_only: bool = False,
+    dialect_name: str, terms: Sequence[Part], filters: SearchFilters, *, limit: int, any_term: bool = False,
+    solved_only: bool = False, exclude: Sequence[Term] = (), since: int | None = None,
 ) -> tuple[str, dict[str, Any]]:
-    """The raw query behind a search (also what the benchmark times on its own).
+    """The raw query behind a search (also what the benchmark times on its own): rows of
+    (message id, score, solved, expanded).
 
     ``solved_only``: only messages of solved Q&A posts, however old (on SQLite through the
-    solved mark in the index, so the cost follows the few solved posts, not all matches)."""
-    params: dict[str, Any] = {"limit": limit}
+    solved mark in the index, so the cost follows the few solved posts, not all matches).
+    ``exclude``: the query is a glossary expansion; leave out the messages matching all of these
+    terms (the words as typed) and mark the rows expanded. ``since``: only messages from this id
+    on, oldest first from there: FTS5 walking newest first checks a lower bound only on what it
+    found, so a phrase of common bigrams that never matches walks every message (~140 ms at 1M);
+    walking up from the bound stops at the newest."""
+    params: dict[str, Any] = {}
     where = _filter_sql(filters, params)
     if filters.after is not None:
         params["after_id"] = _message_id_bound(filters.after)
     if filters.before is not None:
         params["before_id"] = _message_id_bound(filters.before)
+    order = "DESC"
+    if since is not None:
+        params["since_id"] = since
+        where += " AND " + ("m.id" if dialect_name == "postgresql" else "search_fts.rowid") + " >= :since_id"
+        order = "ASC"
+    sql = _select(dialect_name, terms, where, params, filters, limit=limit, any_term=any_term,
+                  solved_only=solved_only, exclude=exclude, order=order)
+    return sql, params
+
+
+def _select(
+    dialect_name: str, terms: Sequence[Part], where: str, params: dict[str, Any], filters: SearchFilters, *,
+    limit: int, any_term: bool, solved_only: bool, exclude: Sequence[Term], order: str,
+) -> str:
+    marked = bool(exclude)
+    params["limit"] = limit
+    flag = "1" if marked else "0"
     if dialect_name == "postgresql":
-        params["q"] = pg_tsquery(terms, any_term=any_term)
+        params["q"] = pg_tsquery(terms, any_term=any_term, exclude=exclude)
         if filters.after is not None:
             where += " AND m.id >= :after_id"
         if filters.before is not None:
             where += " AND m.id < :before_id"
         if solved_only:
             where += " AND q.solved_at IS NOT NULL"
-        sql = (
-            "SELECT m.id, ts_rank(m.search_vector, query) AS score, q.solved_at IS NOT NULL AS solved "
+        return (
+            f"SELECT m.id, ts_rank(m.search_vector, query) AS score, q.solved_at IS NOT NULL AS solved, "
+            f"{'true' if marked else 'false'} AS expanded "
             "FROM archive_messages m CROSS JOIN to_tsquery('simple', :q) AS query "
             "LEFT JOIN qa_questions q ON q.thread_id = m.thread_id "
-            f"WHERE m.search_vector @@ query{where} ORDER BY m.id DESC LIMIT :limit"
+            f"WHERE m.search_vector @@ query{where} ORDER BY m.id {order} LIMIT :limit"
         )
-    else:
-        params["q"] = fts_match(terms, any_term=any_term)
-        if solved_only:
-            params["q"] = f"({params['q']}) AND {_fts_quote(SOLVED_MARK)}"
-        # FTS5's bm25 first counts every row matching each phrase in the whole index (its IDF):
-        # cheap for a few single tokens, ~60 ms at 1M rows for a 9-bigram Thai word. Such queries
-        # are ranked by a length prior instead (short messages that contain all the words first).
-        cheap = len(terms) <= 3 and all(len(t.tokens) == 1 and not t.prefix for t in terms)
-        score = "-bm25(search_fts)" if cheap else "1.0 / (1 + length(m.content) / 200.0)"
-        if filters.after is not None:
-            where += " AND search_fts.rowid >= :after_id"
-        if filters.before is not None:
-            where += " AND search_fts.rowid < :before_id"
-        sql = (
-            f"SELECT m.id, {score} AS score, q.solved_at IS NOT NULL AS solved "
-            "FROM search_fts JOIN archive_messages m ON m.id = search_fts.rowid "
-            "LEFT JOIN qa_questions q ON q.thread_id = m.thread_id "
-            f"WHERE search_fts MATCH :q{where} ORDER BY search_fts.rowid DESC LIMIT :limit"
-        )
-    return sql, params
+    match = fts_match(terms, any_term=any_term, exclude=exclude)
+    if solved_only:
+        match = f"({match}) AND {_fts_quote(SOLVED_MARK)}"
+    params["q"] = match
+    # FTS5's bm25 first counts every row matching each phrase in the whole index (its IDF):
+    # cheap for a few single tokens, ~60 ms at 1M rows for a 9-bigram Thai word. Such queries
+    # are ranked by a length prior instead (short messages that contain all the words first).
+    cheap = len(terms) <= 3 and not exclude and all(
+        isinstance(t, Term) and len(t.tokens) == 1 and not t.prefix for t in terms)
+    score = "-bm25(search_fts)" if cheap else "1.0 / (1 + length(m.content) / 200.0)"
+    if filters.after is not None:
+        where += " AND search_fts.rowid >= :after_id"
+    if filters.before is not None:
+        where += " AND search_fts.rowid < :before_id"
+    return (
+        f"SELECT m.id, {score} AS score, q.solved_at IS NOT NULL AS solved, {flag} AS expanded "
+        "FROM search_fts JOIN archive_messages m ON m.id = search_fts.rowid "
+        "LEFT JOIN qa_questions q ON q.thread_id = m.thread_id "
+        f"WHERE search_fts MATCH :q{where} ORDER BY search_fts.rowid {order} LIMIT :limit"
+    )
 
 
 async def candidates(
-    session: AsyncSession, terms: list[Term], filters: SearchFilters, *, limit: int = 1500, any_term: bool = False,
-    solved_only: bool = False,
+    session: AsyncSession, terms: Sequence[Part], filters: SearchFilters, *, limit: int = 1500,
+    any_term: bool = False, solved_only: bool = False, exclude: Sequence[Term] = (), since: int | None = None,
 ) -> list[Candidate]:
-    """The newest ``limit`` matches with their relevance; ranking is left to the caller."""
+    """The newest ``limit`` matches with their relevance (``since``: the first from that id on);
+    ranking is left to the caller."""
     if not terms:
         return []
     sql, params = candidate_sql(dialect(session), terms, filters, limit=limit, any_term=any_term,
-                                solved_only=solved_only)
+                                solved_only=solved_only, exclude=exclude, since=since)
     connection = await session.connection()
     if dialect(session) == "postgresql":
         result = await connection.execute(text(sql), params)
-        return [Candidate(mid, score or 0.0, bool(solved)) for mid, score, solved in result]
+        return [Candidate(mid, score or 0.0, bool(solved), bool(wide)) for mid, score, solved, wide in result]
     # Up to 500 rows: read them in one call on the driver's own connection (same transaction);
     # SQLAlchemy's row-by-row adapter costs more than the query for this shape (bench_search).
     raw = await connection.get_raw_connection()
@@ -466,4 +551,4 @@ async def candidates(
         rows = await driver.execute_fetchall(sql, params)
     else:
         rows = list(await connection.exec_driver_sql(sql, params))
-    return [Candidate(mid, score or 0.0, bool(solved)) for mid, score, solved in rows]
+    return [Candidate(mid, score or 0.0, bool(solved), bool(wide)) for mid, score, solved, wide in rows]

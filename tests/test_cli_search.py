@@ -51,3 +51,16 @@ async def test_cli_errors_are_polite(tmp_path: Path, database_url: str) -> None:
     assert code == 2 and "cannot read" in err and "Traceback" not in err
     code, out, _ = await run(tmp_path, database_url, "qa", "route-unanswered")
     assert code == 0 and "Nothing is due" in out
+
+
+async def test_search_also_looks_for_the_glossary_names_unless_exact(tmp_path: Path, database_url: str) -> None:
+    code, _, _ = await run(tmp_path, database_url, "import-archive", str(SAMPLE))
+    assert code == 0
+    code, out, _ = await run(tmp_path, database_url, "search", "วิสาหกิจเพื่อสังคม", "--json")
+    items = json.loads(out)
+    assert code == 0 and "วิสาหกิจเพื่อสังคม" in items[0]["content"], "the words as typed first"
+    assert any("social enterprise" in i["content"].lower() for i in items[1:])
+    code, out, _ = await run(tmp_path, database_url, "search", "วิสาหกิจเพื่อสังคม")
+    assert code == 0 and out.strip().splitlines()[-1].startswith("Also searched: Social enterprise")
+    code, out, _ = await run(tmp_path, database_url, "search", "วิสาหกิจเพื่อสังคม", "--exact", "--json")
+    assert code == 0 and len(json.loads(out)) == 1

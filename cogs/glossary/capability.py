@@ -6,10 +6,11 @@ from bot.capability import Capability, ServiceContext, lazy
 from cogs.glossary import cli
 from cogs.glossary.browse import GlossaryIndex
 from cogs.glossary.service import GlossaryService
+from cogs.glossary.thesaurus import Thesaurus
 
 
 def _services(ctx: ServiceContext) -> list[object]:
-    return [GlossaryService(ctx.content.terms), GlossaryIndex(ctx.content.terms)]
+    return [GlossaryService(ctx.content.terms), GlossaryIndex(ctx.content.terms), Thesaurus(ctx.content.terms)]
 
 
 CAPABILITY = Capability(

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from bot.capability import Capability, ServiceContext, lazy
+from cogs.glossary import thesaurus
 from cogs.resources import cli
 from cogs.resources.service import ResourceService
 
 
 def _services(ctx: ServiceContext) -> list[object]:
-    return [ResourceService(ctx.content.resources)]
+    return [ResourceService(ctx.content.resources, thesaurus=thesaurus.provided(ctx))]
 
 
 CAPABILITY = Capability(

@@ -9,6 +9,7 @@ from bot.app import App
 from bot.catalogues import _, use_language
 from bot.cli import emit, run_with_app
 from cogs.glossary.cli import LANGUAGE_HELP, cli_language
+from cogs.glossary.thesaurus import also_searched
 from cogs.resources.service import ResourceService, type_label
 
 
@@ -23,7 +24,9 @@ def cmd_resources(args: argparse.Namespace) -> int:
             items = [asdict(r) | {"countries": list(r.countries)} for r in page.items]
             lines = [f"{r.title} ({type_label(r.type)}, {r.publisher}{f' {r.year}' if r.year else ''}; {r.status_label}) "
                      f"{r.url or ''}".rstrip() for r in page.items]
-            emit(args, items, "\n".join(lines) or _("Nothing matched. {hints}").format(hints=" ".join(page.hints)))
+            text = "\n".join(lines) or _("Nothing matched. {hints}").format(hints=" ".join(page.hints))
+            note = also_searched(page.added)
+            emit(args, items, f"{text}\n{note}" if note else text)
         return 0
 
     return run_with_app(args, go)

@@ -16,6 +16,7 @@ from bot.errors import InvalidInput
 from bot.i18n import LANGUAGES, country_name, parse_language, require_country
 from bot.text import closest, fold, optional_text, pick_option
 from cogs.glossary.service import Choice, complete_options, topic_label
+from cogs.glossary.thesaurus import Expansion, Thesaurus
 
 PAGE_SIZE = 5
 RESOURCE_TYPES: tuple[str, ...] = ResourceType.__args__  # type: ignore[attr-defined]
@@ -107,6 +108,7 @@ class ResourcePage:
     pages: int
     total: int
     hints: tuple[str, ...] = field(default=())
+    added: tuple[str, ...] = ()  # glossary names searched besides the query's words (English ones)
 
 
 def _view(r: Resource) -> ResourceView:
@@ -126,7 +128,8 @@ def _year(r: Resource) -> int:
 
 
 class ResourceService:
-    def __init__(self, resources: tuple[Resource, ...] | list[Resource]):
+    def __init__(self, resources: tuple[Resource, ...] | list[Resource], thesaurus: Thesaurus | None = None):
+        self._thesaurus = thesaurus  # "สหกรณ์" also looks for the English names of Cooperative
         self._resources: list[Resource] = []
         self._text: dict[str, str] = {}
         self._titles: dict[str, str] = {}
@@ -180,9 +183,19 @@ class ResourceService:
             and (not filters.language or filters.language in r.languages)
         ]
         hints: tuple[str, ...] = ()
+        added: tuple[str, ...] = ()
         if filters.query:
             scored = [(self._score(filters.query, r), r) for r in matches]
-            matches = [r for score, r in sorted(scored, key=lambda x: (-x[0], -_year(x[1]))) if score > 0]
+            direct = [r for score, r in sorted(scored, key=lambda x: (-x[0], -_year(x[1]))) if score > 0]
+            # The catalogue is in English: a glossary name in any language also finds the resources
+            # that say the term's English names, after every direct match.
+            expansion = self._thesaurus.expand(filters.query, languages=("en",)) if self._thesaurus else None
+            if expansion:
+                found = {r.id for r in direct}
+                widened = [(self._expanded_score(expansion, r), r) for r in matches if r.id not in found]
+                direct += [r for score, r in sorted(widened, key=lambda x: (-x[0], -_year(x[1]))) if score > 0]
+                added = expansion.added
+            matches = direct
         else:
             matches.sort(key=lambda r: (-_year(r), r.title))
         if not matches:
@@ -190,7 +203,26 @@ class ResourceService:
         pages = max(1, math.ceil(len(matches) / page_size))
         page = min(max(1, page), pages)
         chunk = matches[(page - 1) * page_size : page * page_size]
-        return ResourcePage(filters, tuple(_view(r) for r in chunk), page, pages, len(matches), hints)
+        return ResourcePage(filters, tuple(_view(r) for r in chunk), page, pages, len(matches), hints, added)
+
+    def _expanded_score(self, expansion: Expansion, r: Resource) -> float:
+        """Above 0 when every word of the query, or for a glossary name in it one of the term's names,
+        is in the entry (more when a name is in the title)."""
+        text, title = self._text[r.id], self._titles[r.id]
+        in_title = False
+        i = 0
+        for match in expansion.matches:
+            if not all(w.text in text for w in expansion.words[i : match.start]):
+                return 0
+            names = [fold(n.label) for n in match.names]
+            typed = [w.text for w in expansion.typed(match)]
+            if not (all(w in text for w in typed) or any(n in text for n in names)):
+                return 0
+            in_title = in_title or any(n in title for n in names)
+            i = match.end
+        if not all(w.text in text for w in expansion.words[i:]):
+            return 0
+        return 2.0 if in_title else 1.0
 
     def _score(self, query: str, r: Resource) -> float:
         words = [w for w in fold(query).split() if w]

@@ -9,7 +9,18 @@ from bot.catalogues import _, format_number, language_name, ngettext
 from bot.i18n import country_name
 from bot.text import safe_echo, truncate
 from bot.ui.common import COLOUR
+from cogs.glossary.thesaurus import also_searched
 from cogs.resources.service import ResourcePage, type_label
+
+
+def _inert(text: str) -> str:
+    return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+
+
+def with_note(text: str, page: ResourcePage) -> str:
+    """The description, and under it in small print the glossary names the search added."""
+    note = also_searched(page.added, escape=_inert)
+    return f"{text}\n-# {note}" if note else text
 
 
 def resources_embed(page: ResourcePage) -> discord.Embed:
@@ -17,7 +28,7 @@ def resources_embed(page: ResourcePage) -> discord.Embed:
     embed = discord.Embed(title=truncate(title, 256), colour=COLOUR)
     if not page.items:
         # TRANSLATORS: {hints} is a sentence on what to try instead
-        embed.description = _("Nothing matched. {hints}").format(hints=" ".join(page.hints)).strip()
+        embed.description = with_note(_("Nothing matched. {hints}").format(hints=" ".join(page.hints)).strip(), page)
         return embed
     count = format_number(page.total)
     if page.pages > 1:
@@ -26,6 +37,7 @@ def resources_embed(page: ResourcePage) -> discord.Embed:
                                                         pages=format_number(page.pages))
     else:
         embed.description = ngettext("{count} found", "{count} found", page.total).format(count=count)
+    embed.description = with_note(embed.description, page)
     for r in page.items:
         kind = type_label(r.type)
         where = ", ".join(country_name(c) for c in r.countries) or _("Regional / global")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from bot.capability import Capability, Need, ServiceContext, lazy
 from bot.catalogues import N_
+from cogs.glossary import thesaurus
 from cogs.search import cli, privacy, writer
 from cogs.search.service import SearchService
 
 
 def _services(ctx: ServiceContext) -> list[object]:
-    return [writer.ArchiveWriter(ctx.db), SearchService(ctx.config, ctx.guild)]
+    return [writer.ArchiveWriter(ctx.db), SearchService(ctx.config, ctx.guild, thesaurus=thesaurus.provided(ctx))]
 
 
 CAPABILITY = Capability(name="search", extension="cogs.search.cog",

@@ -14,13 +14,14 @@ from bot.errors import UserError
 
 
 def cmd_search(args: argparse.Namespace) -> int:
+    from cogs.glossary.thesaurus import also_searched
     from cogs.search.service import SearchService
 
     async def go(app: App) -> int:
         searches = app.service(SearchService)
         params = searches.parse(
             args.query, scope=args.scope, country=args.country, topic=args.topic, author_id=args.author,
-            solved=args.solved, after=args.after, before=args.before,
+            solved=args.solved, after=args.after, before=args.before, expand=not args.exact,
         )
         async with app.db.begin() as session:
             page = await searches.search(session, params, page_size=args.limit)
@@ -32,7 +33,9 @@ def cmd_search(args: argparse.Namespace) -> int:
         ]
         lines = [f"[{h.kind}{' ✓' if h.solved else ''}] {h.created_at:%Y-%m-%d} {h.snippet}\n    {h.jump_url}"
                  for h in page.hits]
-        emit(args, items, "\n".join(lines) or _("Nothing found."))
+        text = "\n".join(lines) or _("Nothing found.")
+        note = also_searched(page.added)
+        emit(args, items, f"{text}\n{note}" if note else text)
         return 0
 
     with use_language(cli_language(args)):  # the refusals and "Nothing found." read in --lang
@@ -72,6 +75,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     srch.add_argument("--after", help="YYYY-MM-DD")
     srch.add_argument("--before", help="YYYY-MM-DD")
     srch.add_argument("--limit", type=int, default=20)
+    srch.add_argument("--exact", action="store_true",
+                      help="only the words as typed (no glossary names in other languages)")
     srch.add_argument("--json", action="store_true")
     add_language_option(srch)
     srch.set_defaults(func=cmd_search)

@@ -3,6 +3,10 @@
 Candidates come from the full-text index (db/search.py): the newest matches, each with its
 relevance. They are ranked here: messages of solved questions first, then relevance, then the
 newest. Any text is a valid query; words are quoted before they reach the engine.
+
+When words of the query are a glossary term's name in some language, a second query looks for the
+term's names in the other languages (cogs/glossary/thesaurus.py), leaving out what the words as
+typed match; those matches rank after every match of the words as typed.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from bot.countries import directory
 from bot.errors import InvalidInput
 from bot.guild import GuildSettings
 from bot.text import clean, fold
+from cogs.glossary.thesaurus import Expansion, Thesaurus
 from cogs.qa.models import Question
 from cogs.search.archive import jump_url
 from cogs.search.models import ArchivedMessage
@@ -37,6 +42,7 @@ SCOPES: dict[str, tuple[str, ...]] = {
 MAX_QUERY = 300
 SOLVED_EXTRA = 100
 CANDIDATES = 500  # newest matches ranked per search (see bench/README.md)
+EXPANDED = 100  # newest matches found only through names the glossary added (ranked after the others)
 PAGE_SIZE = 5
 SNIPPET = 220
 # How a search's filters are said back ("“coop”, questions, country: Lao PDR, solved"), translated there
@@ -58,6 +64,7 @@ class SearchParams:
     after: str | None = None  # YYYY-MM-DD, in the community's time zone
     before: str | None = None
     timezone: str = "UTC"
+    expand: bool = True  # also look for the glossary names of the query's terms in other languages
 
     def describe(self) -> str:
         """The search as said back, in the reader's language; the words searched for stay as typed."""
@@ -102,6 +109,7 @@ class SearchPage:
     capped: bool
     page: int
     pages: int
+    added: tuple[str, ...] = ()  # glossary names searched besides the query's words, as written
 
 
 # Whole sentences per option (translators write the option's name as Discord shows it in their language)
@@ -122,7 +130,7 @@ def _parse_day(value: str | None, field: str) -> str | None:
 def parse_params(
     query: str | None, *, scope: str | None = None, country: str | None = None, topic: str | None = None,
     author_id: int | None = None, solved: bool | None = None, after: str | None = None, before: str | None = None,
-    timezone: str = "UTC",
+    timezone: str = "UTC", expand: bool = True,
 ) -> SearchParams:
     text = clean(query)
     if not text:
@@ -142,7 +150,7 @@ def parse_params(
         raise InvalidInput(_("**after** must be earlier than **before**."))
     return SearchParams(
         query=text, scope=scope, country=_country(country), topic=clean(topic)[:40] or None,
-        author_id=author_id, solved=solved, after=start, before=end, timezone=timezone,
+        author_id=author_id, solved=solved, after=start, before=end, timezone=timezone, expand=expand,
     )
 
 
@@ -179,8 +187,40 @@ def _filters(params: SearchParams) -> search.SearchFilters:
 
 
 def rank(candidates: list[search.Candidate]) -> list[search.Candidate]:
-    """Solved first, then relevance, then newest."""
-    return sorted(candidates, key=lambda c: (not c.solved, -c.score, -c.message_id))
+    """The words as typed before names the glossary added; then solved first, relevance, newest."""
+    return sorted(candidates, key=lambda c: (c.expanded, not c.solved, -c.score, -c.message_id))
+
+
+def expanded_parts(expansion: Expansion) -> tuple[list[search.Part], list[search.Term]]:
+    """What the glossary's names add to a query: messages that say another name of at least one of
+    its glossary names (and the rest of its words), and the terms whose matches to leave out (they
+    are the query's own). Never the words as typed alone: an engine walking every message that has
+    them only to leave them out costs more than the whole search (bench_thesaurus.py)."""
+    groups = [m for m in expansion.matches if m.names]
+    typed = {m.start: tuple(w.term for w in expansion.typed(m)) for m in groups}
+    other_names = {m.start: search.Alternatives(tuple(name.terms for name in m.names)) for m in groups}
+    either = {start: search.Alternatives((typed[start], (other_names[start],))) for start in typed}
+    # At least one of them by another name: the first, or the second, ... (the others either way).
+    widened: search.Part = other_names[groups[0].start] if len(groups) == 1 else search.Alternatives(tuple(
+        (other_names[m.start], *(either[o.start] for o in groups if o is not m)) for m in groups))
+    parts: list[search.Part] = [widened]
+    inside = {i for m in groups for i in range(m.start, m.end)}
+    for i, word in enumerate(expansion.words):
+        if i not in inside and word.term not in parts and len(parts) < search.MAX_QUERY_TERMS:
+            parts.append(word.term)
+    return parts, [t for m in groups for t in typed[m.start]]
+
+
+def _highlights(names: tuple[str, ...]) -> list[str]:
+    """What to highlight of the added names: each whole, and the words of those in scripts without spaces
+    (found word by word)."""
+    words = []
+    for name in names:
+        folded = fold(name)
+        words.append(folded)
+        if " " in folded and any(search.is_unsegmented(ch) for ch in folded):
+            words += folded.split()
+    return words
 
 
 HIT_COLUMNS = (
@@ -200,9 +240,10 @@ def hits_query(ids: list[int]) -> Any:
 class SearchService:
     """Searches the archive: candidates from the full-text index, ranked here, one page loaded."""
 
-    def __init__(self, config: Config, guild: GuildSettings | None = None):
+    def __init__(self, config: Config, guild: GuildSettings | None = None, thesaurus: Thesaurus | None = None):
         self.config = config
         self.guild = guild or GuildSettings(config)  # the time zone dates are read in
+        self.thesaurus = thesaurus  # the glossary's names in every language (None: words as typed only)
 
     def parse(self, query: str | None, **filters: Any) -> SearchParams:
         """The search as typed, with dates read in the community's time zone."""
@@ -213,33 +254,57 @@ class SearchService:
     ) -> SearchPage:
         terms = search.query_terms(params.query)
         filters = _filters(params)
+        solved_first = params.solved is not False and params.scope != "discussions"
         found = await search.candidates(session, terms, filters, limit=CANDIDATES)
-        if len(found) >= CANDIDATES and params.solved is not False and params.scope != "discussions":
+        capped = len(found) >= CANDIDATES
+        window_start = min((c.message_id for c in found), default=0)
+        if capped and solved_first:
             # More matches than are ranked: solved Q&A older than the newest matches still come first.
             seen = {c.message_id for c in found}
             extra = await search.candidates(session, terms, filters, limit=SOLVED_EXTRA, solved_only=True)
             found += [c for c in extra if c.message_id not in seen]
+        expansion = self.expansion(params)
+        added: tuple[str, ...] = ()
+        if expansion:
+            # The glossary's other names, leaving out what the words as typed match; when those fill
+            # the window, only as far back as it reaches (the first EXPANDED from there: bounded work).
+            # Solved first among these only: a solved-only supplement for them would cost more than
+            # the rest of the search (bench_thesaurus.py).
+            parts, typed_names = expanded_parts(expansion)
+            more = await search.candidates(session, parts, filters, limit=EXPANDED, exclude=typed_names,
+                                           since=window_start if capped else None)
+            capped = capped or len(more) >= EXPANDED
+            found += more
+            added = expansion.added
         ranked = rank(found)
         total = len(ranked)
         pages = max(1, -(-total // page_size))
         page = min(max(page, 1), pages)
         chosen = ranked[(page - 1) * page_size : page * page_size]
-        hits = await self.load_hits(session, chosen, params.query)
-        return SearchPage(params, tuple(hits), total, total >= CANDIDATES, page, pages)
+        hits = await self.load_hits(session, chosen, params.query, added)
+        return SearchPage(params, tuple(hits), total, capped, page, pages, added)
 
-    async def load_hits(self, session: AsyncSession, chosen: list[Candidate], query: str) -> list[SearchHit]:
+    def expansion(self, params: SearchParams) -> Expansion | None:
+        """The glossary names in the query and what they add, when the search expands."""
+        if not params.expand or self.thesaurus is None:
+            return None
+        return self.thesaurus.expand(params.query)
+
+    async def load_hits(self, session: AsyncSession, chosen: list[Candidate], query: str,
+                        added: tuple[str, ...] = ()) -> list[SearchHit]:
         if not chosen:
             return []
         rows = await session.execute(hits_query([c.message_id for c in chosen]))
         by_id = {row[0]: row for row in rows}
         words = search.highlight_words(query)
+        widened = words + _highlights(added) if added else words
         hits = []
         for c in chosen:
             row = by_id.get(c.message_id)
             if row is None:
                 continue
             mid, kind, channel_id, guild_id, thread_id, author_id, created_at, content, title = row
-            snippet, spans = make_snippet(content, words)
+            snippet, spans = make_snippet(content, widened if c.expanded else words)
             hits.append(SearchHit(
                 kind=kind, message_id=mid, channel_id=channel_id, guild_id=guild_id, thread_id=thread_id,
                 author_id=author_id, created_at=created_at, content=content, snippet=snippet,

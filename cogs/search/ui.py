@@ -7,6 +7,7 @@ import discord
 from bot.catalogues import N_, _, format_number, ngettext
 from bot.text import truncate
 from bot.ui.common import COLOUR
+from cogs.glossary.thesaurus import also_searched
 from cogs.search.service import SearchHit, SearchPage
 
 KIND_LABELS = {"question": N_("❓ Question"), "answer": N_("💬 Answer"), "message": N_("🗨️ Discussion")}
@@ -27,6 +28,12 @@ def highlighted(hit: SearchHit) -> str:
     return "".join(out)
 
 
+def with_note(text: str, page: SearchPage) -> str:
+    """The description, and under it in small print the glossary names the search added."""
+    note = also_searched(page.added, escape=inert)
+    return f"{text}\n-# {note}" if note else text
+
+
 def search_embed(page: SearchPage) -> discord.Embed:
     title = discord.utils.escape_mentions(page.params.describe())
     embed = discord.Embed(title=truncate(_("Search: {search}").format(search=title), 256), colour=COLOUR)
@@ -35,6 +42,7 @@ def search_embed(page: SearchPage) -> discord.Embed:
             "Nothing found. Try fewer or shorter words, another spelling, or scope **all**. "
             "Only the Q&A forum and channels opted in to the archive are searchable."
         )
+        embed.description = with_note(embed.description, page)
         return embed
     count = format_number(page.total)
     if page.capped:
@@ -46,7 +54,7 @@ def search_embed(page: SearchPage) -> discord.Embed:
         # TRANSLATORS: "12 results — page 1 of 3"
         found = _("{results} — page {page} of {pages}").format(results=found, page=format_number(page.page),
                                                                pages=format_number(page.pages))
-    embed.description = found
+    embed.description = with_note(found, page)
     for hit in page.hits:
         label = _(KIND_LABELS[hit.kind]) if hit.kind in KIND_LABELS else hit.kind
         if hit.solved:

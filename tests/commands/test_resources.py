@@ -86,3 +86,22 @@ async def test_a_japanese_member_reads_the_labels_in_japanese(gw: OfflineDiscord
     # the type from the catalogue; the month and the languages' names from CLDR, as Japanese writes them
     assert study.startswith("国別研究 · ") and "validated draft, 2020年9月" in study and "英語" in study
     assert len([line for line in result.content.splitlines() if line.startswith("-# ")]) == 1
+
+
+async def test_a_glossary_name_in_any_language_finds_the_english_entries(gw: OfflineDiscord) -> None:
+    english = await gw.slash("resources", query="cooperative")
+    count = english.embed["description"].split(" found")[0]
+    for query in ("สหกรณ์", "協同組合", "hop tac xa", "кооператив"):
+        result = await gw.slash("resources", query=query)
+        description = result.embed["description"]
+        assert description.split(" found")[0] == count, (query, description)
+        for field in result.embed["fields"]:
+            assert "coop" in (field["name"] + field["value"]).lower().replace("co-op", "coop"), field
+        assert description.split("\n")[-1].startswith("-# Also searched: Cooperative"), description
+
+
+async def test_entries_found_through_the_glossary_come_after_direct_matches(gw: OfflineDiscord) -> None:
+    result = await gw.slash("resources", query="koperasi")
+    first = result.embed["fields"][0]
+    assert "koperasi" in (first["name"] + first["value"]).lower()
+    assert "Also searched: Cooperative" in result.embed["description"]

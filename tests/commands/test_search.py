@@ -70,3 +70,79 @@ async def test_bad_dates_are_explained(gw: OfflineDiscord) -> None:
 async def test_country_autocomplete_offers_the_configured_countries(gw: OfflineDiscord) -> None:
     result = await gw.autocomplete("search", "country", query="x", country="")
     assert isinstance(result.choices, list)
+
+
+# ------------------------------------------------------------------ across languages (the glossary as a thesaurus)
+COOP = {
+    "en": "Our weaving cooperative needs a bookkeeper",
+    "th": "สหกรณ์ผ้าไหมของเราต้องการนักบัญชี",
+    "ja": "地域の協同組合で会計担当を探しています",
+    "vi": "Hợp tác xã dệt lụa ở Hội An cần kế toán",
+    "ru": "Наш кооператив ищет бухгалтера",
+}
+
+
+def field_languages(fields: list[dict[str, str]]) -> list[str]:
+    """Which COOP message each result field shows, in order."""
+    out = []
+    for field in fields:
+        text = field["value"].replace("**", "")
+        out += [lang for lang, message in COOP.items() if message.split()[-1] in text]
+    return out
+
+
+@pytest.mark.parametrize(("query", "typed"), [
+    ("cooperative", "en"), ("สหกรณ์", "th"), ("協同組合", "ja"), ("hop tac xa", "vi"), ("кооператив", "ru"),
+])
+async def test_a_term_searched_in_one_language_finds_it_in_the_others_after_its_own(
+    gw: OfflineDiscord, query: str, typed: str
+) -> None:
+    await post_many(gw, [*COOP.values(), "The market opens at six"])
+    result = await gw.slash("search", query=query)
+    order = field_languages(result.embed["fields"])
+    assert order[0] == typed, order
+    assert sorted(order) == sorted(COOP), order
+    description = result.embed["description"]
+    assert description.startswith("5 results")
+    note = description.split("\n")[-1]
+    assert note.startswith("-# Also searched: ")
+    for name in ("Cooperative", "สหกรณ์", "協同組合", "hợp tác xã", "кооператив"):
+        assert (name in note) != (name.casefold() == query.casefold()) or typed == "vi", (name, note)
+
+
+async def test_expanded_results_are_highlighted_where_the_other_name_stands(gw: OfflineDiscord) -> None:
+    await post_many(gw, [COOP["vi"]])
+    result = await gw.slash("search", query="cooperative")
+    assert "**Hợp tác xã**" in result.embed["fields"][0]["value"]
+
+
+async def test_a_word_that_is_no_glossary_name_adds_nothing(gw: OfflineDiscord) -> None:
+    await post_many(gw, [*COOP.values(), "The market opens at six"])
+    result = await gw.slash("search", query="market")
+    assert len(result.embed["fields"]) == 1
+    assert "Also searched" not in result.embed["description"]
+    nothing = await gw.slash("search", query="cooperative bicycle")
+    assert "Nothing found" in nothing.embed["description"]
+    assert "Also searched: " in nothing.embed["description"]  # says what else it looked for
+
+
+async def test_pages_of_an_expanded_search_keep_the_order_and_the_note(gw: OfflineDiscord) -> None:
+    await post_many(gw, [f"cooperative report {i}" for i in range(4)] + [f"สหกรณ์ รายงาน {i}" for i in range(4)])
+    first = await gw.slash("search", query="cooperative")
+    assert "page 1 of 2" in first.embed["description"]
+    assert all("cooperative" in f["value"] for f in first.embed["fields"][:4])
+    second = await gw.press(first, "Next ▶")
+    embed = second.message["embeds"][0]
+    assert all("สหกรณ์" in f["value"] for f in embed["fields"])
+    assert "Also searched: " in embed["description"]
+
+
+def test_the_note_makes_glossary_names_inert() -> None:
+    from cogs.search.service import SearchPage, SearchParams
+    from cogs.search.ui import search_embed
+
+    page = SearchPage(SearchParams("x"), (), 0, False, 1, 1,
+                      added=("**bold** name", "@everyone", "<@123456789012345678>"))
+    description = search_embed(page).description or ""
+    note = description.split("\n")[-1]
+    assert "\\*\\*bold\\*\\*" in note and "@everyone" not in note and "<@123456789012345678>" not in note
