@@ -100,16 +100,18 @@ async def test_search_results_and_their_page_buttons_are_translated(
         gw: OfflineDiscord, fake_catalogue: FakeCatalogue) -> None:
     fake_catalogue("vi", {"Search: {search}": "Tìm kiếm: {search}", ("{count} result", "{count} results"): (
         "{count} kết quả",), "{results} — page {page} of {pages}": "{results} — trang {page}/{pages}",
-        "🗨️ Discussion": "🗨️ Thảo luận", "Next ▶": "Tiếp ▶", "◀ Previous": "◀ Trước"})
+        "🗨️ Discussion": "🗨️ Thảo luận", "Next ▶": "Tiếp ▶", "◀ Previous": "◀ Trước",
+        "Also searched: {names}": "Cũng tìm: {names}"})
     for i in range(7):
         await gw.post_message(f"cooperative finance note {i}", author=gw.member_id, channel_id=ARCHIVED)
     await gw.bot.app.service(ArchiveWriter).flush()  # type: ignore[attr-defined]
     found = await gw.slash("search", query="cooperative", locale="vi")
     assert found.embed["title"] == "Tìm kiếm: “cooperative”"
-    assert found.embed["description"] == "7 kết quả — trang 1/2"
+    count, note = found.embed["description"].split("\n")  # and the glossary's other names searched
+    assert count == "7 kết quả — trang 1/2" and note.startswith("-# Cũng tìm: สหกรณ์, hợp tác xã")
     assert found.embed["fields"][0]["name"] == "🗨️ Thảo luận"
     second = await gw.press(found, "Tiếp ▶", user=gw.default_user(), locale="vi")
-    assert second.embed["description"] == "7 kết quả — trang 2/2" and second.button("◀ Trước")
+    assert second.embed["description"].split("\n")[0] == "7 kết quả — trang 2/2" and second.button("◀ Trước")
 
 
 async def test_an_unknown_country_is_answered_in_the_members_language(
