@@ -12,7 +12,7 @@ from bot.content import Quotation, Term
 from bot.i18n import TRANSLATION_LANGUAGES
 from cogs.glossary.service import quote_block
 from offline import OfflineDiscord, boot_offline
-from tests.conftest import draft_line
+from tests.conftest import draft_line, said
 
 PUBLIC_BUDGET = 800  # characters of the default public answer, quotation aside (it is shown whole)
 
@@ -75,7 +75,7 @@ async def test_the_longest_answer_went_from_thousands_of_characters_to_a_few_hun
         # a quoted legal definition is shown whole (it is the authority), so it is not counted
         quoted = quoted_chars(longest.quote, language)
         assert embed_chars(result.embed) - quoted < PUBLIC_BUDGET - 200, (locale, embed_chars(result.embed))
-        explained = await gw.press(result, "Explain more", user=gw.facilitator_id, locale=locale)
+        explained = await gw.press(result, said(language, "Explain more"), user=gw.facilitator_id, locale=locale)
         assert explained.ephemeral
         assert explained.embed["description"] == explanation_in(longest, language)
 
@@ -103,7 +103,7 @@ async def test_the_longest_translated_answers_stay_under_the_budget(
         check_public_answer(await gw.slash("define", term=term.id, user=gw.member_id), term, language)
     explained = max(app.content.terms, key=lambda t: len(explanation_in(t, language)))
     first = await gw.slash("define", term=explained.id, user=gw.member_id)
-    shown = await gw.press(first, "Explain more", user=gw.member_id)
+    shown = await gw.press(first, said(language, "Explain more"), user=gw.member_id)
     assert shown.embed["description"] == explanation_in(explained, language)
 
 
@@ -146,8 +146,8 @@ async def test_explain_more_shows_the_explanation_and_every_name_to_the_presser_
     assert explained.embed["title"] == f"{cooperative.name_in('ja')} — Cooperative", "in the presser's language"
     assert explained.embed["description"] == cooperative.translations["ja"].explanation, "the Japanese explanation"
     fields = {f["name"]: f["value"] for f in explained.embed["fields"]}
-    assert "สหกรณ์" in fields["Names in other languages"]
-    assert "cooperatives" in fields["Topics"]
+    assert "สหกรณ์" in fields[said("ja", "Names in other languages")]
+    assert fields[said("ja", "Topics")], "the presser's language for the labels too"
     # one small-print line says the reply is a draft translation; no footer says it again
     assert explained.content == draft_line("ja")
     assert "footer" not in explained.embed

@@ -22,7 +22,7 @@ from bot.app import App
 from bot.catalogues import ngettext, use_language
 from bot.content import Term
 from cogs.glossary.service import OFFICIAL_WORDING
-from cogs.glossary.wording import DEFINITION_IN_ENGLISH
+from cogs.glossary.wording import DEFINITION_IN_ENGLISH, EXPLANATION_IN_ENGLISH
 from offline import InteractionResult, OfflineDiscord
 from tests.commands.test_country import every_page, text_of
 from tests.commands.test_define import PUBLIC_BUDGET, embed_chars, quoted_chars
@@ -101,11 +101,11 @@ async def test_a_thai_member_reads_the_name_definition_and_explanation_in_thai(g
     result = await gw.slash("define", term="cooperative", locale="th")
     assert result.embed["title"] == "สหกรณ์ — Cooperative"
     assert result.embed["description"] == TH_SHORT
-    assert fields(result)["Also called"].startswith(TH_ALSO), "the Thai names first, then the English ones"
-    assert "co-op" in fields(result)["Also called"]
+    assert fields(result)[said("th", "Also called")].startswith(TH_ALSO), "the Thai names first, then the English ones"
+    assert "co-op" in fields(result)[said("th", "Also called")]
     assert small_print(result) == [draft_line("th")]
 
-    explained = await gw.press(result, "Explain more", user=gw.facilitator_id, locale="th")
+    explained = await gw.press(result, said("th", "Explain more"), user=gw.facilitator_id, locale="th")
     assert explained.embed["description"] == TH_EXPLANATION
     assert small_print(explained) == [draft_line("th")]
     assert "footer" not in explained.embed
@@ -117,7 +117,7 @@ async def test_a_khmer_member_chooses_khmer_with_language(gw: OfflineDiscord) ->
     result = await gw.slash("define", term="cooperative", user=gw.member_id)
     assert result.embed["title"] == "សហករណ៍ — Cooperative"
     assert result.embed["description"] == KM_SHORT
-    explained = await gw.press(result, "Explain more", user=gw.member_id)
+    explained = await gw.press(result, said("km", "Explain more"), user=gw.member_id)
     assert explained.embed["description"] == KM_EXPLANATION
     # the Khmer catalogue is a draft: one note, although this entry is reviewed
     assert len(small_print(result)) == 1 and len(small_print(explained)) == 1
@@ -146,10 +146,10 @@ async def test_a_missing_definition_is_shown_in_english_and_the_one_note_says_so
     assert result.embed["description"] == worker.short
     assert small_print(result) == [
         draft_line("th") + " " + said("th", DEFINITION_IN_ENGLISH, language="ไทย")]
-    explained = await gw.press(result, "Explain more", user=gw.member_id, locale="th")
+    explained = await gw.press(result, said("th", "Explain more"), user=gw.member_id, locale="th")
     assert explained.embed["description"] == worker.explanation
     assert len(small_print(explained)) == 1
-    assert "The explanation is not yet written in ไทย; it is shown in English." in explained.content
+    assert said("th", EXPLANATION_IN_ENGLISH, language="ไทย") in explained.content
 
 
 async def test_a_japanese_member_reads_the_shipped_translation(gw: OfflineDiscord, app: App) -> None:
@@ -159,7 +159,7 @@ async def test_a_japanese_member_reads_the_shipped_translation(gw: OfflineDiscor
     result = await gw.slash("define", term="social enterprise", locale="ja")
     assert result.embed["title"] == f"{ja.name} — Social enterprise"
     assert result.embed["description"] == ja.short
-    explained = await gw.press(result, "Explain more", user=gw.member_id, locale="ja")
+    explained = await gw.press(result, said("ja", "Explain more"), user=gw.member_id, locale="ja")
     assert explained.embed["description"] == ja.explanation
     assert len(small_print(explained)) == 1
     # a term outside the 30 core ones has a Japanese definition and an English explanation
@@ -168,9 +168,9 @@ async def test_a_japanese_member_reads_the_shipped_translation(gw: OfflineDiscor
     answer = await gw.slash("define", term=other.id, locale="ja")
     assert answer.embed["description"] == other.translations["ja"].short
     assert "not yet written" not in answer.content
-    more = await gw.press(answer, "Explain more", user=gw.member_id, locale="ja")
+    more = await gw.press(answer, said("ja", "Explain more"), user=gw.member_id, locale="ja")
     assert more.embed["description"] == other.explanation
-    assert "The explanation is not yet written in 日本語; it is shown in English." in more.content
+    assert said("ja", EXPLANATION_IN_ENGLISH, language="日本語") in more.content
 
 
 async def test_a_name_kept_in_english_comes_with_its_gloss(gw: OfflineDiscord, app: App) -> None:
@@ -212,7 +212,7 @@ async def test_lists_show_definitions_in_the_members_language_with_one_note(gw: 
     assert small_print(page) == [f"{draft_line('th')} {in_english}"]
 
     first = await gw.slash("define", term="cooperative", locale="th")
-    related = await gw.press(first, "Related terms", user=gw.member_id, locale="th")
+    related = await gw.press(first, said("th", "Related terms"), user=gw.member_id, locale="th")
     assert related.embed["title"] == said("th", "Related to {term}", term="สหกรณ์ — Cooperative")
     assert "• **สหกรณ์แรงงาน — Worker cooperative**: " in related.embed["description"]
     assert len(small_print(related)) == 1 and small_print(related)[0].startswith(draft_line("th") + " ")
@@ -253,9 +253,11 @@ async def test_the_longest_translation_the_schema_allows_stays_within_the_budget
     result = await gw.slash("define", term="fixture-longest", locale="th")
     assert result.embed["description"] == LONG_TH["short"]
     assert embed_chars(result.embed) - quoted_chars(None, "th") <= PUBLIC_BUDGET, embed_chars(result.embed)
-    also = fields(result)["Also called"]
-    assert "\n" not in also and "more)" in also, "one line, then how many more"
-    explained = await gw.press(result, "Explain more", user=gw.member_id, locale="th")
+    also = fields(result)[said("th", "Also called")]
+    with use_language("th"):
+        more = ngettext("{names} (+{count} more)", "{names} (+{count} more)", 2).split("{count}")[-1]
+    assert "\n" not in also and also.endswith(more), "one line, then how many more"
+    explained = await gw.press(result, said("th", "Explain more"), user=gw.member_id, locale="th")
     assert explained.embed["description"] == LONG_TH["explanation"]  # and within Discord's limits (the harness)
 
 
@@ -296,7 +298,8 @@ def test_cli_define_json_in_a_language(
     assert run_cli(settings, monkeypatch, "define", "worker cooperative", "--lang", "ไทย") == 0
     text = capsys.readouterr().out
     assert text.startswith("สหกรณ์แรงงาน — Worker cooperative\n")
-    assert "The definition and the explanation are not yet written in ไทย; they are shown in English." in text
+    assert said("th", "The definition and the explanation are not yet written in {language}; they are shown in English.",
+                language="ไทย") in text
 
 
 @pytest.mark.parametrize("command", [["define", "coop"], ["glossary"]])
@@ -313,5 +316,9 @@ def test_cli_glossary_prints_in_the_language(
     assert run_cli(settings, monkeypatch, "glossary", "--topic", "cooperatives", "--lang", "th") == 0
     text = capsys.readouterr().out
     assert f"สหกรณ์ — Cooperative: {TH_SHORT}" in text.splitlines()
-    assert "not yet written in ไทย and" in text.splitlines()[-1], "the small print, on the last line"
+    with use_language("th"):
+        notes = {ngettext("{count} definition is not yet written in {language} and is shown in English.",
+                          "{count} definitions are not yet written in {language} and are shown in English.",
+                          n).format(count=n, language="ไทย") for n in range(1, 91)}
+    assert any(note in text.splitlines()[-1] for note in notes), "the small print, on the last line"
 
