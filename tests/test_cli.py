@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main
+from tests.conftest import said
 
 
 @pytest.fixture
@@ -100,6 +101,7 @@ def test_check_passes_on_shipped_content(cli_env: Path, capsys: pytest.CaptureFi
 
 def test_resources_print_in_the_language_that_lang_names(cli_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--config", str(cli_env), "resources", "case study", "--country", "China", "--lang", "ja"]) == 0
-    assert "validated draft, 2020年9月" in capsys.readouterr().out, "the month as Japanese writes it"
+    printed = capsys.readouterr().out
+    assert said("ja", "validated draft, {when}", when="2020年9月") in printed, "the month as Japanese writes it"
     assert main(["--config", str(cli_env), "resources", "--lang", "klingon"]) == 2
     assert "unknown language 'klingon'" in capsys.readouterr().err
