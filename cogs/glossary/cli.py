@@ -8,27 +8,10 @@ import argparse
 from bot.app import App
 from bot.catalogues import DEFAULT as ENGLISH
 from bot.catalogues import _, draft_note, format_number, ngettext, use_language
-from bot.cli import emit, run_with_app
-from bot.errors import UserError
-from bot.i18n import LANGUAGES, parse_language
+from bot.cli import add_language_option, cli_language, emit, run_with_app
 from cogs.glossary.browse import GlossaryIndex
 from cogs.glossary.service import GlossaryService, Miss, TextStatus, display_name, quote_block, topic_label
 from cogs.glossary.wording import browse_small_print, definition_small_print
-
-LANGUAGE_HELP = ("language of the printed text: a code (th, vi, km, lo, mn, ky, ru, id, ms, fil, zh, ja, ko) or its "
-                 "name; default English")
-
-
-def cli_language(args: argparse.Namespace) -> str:
-    """The language ``--lang`` names (a code, English or native name), English without it; an unknown
-    one is a clear error. Print inside ``with use_language(cli_language(args)):``."""
-    text = getattr(args, "lang", None)
-    if not text:
-        return ENGLISH
-    code = parse_language(text)
-    if code is None:
-        raise UserError(f"unknown language {text!r}; use one of: {', '.join(LANGUAGES)}")
-    return code
 
 
 def small_print_line(note: str | None) -> str:
@@ -126,13 +109,13 @@ def cmd_glossary(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     define = sub.add_parser("define", help="look up a glossary term")
     define.add_argument("text")
-    define.add_argument("--lang", help=LANGUAGE_HELP)
+    add_language_option(define)
     define.add_argument("--json", action="store_true")
     define.set_defaults(func=cmd_define)
     browse = sub.add_parser("glossary", help="list glossary terms by letter, topic or country (none: an overview)")
     browse.add_argument("--letter", help="A-Z, or # for names starting with a digit or another script")
     browse.add_argument("--topic")
     browse.add_argument("--country", help="any name of the country")
-    browse.add_argument("--lang", help=LANGUAGE_HELP)
+    add_language_option(browse)
     browse.add_argument("--json", action="store_true")
     browse.set_defaults(func=cmd_glossary)

@@ -7,8 +7,7 @@ from dataclasses import asdict
 
 from bot.app import App
 from bot.catalogues import _, use_language
-from bot.cli import emit, run_with_app
-from cogs.glossary.cli import LANGUAGE_HELP, cli_language
+from bot.cli import add_language_option, cli_language, emit, run_with_app
 from cogs.glossary.thesaurus import also_searched
 from cogs.resources.service import ResourceService, type_label
 
@@ -39,6 +38,6 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     res.add_argument("--topic")
     res.add_argument("--type")
     res.add_argument("--language", help="only resources available in this language")
-    res.add_argument("--lang", help=LANGUAGE_HELP)
+    add_language_option(res)
     res.add_argument("--json", action="store_true")
     res.set_defaults(func=cmd_resources)

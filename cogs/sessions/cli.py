@@ -15,10 +15,8 @@ from pathlib import Path
 
 from bot.app import App
 from bot.catalogues import _, format_when, ngettext, use_language
-from bot.cli import emit, run_with_app
+from bot.cli import add_language_option, cli_language, emit, run_with_app
 from bot.dates import confirmation
-from bot.errors import UserError
-from bot.i18n import LANGUAGES, parse_language
 from bot.permissions import Actor
 from cogs.sessions.info import Scope
 from cogs.sessions.parsing import SessionChanges
@@ -26,25 +24,13 @@ from cogs.sessions.planning import PlanningService
 from cogs.sessions.reading import TrainingSessionService
 from cogs.sessions.wording import read_back
 
-LANG_HELP = "language of the printed text: " + ", ".join(LANGUAGES) + " (default en; --json stays the same)"
-
-
-def output_language(code: str | None) -> str:
-    """The ``--lang`` of a command (English when not given); an unknown one is a clear error."""
-    if not code:
-        return "en"
-    parsed = parse_language(code)
-    if parsed is None:
-        raise UserError(f"unknown language {code!r}: use one of {', '.join(LANGUAGES)}")
-    return parsed
-
 
 def utc_text(when: datetime) -> str:
     return f"{format_when(when, 'UTC')} UTC"
 
 
 def cmd_sessions(args: argparse.Namespace) -> int:
-    with use_language(output_language(getattr(args, "lang", None))):
+    with use_language(cli_language(args)):
         return run_with_app(args, lambda app: _sessions(app, args))
 
 
@@ -139,14 +125,14 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ses_list.add_argument("--language")
     ses_list.add_argument("--all", action="store_true", help="include cancelled sessions")
     ses_list.add_argument("--json", action="store_true")
-    ses_list.add_argument("--lang", help=LANG_HELP)
+    add_language_option(ses_list)
     ses_ics = ses_sub.add_parser("ics", help="an .ics calendar file for a session (or its whole series)")
     ses_ics.add_argument("id")
     ses_ics.add_argument("--series", action="store_true", help="the whole series, as one recurring event")
     ses_ics.add_argument("-o", "--output", help="write to this file instead of standard output")
     ses_imp = ses_sub.add_parser("import", help="plan a whole programme from a YAML file")
     ses_imp.add_argument("file")
-    ses_imp.add_argument("--lang", help=LANG_HELP)
+    add_language_option(ses_imp)
     ses_edit = ses_sub.add_parser("edit", help="change a session (or it and the rest of its series)")
     ses_edit.add_argument("id")
     ses_edit.add_argument("--start", help="new start, local time in the session's zone ('2027-03-03 14:00', "
@@ -163,11 +149,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ses_edit.add_argument("--series", action="store_true", help="this and every later occurrence")
     ses_edit.add_argument("--yes", action="store_true", help="save a start given in words once read back")
     ses_edit.add_argument("--json", action="store_true")
-    ses_edit.add_argument("--lang", help=LANG_HELP)
+    add_language_option(ses_edit)
     ses_cancel = ses_sub.add_parser("cancel", help="cancel a session (or the rest of its series)")
     ses_cancel.add_argument("id")
     ses_cancel.add_argument("--reason", help="told to members who RSVPed")
     ses_cancel.add_argument("--series", action="store_true", help="this and every later occurrence")
     ses_cancel.add_argument("--json", action="store_true")
-    ses_cancel.add_argument("--lang", help=LANG_HELP)
+    add_language_option(ses_cancel)
     ses.set_defaults(func=cmd_sessions, json=False)
