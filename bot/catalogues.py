@@ -176,11 +176,15 @@ def format_when(moment: datetime, zone: str | ZoneInfo, *, date: str = "yMMMEd",
 
 
 def language_name(code: str) -> str:
-    """A language's name in the reader's language, from CLDR ("Thai", "ไทย", "タイ語"); the code itself
-    for a language CLDR does not name."""
+    """A language's name in the reader's language, from CLDR ("Thai", "ไทย", "タイ語"); else its English
+    name (bot/i18n.py), else the code itself."""
+    from bot.i18n import LANGUAGES  # bot.i18n's own messages import this module
+
     base = BABEL_LOCALES.get(code, code).split("_")[0]
     name = babel_locale().languages.get(base)
-    return name.replace("\u200b", "").strip() if name else code
+    if name:
+        return str(name).replace("\u200b", "").strip()
+    return LANGUAGES[code].english if code in LANGUAGES else code
 
 
 def format_number(value: float) -> str:

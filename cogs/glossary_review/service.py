@@ -24,7 +24,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.capability import PrivacyHook, PrivacyLine
-from bot.catalogues import N_, _, babel_locale
+from bot.catalogues import N_, _
 from bot.content import Term
 from bot.errors import InvalidInput, NotAllowed, NotFound
 from bot.guild import GuildSettings
@@ -65,9 +65,6 @@ def field_label(field: str) -> str:
     return _(FIELD_LABELS.get(field, field))
 
 
-def language_name(code: str) -> str:
-    """A language's name in the reader's language ("Thai", "ไทย", "タイ語")."""
-    return str(babel_locale().languages.get(code) or LANGUAGES[code].english)
 
 
 def limit_of(language: str, field: str) -> int | None:

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import discord
 
-from bot.catalogues import N_, _, ngettext
+from bot.catalogues import N_, _, language_name, ngettext
 from bot.text import safe_echo, truncate
 from bot.ui.common import COLOUR
 from cogs.glossary.service import display_name
 from cogs.glossary_review.models import APPROVED
-from cogs.glossary_review.service import Decision, QueueItem, Submitted, SuggestionInfo, Target, language_name
+from cogs.glossary_review.service import Decision, QueueItem, Submitted, SuggestionInfo, Target
 
 # Whole sentences per field, so each language can word them its own way.
 FORM_TITLES = {"name": N_("Suggest a better name"), "short": N_("Suggest a better definition"),

@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from bot.catalogues import _, babel_locale, format_when
+from bot.catalogues import _, format_when, language_name
 from bot.errors import NotAllowed
-from bot.i18n import LANGUAGES, country_name
+from bot.i18n import country_name
 from bot.permissions import Actor, HasFacilitators, is_facilitator
 from bot.timezones import city, utc_offset_label
 
@@ -67,12 +67,6 @@ def duration_text(minutes: int) -> str:
     return _("{minutes} min").format(minutes=m)
 
 
-def language_name(code: str) -> str:
-    """A language's name in the reader's language (CLDR, through Babel), else in English."""
-    if babel_locale().language == "en":
-        return LANGUAGES[code].english if code in LANGUAGES else code
-    name = babel_locale().languages.get(code)
-    return str(name) if name else (LANGUAGES[code].english if code in LANGUAGES else code)
 
 
 def languages_text(codes: Sequence[str]) -> str:
