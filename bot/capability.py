@@ -153,3 +153,7 @@ class Capability:
     permissions: Sequence[Need] = ()
     # called once the App is built (e.g. to re-add stored session materials to the catalogue)
     on_start: Callable[[App], Awaitable[None]] | None = None
+    # "package.module:function": the capability's pages and feeds on the public web site. The web
+    # server (bot/web/) imports it and calls ``function(app)`` for a list of Starlette routes, so
+    # reading the records (the bot, the CLI) never imports the web stack.
+    web: str | None = None

@@ -153,6 +153,27 @@ class Ops(_Section):
     db_timeout_seconds: Annotated[float, Field(gt=0, le=30)] = 2.0
 
 
+class Web(_Section):
+    """The public, read-only web site and calendar feeds (bot/web/): `python -m bot web`, or inside
+    `run` when ``enabled``."""
+
+    enabled: bool = True  # serve the site inside `python -m bot run` (the README's run command)
+    host: Annotated[str, Field(min_length=1)] = "127.0.0.1"  # loopback: put a reverse proxy in front
+    port: Annotated[int, Field(ge=0, le=65535)] = 8080  # 0 = any free port (tests)
+    # The address people reach the site at (https://sse.example.org), used for links the bot hands
+    # out (calendar feeds, /session feed), canonical URLs and the sitemap. null: http://host:port.
+    public_url: Annotated[str, Field(pattern=r"^https?://[^\s/]+(/[^\s]*)?$")] | None = None
+    allow_indexing: bool = True  # robots.txt lets search engines in (false: Disallow: /)
+    workers: Annotated[int, Field(ge=1, le=32)] = 1  # `python -m bot web` processes (more than 1 needs PostgreSQL)
+
+    @property
+    def base_url(self) -> str:
+        if self.public_url:
+            return self.public_url.rstrip("/")
+        host = "[" + self.host + "]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+
 class Config(_Section):
     guild_id: Snowflake = 0
     channels: Channels = Field(default_factory=Channels)
@@ -166,6 +187,7 @@ class Config(_Section):
     outbox: Outbox = Field(default_factory=Outbox)
     archive: Archive = Field(default_factory=Archive)
     ops: Ops = Field(default_factory=Ops)
+    web: Web = Field(default_factory=Web)
     content_dir: str = "content"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"  # json: one JSON object per line, for log collectors
@@ -215,6 +237,9 @@ ENV_OVERRIDES: dict[str, tuple[str | None, str]] = {
     "SSE_LOG_FORMAT": (None, "log_format"),
     "SSE_HTTP_HOST": ("ops", "http_host"),
     "SSE_HTTP_PORT": ("ops", "http_port"),
+    "SSE_WEB_HOST": ("web", "host"),
+    "SSE_WEB_PORT": ("web", "port"),
+    "SSE_PUBLIC_URL": ("web", "public_url"),
 }
 
 
@@ -230,6 +255,8 @@ def apply_env_overrides(config: Config, env: dict[str, str]) -> Config:
         value: Any = raw
         if key == "http_port":
             value = None if raw.lower() in ("off", "none", "null") else (int(raw) if raw.isdigit() else raw)
+        elif key == "port":
+            value = int(raw) if raw.isdigit() else raw
         (data[section] if section else data)[key] = value
         found.append(variable)
     if not found:

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -70,6 +71,9 @@ class UserPreference(Base):
     # The Discord locale of the member's latest interaction: the language of the DMs the bot sends
     # them (Discord sends no locale with a DM) when they chose none with /language.
     discord_locale: Mapped[str | None] = mapped_column(String(16))
+    # /privacy publish: the member's consent to have their Q&A posts and answers on the public web
+    # site. Off by default; turning it off (or forget) takes their pages down at once.
+    publish_web: Mapped[bool] = mapped_column(default=False, server_default=false())
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 

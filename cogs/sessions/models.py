@@ -126,3 +126,18 @@ class SessionWaitlist(Base):
     session_id: Mapped[int] = mapped_column(ForeignKey("training_sessions.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(Snowflake)
     joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CalendarFeedToken(Base):
+    """The secret in a member's personal calendar feed URL (``/session feed``). ``token_hash``
+    (SHA-256 hex) is what a request is looked up by, then the token is compared in constant time;
+    the token itself is kept so that ``/session feed`` can send the same link again. Deleting the
+    row (``/session feed reset``, forget) revokes the feed at once."""
+
+    __tablename__ = "calendar_feed_tokens"
+    __table_args__ = (Index("ix_calendar_feed_tokens_hash", "token_hash", unique=True),)
+
+    user_id: Mapped[int] = mapped_column(Snowflake, primary_key=True, autoincrement=False)
+    token: Mapped[str] = mapped_column(String(64))
+    token_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.capability import PrivacyHook, PrivacyLine
 from bot.catalogues import N_
 from cogs.sessions.models import (
+    CalendarFeedToken,
     SessionAttendance,
     SessionFeedback,
     SessionRsvp,
@@ -54,6 +55,8 @@ async def privacy_export(session: AsyncSession, user_id: int) -> dict[str, Any]:
             {"session_id": w.session_id, "joined_at": w.joined_at.isoformat()}
             for w in (await session.execute(rows(SessionWaitlist))).scalars()
         ],
+        # the secret itself is not exported: a copy of the export must not open the feed
+        "personal_calendar_feed": (await session.get(CalendarFeedToken, user_id)) is not None,
         "sessions_created": [
             s for (s,) in (await session.execute(
                 select(TrainingSession.id).where(TrainingSession.created_by == user_id).order_by(TrainingSession.id)))
@@ -67,6 +70,7 @@ async def privacy_forget(session: AsyncSession, user_id: int) -> int:
     removed = 0
     statements = [
         *(delete(model).where(model.user_id == user_id) for model in PER_MEMBER),
+        delete(CalendarFeedToken).where(CalendarFeedToken.user_id == user_id),
         update(TrainingSession).where(TrainingSession.created_by == user_id).values(created_by=0),
         update(TrainingSeries).where(TrainingSeries.created_by == user_id).values(created_by=0),
         update(SessionAttendance).where(SessionAttendance.recorded_by == user_id).values(recorded_by=0),
@@ -79,6 +83,7 @@ async def privacy_forget(session: AsyncSession, user_id: int) -> int:
 PRIVACY = PrivacyHook(
     columns=[("session_rsvps", "user_id"), ("session_feedback", "user_id"), ("session_attendance", "user_id"),
              ("session_attendance", "recorded_by"), ("session_waitlist", "user_id"),
-             ("training_sessions", "created_by"), ("training_series", "created_by")],
+             ("training_sessions", "created_by"), ("training_series", "created_by"),
+             ("calendar_feed_tokens", "user_id")],
     show=privacy_show, export=privacy_export, forget=privacy_forget,
 )
