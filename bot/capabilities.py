@@ -11,10 +11,11 @@ from cogs.glossary_review.capability import CAPABILITY as GLOSSARY_REVIEW
 from cogs.help.capability import CAPABILITY as HELP
 from cogs.polls.capability import CAPABILITY as POLLS
 from cogs.privacy.capability import CAPABILITY as PRIVACY
+from cogs.profiles.capability import CAPABILITY as PROFILES
 from cogs.qa.capability import CAPABILITY as QA
 from cogs.resources.capability import CAPABILITY as RESOURCES
 from cogs.search.capability import CAPABILITY as SEARCH
 from cogs.sessions.capability import CAPABILITY as SESSIONS
 from cogs.setup.capability import CAPABILITY as SETUP
 
-CAPABILITIES: tuple[Capability, ...] = (GLOSSARY, GLOSSARY_REVIEW, RESOURCES, SESSIONS, POLLS, QA, COUNTRIES, SEARCH, DIGEST, PRIVACY, HELP, SETUP)
+CAPABILITIES: tuple[Capability, ...] = (GLOSSARY, GLOSSARY_REVIEW, RESOURCES, SESSIONS, POLLS, QA, PROFILES, COUNTRIES, SEARCH, DIGEST, PRIVACY, HELP, SETUP)

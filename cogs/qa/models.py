@@ -26,5 +26,7 @@ class Question(Base):
     answer_id: Mapped[int | None] = mapped_column(Snowflake)
     solved_at: Mapped[datetime | None] = mapped_column()
     first_reply_at: Mapped[datetime | None] = mapped_column()
+    # when the question was sent to peers who know its topic (cogs/profiles/routing.py), before the helpers
+    routed_peers_at: Mapped[datetime | None] = mapped_column()
     routed_helpers_at: Mapped[datetime | None] = mapped_column()
     routed_facilitators_at: Mapped[datetime | None] = mapped_column()
