@@ -102,6 +102,12 @@ class QA(_Section):
     route_helpers_after_hours: Annotated[float, Field(gt=0, le=24 * 30)] = 24
     route_facilitators_after_hours: Annotated[float, Field(gt=0, le=24 * 60)] = 48
     route_check_minutes: Annotated[int, Field(ge=1, le=24 * 60)] = 10
+    # An unanswered question goes first to peers who know its topic (and country), after this
+    # long: members whose profile has the topic and says they are happy to be asked (cogs/profiles)
+    route_peers_after_hours: Annotated[float, Field(gt=0, le=24 * 30)] = 6
+    peers_per_question: Annotated[int, Field(ge=0, le=10)] = 3  # 0 turns the peer step off
+    # at most this many such private notes reach one member in any 7 days
+    peer_requests_per_week: Annotated[int, Field(ge=0, le=50)] = 2
     # /ask offers the 12 programme countries (content/countries/); these are the deployment's extra
     # country tags (e.g. Myanmar). Each is a forum tag, so at most 20 characters.
     extra_countries: list[Annotated[str, Field(min_length=1, max_length=20)]] = Field(default_factory=list)
