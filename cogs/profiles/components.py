@@ -46,7 +46,7 @@ class ProfileModal(discord.ui.Modal):
         super().__init__(title=_("Your member profile"), custom_id=form_id("sse:profiles:form", opened_by),
                          timeout=FORM_TIMEOUT)
         for field in (self.org_name, self.bio):
-            field.label = _(field.label or "")
+            field.label = _(str(field.label))
             if field.placeholder:
                 field.placeholder = _(field.placeholder)
         self.choices, self.typed_id = choices, typed_id
