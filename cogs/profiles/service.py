@@ -54,6 +54,12 @@ ORG_TYPE_LABELS: dict[str, str] = {
 assert tuple(ORG_TYPE_LABELS) == ORG_TYPES
 
 
+def _alike(typed: str, options: list[str]) -> list[str]:
+    """The options most like what was typed (compared folded: case and accents aside), else all of them."""
+    by_folded = {fold(o): o for o in options}
+    return [by_folded[m] for m in closest(typed, list(by_folded))] or options
+
+
 def org_type_label(key: str) -> str:
     return _(ORG_TYPE_LABELS.get(key, key))
 
@@ -166,7 +172,7 @@ class ProfileService:
             if fold(name) == fold(typed):
                 return name
         raise InvalidInput(_("I don't know the topic “{typed}”. Choose one of: {topics}.").format(
-            typed=typed[:40], topics=", ".join(self.topics)), suggestions=closest(typed, self.topics))
+            typed=typed[:40], topics=", ".join(self.topics)), suggestions=_alike(typed, self.topics))
 
     def parse_language(self, text: str | None) -> str | None:
         typed = optional_text(text, field=N_("language"), max_len=100)
@@ -176,7 +182,7 @@ class ProfileService:
         if code is None:
             names = [lang.english for lang in LANGUAGES.values()]
             raise InvalidInput(_("I don't know the language “{typed}”.").format(typed=typed[:40]),
-                               suggestions=closest(typed, names) or names)
+                               suggestions=_alike(typed, names))
         return code
 
     def parse_org_type(self, text: str | None) -> str | None:
@@ -189,7 +195,7 @@ class ProfileService:
             if key in (fold(code), fold(label), fold(_(label))):
                 return code
         labels = [_(label) for label in ORG_TYPE_LABELS.values()]
-        raise InvalidInput(_("There is no organisation type like that."), suggestions=closest(typed, labels) or labels)
+        raise InvalidInput(_("There is no organisation type like that."), suggestions=_alike(typed, labels))
 
     def parse_filters(self, country: str | None = None, topic: str | None = None, language: str | None = None,
                       org_type: str | None = None) -> DirectoryFilters:
