@@ -15,7 +15,7 @@ from discord.app_commands import locale_str
 from discord.ext import commands
 
 from bot.bot import SSEBot
-from bot.catalogues import _, format_number, ngettext, use_language
+from bot.catalogues import N_, _, format_number, ngettext, use_language
 from bot.errors import InvalidInput
 from bot.text import safe_echo
 from bot.ui.common import NO_MENTIONS, actor_of, member_language, reply, with_note
@@ -215,6 +215,8 @@ class QA(commands.Cog):
 
 
 HELPERS_KIND = "helpers"  # the saved-query kind of /helpers pages
+CANNOT_ARCHIVE = N_("The post's state is saved, but Discord did not let me archive or unarchive it: the bot needs "
+                    "Manage Threads in the Q&A forum. Please tell a server manager.")
 
 
 async def _names(bot: SSEBot, result: HelpersPage) -> dict[int, str]:
@@ -256,12 +258,18 @@ class Lifecycle(commands.Cog):
         async with app.db.begin() as session:
             state = await app.service(LifecycleService).close_post(session, actor_of(interaction), thread_id, resolved,
                                                               datetime.now(UTC))
-        await reply(interaction, content=with_note(_("This post is closed. Use /reopen here to open it again.")),
-                    ephemeral=True)
+        await interaction.response.defer(ephemeral=True, thinking=True)
         with use_language(app.guild.current.language):  # the post is read by the whole community
             note = close_note(state.reason or "", interaction.user.id)
-        await self.bot.delivery.post(thread_id, content=note, allowed_mentions=NO_MENTIONS)
-        await archive_post(self.bot, thread_id, True, f"/close by {interaction.user.id}")
+        done = _("This post is closed. Use /reopen here to open it again.")
+        try:
+            await self.bot.delivery.post(thread_id, content=note, allowed_mentions=NO_MENTIONS)
+            await archive_post(self.bot, thread_id, True, f"/close by {interaction.user.id}")
+        except discord.Forbidden as exc:
+            log.warning("could not archive Q&A post %s (HTTP %s: %s); the bot needs Manage Threads in the Q&A forum",
+                        thread_id, exc.status, exc.text or exc)
+            done = CANNOT_ARCHIVE
+        await interaction.followup.send(with_note(_(done)), ephemeral=True)
 
     @app_commands.command(name=locale_str("reopen"), description=locale_str("Open this closed Q&A post again (the asker or a facilitator)"))
     async def reopen(self, interaction: discord.Interaction[SSEBot]) -> None:
@@ -270,11 +278,18 @@ class Lifecycle(commands.Cog):
         thread_id = interaction.channel_id or 0
         async with app.db.begin() as session:
             await app.service(LifecycleService).reopen_post(session, actor_of(interaction), thread_id, datetime.now(UTC))
-        await reply(interaction, content=with_note(_("This post is open again.")), ephemeral=True)
-        await archive_post(self.bot, thread_id, False, f"/reopen by {interaction.user.id}")
+        await interaction.response.defer(ephemeral=True, thinking=True)
         with use_language(app.guild.current.language):
             note = reopen_note(interaction.user.id)
-        await self.bot.delivery.post(thread_id, content=note, allowed_mentions=NO_MENTIONS)
+        done = _("This post is open again.")
+        try:
+            await archive_post(self.bot, thread_id, False, f"/reopen by {interaction.user.id}")
+            await self.bot.delivery.post(thread_id, content=note, allowed_mentions=NO_MENTIONS)
+        except discord.Forbidden as exc:
+            log.warning("could not unarchive Q&A post %s (HTTP %s: %s); the bot needs Manage Threads in the Q&A "
+                        "forum", thread_id, exc.status, exc.text or exc)
+            done = CANNOT_ARCHIVE
+        await interaction.followup.send(with_note(_(done)), ephemeral=True)
 
     @app_commands.command(name=locale_str("helpers"), description=locale_str("Members whose answers were accepted, per month"))
     @app_commands.describe(month=locale_str("Year and month, e.g. 2026-11 (default: this month)"))

@@ -18,7 +18,7 @@ from cogs.search.models import ArchivedMessage
 from cogs.search.writer import ArchiveWriter
 from cogs.sessions.jobs import SessionJobs
 from offline import Call, OfflineDiscord
-from tests.conftest import HELPER_ROLE, QA_FORUM, base_config
+from tests.conftest import HELPER_ROLE, QA_FORUM, base_config, said
 
 TITLE, BODY, COUNTRY, TOPIC = "sse:qa:ask:title", "sse:qa:ask:body", "sse:qa:ask:country", "sse:qa:ask:topic"
 
@@ -241,3 +241,20 @@ async def test_the_digest_thanks_top_helpers_who_have_a_profile_only(gw: Offline
     post = next(c for c in gw.calls if c.key == "POST /channels/{channel_id}/messages" and c.json.get("embeds")
                 and "This week" in c.json["embeds"][0]["title"])
     assert pings_no_one(post)
+
+
+async def test_a_post_the_bot_may_not_archive_is_closed_and_the_member_told_why(gw: OfflineDiscord) -> None:
+    thread, _answer, _helper = await question_with_reply(gw)
+    gw.faults.add("PATCH /channels/{channel_id}", 403, path_contains=thread)
+    result = await gw.slash("close", user=gw.member_id, channel_id=thread)
+    assert result.ephemeral and "needs Manage Threads" in result.text
+    assert await events(gw, thread) == [("close", gw.member_id, "unresolved")]
+    assert archive_edits(gw, thread) == [True]  # asked for, refused
+
+
+async def test_the_reply_is_in_the_member_s_language_and_the_note_in_the_server_s(gw: OfflineDiscord) -> None:
+    thread, _answer, _helper = await question_with_reply(gw)
+    result = await gw.slash("close", user=gw.member_id, channel_id=thread, locale="th")
+    assert said("th", "This post is closed. Use /reopen here to open it again.") in result.text
+    [note] = posts_in(gw, thread)
+    assert note.json["content"].startswith(f"🔒 <@{gw.member_id}> closed this post without a resolution.")
