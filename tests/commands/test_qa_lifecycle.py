@@ -258,3 +258,21 @@ async def test_the_reply_is_in_the_member_s_language_and_the_note_in_the_server_
     assert said("th", "This post is closed. Use /reopen here to open it again.") in result.text
     [note] = posts_in(gw, thread)
     assert note.json["content"].startswith(f"🔒 <@{gw.member_id}> closed this post without a resolution.")
+
+
+async def test_a_long_helpers_list_is_paged_and_the_next_page_works(gw: OfflineDiscord) -> None:
+    app = gw.bot.app  # type: ignore[attr-defined]
+    now = datetime.now(UTC)
+    helpers = [gw.add_user(f"helper{i:02d}") for i in range(22)]
+    async with app.db.begin() as session:  # 22 posts, each answered by another member, accepted now
+        for i, helper in enumerate(helpers):
+            thread = 10_000 + i * 10
+            session.add(Question(thread_id=thread, forum_id=QA_FORUM, guild_id=gw.guild_id, author_id=gw.member_id,
+                                 title=f"Q{i}", created_at=now, answer_id=thread + 1, solved_at=now))
+            session.add(ArchivedMessage(id=thread + 1, channel_id=thread, guild_id=gw.guild_id, thread_id=thread,
+                                        author_id=helper, content="A", created_at=now, kind="answer"))
+    first = await gw.slash("helpers", user=gw.member_id)
+    assert "Page 1 of 2" in first.text and "20. helper" in first.text and "21." not in first.text
+    second = await gw.press(first, "Next ▶", user=gw.member_id)
+    assert "Page 2 of 2" in second.text and "21. helper" in second.text and "22. helper" in second.text
+    assert "<@" not in second.text
