@@ -53,7 +53,6 @@ async def session_file(app: App, session_id: int) -> tuple[bytes, list[TrainingS
         return data, [await reading.get(session, session_id)]
 
 
-@pytest.mark.xfail(strict=True, reason="bug 1 (failing first): the series takes occurrence 0's STATUS:CANCELLED")
 async def test_cancelling_the_first_occurrence_cancels_only_that_one(app: App) -> None:
     sessions = await plan(app)
     async with app.db.begin() as session:
@@ -75,7 +74,6 @@ async def test_cancelling_a_later_occurrence_and_the_whole_series(app: App) -> N
     assert_calendar_shows(data, infos)  # nothing left to attend
 
 
-@pytest.mark.xfail(strict=True, reason="bug 2 (failing first): moving occurrence 0 restarts the RRULE from it")
 async def test_moving_only_the_first_occurrence_leaves_the_others_where_they_were(app: App) -> None:
     sessions = await plan(app)
     async with app.db.begin() as session:
@@ -96,7 +94,6 @@ async def test_moving_a_later_occurrence_writes_an_override(app: App) -> None:
     assert_calendar_shows(*await series_file(app, sessions[0].id))
 
 
-@pytest.mark.xfail(strict=True, reason="bug 3 (failing first): overrides keep RECURRENCE-IDs the moved RRULE never yields")
 async def test_moving_the_whole_series_leaves_no_stale_overrides(app: App) -> None:
     sessions = await plan(app)
     async with app.db.begin() as session:
@@ -118,13 +115,10 @@ async def test_moving_the_series_from_a_later_occurrence(app: App) -> None:
     assert_calendar_shows(data, infos)
 
 
-DST_ONLY = pytest.mark.xfail(strict=True, reason="bug 4 (failing first): VTIMEZONE transitions on one RDATE line")
-
-
 @pytest.mark.parametrize(("zone", "start"), [
-    pytest.param("America/New_York", "2027-10-26 10:00", marks=DST_ONLY),  # summer time ends on 7 November
-    pytest.param("Europe/Berlin", "2027-10-19 15:00", marks=DST_ONLY),  # and on 31 October here
-    pytest.param("America/New_York", "2027-03-02 10:00", marks=DST_ONLY),  # starts on 14 March
+    ("America/New_York", "2027-10-26 10:00"),  # summer time ends on 7 November
+    ("Europe/Berlin", "2027-10-19 15:00"),  # and on 31 October here
+    ("America/New_York", "2027-03-02 10:00"),  # starts on 14 March
     ("Asia/Bangkok", "2027-10-19 15:00"),  # no daylight saving
 ])
 async def test_series_across_a_daylight_saving_change_keeps_its_local_time(app: App, zone: str, start: str) -> None:
@@ -148,7 +142,6 @@ async def test_the_series_file_carries_the_join_link(app: App) -> None:
     assert_calendar_shows(data, infos)
 
 
-@pytest.mark.xfail(strict=True, reason="bug 5 (failing first): the first occurrence's recording is on every occurrence")
 async def test_materials_belong_to_the_occurrence_they_were_added_to(app: App) -> None:
     sessions = await plan(app)
     async with app.db.begin() as session:
