@@ -6,6 +6,7 @@ materials) is compared with the bot's own list of sessions. One test per bug fou
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -167,3 +168,22 @@ async def test_a_join_link_added_later_reaches_every_occurrence(app: App) -> Non
                                                 SessionChanges(join_url="https://meet.jit.si/sse-clinic"), now=NOW)
     data, infos = await series_file(app, sessions[0].id)
     assert_calendar_shows(data, infos)
+
+
+@pytest.mark.xfail(strict=True, reason="failing first: a series is moved by one UTC shift, so the later half "
+                                       "lands an hour off its local time after a daylight-saving change")
+@pytest.mark.parametrize(("zone", "start", "moved"), [
+    ("America/New_York", "2027-10-19 10:00", "2027-11-09 10:00"),  # moved three weeks, over the change of 7 November
+    ("Europe/Berlin", "2027-03-16 15:00", "2027-03-30 16:30"),  # over the change of 28 March, and later in the day
+])
+async def test_moving_a_series_over_a_daylight_saving_change_keeps_every_local_time(
+        app: App, zone: str, start: str, moved: str) -> None:
+    sessions = await plan(app, timezone=zone, start=start)
+    async with app.db.begin() as session:
+        await app.service(PlanningService).edit(session, FAC, sessions[0].id, SessionChanges(start=moved),
+                                                scope="series", now=NOW)
+    data, infos = await series_file(app, sessions[0].id)
+    wall = moved.split()[1]
+    assert [v.start_utc.astimezone(ZoneInfo(zone)).strftime("%H:%M") for v in infos] == [wall] * 4
+    assert_calendar_shows(data, infos)
+    assert len(occurrences_recurring_ical_events(data)) == 4
