@@ -2,7 +2,7 @@
 qa_post_events (close, reopen, nudge, auto-close: who and when)
 
 Revision ID: 0014_qa_lifecycle
-Revises: 0016_members_directory_order
+Revises: 0013_member_profiles
 Create Date: 2026-12-02
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from db.models import AutoId, UTCDateTime
 
 revision = "0014_qa_lifecycle"
-down_revision = "0016_members_directory_order"
+down_revision = "0013_member_profiles"
 branch_labels = None
 depends_on = None
 
