@@ -19,10 +19,12 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import String, cast, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -42,6 +44,7 @@ PAST_DAYS = 180  # how long a session stays in a feed after it ended (materials 
 REFRESH = "PT1H"  # how often calendar apps are asked to fetch the feed again
 FeedKind = Literal["all", "country", "language", "series", "session", "member"]
 TOKEN_BYTES = 32
+CACHE_UNITS = 5000  # sessions and series whose written events are kept in memory (a few MB)
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
 
 
@@ -110,9 +113,24 @@ def _tzid(component: bytes) -> str:
     return match.group(1).decode() if match else ""
 
 
+def _in_utc(info: TrainingSessionInfo) -> TrainingSessionInfo:
+    """The session with its times written in UTC (``...Z``): the same instants, and no VTIMEZONE to
+    write (generating one takes icalendar ~0.1 s per zone and file, far too slow for 1,000 sessions)."""
+    return dataclasses.replace(info, timezone="UTC")
+
+
+def _steady(zone: str, starts: Iterable[datetime]) -> bool:
+    """Whether ``zone`` has one UTC offset at every slot of a series: then its RRULE read in UTC gives
+    the same instants as in the zone's wall time (none of the programme countries observes daylight
+    saving today). Otherwise (Europe/Geneva across March) the series keeps its TZID and VTIMEZONE."""
+    tz = ZoneInfo(zone)
+    return len({start.astimezone(tz).utcoffset() for start in starts}) <= 1
+
+
 class FeedService:
     def __init__(self, config: Config):
         self.config = config
+        self._cache: OrderedDict[tuple[object, ...], list[tuple[str, bytes]]] = OrderedDict()
 
     # ---------------------------------------------------------------- which sessions
     async def _rows(self, session: AsyncSession, scope: FeedScope, now: datetime) -> list[TrainingSession]:
@@ -206,23 +224,46 @@ class FeedService:
     def _assemble(self, scope: FeedScope, rows: Sequence[TrainingSession], infos: Sequence[TrainingSessionInfo],
                   personal: bool) -> Feed:
         by_id = {r.id: r for r in rows}
-        parts: list[bytes] = []
+        parts: list[list[tuple[str, bytes]]] = []
         # one unit per series (in a public feed), else per session; each written by calendar.py
         series: dict[int, list[TrainingSessionInfo]] = {}
         for info in infos:
-            stamp = by_id[info.id].updated_at  # DTSTAMP: when it last changed, so an unchanged feed is the same bytes
             if info.series_id is not None and scope.kind not in ("session", "member"):
                 series.setdefault(info.series_id, []).append(info)
                 continue
-            parts.append(session_ics(self._shown(info, personal), stamp=stamp))
+            parts.append(self._unit([info], by_id, personal, series=False))
         for members in series.values():
             members.sort(key=lambda v: v.occurrence)
-            originals = {v.id: by_id[v.id].original_start_utc for v in members}
-            stamp = max(by_id[v.id].updated_at for v in members)
-            parts.append(series_ics([self._shown(v, personal) for v in members], originals, stamp=stamp))
+            parts.append(self._unit(members, by_id, personal, series=True))
         return self._calendar(self._name(scope, infos), parts, personal)
 
-    def _calendar(self, name: str, parts: Iterable[bytes], personal: bool) -> Feed:
+    def _unit(self, infos: Sequence[TrainingSessionInfo], by_id: dict[int, TrainingSession], personal: bool, *,
+              series: bool) -> list[tuple[str, bytes]]:
+        """The components of calendar.py's file for one session or one whole series, as the feed
+        shows it. Kept in a small cache keyed by what the file is made of (each row's id, last
+        change, SEQUENCE and status, the language and the join-link policy), so a feed polled again
+        mostly re-reads the database: icalendar takes milliseconds to write one event."""
+        links = personal or self.config.web.publish_join_links
+        key = (series, links, current_language(),
+               tuple((v.id, by_id[v.id].updated_at, v.sequence, v.status) for v in infos))
+        if (cached := self._cache.get(key)) is not None:
+            self._cache.move_to_end(key)
+            return cached
+        stamp = max(by_id[v.id].updated_at for v in infos)  # DTSTAMP: when it last changed (the same bytes until then)
+        shown = [self._shown(v, personal) for v in infos]
+        if series:
+            originals = {v.id: by_id[v.id].original_start_utc for v in infos}
+            if _steady(infos[0].timezone, originals.values()):
+                shown = [_in_utc(v) for v in shown]
+            data = series_ics(shown, originals, stamp=stamp)
+        else:
+            data = session_ics(_in_utc(shown[0]), stamp=stamp)
+        components = self._cache[key] = _top_components(data)
+        if len(self._cache) > CACHE_UNITS:
+            self._cache.popitem(last=False)
+        return components
+
+    def _calendar(self, name: str, parts: Iterable[list[tuple[str, bytes]]], personal: bool) -> Feed:
         cal = _calendar(name)
         cal.add("name", name)  # RFC 7986's NAME; X-WR-CALNAME (calendar.py) is what Google and Outlook read
         cal.add("x-wr-caldesc", _("Capacity-building sessions of the community of practice on the Social and "
@@ -232,8 +273,8 @@ class FeedService:
         cal.add("x-published-ttl", REFRESH)
         zones: dict[str, bytes] = {}
         events: list[bytes] = []
-        for data in parts:
-            for kind, component in _top_components(data):
+        for components in parts:
+            for kind, component in components:
                 if kind == "VTIMEZONE":
                     zones.setdefault(_tzid(component), component)
                 elif kind == "VEVENT":
