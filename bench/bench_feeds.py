@@ -17,11 +17,10 @@ from datetime import UTC, datetime, timedelta
 import httpx
 from _common import make_app, percentiles, tempdir
 from sqlalchemy import insert
-from starlette.applications import Starlette
 
+from bot.web.app import create_web_app
 from cogs.sessions.feeds import FeedScope, FeedService
 from cogs.sessions.models import SessionRsvp, TrainingSeries, TrainingSession
-from cogs.sessions.web import routes
 
 ZONES = ("Asia/Bangkok", "Asia/Tokyo", "Asia/Bishkek")
 COUNTRIES = (["TH"], ["VN", "KH"], [], ["JP"], ["MN", "KG"])
@@ -112,7 +111,7 @@ async def main(n: int, runs: int) -> None:
     timings, _ = await timed(1, lambda: build(FeedScope()))
     print(f"FeedService.build (every session, after one edit): {timings[0] * 1000:.1f} ms")
 
-    web = Starlette(routes=routes(app))
+    web = create_web_app(app)  # the whole site: language and security middleware included
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=web), base_url="http://bench") as client:
         first = await client.get("/calendar.ics")
         timings, _ = await timed(runs, lambda: client.get("/calendar.ics"))

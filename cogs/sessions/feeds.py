@@ -23,7 +23,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any, ClassVar, Literal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import String, cast, delete, or_, select
@@ -113,6 +113,28 @@ def _tzid(component: bytes) -> str:
     return match.group(1).decode() if match else ""
 
 
+@dataclass(frozen=True)
+class Slot:
+    """A session as a feed first reads it: enough to find its events in the cache."""
+
+    id: int
+    series_id: int | None
+    occurrence: int
+    start_utc: datetime
+    updated_at: datetime
+    sequence: int
+    status: str
+    title: str
+
+    COLUMNS: ClassVar[tuple[Any, ...]] = (
+        TrainingSession.id, TrainingSession.series_id, TrainingSession.occurrence, TrainingSession.start_utc,
+        TrainingSession.updated_at, TrainingSession.sequence, TrainingSession.status, TrainingSession.title)
+
+    @property
+    def key(self) -> tuple[int, datetime, int, str]:
+        return (self.id, self.updated_at, self.sequence, self.status)
+
+
 def _in_utc(info: TrainingSessionInfo) -> TrainingSessionInfo:
     """The session with its times written in UTC (``...Z``): the same instants, and no VTIMEZONE to
     write (generating one takes icalendar ~0.1 s per zone and file, far too slow for 1,000 sessions)."""
@@ -133,24 +155,21 @@ class FeedService:
         self._cache: OrderedDict[tuple[object, ...], list[tuple[str, bytes]]] = OrderedDict()
 
     # ---------------------------------------------------------------- which sessions
-    async def _rows(self, session: AsyncSession, scope: FeedScope, now: datetime) -> list[TrainingSession]:
+    async def _slots(self, session: AsyncSession, scope: FeedScope, now: datetime) -> list[Slot]:
+        """What the feed holds, read light (the columns its cache keys need), soonest first."""
         since = now - timedelta(days=PAST_DAYS)
-        query = select(TrainingSession).order_by(TrainingSession.start_utc, TrainingSession.id)
-        if scope.kind == "session":
-            row = await session.get(TrainingSession, int(scope.value or 0))
-            if row is None:
+        query = select(*Slot.COLUMNS).order_by(TrainingSession.start_utc, TrainingSession.id)
+        if scope.kind in ("session", "series"):
+            column = TrainingSession.id if scope.kind == "session" else TrainingSession.series_id
+            found = [Slot(*r) for r in (await session.execute(query.where(column == int(scope.value or 0)))).all()]
+            if not found:
                 raise NotFound(_("No such calendar feed."))
-            return [row]
-        if scope.kind == "series":
-            rows = list((await session.scalars(query.where(TrainingSession.series_id == int(scope.value or 0)))).all())
-            if not rows:
-                raise NotFound(_("No such calendar feed."))
-            return rows
+            return found
         if scope.kind == "member":
             wanted = select(SessionRsvp.session_id).where(SessionRsvp.user_id == int(scope.value or 0),
                                                          SessionRsvp.status.in_(("going", "interested")))
-            return list((await session.scalars(query.where(TrainingSession.id.in_(wanted),
-                                                           TrainingSession.end_utc > since))).all())
+            return [Slot(*r) for r in (await session.execute(query.where(
+                TrainingSession.id.in_(wanted), TrainingSession.end_utc > since))).all()]
         conditions = [TrainingSession.end_utc > since]
         # JSON lists matched as their text, as TrainingSessionService.upcoming does: codes are
         # fixed-format, so '"TH"' cannot match inside another value (same SQL on SQLite and PostgreSQL)
@@ -159,14 +178,14 @@ class FeedService:
             conditions.append(or_(countries == "[]", countries.like(f'%"{scope.value}"%')))
         elif scope.kind == "language":
             conditions.append(cast(TrainingSession.languages, String).like(f'%"{scope.value}"%'))
-        matched = list((await session.scalars(query.where(*conditions))).all())
+        matched = [Slot(*r) for r in (await session.execute(query.where(*conditions))).all()]
         # a series is one event with an RRULE: any occurrence matching brings the whole series
         series_ids = {r.series_id for r in matched if r.series_id is not None}
         if not series_ids:
             return matched
         have = {r.id for r in matched}
-        rest = (await session.scalars(query.where(TrainingSession.series_id.in_(series_ids),
-                                                  TrainingSession.id.not_in(have)))).all()
+        rest = [Slot(*r) for r in (await session.execute(query.where(
+            TrainingSession.series_id.in_(series_ids), TrainingSession.id.not_in(have)))).all()]
         return sorted([*matched, *rest], key=lambda r: (r.start_utc, r.id))
 
     def check_scope(self, kind: FeedKind, value: str) -> FeedScope:
@@ -189,13 +208,13 @@ class FeedService:
         raise NotFound(_("No such calendar feed."))
 
     # ---------------------------------------------------------------- the calendar
-    def _name(self, scope: FeedScope, infos: Sequence[TrainingSessionInfo]) -> str:
+    def _name(self, scope: FeedScope, slots: Sequence[Slot]) -> str:
         if scope.kind == "country":
             return _("SSE community sessions: {country}").format(country=directory().name(str(scope.value)))
         if scope.kind == "language":
             return _("SSE community sessions in {language}").format(language=language_name(str(scope.value)))
-        if scope.kind in ("series", "session") and infos:
-            return infos[0].title
+        if scope.kind in ("series", "session") and slots:
+            return slots[0].title
         if scope.kind == "member":
             return _("My SSE community sessions")
         return _("SSE community sessions")
@@ -213,55 +232,53 @@ class FeedService:
         """The whole VCALENDAR of a feed, in ``language`` (the calendar's name and notes; the
         events' own titles stay as their facilitators wrote them)."""
         now = now or utcnow()
-        rows = await self._rows(session, scope, now)
+        slots = await self._slots(session, scope, now)
         personal = scope.kind == "member"
         if language is None and personal:
             language = (await get_preferences(session, int(scope.value or 0))).language
         with use_language(language if language in LANGUAGES else current_language()):
-            infos = await load_infos(session, rows)
-            return self._assemble(scope, rows, infos, personal)
-
-    def _assemble(self, scope: FeedScope, rows: Sequence[TrainingSession], infos: Sequence[TrainingSessionInfo],
-                  personal: bool) -> Feed:
-        by_id = {r.id: r for r in rows}
-        parts: list[list[tuple[str, bytes]]] = []
-        # one unit per series (in a public feed), else per session; each written by calendar.py
-        series: dict[int, list[TrainingSessionInfo]] = {}
-        for info in infos:
-            if info.series_id is not None and scope.kind not in ("session", "member"):
-                series.setdefault(info.series_id, []).append(info)
-                continue
-            parts.append(self._unit([info], by_id, personal, series=False))
-        for members in series.values():
-            members.sort(key=lambda v: v.occurrence)
-            parts.append(self._unit(members, by_id, personal, series=True))
-        return self._calendar(self._name(scope, infos), parts, personal)
-
-    def _unit(self, infos: Sequence[TrainingSessionInfo], by_id: dict[int, TrainingSession], personal: bool, *,
-              series: bool) -> list[tuple[str, bytes]]:
-        """The components of calendar.py's file for one session or one whole series, as the feed
-        shows it. Kept in a small cache keyed by what the file is made of (each row's id, last
-        change, SEQUENCE and status, the language and the join-link policy), so a feed polled again
-        mostly re-reads the database: icalendar takes milliseconds to write one event."""
-        links = personal or self.config.web.publish_join_links
-        key = (series, links, current_language(),
-               tuple((v.id, by_id[v.id].updated_at, v.sequence, v.status) for v in infos))
-        if (cached := self._cache.get(key)) is not None:
-            self._cache.move_to_end(key)
-            return cached
-        stamp = max(by_id[v.id].updated_at for v in infos)  # DTSTAMP: when it last changed (the same bytes until then)
-        shown = [self._shown(v, personal) for v in infos]
-        if series:
-            originals = {v.id: by_id[v.id].original_start_utc for v in infos}
-            if _steady(infos[0].timezone, originals.values()):
-                shown = [_in_utc(v) for v in shown]
-            data = series_ics(shown, originals, stamp=stamp)
-        else:
-            data = session_ics(_in_utc(shown[0]), stamp=stamp)
-        components = self._cache[key] = _top_components(data)
-        if len(self._cache) > CACHE_UNITS:
+            # one unit per series (in a public feed), else per session; each written by calendar.py
+            units: dict[tuple[str, int], list[Slot]] = {}
+            for slot in slots:
+                whole = slot.series_id is not None and scope.kind not in ("session", "member")
+                units.setdefault(("series", slot.series_id or 0) if whole else ("session", slot.id), []).append(slot)
+            links = personal or self.config.web.publish_join_links
+            keys = {unit: (unit[0], links, current_language(),
+                           tuple(s.key for s in sorted(members, key=lambda s: s.occurrence)))
+                    for unit, members in units.items()}
+            missing = [unit for unit, key in keys.items() if key not in self._cache]
+            if missing:
+                await self._write(session, [units[u] for u in missing], [keys[u] for u in missing], personal)
+            parts = []
+            for key in keys.values():
+                self._cache.move_to_end(key)
+                parts.append(self._cache[key])
+            feed = self._calendar(self._name(scope, slots), parts, personal)
+        while len(self._cache) > CACHE_UNITS:
             self._cache.popitem(last=False)
-        return components
+        return feed
+
+    async def _write(self, session: AsyncSession, units: Sequence[Sequence[Slot]], keys: Sequence[tuple[object, ...]],
+                     personal: bool) -> None:
+        """Writes (with calendar.py) the files of the sessions and series not in the cache, and keeps
+        their components there, keyed by what they are made of (each row's id, last change,
+        SEQUENCE and status, the language, the join-link policy): a feed polled again is mostly
+        one light query, since icalendar takes milliseconds to write one event."""
+        ids = [s.id for members in units for s in members]
+        rows = {r.id: r for r in (await session.scalars(select(TrainingSession).where(TrainingSession.id.in_(ids))))}
+        infos = {v.id: v for v in await load_infos(session, list(rows.values()))}
+        for members, key in zip(units, keys, strict=True):
+            unit = sorted((infos[s.id] for s in members), key=lambda v: v.occurrence)
+            stamp = max(rows[v.id].updated_at for v in unit)  # DTSTAMP: its last change (the same bytes until the next)
+            shown = [self._shown(v, personal) for v in unit]
+            if key[0] == "series":
+                originals = {v.id: rows[v.id].original_start_utc for v in unit}
+                if _steady(unit[0].timezone, originals.values()):
+                    shown = [_in_utc(v) for v in shown]
+                data = series_ics(shown, originals, stamp=stamp)
+            else:
+                data = session_ics(_in_utc(shown[0]), stamp=stamp)
+            self._cache[key] = _top_components(data)
 
     def _calendar(self, name: str, parts: Iterable[list[tuple[str, bytes]]], personal: bool) -> Feed:
         cal = _calendar(name)
