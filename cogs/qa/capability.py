@@ -5,10 +5,11 @@ from __future__ import annotations
 from bot.capability import Capability, DeliveryKind, Job, Need, ServiceContext, lazy
 from bot.catalogues import N_
 from cogs.qa import cli, service
+from cogs.qa.public import PublishedQA
 
 
 def _services(ctx: ServiceContext) -> list[object]:
-    return [service.QuestionService(ctx.config, ctx.content.countries, ctx.guild)]
+    return [service.QuestionService(ctx.config, ctx.content.countries, ctx.guild), PublishedQA(ctx.guild)]
 
 CAPABILITY = Capability(
     name="qa",
