@@ -17,6 +17,7 @@ Plain values and a session in, frozen dataclasses out; no Discord, no web.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -97,6 +98,18 @@ class PublicSearch:
     pages: int
 
 
+_MENTION = re.compile(r"<(@[!&]?|#)\d+>")
+_EMOJI = re.compile(r"<a?:(\w{1,32}):\d+>")
+_MENTION_WORD = {"@": "@…", "@!": "@…", "@&": "@…", "#": "#…"}
+
+
+def public_text(text: str) -> str:
+    """A message as the site shows it: Discord's mention syntax carries member, role and channel
+    ids, so a mention becomes ``@…`` (``#…`` for a channel) and a custom emoji its ``:name:``."""
+    text = _EMOJI.sub(r":\1:", text)
+    return _MENTION.sub(lambda m: _MENTION_WORD[m.group(1)], text)
+
+
 def _body(title: str, content: str) -> str:
     """The question's text without its title (stored as "title\\nbody")."""
     if content.startswith(title + "\n"):
@@ -124,6 +137,12 @@ class PublishedQA:
 
     async def count(self, session: AsyncSession) -> int:
         return int(await session.scalar(select(func.count()).select_from(Question).where(*self._public())) or 0)
+
+    async def ids(self, session: AsyncSession, limit: int = 50_000) -> list[int]:
+        """The ids of every published question (the sitemap), the most recently solved first."""
+        rows = await session.execute(select(Question.thread_id).where(*self._public())
+                                     .order_by(Question.solved_at.desc(), Question.thread_id.desc()).limit(limit))
+        return [int(i) for i in rows.scalars()]
 
     async def newest(self, session: AsyncSession, page: int = 1, per_page: int = PAGE_SIZE) -> PublicPage:
         """The published questions, the most recently solved first."""
@@ -156,7 +175,7 @@ class PublishedQA:
             PublicAnswer(
                 position=i, published=a.author_id in published,
                 author_name=names.get(a.author_id) if a.author_id in published else None,
-                text=a.content if a.author_id in published else None, created_at=a.created_at,
+                text=public_text(a.content) if a.author_id in published else None, created_at=a.created_at,
                 accepted=a.id == row.answer_id,
             )
             for i, a in enumerate(answers, 1)
@@ -201,7 +220,7 @@ class PublishedQA:
         for tid in chosen:
             r = best[tid]
             content = _body(public[tid].title, r.content) if r.kind == "question" else r.content
-            snippet, spans = make_snippet(content or public[tid].title, words)
+            snippet, spans = make_snippet(public_text(content or public[tid].title), words)
             hits.append(PublicHit(questions[tid], r.kind, snippet, tuple(spans)))
         return PublicSearch(text, tuple(hits), total, page, pages)
 
@@ -224,7 +243,7 @@ class PublishedQA:
         for q in rows:
             assert q.solved_at is not None
             out.append(PublicQuestion(
-                id=q.thread_id, title=q.title, body=_body(q.title, texts.get(q.thread_id, "")),
+                id=q.thread_id, title=public_text(q.title), body=public_text(_body(q.title, texts.get(q.thread_id, ""))),
                 asker_name=names.get(q.author_id), country=q.country, topic=q.topic, created_at=q.created_at,
                 solved_at=q.solved_at, answer_count=int(replies.get(q.thread_id, 0)),
                 discord_url=jump_url(q.guild_id, q.thread_id, q.thread_id),
