@@ -328,7 +328,7 @@ class ProfileService:
         page = min(max(page, 1), pages)
         rows = (await session.execute(
             select(MemberProfile).where(*where)
-            .order_by(MemberProfile.updated_at.desc(), MemberProfile.user_id)
+            .order_by(MemberProfile.updated_at.desc(), MemberProfile.user_id.desc())
             .offset((page - 1) * per_page).limit(per_page)
         )).scalars().all()
         return DirectoryPage(await self._profiles(session, rows), page, pages, total, filters)
@@ -336,7 +336,7 @@ class ProfileService:
     async def everyone(self, session: AsyncSession, filters: DirectoryFilters) -> list[Profile]:
         """Every matching profile (the CLI), in the directory's order."""
         rows = (await session.execute(select(MemberProfile).where(*self._matching(filters))
-                                      .order_by(MemberProfile.updated_at.desc(), MemberProfile.user_id))).scalars().all()
+                                      .order_by(MemberProfile.updated_at.desc(), MemberProfile.user_id.desc()))).scalars().all()
         return list(await self._profiles(session, rows))
 
     async def published(self, session: AsyncSession, filters: DirectoryFilters | None = None) -> list[Profile]:
@@ -344,7 +344,7 @@ class ProfileService:
         rows = (await session.execute(
             select(MemberProfile).join(UserPreference, UserPreference.user_id == MemberProfile.user_id)
             .where(UserPreference.publish_web.is_(True), *self._matching(filters or DirectoryFilters()))
-            .order_by(MemberProfile.updated_at.desc(), MemberProfile.user_id)
+            .order_by(MemberProfile.updated_at.desc(), MemberProfile.user_id.desc())
         )).scalars().all()
         return list(await self._profiles(session, rows))
 
@@ -439,7 +439,7 @@ class ProfileService:
                 ~exists().where(PeerRequest.question_id == q.thread_id, PeerRequest.peer_user_id == MemberProfile.user_id),
                 *([MemberProfile.country == code] if code else []),
             )
-            .order_by(recent, MemberProfile.updated_at.desc(), MemberProfile.user_id)
+            .order_by(recent, MemberProfile.updated_at.desc(), MemberProfile.user_id.desc())
         )
         if lock:
             stmt = stmt.with_for_update(of=MemberProfile)
