@@ -50,6 +50,8 @@ def published_text(p: Publishing) -> str:
             _("Publishing is on. The public web site, which anyone can read without Discord, now shows:"),
             "• " + _("your questions in the Q&A forum once they are solved (title and text), with your name;"),
             "• " + _("your answers in Q&A posts, with your name, under questions whose askers publish too."),
+            "• " + _("your member profile, if you made one with /profile set (country, organisation type, topics, "
+                     "languages, bio), in the members directory."),
             _("Your name there: **{name}**. Messages in discussion channels are never published, and "
               "neither is anything of members who did not turn this on.").format(name=safe_echo(p.name or "—", 80)),
             _("/privacy publish off removes your pages and answers at once."),

@@ -63,6 +63,11 @@ async def publish(app: App, user_id: int, name: str, on: bool = True) -> None:
 
 @pytest.fixture
 async def posts(app: App) -> dict[str, Post]:
+    return await make_posts(app)
+
+
+async def make_posts(app: App) -> dict[str, Post]:
+    """Four posts: askers and answerers with and without consent (see each comment)."""
     await publish(app, ANH, "Anh <b>Nguyen</b>")
     await publish(app, BOLD, "Bold")
     return {
@@ -180,3 +185,18 @@ async def test_search_finds_only_published_text(app: App, posts: dict[str, Post]
         assert [h.question.id for h in tax.hits] == [posts["hidden_accepted"].thread]
         assert tax.hits[0].snippet == "what rate applies?"
         assert (await public.search(session, "  \"'<>  ")).hits == ()  # nothing to look for
+
+
+async def test_mentions_and_custom_emoji_carry_no_ids_on_the_site(app: App) -> None:
+    await publish(app, ANH, "Anh")
+    await publish(app, BOLD, "Bold")
+    post = await ask(app, ANH, "Ask <@&900000000000000101> about <#900000000000000203>",
+                     "Thanks <@123456789012345678> and <@!223456789012345678> <:coop:987654321098765432>",
+                     [(BOLD, "Ask <@323456789012345678> <a:spin:887654321098765432>")])
+    async with app.db.begin() as session:
+        q = await app.service(PublishedQA).question(session, post.thread)
+        found = await app.service(PublishedQA).search(session, "thanks")
+    assert q is not None
+    assert q.title == "Ask @… about #…"
+    assert q.body == "Thanks @… and @… :coop:" and q.answers[0].text == "Ask @… :spin:"
+    assert found.hits[0].snippet == "Thanks @… and @… :coop:"
