@@ -30,4 +30,5 @@ CAPABILITY = Capability(
     ],
     privacy=service.PRIVACY,
     cli=cli.register,
+    web="cogs.qa.web:routes",
 )
