@@ -125,8 +125,9 @@ class PublishedQA:
 
     def _public(self) -> list[Any]:
         archived = list(self.guild.current.archived)
-        own_text = exists().where(ArchivedMessage.thread_id == Question.thread_id, ArchivedMessage.kind == "question",
-                                  ArchivedMessage.author_id == Question.author_id)
+        # the post's own text is still stored (gone when its author deleted it or asked to be forgotten);
+        # by thread only: a member's messages are many, a post's few
+        own_text = exists().where(ArchivedMessage.thread_id == Question.thread_id, ArchivedMessage.kind == "question")
         where: list[Any] = [
             Question.solved_at.is_not(None), Question.author_id != 0, Question.title != REMOVED_TITLE,
             Question.author_id.in_(published_members()), own_text,
