@@ -117,4 +117,9 @@ async def test_publish_answers_in_the_members_language(gw: OfflineDiscord) -> No
 
     on = await gw.slash("privacy publish on", user=gw.member_id, locale="th")
     expected = said("th", "Publishing is on. The public web site, which anyone can read without Discord, now shows:")
+    assert expected != "Publishing is on. The public web site, which anyone can read without Discord, now shows:"
     assert on.ephemeral and on.text.startswith(expected)
+    off = await gw.slash("privacy publish off", user=gw.member_id, locale="th")
+    assert off.text.startswith(said("th", "Publishing is off: the web site shows nothing you wrote, from now on. "
+                                          "Under other members' questions your answers appear only as “an answer "
+                                          "from a member who has not published their messages”, without text or name."))

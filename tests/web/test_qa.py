@@ -178,3 +178,14 @@ async def test_the_placeholder_reads_in_the_visitors_language(client: httpx.Asyn
     placeholder = said(lang, "An answer from a member who has not published their messages")
     assert placeholder != "An answer from a member who has not published their messages"
     assert placeholder in page.text
+
+
+async def test_a_post_of_an_archived_channel_is_never_a_page(app: App, client: httpx.AsyncClient) -> None:
+    from tests.conftest import ARCHIVED
+
+    await publish(app, ANH, "Anh")
+    await publish(app, BOLD, "Bold")
+    post = await ask(app, ANH, "Thread in the archived channel", "text", [(BOLD, "reply")], forum=ARCHIVED)
+    assert (await client.get(f"/qa/{post.thread}")).status_code == 404
+    assert "Thread in the archived channel" not in (await client.get("/qa")).text
+    assert f"/qa/{post.thread}" not in (await client.get("/sitemap.xml")).text
