@@ -64,4 +64,5 @@ CAPABILITY = Capability(
     ],
     privacy=privacy.PRIVACY,
     cli=cli.register,
+    web="cogs.sessions.pages:routes",  # /sessions and a page per session (bot/web/)
 )
