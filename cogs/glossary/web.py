@@ -185,7 +185,7 @@ async def term_page(request: Request) -> Response:
 
 def routes(app: App) -> list[Route]:
     return [Route("/glossary", index, methods=["GET"], name="glossary"),
-            Route("/glossary/{term_id}", term_page, methods=["GET"], name="glossary-term")]
+            Route("/glossary/{term_id}", term_page, methods=["GET"], name="glossary_term")]
 
 
 def sitemap(app: App) -> list[str]:

@@ -16,7 +16,7 @@ from bot.catalogues import _, format_number, language_name
 from bot.countries import directory
 from bot.errors import InvalidInput
 from bot.i18n import LANGUAGES, country_name
-from bot.web.page import render, url, web_app
+from bot.web.page import absolute, not_found, render, url, web_app
 from cogs.glossary.service import topic_label
 from cogs.glossary.thesaurus import also_searched
 from cogs.resources.service import (
@@ -107,9 +107,31 @@ async def resources_page(request: Request) -> Response:
     return render(request, "resources/index.html", context, title=title, status_code=400 if error else 200)
 
 
+async def resource_page(request: Request) -> Response:
+    """One entry of the catalogue, as it states it, with links to the other entries on its topics."""
+    service = web_app(request).service(ResourceService)
+    found = service.get(request.path_params["resource_id"])
+    if found is None:
+        return not_found(request)
+    context = {
+        "item": _shown(found), "index_href": url(request, "/resources"),
+        "topics": [(topic_label(t), url(request, "/resources", topic=t)) for t in found.topics],
+        "countries": [(country_name(c), url(request, "/resources", country=c)) for c in found.countries],
+    }
+    data = {"@context": "https://schema.org", "@type": "CreativeWork", "name": found.title,
+            "publisher": {"@type": "Organization", "name": found.publisher}, "abstract": found.summary,
+            "inLanguage": list(found.languages), "url": absolute(request, f"/resources/{found.id}")}
+    if found.url:
+        data["sameAs"] = found.url
+    if found.year is not None and found.status == "published":
+        data["datePublished"] = str(found.year)
+    return render(request, "resources/resource.html", context, title=found.title, json_ld=data)
+
+
 def routes(app: App) -> list[Route]:
-    return [Route("/resources", resources_page, methods=["GET"], name="resources")]
+    return [Route("/resources", resources_page, methods=["GET"], name="resources"),
+            Route("/resources/{resource_id}", resource_page, methods=["GET"], name="resource")]
 
 
 def sitemap(app: App) -> list[str]:
-    return ["/resources"]
+    return ["/resources", *(f"/resources/{i}" for i in app.service(ResourceService).ids())]

@@ -10,7 +10,7 @@ from bot.catalogues import use_language
 from bot.errors import InvalidInput
 from cogs.resources.service import ResourceService
 from cogs.resources.web import PAGE_SIZE
-from tests.web.pages_helpers import Element, check_page, site
+from tests.web.pages_helpers import Element, check_page, json_ld, site
 
 
 def listed(doc: Element) -> list[str]:
@@ -72,8 +72,9 @@ async def test_each_entry_says_its_status_and_publisher_as_the_content_does(app:
     text = item.text()
     assert draft.publisher in text
     assert str(draft.validated).split()[-1] in text  # validated, with no invented publication year
-    if draft.url:
-        assert item.find("a").attrs["href"] == draft.url
+    links = {a.attrs["href"] for a in item.find_all("a")}
+    assert f"/resources/{draft.id}?lang=th" in links  # its own page
+    assert (draft.url in links) == bool(draft.url)  # and the document, only where the catalogue has its address
 
 
 async def test_an_unknown_filter_value_is_a_polite_message_in_the_visitors_language(app: App) -> None:
@@ -93,3 +94,28 @@ async def test_what_a_visitor_types_is_shown_as_text(app: App) -> None:
     assert "<script>alert(1)" not in response.text
     doc = check_page(response.text, "en")
     assert doc.find("input", name="q").attrs["value"] == hostile
+
+
+@pytest.mark.parametrize("lang", ["en", "th", "km"])
+async def test_a_page_per_resource_as_the_catalogue_states_it(app: App, lang: str) -> None:
+    resource = next(r for r in app.content.resources if r.url and r.status == "published")
+    async with site(app) as client:
+        response = await client.get(f"/resources/{resource.id}", params={"lang": lang})
+        missing = await client.get("/resources/no-such-resource", params={"lang": lang})
+    assert response.status_code == 200 and missing.status_code == 404
+    doc = check_page(response.text, lang)
+    assert doc.find("h1").text() == resource.title and doc.find("h1").lang() == "en"
+    assert resource.url in {a.attrs["href"] for a in doc.find("main").find_all("a")}
+    assert f"{resource.publisher}, {resource.year}" in doc.find("dl").text()
+    [data] = json_ld(doc)
+    assert data["@type"] == "CreativeWork" and data["name"] == resource.title
+    assert data["datePublished"] == str(resource.year) and data["sameAs"] == resource.url
+    check_page(missing.text, lang)
+
+
+async def test_the_site_search_links_to_the_term_and_resource_pages(app: App) -> None:
+    async with site(app) as client:
+        response = await client.get("/search", params={"q": "cooperative", "lang": "th"})
+    links = {a.attrs["href"].split("?")[0] for a in check_page(response.text, "th").find("main").find_all("a")}
+    assert "/glossary/cooperative" in links
+    assert any(link.startswith("/resources/") for link in links)

@@ -189,7 +189,7 @@ async def test_the_sitemap_lists_every_page_and_no_link_between_them_is_broken(a
                 href = a.attrs["href"]
                 if "hreflang" in a.attrs:  # the page in another language, said so
                     continue
-                if href.startswith("/") and href.split("?")[0].split("/")[1] in ("glossary", "countries", "sessions"):
+                if href.startswith("/") and href.split("?")[0].split("/")[1] in ("glossary", "countries", "sessions", "resources"):
                     assert "lang=km" in href, (path, href)
                     queue.append(href)
     assert len(seen) > len(app.content.terms) + len(app.content.countries)
