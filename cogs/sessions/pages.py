@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from starlette.requests import Request
@@ -22,7 +21,7 @@ from bot.catalogues import _, format_number, format_when, language_name, ngettex
 from bot.countries import directory
 from bot.errors import InvalidInput, NotFound
 from bot.i18n import LANGUAGES
-from bot.timezones import REGION_ZONES, city, parse_zone, utc_offset_label
+from bot.timezones import REGION_ZONES, city, parse_zone, utc_offset_label, zone_info
 from bot.web.language import html_lang
 from bot.web.page import absolute, not_found, render, url, web_app
 from cogs.sessions.info import TrainingSessionInfo
@@ -32,8 +31,8 @@ from cogs.sessions.reading import TrainingSessionService
 from cogs.sessions.wording import countries_text, duration_text, languages_text
 from db.models import utcnow
 
-UPCOMING_PAGE = 30
-PAST_PAGE = 20
+UPCOMING_PAGE = 20
+PAST_PAGE = 10
 
 
 @dataclass(frozen=True)
@@ -66,7 +65,7 @@ def publish_join_links(app: App) -> bool:
 
 def _shown(request: Request, info: TrainingSessionInfo, zone: str) -> ShownSession:
     own = None
-    if info.start_utc.astimezone(ZoneInfo(info.timezone)).utcoffset() != info.start_utc.astimezone(ZoneInfo(zone)).utcoffset():
+    if info.start_utc.astimezone(zone_info(info.timezone)).utcoffset() != info.start_utc.astimezone(zone_info(zone)).utcoffset():
         own = f"{format_when(info.start_utc, info.timezone)} ({city(info.timezone)}, " \
               f"{utc_offset_label(info.start_utc, info.timezone)})"
     return ShownSession(
