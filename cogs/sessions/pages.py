@@ -24,9 +24,10 @@ from bot.i18n import LANGUAGES
 from bot.timezones import REGION_ZONES, city, parse_zone, utc_offset_label, zone_info
 from bot.web.language import html_lang
 from bot.web.page import absolute, not_found, render, url, web_app
+from cogs.sessions.feeds import FeedScope, feed_path, webcal
 from cogs.sessions.info import TrainingSessionInfo
 from cogs.sessions.models import TrainingSession
-from cogs.sessions.public import past_sessions, webcal_url
+from cogs.sessions.public import past_sessions
 from cogs.sessions.reading import TrainingSessionService
 from cogs.sessions.wording import countries_text, duration_text, languages_text
 from db.models import utcnow
@@ -100,14 +101,19 @@ def zone_options(zone: str, now: datetime) -> list[ZoneOption]:
     return [ZoneOption(z, f"{city(z)} ({utc_offset_label(now, z)})", z == zone) for z in zones]
 
 
+def subscribe(base_url: str, scope: FeedScope) -> str:
+    """The ``webcal://`` address of a public feed (cogs/sessions/feeds.py names its path)."""
+    return webcal(base_url.rstrip("/") + feed_path(scope))
+
+
 def feed_links(app: App) -> dict[str, Any]:
     """The public calendar feeds to subscribe to: every session, per country, per language."""
     base = app.config.web.base_url
     countries = sorted(directory(), key=lambda c: c.name.casefold())
     return {
-        "all": webcal_url(base, "/calendar.ics"),
-        "countries": [(c.name, webcal_url(base, f"/calendar/country/{c.code}.ics")) for c in countries],
-        "languages": [(language_name(code), html_lang(code), webcal_url(base, f"/calendar/language/{code}.ics"))
+        "all": subscribe(base, FeedScope()),
+        "countries": [(c.name, subscribe(base, FeedScope("country", c.code))) for c in countries],
+        "languages": [(language_name(code), html_lang(code), subscribe(base, FeedScope("language", code)))
                       for code in LANGUAGES],
     }
 
@@ -185,9 +191,9 @@ async def session_page(request: Request) -> Response:
     now = utcnow()
     base = app.config.web.base_url
     shown = _shown(request, info, zone)
-    feeds = {"session": webcal_url(base, f"/calendar/session/{info.id}.ics"),
-             "series": webcal_url(base, f"/calendar/series/{info.series_id}.ics") if info.series_id else None,
-             "all": webcal_url(base, "/calendar.ics")}
+    feeds = {"session": subscribe(base, FeedScope("session", info.id)),
+             "series": subscribe(base, FeedScope("series", info.series_id)) if info.series_id else None,
+             "all": subscribe(base, FeedScope())}
     context = {
         "s": shown, "info": info, "zone": zone, "zones": zone_options(zone, now), "error": error,
         "zone_label": f"{zone} ({utc_offset_label(info.start_utc, zone)})",

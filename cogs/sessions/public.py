@@ -1,10 +1,9 @@
 """What the public web site shows of sessions: past ones (newest first, with their materials) beside
-``TrainingSessionService.upcoming``, and the feed addresses a page links to. Plain values and a
-database session in, frozen values out; never imports discord."""
+``TrainingSessionService.upcoming``. Plain values and a database session in, frozen values out;
+never imports discord."""
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -29,8 +28,3 @@ async def past_sessions(session: AsyncSession, *, now: datetime | None = None, p
                                   .offset((page - 1) * page_size).limit(page_size))).all()
     return SessionPage(tuple(await load_infos(session, rows)), total, page, pages)
 
-
-def webcal_url(base_url: str, path: str) -> str:
-    """A feed's subscription address: the site's public address with ``webcal://`` for its scheme
-    (calendar apps open it as a subscription they keep up to date)."""
-    return re.sub(r"^https?://", "webcal://", base_url.rstrip("/") + path)
