@@ -126,6 +126,11 @@ async def test_a_session_page_with_event_data(app: App, lang: str) -> None:
     assert JOIN not in response.text and str(FACILITATOR.user_id) not in response.text
     feeds = {a.attrs["href"] for a in doc.find("section", aria_labelledby="feeds").find_all("a")}
     assert f"webcal://127.0.0.1:8080/calendar/session/{upcoming.id}.ics" in feeds
+    async with site(app) as client:  # each link is a feed the site serves, holding this session
+        for feed in feeds:
+            calendar = await client.get(feed.removeprefix("webcal://127.0.0.1:8080"))
+            assert calendar.status_code == 200 and calendar.headers["content-type"].startswith("text/calendar")
+            assert f"UID:session-{upcoming.id}@" in calendar.text
 
 
 async def test_a_cancelled_and_a_past_session(app: App) -> None:
