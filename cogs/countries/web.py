@@ -1,8 +1,8 @@
 """Country profiles on the public web site: an index of the programme countries and one page per
 country (``/countries/th``) over the same ``CountryProfileService`` as ``/country``. The profile's
 content (summary, timeline, institutions) is shown as written, in English, with its sources linked.
-Solved questions are left out: a question is public only when its asker published it
-(cogs/qa/public.py), and the web's Q&A pages are where those are listed."""
+Of the solved questions only those their askers published are listed (cogs/qa/public.py), linked to
+their Q&A pages; never a Discord link."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from bot.catalogues import _, format_when, language_name
 from bot.countries import PHASE_LABELS, Country
 from bot.web.links import Piece, pieces
 from bot.web.page import not_found, render, served_paths, url, web_app
-from cogs.countries.service import KIND_LABELS, CountryProfile, CountryProfileService
+from cogs.countries.service import KIND_LABELS, SOLVED, CountryProfile, CountryProfileService
+from cogs.qa.public import PublishedQA
 from cogs.resources.service import type_label
 
 
@@ -56,11 +57,14 @@ async def country_page(request: Request) -> Response:
     if not (code.isascii() and code.isalpha() and len(code) == 2) or service.countries.get(code.upper()) is None:
         return not_found(request)
     language = request.state.lang
+    served = served_paths(request)
     async with app.db.begin() as session:
         profile = await service.profile(session, code.upper(), language)
+        # only questions whose askers published them, and only when the site has Q&A pages
+        solved = await app.service(PublishedQA).solved_in_country(session, code.upper(), limit=SOLVED) \
+            if "/qa" in served else []
     assert isinstance(profile, CountryProfile)  # a known code always resolves
     c = profile.country
-    served = served_paths(request)
     zone = app.guild.current.timezone
     timeline = [Event(e.date, _(KIND_LABELS[e.kind]), e.title, e.note, tuple(pieces(s) for s in e.sources))
                 for e in c.timeline]
@@ -73,7 +77,8 @@ async def country_page(request: Request) -> Response:
     context = {
         "c": c, "phases": _phases(c), "summary_sources": tuple(pieces(s) for s in c.summary_sources),
         "timeline": timeline, "institutions": institutions, "resources": resources, "terms": terms,
-        "sessions": sessions, "zone": zone, "index_href": url(request, "/countries"),
+        "sessions": sessions, "zone": zone, "qa": "/qa" in served,
+        "solved": [(q.title, url(request, f"/qa/{q.id}")) for q in solved], "index_href": url(request, "/countries"),
         "resources_href": url(request, "/resources", country=c.code) if "/resources" in served else None,
         "draft_terms": language != "en" and any(t.local_name and t.draft_translation for t in profile.terms),
         "language_native": language_name(language),

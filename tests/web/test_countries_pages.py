@@ -13,6 +13,7 @@ from cogs.resources.service import ResourceFilters, ResourceService
 from cogs.sessions.parsing import SessionDraft
 from cogs.sessions.planning import PlanningService
 from tests.conftest import FACILITATOR_ROLE, said
+from tests.services.test_qa_public import make_posts
 from tests.web.pages_helpers import check_page, json_ld, site
 
 FACILITATOR = Actor(user_id=11, role_ids=frozenset({FACILITATOR_ROLE}))
@@ -70,3 +71,18 @@ async def test_an_unknown_country_is_not_found(app: App, path: str) -> None:
         response = await client.get(path, params={"lang": "km"})
     assert response.status_code == 404
     check_page(response.text, "km")
+
+
+async def test_only_published_solved_questions_are_listed_and_linked_to_their_pages(app: App) -> None:
+    posts = await make_posts(app)  # tagged Viet Nam: two askers published, one did not
+    async with site(app) as client:
+        response = await client.get("/countries/vn", params={"lang": "th"})
+    doc = check_page(response.text, "th")
+    section = doc.find("section", aria_labelledby="solved")
+    assert section.find("h2").text() == said("th", "Recently solved questions")
+    links = [a.attrs["href"] for a in section.find_all("a")]
+    assert sorted(links) == sorted(f"/qa/{posts[k].thread}?lang=th" for k in ("public", "hidden_accepted"))
+    assert "Chanda" not in response.text and "discord.com" not in response.text
+    async with site(app) as client:  # each link opens the published question
+        for link in links:
+            assert (await client.get(link)).status_code == 200
