@@ -147,3 +147,13 @@ async def test_the_personal_feed_opens_with_its_token_and_a_revoked_one_is_404(a
     assert revoked.status_code == unknown.status_code == 404
     assert revoked.content == unknown.content and revoked.headers == unknown.headers
     assert (await client.get(f"/calendar/me/{new}.ics")).status_code == 200
+
+
+async def test_the_personal_feed_is_named_in_the_members_language(app: App, client: httpx.AsyncClient) -> None:
+    from db.preferences import update_preferences
+
+    async with app.db.begin() as session:
+        await update_preferences(session, MEMBER, language="vi")
+        token = await app.service(FeedService).issue_token(session, MEMBER)
+    cal, _ = read_feed((await client.get(f"/calendar/me/{token}.ics", headers={"Accept-Language": "ja"})).content)
+    assert cal.x_wr_calname.value == said("vi", "My SSE community sessions") != "My SSE community sessions"
