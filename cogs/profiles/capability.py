@@ -25,4 +25,5 @@ CAPABILITY = Capability(
     pagers={"members": lazy("cogs.profiles.cog:render_page")},
     privacy=PRIVACY,
     cli=cli.register,
+    report="cogs.profiles.report:participation",
 )

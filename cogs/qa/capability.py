@@ -29,4 +29,5 @@ CAPABILITY = Capability(
     ],
     privacy=service.PRIVACY,
     cli=cli.register,
+    report="cogs.qa.report:qa_report",
 )

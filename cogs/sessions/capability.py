@@ -64,4 +64,5 @@ CAPABILITY = Capability(
     ],
     privacy=privacy.PRIVACY,
     cli=cli.register,
+    report="cogs.sessions.report:sessions_report",
 )
