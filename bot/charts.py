@@ -123,7 +123,9 @@ def render_chart(report: Report, chart: Chart) -> bytes:
     labels, series = _bars(table, chart)
     family = list(font_family(report.language))
     with _PYPLOT, plt.rc_context({"font.family": family, "font.size": 10, "axes.unicode_minus": False}):
-        fig, ax = plt.subplots(figsize=(8, 4.8), dpi=DPI, layout="constrained")
+        # fixed margins rather than a layout engine: constrained layout draws every label twice
+        fig, ax = plt.subplots(figsize=(8, 4.8), dpi=DPI)
+        fig.subplots_adjust(left=0.1, right=0.97, top=0.86, bottom=0.27 if len(labels) > 4 else 0.15)
         try:
             count = max(len(series), 1)
             width = 0.8 / count
@@ -159,8 +161,10 @@ def render_chart(report: Report, chart: Chart) -> bytes:
 def png_files(report: Report, charts: Sequence[Chart] | None = None) -> list[tuple[str, bytes]]:
     """``(file name, PNG bytes)`` for every chart of the report. A glyph the fonts lack is logged
     (matplotlib's "missing from font" warning) rather than lost in a warnings filter."""
+    from bot.catalogues import use_language
+
     files = []
-    with warnings.catch_warnings(record=True) as caught:
+    with use_language(report.language), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         for chart in charts if charts is not None else [c for s in report.sections for c in s.charts]:
             files.append((f"{chart.key}.png", render_chart(report, chart)))
