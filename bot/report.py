@@ -63,6 +63,16 @@ class Period:
         """The moment figures such as "unanswered for 7 days" are read at: the end, or now if earlier."""
         return min(self.until, self.now)
 
+    def months(self) -> list[tuple[str, datetime, datetime]]:
+        """``(YYYY-MM, start, end)`` of each calendar month (UTC) the period touches, clipped to it."""
+        out = []
+        start = self.since
+        while start < self.until:
+            following = datetime(start.year + start.month // 12, start.month % 12 + 1, 1, tzinfo=UTC)
+            out.append((f"{start.year:04d}-{start.month:02d}", start, min(following, self.until)))
+            start = following
+        return out
+
     def as_json(self) -> dict[str, str]:
         return {"from": self.first.isoformat(), "to": self.last.isoformat(), "generated_at": self.now.isoformat()}
 

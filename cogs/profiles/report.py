@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import distinct, func, select, union
+from sqlalchemy import distinct, func, literal, null, select, union, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.catalogues import _
@@ -57,9 +57,11 @@ async def participation(session: AsyncSession, period: Period) -> list[Section]:
                  crosstab)
 
     # -- active members: the distinct (member, month) pairs of three kinds of activity, in SQL
-    posted = (select(ArchivedMessage.author_id.label("user_id"),
-                     month_of(session, ArchivedMessage.created_at).label("month"))
-              .where(ArchivedMessage.created_at >= period.since, ArchivedMessage.created_at < until))
+    # Messages are the many rows: one range per month with the month as a literal, so the database
+    # reads (created_at, author_id) off its index and computes no month per message.
+    posted = [select(ArchivedMessage.author_id.label("user_id"), literal(month).label("month"))
+              .where(ArchivedMessage.created_at >= start, ArchivedMessage.created_at < end)
+              for month, start, end in period.months()]
     rsvped = (select(SessionRsvp.user_id.label("user_id"), month_of(session, SessionRsvp.updated_at).label("month"))
               .where(SessionRsvp.updated_at >= period.since, SessionRsvp.updated_at < until))
     attended = (select(SessionAttendance.user_id.label("user_id"),
@@ -67,13 +69,18 @@ async def participation(session: AsyncSession, period: Period) -> list[Section]:
                 .join(TrainingSession, TrainingSession.id == SessionAttendance.session_id)
                 .where(SessionAttendance.attended.is_(True), TrainingSession.start_utc >= period.since,
                        TrainingSession.start_utc < until))
-    active = union(posted, rsvped, attended).subquery("active")  # UNION: each member once per month
-    monthly = (await session.execute(
+    # UNION: each member once per month; one statement reads the pairs once (a CTE used twice is
+    # materialised by SQLite and PostgreSQL) for both the monthly counts and the distinct total.
+    active = union(*posted, rsvped, attended).cte("active")
+    counted = union_all(
         select(active.c.month, MemberProfile.country, func.count())
         .select_from(active).outerjoin(MemberProfile, MemberProfile.user_id == active.c.user_id)
-        .group_by(active.c.month, MemberProfile.country)
-    )).all()
-    active_total = int(await session.scalar(select(func.count(distinct(active.c.user_id)))) or 0)
+        .group_by(active.c.month, MemberProfile.country),
+        select(null(), null(), func.count(distinct(active.c.user_id))).select_from(active),
+    )
+    found = (await session.execute(counted)).all()
+    monthly = [r for r in found if r[0] is not None]
+    active_total = int(next((r[2] for r in found if r[0] is None), 0))
     month_totals: dict[str | None, int] = defaultdict(int)
     for _month, country, n in monthly:
         month_totals[country] += n
