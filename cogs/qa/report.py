@@ -26,18 +26,20 @@ async def qa_report(session: AsyncSession, period: Period) -> list[Section]:
     orders the durations and only the middle one or two are read (bot/report.py ``median``).
     "Unanswered for over 7 days": no reply and not solved, asked more than 7 days before ``as_of``.
     "Routed to peers": sent to at least one member who knows its topic (cogs/profiles); "answered by a
-    peer": one of those members replied in the post."""
+    peer": one of those members replied in the post (by the time the report is made)."""
     as_of = period.as_of
     asked_in = and_(Question.created_at >= period.since, Question.created_at < period.until,
                     Question.created_at < as_of)
     replied = and_(Question.first_reply_at.is_not(None), Question.first_reply_at < as_of)
     solved = and_(Question.solved_at.is_not(None), Question.solved_at < as_of)
     routed = exists().where(PeerRequest.question_id == Question.thread_id)
-    peer_answered = exists().where(
-        PeerRequest.question_id == Question.thread_id,
-        exists().where(ArchivedMessage.thread_id == PeerRequest.question_id,
-                       ArchivedMessage.author_id == PeerRequest.peer_user_id, ArchivedMessage.kind == "answer",
-                       ArchivedMessage.created_at < as_of))
+    # the post's replies are found by thread (its index), then matched against the peers asked: put
+    # as one EXISTS on (thread, author), SQLite would walk every message of the author instead
+    # (no time bound on the reply: with one, SQLite would range over the time index instead)
+    repliers = select(ArchivedMessage.author_id).where(
+        ArchivedMessage.thread_id == PeerRequest.question_id, ArchivedMessage.kind == "answer").correlate(PeerRequest)
+    peer_answered = exists().where(PeerRequest.question_id == Question.thread_id,
+                                   PeerRequest.peer_user_id.in_(repliers))
     stale = and_(~replied, ~solved, Question.created_at < as_of - UNANSWERED_AFTER)
     asked_n, answered_n, solved_n, stale_n, routed_n, peer_n = (await session.execute(
         select(func.count(), func.count().filter(replied), func.count().filter(solved), func.count().filter(stale),

@@ -17,8 +17,8 @@ class ArchivedMessage(Base):
     duplicating; on SQLite it is the rowid, shared with the ``search_fts`` index."""
 
     __tablename__ = "archive_messages"
-    # the report's active members per month: who posted in a period, read off the index alone
-    __table_args__ = (Index("ix_archive_messages_created_author", "created_at", "author_id"),)
+    # the report's active members per month: did a member post in a month, one index seek each
+    __table_args__ = (Index("ix_archive_messages_author_created", "author_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=False)
     guild_id: Mapped[int] = mapped_column(Snowflake, default=0)

@@ -1,5 +1,6 @@
-"""an index on archive_messages (created_at, author_id), so the report's active members per month
-are counted off the index alone (a range scan) instead of reading every message row of the period
+"""an index on archive_messages (author_id, created_at), so the report's active members per month
+are found by one index seek per member and month ("did they post in that month?") instead of
+reading every message of the period
 
 Revision ID: 0017_report_activity_index
 Revises: 0016_members_directory_order
@@ -15,8 +16,8 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_index("ix_archive_messages_created_author", "archive_messages", ["created_at", "author_id"])
+    op.create_index("ix_archive_messages_author_created", "archive_messages", ["author_id", "created_at"])
 
 
 def downgrade() -> None:
-    op.drop_index("ix_archive_messages_created_author", table_name="archive_messages")
+    op.drop_index("ix_archive_messages_author_created", table_name="archive_messages")
