@@ -177,6 +177,9 @@ class Web(_Section):
     # out (calendar feeds, /session feed), canonical URLs and the sitemap. null: http://host:port.
     public_url: Annotated[str, Field(pattern=r"^https?://[^\s/]+(/[^\s]*)?$")] | None = None
     allow_indexing: bool = True  # robots.txt lets search engines in (false: Disallow: /)
+    # Join links (Zoom, Meet...) in the public calendar feeds. Off: the public feeds say "members get
+    # the join link on Discord" and only a member's personal feed (/session feed) carries them.
+    publish_join_links: bool = False
     workers: Annotated[int, Field(ge=1, le=32)] = 1  # `python -m bot web` processes (more than 1 needs PostgreSQL)
 
     @property
