@@ -16,6 +16,7 @@ from bot.catalogues import _, babel_locale, format_when, language_name
 from bot.countries import directory
 from bot.i18n import country_name
 from bot.web.page import render, served_paths, url, web_app
+from cogs.qa.public import PublishedQA
 from cogs.sessions.info import TrainingSessionInfo
 from cogs.sessions.reading import TrainingSessionService
 
@@ -43,11 +44,14 @@ class HomeQuestion:
     solved: datetime | None = None
 
 
-async def newest_solved_questions(app: App, limit: int) -> list[HomeQuestion]:
-    """The newest solved questions whose askers published them: the place where the published Q&A
-    (cogs/qa/public.py, only what its authors consented to) joins the home page. Until that service
-    exists the home page shows no questions at all, never unconsented ones."""
-    return []
+async def newest_solved_questions(app: App, request: Request, limit: int) -> list[HomeQuestion]:
+    """The newest solved questions whose askers published them (cogs/qa/public.py: only what their
+    authors consented to, read from the database on each request); none while /qa is not served."""
+    if "/qa" not in served_paths(request):
+        return []
+    async with app.db.begin() as session:
+        page = await app.service(PublishedQA).newest(session, 1, limit)
+    return [HomeQuestion(q.title, url(request, f"/qa/{q.id}"), q.solved_at) for q in page.questions]
 
 
 class UpcomingCache:
@@ -81,7 +85,7 @@ async def upcoming_sessions(app: App, request: Request) -> list[HomeSession]:
     return [HomeSession(
         title=item.title, when=format_when(item.start_utc, zone), start_iso=item.start_utc.isoformat(),
         languages=", ".join(language_name(code) for code in item.languages),
-        href=url(request, "/sessions") if sessions_page else None,
+        href=url(request, f"/sessions/{item.id}") if sessions_page else None,
     ) for item in items]
 
 
@@ -103,7 +107,7 @@ async def home(request: Request) -> Response:
     ) if path in served]
     context = {
         "sessions": await upcoming_sessions(app, request),
-        "questions": await newest_solved_questions(app, NEWEST_QUESTIONS),
+        "questions": await newest_solved_questions(app, request, NEWEST_QUESTIONS),
         "countries": programme_countries(),
         "sections": [(url(request, path), label, blurb) for path, label, blurb in sections],
         "zone": app.guild.current.timezone,

@@ -1,5 +1,6 @@
-"""``/search?q=``: one box over what is public on the site (glossary terms and resources). Never the
-Discord archive: archived messages are not public."""
+"""``/search?q=``: one box over what is public on the site (glossary terms, resources, and the
+published Q&A). Never the rest of the Discord archive: only questions and answers whose authors
+consented are searched (cogs/qa/public.py), and archived discussion channels never."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from starlette.routing import NoMatchFound
 
 from bot.catalogues import _, current_language
 from bot.text import clean
-from bot.web.page import render, url, web_app
+from bot.web.page import render, served_paths, url, web_app
 from cogs.glossary.service import MAX_QUERY_LEN, GlossaryService
+from cogs.qa.public import PublishedQA
 from cogs.resources.service import ResourceFilters, ResourceService
 
 MAX_QUERY = 200  # characters of a query read; the box says so with maxlength
@@ -64,10 +66,25 @@ def search_resources(request: Request, query: str) -> list[Hit]:
             for item in found.items]
 
 
+async def search_questions(request: Request, query: str) -> list[Hit] | None:
+    """Published questions matching the query (None while /qa is not served): the question's title,
+    and a snippet of the question or of a published answer that has the words."""
+    if "/qa" not in served_paths(request):
+        return None
+    app = web_app(request)
+    async with app.db.begin() as session:
+        found = await app.service(PublishedQA).search(session, query, per_page=RESULTS)
+    return [Hit(title=hit.question.title, text=hit.snippet, href=url(request, f"/qa/{hit.question.id}"),
+                note=_("in an answer") if hit.kind == "answer" else None)
+            for hit in found.hits]
+
+
 async def search(request: Request) -> Response:
     query = clean(request.query_params.get("q", ""))[:MAX_QUERY]
     terms = search_terms(request, query) if query else []
     documents = search_resources(request, query) if query else []
+    questions = await search_questions(request, query) if query else None
     title = _("Search: {query}").format(query=query) if query else _("Search")
-    context = {"query": query, "terms": terms, "documents": documents, "max_query": MAX_QUERY}
+    context = {"query": query, "terms": terms, "documents": documents, "questions": questions,
+               "max_query": MAX_QUERY}
     return render(request, "search.html", context, title=title)

@@ -21,6 +21,7 @@ from bot.countries import CountryChoice, CountryDirectory, directory
 from bot.errors import InvalidInput, NotFound
 from bot.i18n import LANGUAGES, parse_language
 from bot.text import closest, fold, optional_text
+from cogs.privacy.publish import published_members
 from cogs.profiles.models import (
     ORG_TYPES,
     MemberProfile,
@@ -347,6 +348,20 @@ class ProfileService:
             .order_by(MemberProfile.updated_at.desc(), MemberProfile.user_id.desc())
         )).scalars().all()
         return list(await self._profiles(session, rows))
+
+    async def published_directory(self, session: AsyncSession, filters: DirectoryFilters, page: int = 1,
+                                  per_page: int = PAGE_SIZE) -> DirectoryPage:
+        """One page of :meth:`published` (the web directory), in the directory's order."""
+        where = [MemberProfile.user_id.in_(published_members()), *self._matching(filters)]
+        total = int(await session.scalar(select(func.count()).select_from(MemberProfile).where(*where)) or 0)
+        pages = max(1, math.ceil(total / per_page))
+        page = min(max(page, 1), pages)
+        rows = (await session.execute(
+            select(MemberProfile).where(*where)
+            .order_by(MemberProfile.updated_at.desc(), MemberProfile.user_id.desc())
+            .offset((page - 1) * per_page).limit(per_page)
+        )).scalars().all()
+        return DirectoryPage(await self._profiles(session, rows), page, pages, total, filters)
 
     async def _profiles(self, session: AsyncSession, rows: Sequence[MemberProfile]) -> tuple[Profile, ...]:
         topics, languages = await self._lists(session, [r.user_id for r in rows])

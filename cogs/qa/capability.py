@@ -5,11 +5,12 @@ from __future__ import annotations
 from bot.capability import Capability, DeliveryKind, Job, Need, ServiceContext, lazy
 from bot.catalogues import N_
 from cogs.qa import cli, lifecycle, service
+from cogs.qa.public import PublishedQA
 
 
 def _services(ctx: ServiceContext) -> list[object]:
     return [service.QuestionService(ctx.config, ctx.content.countries, ctx.guild),
-            lifecycle.LifecycleService(ctx.config, ctx.guild)]
+            lifecycle.LifecycleService(ctx.config, ctx.guild), PublishedQA(ctx.guild)]
 
 CAPABILITY = Capability(
     name="qa",
@@ -38,4 +39,5 @@ CAPABILITY = Capability(
     ],
     privacy=service.PRIVACY,
     cli=cli.register,
+    web="cogs.qa.web:routes",
 )

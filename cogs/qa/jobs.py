@@ -86,11 +86,14 @@ async def send_nudge(bot: SSEBot, row: Outgoing) -> int:
     if not wanted:
         raise DeliveryDropped("the post was solved or closed before the reminder went out")
     asker = discord.Object(row.params["author_id"])
-    message = await bot.delivery.post(
-        row.channel_id, content=nudge_note(asker.id), nonce=row.nonce,
-        # pings the asker, and no one else
-        allowed_mentions=discord.AllowedMentions(users=[asker], roles=False, everyone=False, replied_user=False),
-    )
+    try:
+        message = await bot.delivery.post(
+            row.channel_id, content=nudge_note(asker.id), nonce=row.nonce,
+            # pings the asker, and no one else
+            allowed_mentions=discord.AllowedMentions(users=[asker], roles=False, everyone=False, replied_user=False),
+        )
+    except discord.NotFound as exc:
+        raise DeliveryDropped("the post was deleted") from exc
     return message.id
 
 
@@ -101,9 +104,12 @@ async def send_auto_close(bot: SSEBot, row: Outgoing) -> int:
                                                                            row.params["event_id"])
     if not wanted:
         raise DeliveryDropped("the post was reopened before it could be archived")
-    message = await bot.delivery.post(row.channel_id, nonce=row.nonce,
-                                      content=close_note(INACTIVE, None, bot.app.config.qa.close_after_days))
-    await archive_post(bot, row.channel_id, True, "no message for a while (qa.close_after_days)")
+    try:
+        message = await bot.delivery.post(row.channel_id, nonce=row.nonce,
+                                          content=close_note(INACTIVE, None, bot.app.config.qa.close_after_days))
+        await archive_post(bot, row.channel_id, True, "no message for a while (qa.close_after_days)")
+    except discord.NotFound as exc:
+        raise DeliveryDropped("the post was deleted") from exc
     return message.id
 
 

@@ -65,5 +65,5 @@ CAPABILITY = Capability(
     ],
     privacy=privacy.PRIVACY,
     cli=cli.register,
-    web="cogs.sessions.web:routes",  # the calendar feeds (/calendar.ics ...)
+    web="cogs.sessions.web:routes",  # the calendar feeds (/calendar.ics ...) and the pages (/sessions ...)
 )

@@ -276,3 +276,20 @@ async def test_a_long_helpers_list_is_paged_and_the_next_page_works(gw: OfflineD
     second = await gw.press(first, "Next ▶", user=gw.member_id)
     assert "Page 2 of 2" in second.text and "21. helper" in second.text and "22. helper" in second.text
     assert "<@" not in second.text
+
+
+async def test_a_post_deleted_on_discord_is_not_closed_and_nothing_waits_for_it(gw: OfflineDiscord) -> None:
+    thread = await ask(gw, "Grants for youth cooperatives?", user=gw.member_id)
+    await age(gw, thread, 15)
+    gw.faults.add("POST /channels/{channel_id}/messages", 404, path_contains=thread)
+    assert await lifecycle(gw.bot) == 1
+    app = gw.bot.app  # type: ignore[attr-defined]
+    async with app.db.begin() as session:
+        rows = await app.outbox.rows(session, statuses=("pending", "parked", "dropped"))
+    assert [(r.kind, r.status) for r in rows] == [("qa.close", "dropped")]
+    assert not archive_edits(gw, thread)
+    gw.dispatch("THREAD_DELETE", {"id": str(thread), "guild_id": str(gw.guild_id), "parent_id": str(QA_FORUM),
+                                  "type": 11})
+    await gw.settle()
+    await app.service(ArchiveWriter).flush()
+    assert await events(gw, thread) == []  # the post's record goes with the post
