@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from bot.capability import Capability, ServiceContext
+from bot.capability import Capability, DeliveryKind, Job, ServiceContext, lazy
 from cogs.glossary.thesaurus import provided
 from cogs.plans import models  # noqa: F401  (the tables join Base.metadata)
-from cogs.plans.consultations import ConsultationService
+from cogs.plans.consultations import SUMMARY, ConsultationService
 from cogs.plans.privacy import PRIVACY
-from cogs.plans.service import PlanService
+from cogs.plans.service import DUE, PlanService
 
 
 def _services(ctx: ServiceContext) -> list[object]:
@@ -19,6 +19,13 @@ def _services(ctx: ServiceContext) -> list[object]:
 
 CAPABILITY = Capability(
     name="plans",
+    extension="cogs.plans.cog",
     services=_services,
+    jobs=[Job("plans:check", lazy("cogs.plans.jobs:check"),
+              every_seconds=lambda config: config.plans.check_minutes * 60)],
+    deliveries={
+        DUE: DeliveryKind(lazy("cogs.plans.jobs:send_due"), needs="View Channel and Send Messages (in threads too)"),
+        SUMMARY: DeliveryKind(lazy("cogs.plans.jobs:send_summary"), needs="Send Messages and Attach Files"),
+    },
     privacy=PRIVACY,
 )

@@ -263,6 +263,11 @@ class PlanService:
     def complete_country(self, text: str | None) -> list[tuple[str, str]]:
         return [(c.name, c.value) for c in self.countries.complete(text)]
 
+    async def member_country(self, session: AsyncSession, user_id: int) -> str | None:
+        """The country a member's profile names (None without a profile or a country)."""
+        found: str | None = await session.scalar(select(MemberProfile.country).where(MemberProfile.user_id == user_id))
+        return found
+
     # ------------------------------------------------------------------ reading plans
     async def _plan_row(self, session: AsyncSession, country: str) -> ActionPlan | None:
         return (await session.scalars(select(ActionPlan).where(ActionPlan.country == country))).first()
@@ -403,7 +408,7 @@ class PlanService:
                           evidence: str | None = None, *, now: datetime | None = None) -> Posted:
         """Only a member whose profile names the plan's country; the same waiting update is stored once."""
         action, country = await self.action(session, action_id)
-        profile_country = await session.scalar(select(MemberProfile.country).where(MemberProfile.user_id == user_id))
+        profile_country = await self.member_country(session, user_id)
         if profile_country != country:
             name = self.countries.name(country)
             raise NotAllowed(_("Thank you for wanting to help! Progress on {country}'s plan is posted by members "
