@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from bot.capability import Capability, DeliveryKind, Job, ServiceContext, lazy
 from cogs.glossary.thesaurus import provided
-from cogs.plans import models  # noqa: F401  (the tables join Base.metadata)
+from cogs.plans import (
+    cli,
+    models,  # noqa: F401  (the tables join Base.metadata)
+)
 from cogs.plans.consultations import SUMMARY, ConsultationService
 from cogs.plans.privacy import PRIVACY
 from cogs.plans.service import DUE, PlanService
@@ -28,4 +31,5 @@ CAPABILITY = Capability(
         SUMMARY: DeliveryKind(lazy("cogs.plans.jobs:send_summary"), needs="Send Messages and Attach Files"),
     },
     privacy=PRIVACY,
+    cli=cli.register,
 )
