@@ -26,12 +26,13 @@ from bot.errors import InvalidInput, NotFound
 from bot.guild import GuildSettings
 from bot.outbox import Outbox
 from bot.permissions import Actor
-from bot.text import clean, optional_text, require_text
+from bot.text import clean, fold, optional_text, require_text
 from cogs.glossary.thesaurus import Thesaurus
 from cogs.plans.models import MAX_QUESTIONS, Consultation, ConsultationAnswer, ConsultationQuestion
 from cogs.profiles.models import MemberProfile
 from cogs.sessions.wording import facilitators_only
 from db.models import utcnow
+from db.search import is_unsegmented
 from db.upsert import upsert
 
 SUMMARY = "plans.consultation-summary"  # the outbox kind of the closing summary
@@ -145,6 +146,7 @@ class ConsultationService:
         self.countries = countries or directory()
         self.thesaurus = thesaurus
         self.term_names = dict(term_names or {})
+        self._unspaced: list[tuple[str, str]] | None = None
 
     # ------------------------------------------------------------------ reading what people type
     def parse_countries(self, text: str | None) -> tuple[str, ...]:
@@ -266,14 +268,34 @@ class ConsultationService:
         return Answered(await self.get(session, consultation_id), question, created=not before)
 
     # ------------------------------------------------------------------ closing
+    def _unspaced_names(self) -> list[tuple[str, str]]:
+        """(folded name without spaces, term id) of every glossary name in a script written without
+        spaces (Thai, Lao, Khmer, Chinese, Japanese...): inside a sentence such a name is no separate
+        word, so it is looked for as a run of characters."""
+        if self._unspaced is None:
+            found: list[tuple[str, str]] = []
+            for term_id in self.term_names:
+                for name in self.thesaurus.names(term_id) if self.thesaurus else ():
+                    key = fold(name.label).replace(" ", "")
+                    if len(key) >= 2 and any(is_unsegmented(ch) for ch in key):
+                        found.append((key, term_id))
+            self._unspaced = found
+        return self._unspaced
+
     def terms_in(self, text: str) -> tuple[str, ...]:
-        """The glossary terms an answer mentions, in any language (the thesaurus' whole-word matching)."""
+        """The glossary terms an answer mentions, in any language: the thesaurus' whole-word
+        matching, and names in scripts without spaces found inside the text."""
         if self.thesaurus is None:
             return ()
         ids: list[str] = []
         for match in self.thesaurus.expand(text).matches:
             for term_id in match.term_ids:
                 if term_id not in ids:
+                    ids.append(term_id)
+        if any(is_unsegmented(ch) for ch in text):
+            folded = fold(text).replace(" ", "")
+            for key, term_id in self._unspaced_names():
+                if term_id not in ids and key in folded:
                     ids.append(term_id)
         return tuple(self.term_names.get(i, i) for i in ids)
 

@@ -264,3 +264,17 @@ async def test_closing_sends_the_facilitators_one_summary_with_the_answers_as_cs
     summary = sent[0].json or {}
     text = str(summary)
     assert "2 members answered" in text and "Cambodia: 1" in text and "Cooperative (1)" in text
+
+
+async def test_privacy_shows_and_forgets_answers_and_updates(gw: OfflineDiscord, app: App) -> None:
+    await add_action(gw)
+    await make_profile(gw, gw.member_id, country="Cambodia")
+    await gw.slash("plan update", user=gw.member_id, action=await first_action_id(app), text="We met the ministry")
+    await open_consultation(gw)
+    await answer(gw, await consultation_id(app), 1, "My anonymous view", user=gw.member_id, anonymous=True)
+    shown = await gw.slash("privacy", user=gw.member_id)
+    assert "action plan progress updates: 1" in shown.text and "consultation answers (anonymous ones too): 1" in shown.text
+    prompt = await gw.slash("privacy", user=gw.member_id, action="forget")
+    await gw.press(prompt, "Yes, forget my messages", user=gw.member_id)
+    assert await count(app, ConsultationAnswer) == 0 and await count(app, ActionUpdate) == 0
+    assert await count(app, PlanAction) == 1 and await count(app, Consultation) == 1  # the community's records stay

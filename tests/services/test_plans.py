@@ -265,6 +265,14 @@ async def test_closing_summarises_once_per_question_country_and_glossary_term(ap
     assert next(r for r in table if r["question_number"] == "2")["member"] == "22"
 
 
+def test_glossary_terms_are_found_in_every_script_even_without_spaces(app: App) -> None:
+    terms = app.service(ConsultationService).terms_in
+    assert terms("สหกรณ์ต้องการเงินทุนมากขึ้น") == ("Cooperative",)  # Thai: no spaces between words
+    assert terms("Hợp tác xã cần vốn") == ("Cooperative",)
+    assert terms("A social enterprise and a cooperative") == ("Social enterprise", "Cooperative")
+    assert terms("Nothing in the glossary here") == ()
+
+
 async def test_privacy_shows_exports_and_forgets_answers_and_updates(app: App) -> None:
     action = await add(app)
     await profile(app, 22, "KH")
