@@ -15,6 +15,7 @@ from cogs.plans.service import ActionInfo, PlanSummary, UpdateInfo, status_label
 from cogs.plans.wording import counts_line
 
 FIELD = 1024
+EMBED_BUDGET = 5800  # all text of one embed: Discord's limit is 6,000
 MAX_FIELDS = 20
 
 
@@ -40,18 +41,27 @@ def plan_embed(summary: PlanSummary, waiting: Sequence[tuple[UpdateInfo, str]] =
     plan = summary.plan
     embed = discord.Embed(title=truncate(f"{plan.country_name}: {safe_echo(plan.title, 200)}", 256),
                           description=counts_line(plan), colour=COLOUR)
-    for rec in plan.recommendations[:MAX_FIELDS - 3]:
-        embed.add_field(name=truncate(f"{rec.position}. {safe_echo(rec.text, 240)}", 256),
-                        value=_joined([action_line(a) for a in rec.actions]), inline=False)
-    embed.add_field(name=_("Moved in the last month"),
-                    value=_joined([action_line(a) for a in summary.moved]) if summary.moved else _("Nothing yet."),
-                    inline=False)
-    embed.add_field(name=_("Overdue"),
-                    value=_joined([action_line(a) for a in summary.overdue]) if summary.overdue else _("Nothing is overdue."),
-                    inline=False)
+    # moved, overdue and waiting come first in the budget: an embed holds 6,000 characters in all
+    tail = [(_("Moved in the last month"),
+             _joined([action_line(a) for a in summary.moved], 700) if summary.moved else _("Nothing yet.")),
+            (_("Overdue"), _joined([action_line(a) for a in summary.overdue], 700) if summary.overdue
+             else _("Nothing is overdue."))]
     if waiting:
-        embed.add_field(name=_("Progress updates waiting for a facilitator (/plan confirm)"), value=_joined(
-            [f"`#{u.id}` · {safe_echo(title, 60)}: {safe_echo(u.text, 150)}" for u, title in waiting]), inline=False)
+        tail.append((_("Progress updates waiting for a facilitator (/plan confirm)"), _joined(
+            [f"`#{u.id}` · {safe_echo(title, 60)}: {safe_echo(u.text, 150)}" for u, title in waiting], 700)))
+    budget = EMBED_BUDGET - len(embed.title or "") - len(embed.description or "") - sum(
+        len(n) + len(v) for n, v in tail) - 300  # the footer
+    for rec in plan.recommendations[:MAX_FIELDS - 3]:
+        name = truncate(f"{rec.position}. {safe_echo(rec.text, 240)}", 256)
+        room = min(FIELD, budget - len(name))
+        if room < 120:
+            embed.add_field(name="…", value=_("The whole plan: /plan show"), inline=False)
+            break
+        value = _joined([action_line(a) for a in rec.actions], room)
+        embed.add_field(name=name, value=value, inline=False)
+        budget -= len(name) + len(value)
+    for name, value in tail:
+        embed.add_field(name=name, value=value, inline=False)
     embed.set_footer(text=_("Members of this country post progress with /plan update; it counts once a "
                             "facilitator confirms it."))
     return embed
@@ -66,13 +76,13 @@ def due_notice(action: ActionInfo, country_name: str) -> str:
 
 def consultation_embed(c: ConsultationInfo, answered: Sequence[int] = (), countries: str = "") -> discord.Embed:
     embed = discord.Embed(title=truncate(safe_echo(c.title, 200), 256),
-                          description=truncate(safe_echo(c.summary, 1500, multiline=True), 4000), colour=COLOUR)
+                          description=truncate(safe_echo(c.summary, 1000, multiline=True), 1500), colour=COLOUR)
     if c.link:
         embed.add_field(name=_("The draft"), value=truncate(c.link, FIELD), inline=False)
     for q in c.questions:
         mark = " ✓" if q.id in answered else ""
         embed.add_field(name=_("Question {number}").format(number=q.position) + mark,
-                        value=truncate(safe_echo(q.text, 300), FIELD), inline=False)
+                        value=truncate(safe_echo(q.text, 300), 600), inline=False)
     embed.add_field(name=_("Closes"), value=discord.utils.format_dt(c.closes_at, "F"), inline=True)
     if countries:
         embed.add_field(name=_("For members from"), value=truncate(countries, FIELD), inline=True)
@@ -96,6 +106,6 @@ def summary_embed(results: Results) -> discord.Embed:
                           description=ngettext("{count} member answered.", "{count} members answered.", members).format(
                               count=members) + " " + _("Every answer is in the attached CSV file."), colour=COLOUR)
     for heading, text in summary_lines(results)[:MAX_FIELDS]:
-        embed.add_field(name=truncate(safe_echo(heading, 250), 256), value=truncate(safe_echo(text, 1000, multiline=True), FIELD),
+        embed.add_field(name=truncate(safe_echo(heading, 200), 200), value=truncate(safe_echo(text, 900, multiline=True), 900),
                         inline=False)
     return embed

@@ -278,3 +278,30 @@ async def test_privacy_shows_and_forgets_answers_and_updates(gw: OfflineDiscord,
     await gw.press(prompt, "Yes, forget my messages", user=gw.member_id)
     assert await count(app, ConsultationAnswer) == 0 and await count(app, ActionUpdate) == 0
     assert await count(app, PlanAction) == 1 and await count(app, Consultation) == 1  # the community's records stay
+
+
+async def test_a_huge_plan_and_a_long_consultation_stay_inside_discords_limits(gw: OfflineDiscord, app: App) -> None:
+    """The gw fixture fails the test on any payload over Discord's limits (6,000 characters an embed...)."""
+    from bot.permissions import Actor
+    from cogs.plans.service import ActionDraft, PlanDraft, PlanService, RecommendationDraft
+
+    recs = tuple(RecommendationDraft(f"Recommendation {i} " + "r" * 400, tuple(
+        ActionDraft(f"Action {i}.{j} " + "a" * 250, "Organisation " + "o" * 150, in_days(30 + j)) for j in range(10)))
+        for i in range(20))
+    async with app.db.begin() as session:
+        await app.service(PlanService).import_plans(session, Actor.cli(), [PlanDraft("KH", "T" * 200, recs)])
+    shown = await gw.slash("plan show", user=gw.facilitator_id, country="KH")
+    assert "Recommendation 0" in shown.text and "The whole plan" in shown.text
+    profile = await gw.slash("country", user=gw.member_id, name="Cambodia")
+    assert profile.embeds
+    questions = "\n".join(f"Question {i} " + "q" * 280 for i in range(5))
+    await open_consultation(gw, **{TITLE: "T" * 200, SUMMARY: "*" * 1000, QUESTIONS: questions})
+    cid = await consultation_id(app)
+    for user in (gw.member_id, gw.add_user("second")):
+        for n in range(1, 6):
+            await answer(gw, cid, n, "cooperative " * 150, user=user)
+    async with app.db.begin() as session:
+        closes = await session.scalar(select(Consultation.closes_at))
+    assert closes is not None and await check(gw.bot, now=closes + timedelta(minutes=1)) == 1
+    await gw.settle()
+    assert len([c for c in gw.calls if c.files]) == 1
