@@ -7,6 +7,7 @@ the database keeps the member's id so that /privacy can show, export and forget 
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import re
@@ -287,11 +288,7 @@ class ConsultationService:
         matching, and names in scripts without spaces found inside the text."""
         if self.thesaurus is None:
             return ()
-        ids: list[str] = []
-        for match in self.thesaurus.expand(text).matches:
-            for term_id in match.term_ids:
-                if term_id not in ids:
-                    ids.append(term_id)
+        ids = list(self.thesaurus.mentioned(text))
         if any(is_unsegmented(ch) for ch in text):
             folded = fold(text).replace(" ", "")
             for key, term_id in self._unspaced_names():
@@ -299,15 +296,25 @@ class ConsultationService:
                     ids.append(term_id)
         return tuple(self.term_names.get(i, i) for i in ids)
 
+    def _terms_of(self, texts: list[str]) -> list[tuple[str, ...]]:
+        seen: dict[str, tuple[str, ...]] = {}
+        return [seen.setdefault(t, self.terms_in(t)) if t not in seen else seen[t] for t in texts]
+
     async def results(self, session: AsyncSession, consultation_id: int) -> Results:
         consultation = await self.get(session, consultation_id)
+        rows_by_question = []
+        for q in consultation.questions:
+            rows_by_question.append((q, (await session.scalars(select(ConsultationAnswer).where(
+                ConsultationAnswer.question_id == q.id).order_by(ConsultationAnswer.created_at, ConsultationAnswer.id))).all()))
+        # matching every answer against the glossary is CPU work: in a thread, so the bot keeps
+        # answering (and heartbeating) while a large consultation is summarised
+        texts = [a.text for _q, rows in rows_by_question for a in rows]
+        found = iter(await asyncio.to_thread(self._terms_of, texts))
         out = []
         members: dict[int, tuple[str, str]] = {}
-        for q in consultation.questions:
-            rows = (await session.scalars(select(ConsultationAnswer).where(ConsultationAnswer.question_id == q.id)
-                                          .order_by(ConsultationAnswer.created_at, ConsultationAnswer.id))).all()
+        for q, rows in rows_by_question:
             answers = tuple(AnswerRow(q.position, a.user_id, a.anonymous, a.country, a.org_type, a.text,
-                                      self.terms_in(a.text), a.updated_at) for a in rows)
+                                      next(found), a.updated_at) for a in rows)
             for a in answers:
                 members[a.user_id] = (a.country or "", a.org_type or "")
             by_term: Counter[str] = Counter(t for a in answers for t in a.terms)

@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.catalogues import N_, _
@@ -77,6 +77,8 @@ class ActionInfo:
     status_changed_at: datetime
     created_at: datetime
     updates: tuple[UpdateInfo, ...] = ()
+    last_update_at: datetime | None = None  # the latest confirmed update's date, when updates were not read
+
 
     def overdue(self, today: date) -> bool:
         return self.target_date < today and self.status != "done"
@@ -88,7 +90,8 @@ class ActionInfo:
     def moved_since(self, cutoff: datetime) -> bool:
         """Its status changed (after it was planned), or a confirmed update was posted, since ``cutoff``."""
         changed = self.status_changed_at >= cutoff and self.status_changed_at > self.created_at
-        return changed or any(u.created_at >= cutoff for u in self.confirmed)
+        updated = self.last_update_at is not None and self.last_update_at >= cutoff
+        return changed or updated or any(u.created_at >= cutoff for u in self.confirmed)
 
     def as_json(self) -> dict[str, Any]:
         return {"id": self.id, "title": self.title, "owner": self.owner_org, "target": self.target_date.isoformat(),
@@ -272,7 +275,9 @@ class PlanService:
     async def _plan_row(self, session: AsyncSession, country: str) -> ActionPlan | None:
         return (await session.scalars(select(ActionPlan).where(ActionPlan.country == country))).first()
 
-    async def _info(self, session: AsyncSession, plan: ActionPlan) -> PlanInfo:
+    async def _info(self, session: AsyncSession, plan: ActionPlan, *, with_updates: bool = True) -> PlanInfo:
+        """The plan; with its confirmed updates' text (``with_updates``), else only each action's
+        latest confirmed update's date (all /plan show and /country need: one grouped query)."""
         recs = (await session.scalars(select(Recommendation).where(Recommendation.plan_id == plan.id)
                                       .order_by(Recommendation.position, Recommendation.id))).all()
         rec_ids = [r.id for r in recs]
@@ -280,19 +285,29 @@ class PlanService:
                                          .order_by(PlanAction.position, PlanAction.id))).all() if rec_ids else []
         action_ids = [a.id for a in actions]
         updates: dict[int, list[ActionUpdate]] = defaultdict(list)
-        if action_ids:
-            for u in await session.scalars(select(ActionUpdate).where(ActionUpdate.action_id.in_(action_ids))
-                                           .order_by(ActionUpdate.created_at, ActionUpdate.id)):
+        latest: dict[int, datetime] = {}
+        if action_ids and with_updates:
+            for u in await session.scalars(select(ActionUpdate).where(
+                    ActionUpdate.action_id.in_(action_ids), ActionUpdate.confirmed_at.is_not(None))
+                    .order_by(ActionUpdate.created_at, ActionUpdate.id)):
                 updates[u.action_id].append(u)
+        elif action_ids:
+            latest = {aid: when for aid, when in (await session.execute(
+                select(ActionUpdate.action_id, func.max(ActionUpdate.created_at)).where(
+                    ActionUpdate.action_id.in_(action_ids), ActionUpdate.confirmed_at.is_not(None))
+                .group_by(ActionUpdate.action_id))).all()}
         by_rec: dict[int, list[ActionInfo]] = defaultdict(list)
         for a in actions:
-            by_rec[a.recommendation_id].append(_action_info(a, updates[a.id]))
+            info = _action_info(a, updates[a.id])
+            if a.id in latest:
+                info = replace(info, last_update_at=latest[a.id])  # func.max keeps the column's aware type
+            by_rec[a.recommendation_id].append(info)
         return PlanInfo(plan.id, plan.country, self.countries.name(plan.country), plan.title,
                         tuple(RecommendationInfo(r.id, i + 1, r.text, tuple(by_rec[r.id])) for i, r in enumerate(recs)))
 
-    async def plan(self, session: AsyncSession, country: str) -> PlanInfo | None:
+    async def plan(self, session: AsyncSession, country: str, *, with_updates: bool = True) -> PlanInfo | None:
         row = await self._plan_row(session, country)
-        return await self._info(session, row) if row is not None else None
+        return await self._info(session, row, with_updates=with_updates) if row is not None else None
 
     async def require_plan(self, session: AsyncSession, country: str) -> PlanInfo:
         found = await self.plan(session, country)
@@ -300,12 +315,12 @@ class PlanService:
             raise NotFound(_("{country} has no action plan in the bot yet.").format(country=self.countries.name(country)))
         return found
 
-    async def plans(self, session: AsyncSession) -> list[PlanInfo]:
+    async def plans(self, session: AsyncSession, *, with_updates: bool = False) -> list[PlanInfo]:
         rows = (await session.scalars(select(ActionPlan).order_by(ActionPlan.country))).all()
-        return [await self._info(session, r) for r in rows]
+        return [await self._info(session, r, with_updates=with_updates) for r in rows]
 
     async def summary(self, session: AsyncSession, country: str, *, now: datetime | None = None) -> PlanSummary | None:
-        plan = await self.plan(session, country)
+        plan = await self.plan(session, country, with_updates=False)
         if plan is None:
             return None
         now = now or utcnow()
