@@ -14,6 +14,7 @@ from bot.content import Content, load_content, translation_gaps
 from bot.errors import UserError
 from bot.logs import configure as configure_logging
 from bot.status import register as register_status
+from bot.web.cli import register as register_web
 from bot.yamlfile import YamlProblems
 
 log = logging.getLogger("bot")
@@ -41,7 +42,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     settings = settings_of(args)
     if not settings.token:
         print(NO_TOKEN_HELP, file=sys.stderr)
-        return EXIT_USAGE
+        if not sys.stdin.isatty():
+            return EXIT_USAGE
+        # A person at a terminal (./dev run on a fresh clone): the console, with the web site beside it.
+        print("Starting the console now (:quit to leave).\n", file=sys.stderr)
+        from bot.console import DEFAULT_DATABASE, run_console
+
+        return asyncio.run(run_console(settings, database=DEFAULT_DATABASE, web=True))
     from bot.runner import run_bot
 
     return asyncio.run(run_bot(settings))
@@ -120,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     db.set_defaults(func=cmd_db)
     register_status(sub)
     register_backup(sub)
+    register_web(sub)
 
     from bot.capabilities import CAPABILITIES  # the capabilities add their own commands
 

@@ -494,9 +494,11 @@ def console_database_url(database: str) -> str:
 
 async def run_console(
     settings: Settings, stdin: TextIO | None = None, out: TextIO | None = None, *, database: str | None = None,
+    web: bool = False,
 ) -> int:
     """``database`` replaces the configured database (the CLI always passes one, default
-    data/console.db); None keeps ``settings.database_url``, as the tests do."""
+    data/console.db); None keeps ``settings.database_url``, as the tests do. With ``web`` (and
+    ``web.enabled``) the public site is served next to the console, over the same database."""
     out = out or sys.stdout
     if database is not None:
         settings = settings.model_copy(update={"database_url": console_database_url(database)})
@@ -516,6 +518,16 @@ async def run_console(
     console.printed = len(gateway.calls)
     out.write(f"SSE bot console (offline, database {_shown(settings.database_url)}). You are a member; "
               ":help for help, :quit to leave.\n")
+    site = None
+    if web and app.config.web.enabled:
+        from bot.web.serve import start_web
+
+        def announce(where: str) -> None:
+            out.write(f"web site: {where}\n")
+
+        site = await start_web(app, announce=announce)
+        if site is None:
+            out.write("[warning] the web site is not served: its port is taken (web.port, SSE_WEB_PORT).\n")
 
     async def show_background() -> None:
         # Reminders and announcements sent by scheduled jobs appear while you wait at the prompt.
@@ -535,6 +547,8 @@ async def run_console(
         printer.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await printer
+        if site is not None:
+            await site.stop()
         await gateway.close()
         await app.close()
     return 0

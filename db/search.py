@@ -406,6 +406,9 @@ class SearchFilters:
     solved: bool | None = None
     after: datetime | None = None
     before: datetime | None = None
+    # only what the public web site may show: messages of solved Q&A posts whose asker and whose own
+    # author both consent to publishing (cogs/qa/public.py applies the rest of its rule)
+    published_only: bool = False
 
 
 def _filter_sql(f: SearchFilters, params: dict[str, Any]) -> str:
@@ -432,6 +435,11 @@ def _filter_sql(f: SearchFilters, params: dict[str, Any]) -> str:
         clauses.append("q.solved_at IS NOT NULL")
     elif f.solved is False:
         clauses.append("q.thread_id IS NOT NULL AND q.solved_at IS NULL")
+    if f.published_only:
+        params["published"] = True
+        consented = "SELECT p.user_id FROM user_preferences p WHERE p.publish_web = :published"
+        clauses.append(f"m.kind IN ('question', 'answer') AND q.solved_at IS NOT NULL AND q.author_id <> 0 "
+                       f"AND q.author_id IN ({consented}) AND m.author_id IN ({consented})")
     return "".join(f" AND {c}" for c in clauses)
 
 

@@ -27,9 +27,9 @@ async def test_one_extra_record_gives_a_command_a_privacy_hook_and_a_digest_sect
         said = await gw.slash("hello", user=gw.member_id)
         assert said.ephemeral and "That makes 1" in said.text
 
-        shown = await gw.slash("privacy", user=gw.member_id)
+        shown = await gw.slash("privacy show", user=gw.member_id)
         assert "toy greetings: 1" in shown.text
-        exported = await gw.slash("privacy", user=gw.member_id, action="export")
+        exported = await gw.slash("privacy export", user=gw.member_id)
         assert b'"toy_greetings": 1' in exported.files[0][1]
 
         assert await post_digest(bot, now=datetime.now(UTC))
@@ -37,10 +37,10 @@ async def test_one_extra_record_gives_a_command_a_privacy_hook_and_a_digest_sect
         fields = {f["name"]: f["value"] for f in digest["embeds"][0]["fields"]}
         assert "1 hello(s) this week" in fields["Toy greetings"]
 
-        prompt = await gw.slash("privacy", user=gw.member_id, action="forget")
+        prompt = await gw.slash("privacy forget", user=gw.member_id)
         done = await gw.press(prompt, "Yes, forget my messages", user=gw.member_id)
         assert "toy: 1" in done.text
-        assert "toy greetings" not in (await gw.slash("privacy", user=gw.member_id)).text
+        assert "toy greetings" not in (await gw.slash("privacy show", user=gw.member_id)).text
     finally:
         await gw.close()
         await app.close()

@@ -20,6 +20,7 @@ def run_cli(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT) -> 
     full_env = {k: v for k, v in os.environ.items() if k not in ("DISCORD_TOKEN", "DATABASE_URL", "SSE_CONFIG")}
     full_env.update(env or {})
     return subprocess.run([sys.executable, "-m", "bot", *args], capture_output=True, text=True, env=full_env,
+                          stdin=subprocess.DEVNULL,  # not a terminal: `run` without a token explains and stops
                           cwd=cwd, timeout=120)
 
 

@@ -24,4 +24,5 @@ def _services(ctx: ServiceContext) -> list[object]:
 CAPABILITY = Capability(
     name="countries", extension="cogs.countries.cog", services=_services, cli=cli.register,
     pagers={"country": lazy("cogs.countries.cog:render_page")},  # the saved-query kind of /country
+    web="cogs.countries.web:routes",  # /countries and a profile page per country (bot/web/)
 )

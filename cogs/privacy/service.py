@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.capability import Capability, PrivacyHook, PrivacyLine
 from bot.catalogues import _
+from cogs.privacy.publish import WEB_NAME_KIND, publishing, web_names
 from db.engine import Database
 from db.models import OutboxDelivery, SavedQuery, UserPreference
 
@@ -24,6 +25,7 @@ from db.models import OutboxDelivery, SavedQuery, UserPreference
 class PrivacySummary:
     user_id: int
     lines: tuple[PrivacyLine, ...]  # only kinds with at least one record
+    published: bool = False  # /privacy publish: the member's Q&A messages are on the public web site
 
     @property
     def total(self) -> int:
@@ -56,7 +58,7 @@ class PrivacyService:
         lines: list[PrivacyLine] = []
         for _name, hook in self.hooks:
             lines.extend(line for line in await hook.show(session, user_id) if line.count)
-        return PrivacySummary(user_id, tuple(lines))
+        return PrivacySummary(user_id, tuple(lines), (await publishing(session, user_id)).on)
 
     async def export(self, session: AsyncSession, user_id: int) -> dict[str, Any]:
         """Everything stored about one member, as JSON-ready data (one key per kind of record)."""
@@ -81,13 +83,16 @@ class PrivacyService:
 async def _show_shared(session: AsyncSession, user_id: int) -> list[PrivacyLine]:
     prefs = await session.get(UserPreference, user_id)
     saved = (await session.execute(
-        select(func.count()).select_from(SavedQuery).where(SavedQuery.owner_id == user_id))).scalar_one()
+        select(func.count()).select_from(SavedQuery).where(SavedQuery.owner_id == user_id,
+                                                           SavedQuery.kind != WEB_NAME_KIND))).scalar_one()
     dms = (await session.execute(
         select(func.count()).select_from(OutboxDelivery).where(OutboxDelivery.user_id == user_id))).scalar_one()
+    named = await web_names(session, [user_id])
     return [PrivacyLine(_("language / time zone / reminder preferences, and your Discord language for DMs"),
                         1 if prefs else 0),
             PrivacyLine(_("saved searches and question drafts behind buttons"), int(saved)),
-            PrivacyLine(_("direct messages the bot sent or will send you"), int(dms))]
+            PrivacyLine(_("direct messages the bot sent or will send you"), int(dms)),
+            PrivacyLine(_("your name as the public web site shows it (/privacy publish)"), len(named))]
 
 
 async def _export_shared(session: AsyncSession, user_id: int) -> dict[str, Any]:
@@ -96,12 +101,16 @@ async def _export_shared(session: AsyncSession, user_id: int) -> dict[str, Any]:
     # question kept while they fix its country or look at similar questions.
     saved = (await session.scalars(
         select(SavedQuery).where(SavedQuery.owner_id == user_id).order_by(SavedQuery.id))).all()
+    published = await publishing(session, user_id)
     return {
         "preferences": None if prefs is None else {
             "language": prefs.language, "timezone": prefs.timezone, "dm_reminders": prefs.dm_reminders,
             "discord_locale": prefs.discord_locale,
         },
-        "saved_queries": [{"kind": q.kind, "params": q.params, "created_at": q.created_at.isoformat()} for q in saved],
+        # /privacy publish: whether your Q&A messages are on the public web site, and the name shown there
+        "publish_web": {"on": published.on, "name": published.name},
+        "saved_queries": [{"kind": q.kind, "params": q.params, "created_at": q.created_at.isoformat()}
+                          for q in saved if q.kind != WEB_NAME_KIND],
     }
 
 

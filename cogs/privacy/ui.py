@@ -5,7 +5,9 @@ from __future__ import annotations
 import discord
 
 from bot.catalogues import _, format_number, ngettext
+from bot.text import safe_echo
 from bot.ui.common import COLOUR
+from cogs.privacy.publish import Publishing
 from cogs.privacy.service import Forgotten, PrivacySummary
 
 
@@ -28,8 +30,38 @@ def summary_embed(s: PrivacySummary) -> discord.Embed:
         embed.description = f"{head}\n{lines}"
     else:
         embed.description = _("Nothing is stored about you.")
+    embed.add_field(name=_("On the public web site"), value=publish_state(s.published), inline=False)
     embed.set_footer(text=_("/privacy export sends you a copy; /privacy forget deletes it."))
     return embed
+
+
+def publish_state(on: bool) -> str:
+    if on:
+        return _("Published: your solved questions and your answers are on the web site. "
+                 "/privacy publish off takes them down at once.")
+    return _("Not published: nothing you wrote is on the web site. /privacy publish on publishes your "
+             "solved questions and your answers.")
+
+
+def published_text(p: Publishing) -> str:
+    """The answer to /privacy publish on|off: what is published, what is not, and how to undo it."""
+    if p.on:
+        return "\n".join([
+            _("Publishing is on. The public web site, which anyone can read without Discord, now shows:"),
+            "• " + _("your questions in the Q&A forum once they are solved (title and text), with your name;"),
+            "• " + _("your answers in Q&A posts, with your name, under questions whose askers publish too."),
+            "• " + _("your member profile, if you made one with /profile set (country, organisation type, topics, "
+                     "languages, bio), in the members directory."),
+            _("Your name there: **{name}**. Messages in discussion channels are never published, and "
+              "neither is anything of members who did not turn this on.").format(name=safe_echo(p.name or "—", 80)),
+            _("/privacy publish off removes your pages and answers at once."),
+        ])
+    return "\n".join([
+        _("Publishing is off: the web site shows nothing you wrote, from now on. Under other members' questions "
+          "your answers appear only as “an answer from a member who has not published their messages”, "
+          "without text or name."),
+        _("Search engines may take a few days to drop pages they saw earlier. /privacy publish on publishes again."),
+    ])
 
 
 def forget_prompt() -> str:

@@ -25,4 +25,6 @@ CAPABILITY = Capability(
     pagers={"members": lazy("cogs.profiles.cog:render_page")},
     privacy=PRIVACY,
     cli=cli.register,
+    web="cogs.profiles.web:routes",
+    report="cogs.profiles.report:participation",
 )

@@ -21,6 +21,8 @@ class MemberProfile(Base):
     """A member's profile: everything in it is what the member chose to share with other members."""
 
     __tablename__ = "member_profiles"
+    # the directory's order (newest update first): a page is read off the index, not sorted
+    __table_args__ = (Index("ix_member_profiles_directory_order", "updated_at", "user_id"),)
 
     user_id: Mapped[int] = mapped_column(Snowflake, primary_key=True, autoincrement=False)
     country: Mapped[str | None] = mapped_column(String(8), index=True)  # a programme country's code

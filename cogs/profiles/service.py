@@ -21,6 +21,7 @@ from bot.countries import CountryChoice, CountryDirectory, directory
 from bot.errors import InvalidInput, NotFound
 from bot.i18n import LANGUAGES, parse_language
 from bot.text import closest, fold, optional_text
+from cogs.privacy.publish import published_members
 from cogs.profiles.models import (
     ORG_TYPES,
     MemberProfile,
@@ -328,7 +329,7 @@ class ProfileService:
         page = min(max(page, 1), pages)
         rows = (await session.execute(
             select(MemberProfile).where(*where)
-            .order_by(MemberProfile.updated_at.desc(), MemberProfile.user_id)
+            .order_by(MemberProfile.updated_at.desc(), MemberProfile.user_id.desc())
             .offset((page - 1) * per_page).limit(per_page)
         )).scalars().all()
         return DirectoryPage(await self._profiles(session, rows), page, pages, total, filters)
@@ -336,7 +337,7 @@ class ProfileService:
     async def everyone(self, session: AsyncSession, filters: DirectoryFilters) -> list[Profile]:
         """Every matching profile (the CLI), in the directory's order."""
         rows = (await session.execute(select(MemberProfile).where(*self._matching(filters))
-                                      .order_by(MemberProfile.updated_at.desc(), MemberProfile.user_id))).scalars().all()
+                                      .order_by(MemberProfile.updated_at.desc(), MemberProfile.user_id.desc()))).scalars().all()
         return list(await self._profiles(session, rows))
 
     async def published(self, session: AsyncSession, filters: DirectoryFilters | None = None) -> list[Profile]:
@@ -344,9 +345,23 @@ class ProfileService:
         rows = (await session.execute(
             select(MemberProfile).join(UserPreference, UserPreference.user_id == MemberProfile.user_id)
             .where(UserPreference.publish_web.is_(True), *self._matching(filters or DirectoryFilters()))
-            .order_by(MemberProfile.updated_at.desc(), MemberProfile.user_id)
+            .order_by(MemberProfile.updated_at.desc(), MemberProfile.user_id.desc())
         )).scalars().all()
         return list(await self._profiles(session, rows))
+
+    async def published_directory(self, session: AsyncSession, filters: DirectoryFilters, page: int = 1,
+                                  per_page: int = PAGE_SIZE) -> DirectoryPage:
+        """One page of :meth:`published` (the web directory), in the directory's order."""
+        where = [MemberProfile.user_id.in_(published_members()), *self._matching(filters)]
+        total = int(await session.scalar(select(func.count()).select_from(MemberProfile).where(*where)) or 0)
+        pages = max(1, math.ceil(total / per_page))
+        page = min(max(page, 1), pages)
+        rows = (await session.execute(
+            select(MemberProfile).where(*where)
+            .order_by(MemberProfile.updated_at.desc(), MemberProfile.user_id.desc())
+            .offset((page - 1) * per_page).limit(per_page)
+        )).scalars().all()
+        return DirectoryPage(await self._profiles(session, rows), page, pages, total, filters)
 
     async def _profiles(self, session: AsyncSession, rows: Sequence[MemberProfile]) -> tuple[Profile, ...]:
         topics, languages = await self._lists(session, [r.user_id for r in rows])
@@ -439,7 +454,7 @@ class ProfileService:
                 ~exists().where(PeerRequest.question_id == q.thread_id, PeerRequest.peer_user_id == MemberProfile.user_id),
                 *([MemberProfile.country == code] if code else []),
             )
-            .order_by(recent, MemberProfile.updated_at.desc(), MemberProfile.user_id)
+            .order_by(recent, MemberProfile.updated_at.desc(), MemberProfile.user_id.desc())
         )
         if lock:
             stmt = stmt.with_for_update(of=MemberProfile)

@@ -180,14 +180,14 @@ async def test_a_kept_draft_is_in_the_members_export_and_goes_with_forget(gw: Of
     import json
 
     await ask(gw, "Seed capital for a herders' coop", "We are nine families.", user=gw.member_id, country="Atlantis")
-    shown = await gw.slash("privacy", user=gw.member_id)
+    shown = await gw.slash("privacy show", user=gw.member_id)
     assert "question drafts" in shown.text
-    exported = await gw.slash("privacy", user=gw.member_id, action="export")
+    exported = await gw.slash("privacy export", user=gw.member_id)
     payload = json.loads(exported.files[0][1])
     [draft] = payload["saved_queries"]
     typed = draft["params"]["typed"]
     assert typed["title"] == "Seed capital for a herders' coop" and typed["body"] == "We are nine families."
-    prompt = await gw.slash("privacy", user=gw.member_id, action="forget")
+    prompt = await gw.slash("privacy forget", user=gw.member_id)
     await gw.press(prompt, "Yes, forget my messages", user=gw.member_id)
-    again = await gw.slash("privacy", user=gw.member_id, action="export")
+    again = await gw.slash("privacy export", user=gw.member_id)
     assert json.loads(again.files[0][1])["saved_queries"] == []

@@ -228,22 +228,22 @@ async def test_privacy_shows_exports_and_forgets_suggestions(gw: OfflineDiscord,
     [box] = inputs(form.modal)
     await gw.submit_modal(form.modal, {box["custom_id"]: BETTER + " Edited."}, user=gw.facilitator_id)
 
-    shown = await gw.slash("privacy", user=gw.member_id)
+    shown = await gw.slash("privacy show", user=gw.member_id)
     assert "glossary suggestions you made: 2" in shown.text
-    assert "glossary suggestions you approved or rejected: 1" in (await gw.slash("privacy", user=gw.facilitator_id)).text
-    exported = await gw.slash("privacy", user=gw.member_id, action="export")
+    assert "glossary suggestions you approved or rejected: 1" in (await gw.slash("privacy show", user=gw.facilitator_id)).text
+    exported = await gw.slash("privacy export", user=gw.member_id)
     payload = json.loads(exported.files[0][1])
     assert [s["text"] for s in payload["glossary_suggestions"]] == [BETTER, "Pending wording for credit unions."]
 
-    prompt = await gw.slash("privacy", user=gw.member_id, action="forget")
+    prompt = await gw.slash("privacy forget", user=gw.member_id)
     done = await gw.press(prompt, "Yes, forget my messages", user=gw.member_id)
     assert "glossary_review: 2" in done.text
     [kept] = await rows(app)
     assert (kept.author_id, kept.note, kept.text, kept.status) == (0, None, BETTER + " Edited.", "approved")
     assert (await gw.slash("define", term="cooperative")).embed["description"].startswith(BETTER + " Edited.")
-    assert "glossary" not in (await gw.slash("privacy", user=gw.member_id)).text
+    assert "glossary" not in (await gw.slash("privacy show", user=gw.member_id)).text
     # a facilitator's forget keeps their decisions without their id
-    await gw.press(await gw.slash("privacy", user=gw.facilitator_id, action="forget"), "Yes, forget my messages",
+    await gw.press(await gw.slash("privacy forget", user=gw.facilitator_id), "Yes, forget my messages",
                    user=gw.facilitator_id)
     [kept] = await rows(app)
     assert kept.reviewer_id == 0

@@ -32,7 +32,7 @@ async def test_privacy_show_reads_in_the_members_language(gw: OfflineDiscord, fa
     })
     await gw.post_message("My cooperative in Chiang Mai", author=gw.member_id, channel_id=ARCHIVED)
 
-    shown = await gw.slash("privacy", user=gw.member_id, locale="th")
+    shown = await gw.slash("privacy show", user=gw.member_id, locale="th")
     assert shown.ephemeral and shown.embed["title"] == "สิ่งที่บอตเก็บเกี่ยวกับคุณ"
     # the message, and the Thai Discord locale kept for the DMs the bot may send later
     assert shown.embed["description"].startswith("เก็บข้อมูลของคุณ **2** รายการ ตั้งแต่ <t:")
@@ -40,7 +40,7 @@ async def test_privacy_show_reads_in_the_members_language(gw: OfflineDiscord, fa
     assert shown.embed["footer"]["text"] == "/privacy export ส่งสำเนาให้คุณ"
     assert shown.content == f"-# {TH_DRAFT}"  # the draft note, once, in small print
 
-    english = await gw.slash("privacy", user=gw.member_id)  # the same member with an English Discord
+    english = await gw.slash("privacy show", user=gw.member_id)  # the same member with an English Discord
     assert english.embed["title"] == "What the bot stores about you" and not english.content
     assert "messages in channels opted in to the archive: 1" in english.embed["description"]
 
@@ -55,10 +55,10 @@ async def test_a_count_takes_the_languages_plural_form(gw: OfflineDiscord, fake_
         for _ in range(total - posted):
             await gw.post_message(f"note {posted}", author=gw.member_id, channel_id=ARCHIVED)
             posted += 1
-        shown = await gw.slash("privacy", user=gw.member_id, locale="ru")
+        shown = await gw.slash("privacy show", user=gw.member_id, locale="ru")
         head = shown.embed["description"].split("\n")[0]
         assert head.startswith(expected), head
-    english = await gw.slash("privacy", user=gw.member_id)
+    english = await gw.slash("privacy show", user=gw.member_id)
     assert english.embed["description"].startswith("**21** records are stored about you")
 
 
@@ -67,7 +67,7 @@ async def test_forget_buttons_and_their_answer_are_in_the_pressers_language(
     fake_catalogue("th", {"Yes, forget my messages": "ใช่ ลบข้อความของฉัน", "Cancel": "ยกเลิก",
                           "Cancelled: nothing was deleted.": "ยกเลิกแล้ว: ไม่มีอะไรถูกลบ", DRAFT: TH_DRAFT,
                           "Only the member who asked can confirm this.": "เฉพาะผู้ที่ขอเท่านั้นที่ยืนยันได้"})
-    prompt = await gw.slash("privacy", user=gw.member_id, action="forget", locale="th")
+    prompt = await gw.slash("privacy forget", user=gw.member_id, locale="th")
     assert [b["label"] for b in prompt.buttons] == ["ใช่ ลบข้อความของฉัน", "ยกเลิก"]
 
     stranger = await gw.press(prompt, "ยกเลิก", user=gw.add_user("kim"), locale="th")

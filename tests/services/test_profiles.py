@@ -127,3 +127,20 @@ async def test_peer_requests_say_who_answered(app: App) -> None:
     async with app.db.begin() as session:
         records = {r.peer_user_id: r.answered for r in await service.peer_requests(session)}
     assert records == {1: False, 2: True}
+
+
+async def test_the_web_directory_pages_members_who_publish_with_the_commands_filters(app: App) -> None:
+    from cogs.privacy.publish import set_publishing
+
+    for uid in (1, 2, 3, 4):
+        await profile(app, uid, country="MN" if uid % 2 else "TH", topics=("Law",) if uid < 3 else ())
+    async with app.db.begin() as session:
+        for uid in (1, 2, 3):
+            await set_publishing(session, uid, True, f"member {uid}")
+        await set_publishing(session, 3, False)  # changed their mind
+    service = app.service(ProfileService)
+    async with app.db.begin() as session:
+        everyone = await service.published_directory(session, DirectoryFilters(), per_page=1)
+        assert (everyone.total, everyone.pages, len(everyone.members)) == (2, 2, 1)
+        law_mn = await service.published_directory(session, service.parse_filters(country="Mongolia", topic="Law"))
+        assert [p.user_id for p in law_mn.members] == [1]

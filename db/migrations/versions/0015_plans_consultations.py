@@ -2,7 +2,7 @@
 policy consultations (consultations, consultation_questions, consultation_answers)
 
 Revision ID: 0015_plans_consultations
-Revises: 0013_member_profiles
+Revises: 0017_report_activity_index
 Create Date: 2026-12-02
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from db.models import AutoId, UTCDateTime
 
 revision = "0015_plans_consultations"
-down_revision = "0013_member_profiles"
+down_revision = "0017_report_activity_index"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,266 @@
+"""The published Q&A: which solved questions and answers the public web site may show.
+
+The rule, applied in SQL on every call (nothing is cached beyond one request, so an opt-out or a
+forget takes a page down from the next request on):
+
+* a question is public when it is solved, its asker turned ``/privacy publish on``, it was not
+  forgotten (``/privacy forget`` blanks the asker and the title), its own text is still stored, and
+  its post is not in a channel opted in to the archive (archived discussion channels are never
+  published, whatever their authors chose);
+* in a public question, each answer shows its text and its author's web name only when that author
+  turned publishing on; the others are a placeholder without text or name;
+* only the names members chose for the site (cogs/privacy/publish.py), never Discord ids.
+
+Plain values and a session in, frozen dataclasses out; no Discord, no web.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.catalogues import N_
+from bot.countries import directory
+from bot.guild import GuildSettings
+from cogs.privacy.publish import published_among, published_members, web_names
+from cogs.qa.models import Question
+from cogs.qa.service import REMOVED_TITLE
+from cogs.search.archive import jump_url
+from cogs.search.models import ArchivedMessage
+from cogs.search.service import MAX_QUERY, make_snippet
+from db import search
+
+PAGE_SIZE = 20
+SEARCH_CANDIDATES = 300
+# What the site shows for a member who did not publish (translated where shown)
+UNPUBLISHED_ANSWER = N_("An answer from a member who has not published their messages")
+A_MEMBER = N_("A member")  # a member who published but whose name was not kept
+
+
+@dataclass(frozen=True)
+class PublicAnswer:
+    position: int  # 1 for the first reply in the post
+    published: bool
+    author_name: str | None  # None when not published (or no name was kept)
+    text: str | None  # None when not published
+    created_at: datetime
+    accepted: bool
+
+
+@dataclass(frozen=True)
+class PublicQuestion:
+    id: int  # the post's id: the page is /qa/{id}
+    title: str
+    body: str
+    asker_name: str | None
+    country: str | None
+    topic: str | None
+    created_at: datetime
+    solved_at: datetime
+    answer_count: int  # replies in the post, published or not
+    discord_url: str  # the post on Discord (ids of the server and the post, never of a member)
+    answers: tuple[PublicAnswer, ...] = ()  # loaded for one question only
+
+    @property
+    def accepted(self) -> PublicAnswer | None:
+        """The accepted answer, when its author published it."""
+        return next((a for a in self.answers if a.accepted and a.published), None)
+
+
+@dataclass(frozen=True)
+class PublicPage:
+    questions: tuple[PublicQuestion, ...]
+    page: int
+    pages: int
+    total: int
+
+
+@dataclass(frozen=True)
+class PublicHit:
+    question: PublicQuestion
+    kind: str  # question | answer: where the words were found
+    snippet: str  # only text of the question or of a published answer
+    highlights: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True)
+class PublicSearch:
+    query: str
+    hits: tuple[PublicHit, ...]
+    total: int
+    page: int
+    pages: int
+
+
+_MENTION = re.compile(r"<(@[!&]?|#)\d+>")
+_EMOJI = re.compile(r"<a?:(\w{1,32}):\d+>")
+_MENTION_WORD = {"@": "@…", "@!": "@…", "@&": "@…", "#": "#…"}
+
+
+def public_text(text: str) -> str:
+    """A message as the site shows it: Discord's mention syntax carries member, role and channel
+    ids, so a mention becomes ``@…`` (``#…`` for a channel) and a custom emoji its ``:name:``."""
+    text = _EMOJI.sub(r":\1:", text)
+    return _MENTION.sub(lambda m: _MENTION_WORD[m.group(1)], text)
+
+
+def _body(title: str, content: str) -> str:
+    """The question's text without its title (stored as "title\\nbody")."""
+    if content.startswith(title + "\n"):
+        return content[len(title) + 1:]
+    return "" if content == title else content
+
+
+class PublishedQA:
+    """The public Q&A, as the web site shows it."""
+
+    def __init__(self, guild: GuildSettings):
+        self.guild = guild  # the archived channels: /setup, else config.yaml
+
+    def _public(self) -> list[Any]:
+        archived = list(self.guild.current.archived)
+        # the post's own text is still stored (gone when its author deleted it or asked to be forgotten);
+        # by thread only: a member's messages are many, a post's few
+        own_text = exists().where(ArchivedMessage.thread_id == Question.thread_id, ArchivedMessage.kind == "question")
+        where: list[Any] = [
+            Question.solved_at.is_not(None), Question.author_id != 0, Question.title != REMOVED_TITLE,
+            Question.author_id.in_(published_members()), own_text,
+        ]
+        if archived:
+            where += [Question.forum_id.not_in(archived), Question.thread_id.not_in(archived)]
+        return where
+
+    async def count(self, session: AsyncSession) -> int:
+        return int(await session.scalar(select(func.count()).select_from(Question).where(*self._public())) or 0)
+
+    async def ids(self, session: AsyncSession, limit: int = 50_000) -> list[int]:
+        """The ids of every published question (the sitemap), the most recently solved first."""
+        rows = await session.execute(select(Question.thread_id).where(*self._public())
+                                     .order_by(Question.solved_at.desc(), Question.thread_id.desc()).limit(limit))
+        return [int(i) for i in rows.scalars()]
+
+    async def newest(self, session: AsyncSession, page: int = 1, per_page: int = PAGE_SIZE) -> PublicPage:
+        """The published questions, the most recently solved first."""
+        total = await self.count(session)
+        pages = max(1, math.ceil(total / per_page))
+        page = min(max(page, 1), pages)
+        rows = (await session.execute(
+            select(Question).where(*self._public())
+            .order_by(Question.solved_at.desc(), Question.thread_id.desc())
+            .offset((page - 1) * per_page).limit(per_page)
+        )).scalars().all()
+        return PublicPage(tuple(await self._questions(session, rows)), page, pages, total)
+
+    async def solved_in_country(self, session: AsyncSession, code: str, limit: int = 5) -> list[PublicQuestion]:
+        """The published questions tagged with a country (under any of its names: "Laos" for Lao PDR),
+        the most recently solved first: what a country's web page lists."""
+        spellings = directory().spellings(code)
+        if not spellings:
+            return []
+        rows = (await session.execute(
+            select(Question).where(*self._public(),
+                                   or_(*(func.lower(Question.country) == func.lower(name) for name in spellings)))
+            .order_by(Question.solved_at.desc(), Question.thread_id.desc()).limit(limit)
+        )).scalars().all()
+        return await self._questions(session, rows)
+
+    async def question(self, session: AsyncSession, question_id: int) -> PublicQuestion | None:
+        """One published question with its answers; None when it is not public (or does not exist)."""
+        row = (await session.execute(
+            select(Question).where(Question.thread_id == question_id, *self._public()))).scalar_one_or_none()
+        if row is None:
+            return None
+        [question] = await self._questions(session, [row])
+        answers = (await session.execute(
+            select(ArchivedMessage.id, ArchivedMessage.author_id, ArchivedMessage.content, ArchivedMessage.created_at)
+            .where(ArchivedMessage.thread_id == row.thread_id, ArchivedMessage.kind == "answer")
+            .order_by(ArchivedMessage.id)
+        )).all()
+        authors = sorted({a.author_id for a in answers})
+        published = await published_among(session, authors)
+        names = await web_names(session, list(published))
+        shown = tuple(
+            PublicAnswer(
+                position=i, published=a.author_id in published,
+                author_name=names.get(a.author_id) if a.author_id in published else None,
+                text=public_text(a.content) if a.author_id in published else None, created_at=a.created_at,
+                accepted=a.id == row.answer_id,
+            )
+            for i, a in enumerate(answers, 1)
+        )
+        return PublicQuestion(**{**question.__dict__, "answers": shown})
+
+    async def search(self, session: AsyncSession, query: str, page: int = 1, per_page: int = PAGE_SIZE) -> PublicSearch:
+        """Published questions whose text, or a published answer's, has every word of the query.
+
+        The published rule is part of the full-text query's SQL (``SearchFilters.published_only``),
+        so an unpublished answer is never a match and never a snippet; the questions found are then
+        checked once more against the whole rule above."""
+        text = " ".join(query.split())[:MAX_QUERY]
+        terms = search.query_terms(text)
+        if not terms:
+            return PublicSearch(text, (), 0, 1, 1)
+        found = await search.candidates(session, terms, search.SearchFilters(published_only=True),
+                                        limit=SEARCH_CANDIDATES)
+        ranked = sorted(found, key=lambda c: (-c.score, -c.message_id))
+        if not ranked:
+            return PublicSearch(text, (), 0, 1, 1)
+        rows = (await session.execute(
+            select(ArchivedMessage.id, ArchivedMessage.thread_id, ArchivedMessage.kind, ArchivedMessage.content)
+            .where(ArchivedMessage.id.in_([c.message_id for c in ranked]))
+        )).all()
+        by_id = {r.id: r for r in rows}
+        best: dict[int, Any] = {}  # post -> its best-ranked matching message
+        for c in ranked:
+            r = by_id.get(c.message_id)
+            if r is not None and r.thread_id is not None and r.thread_id not in best:
+                best[r.thread_id] = r
+        public = {q.thread_id: q for q in (await session.execute(
+            select(Question).where(Question.thread_id.in_(list(best)), *self._public()))).scalars()}
+        order = [tid for tid in best if tid in public]
+        total = len(order)
+        pages = max(1, math.ceil(total / per_page))
+        page = min(max(page, 1), pages)
+        chosen = order[(page - 1) * per_page : page * per_page]
+        questions = {q.id: q for q in await self._questions(session, [public[t] for t in chosen])}
+        words = search.highlight_words(text)
+        hits = []
+        for tid in chosen:
+            r = best[tid]
+            content = _body(public[tid].title, r.content) if r.kind == "question" else r.content
+            snippet, spans = make_snippet(public_text(content or public[tid].title), words)
+            hits.append(PublicHit(questions[tid], r.kind, snippet, tuple(spans)))
+        return PublicSearch(text, tuple(hits), total, page, pages)
+
+    async def _questions(self, session: AsyncSession, rows: Sequence[Question]) -> list[PublicQuestion]:
+        if not rows:
+            return []
+        ids = [q.thread_id for q in rows]
+        texts = dict((await session.execute(
+            select(ArchivedMessage.thread_id, ArchivedMessage.content)
+            .where(ArchivedMessage.thread_id.in_(ids), ArchivedMessage.kind == "question")
+            .order_by(ArchivedMessage.id.desc())
+        )).all())
+        replies = dict((await session.execute(
+            select(ArchivedMessage.thread_id, func.count())
+            .where(ArchivedMessage.thread_id.in_(ids), ArchivedMessage.kind == "answer")
+            .group_by(ArchivedMessage.thread_id)
+        )).all())
+        names = await web_names(session, [q.author_id for q in rows])
+        out = []
+        for q in rows:
+            assert q.solved_at is not None
+            out.append(PublicQuestion(
+                id=q.thread_id, title=public_text(q.title), body=public_text(_body(q.title, texts.get(q.thread_id, ""))),
+                asker_name=names.get(q.author_id), country=q.country, topic=q.topic, created_at=q.created_at,
+                solved_at=q.solved_at, answer_count=int(replies.get(q.thread_id, 0)),
+                discord_url=jump_url(q.guild_id, q.thread_id, q.thread_id),
+            ))
+        return out
