@@ -272,9 +272,9 @@ async def test_privacy_shows_and_forgets_answers_and_updates(gw: OfflineDiscord,
     await gw.slash("plan update", user=gw.member_id, action=await first_action_id(app), text="We met the ministry")
     await open_consultation(gw)
     await answer(gw, await consultation_id(app), 1, "My anonymous view", user=gw.member_id, anonymous=True)
-    shown = await gw.slash("privacy", user=gw.member_id)
+    shown = await gw.slash("privacy show", user=gw.member_id)
     assert "action plan progress updates: 1" in shown.text and "consultation answers (anonymous ones too): 1" in shown.text
-    prompt = await gw.slash("privacy", user=gw.member_id, action="forget")
+    prompt = await gw.slash("privacy forget", user=gw.member_id)
     await gw.press(prompt, "Yes, forget my messages", user=gw.member_id)
     assert await count(app, ConsultationAnswer) == 0 and await count(app, ActionUpdate) == 0
     assert await count(app, PlanAction) == 1 and await count(app, Consultation) == 1  # the community's records stay
