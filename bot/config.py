@@ -113,6 +113,13 @@ class QA(_Section):
     extra_countries: list[Annotated[str, Field(min_length=1, max_length=20)]] = Field(default_factory=list)
     topics: list[Annotated[str, Field(min_length=1, max_length=20)]] = Field(default_factory=list)
     solved_tag: Annotated[str, Field(min_length=1, max_length=20)] = "Solved"
+    # A post with replies but no accepted answer this many days after its first reply reminds its
+    # asker once, in the post, how to mark the answer (0: never)
+    nudge_after_days: Annotated[int, Field(ge=0, le=365)] = 3
+    # A post with no message for this many days is closed (archived) with a note saying how to
+    # reopen it (0: never)
+    close_after_days: Annotated[int, Field(ge=0, le=3650)] = 14
+    lifecycle_check_minutes: Annotated[int, Field(ge=1, le=24 * 60)] = 60  # how often to look for both
     # Replaced by the programme countries plus extra_countries: kept only to say so, with its line.
     countries: Any = None
 
@@ -170,6 +177,9 @@ class Web(_Section):
     # out (calendar feeds, /session feed), canonical URLs and the sitemap. null: http://host:port.
     public_url: Annotated[str, Field(pattern=r"^https?://[^\s/]+(/[^\s]*)?$")] | None = None
     allow_indexing: bool = True  # robots.txt lets search engines in (false: Disallow: /)
+    # Join links (Zoom, Meet...) in the public calendar feeds. Off: the public feeds say "members get
+    # the join link on Discord" and only a member's personal feed (/session feed) carries them.
+    publish_join_links: bool = False
     workers: Annotated[int, Field(ge=1, le=32)] = 1  # `python -m bot web` processes (more than 1 needs PostgreSQL)
 
     @property

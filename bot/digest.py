@@ -22,6 +22,8 @@ class DigestItem:
     url: str | None = None
     when: datetime | None = None  # shown as a Discord timestamp when set
     when_style: Literal["R", "f"] = "R"  # relative ("in 3 days") or full date and time
+    # a member the item is about, shown by name before the text (a mention in an embed pings no one)
+    member_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -103,3 +103,30 @@ def test_list_prints_in_the_language_asked_for(cli: list[str], tmp_path: Path, c
     assert "going 0, interested 0" in capsys.readouterr().out
     assert main([*cli, "sessions", "list", "--lang", "klingon"]) == 2
     assert "unknown language 'klingon'" in capsys.readouterr().err
+
+
+def crlf(printed: str) -> bytes:
+    """The feed as written to standard output, with the CRLF line ends a captured text stream may lose."""
+    return printed.replace("\r\n", "\n").replace("\n", "\r\n").encode()
+
+
+def test_feed_writes_the_public_calendar_feed(cli: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.feed_check import read_feed, shown
+
+    start = (datetime.now(UTC) + timedelta(days=10)).strftime("%Y-%m-%d") + " 10:00"
+    assert main([*cli, "sessions", "import", str(programme(tmp_path, start, repeat="weekly", occurrences=3))]) == 0
+    capsys.readouterr()
+    out = tmp_path / "feed.ics"
+    assert main([*cli, "sessions", "feed", "--out", str(out)]) == 0
+    assert f"wrote {out}: 1 event" in capsys.readouterr().err  # one series: one event with its RRULE
+    cal, occurrences = read_feed(out.read_bytes())
+    assert main([*cli, "sessions", "list", "--json"]) == 0
+    listed = sorted(datetime.fromisoformat(i["start_utc"]) for i in json.loads(capsys.readouterr().out))
+    assert shown(occurrences) == listed and len(listed) == 3
+    assert cal.x_wr_calname.value == "SSE community sessions" and b"zoom.us" not in out.read_bytes()
+    assert main([*cli, "sessions", "feed", "--country", "Japan"]) == 0  # any name of the country
+    assert len(read_feed(crlf(capsys.readouterr().out))[1]) == 3
+    assert main([*cli, "sessions", "feed", "--language", "th"]) == 0
+    assert read_feed(crlf(capsys.readouterr().out))[1] == []
+    assert main([*cli, "sessions", "feed", "--country", "Atlantis"]) == 2
+    assert "No such calendar feed." in capsys.readouterr().err

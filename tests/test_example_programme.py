@@ -1,5 +1,6 @@
 """The example programme shipped in content/sessions/ imports as `sessions import` reads it, and
-the calendar files it yields pass a strict RFC 5545 reader of our own (tests/ical_check.py)."""
+the calendar files it yields pass a strict RFC 5545 reader of our own and show, in three independent
+calendar parsers, exactly the sessions the bot planned (tests/ical_check.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from cogs.sessions.calendar import ics_for
 from cogs.sessions.importer import load_programme
 from cogs.sessions.planning import PlanningService
 from cogs.sessions.reading import TrainingSessionService
-from tests.ical_check import parse_strict
+from tests.ical_check import assert_calendar_shows, parse_strict
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "content" / "sessions" / "example-programme.yaml"
 BEFORE = datetime(2027, 6, 1, tzinfo=UTC)  # the example's dates are in late 2027
@@ -39,8 +40,10 @@ async def test_the_example_programme_imports_and_its_calendars_parse(app: App) -
             [event] = calendar.walk("VEVENT")
             assert event.get("UID") == [f"session-{v.id}@sse-bot"]
             assert [tz.get("TZID") for tz in calendar.walk("VTIMEZONE")] == [[v.timezone]]
+            assert_calendar_shows(data, [v])
         clinic = next(v for v in planned if v.series_id is not None)
         _, data = await ics_for(readings, session, clinic.id, whole_series=True)
+    assert_calendar_shows(data, [v for v in planned if v.series_id == clinic.series_id])
     [master] = parse_strict(data).walk("VEVENT")
     [rule] = master.get("RRULE")
     assert set(rule.split(";")) >= {"FREQ=MONTHLY", "COUNT=3"}

@@ -124,7 +124,9 @@ async def local_discord(monkeypatch: pytest.MonkeyPatch) -> Any:
 
 
 async def test_run_logs_in_connects_and_answers_over_the_gateway(local_discord: LocalDiscord, settings: Settings) -> None:
-    settings = settings.model_copy(update={"token": "smoke-token"})
+    # the web site beside it on any free port (tests/web/test_run.py looks at it)
+    config = settings.config.model_copy(update={"web": settings.config.web.model_copy(update={"port": 0})})
+    settings = settings.model_copy(update={"token": "smoke-token", "config": config})
     task = asyncio.create_task(run_bot(settings))
     try:
         await asyncio.wait_for(local_discord.answered.wait(), timeout=30)

@@ -28,7 +28,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot.app import App
-from bot.web.home import home
+from bot.web.home import UpcomingCache, home
 from bot.web.language import LanguageMiddleware
 from bot.web.page import environment, not_found, web_app
 from bot.web.search import search
@@ -107,6 +107,8 @@ def create_web_app(app: App) -> Starlette:
     web = Starlette(routes=routes, exception_handlers={HTTPException: _not_found})
     web.state.app = app
     web.state.jinja = environment()
+    web.state.upcoming = UpcomingCache()
+    web.state.route_names = frozenset(r.name for r in routes if isinstance(r, Route))
     web.state.served_paths = frozenset(r.path for r in routes if isinstance(r, Route) and "{" not in r.path)
     web.add_middleware(LanguageMiddleware, default=lambda: app.guild.current.language)
     web.add_middleware(SecurityMiddleware)  # outermost: refuses writes before anything else runs

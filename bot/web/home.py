@@ -3,6 +3,8 @@ ways into the site."""
 
 from __future__ import annotations
 
+import asyncio
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,10 +17,15 @@ from bot.countries import directory
 from bot.i18n import country_name
 from bot.web.page import render, served_paths, url, web_app
 from cogs.qa.public import PublishedQA
+from cogs.sessions.info import TrainingSessionInfo
 from cogs.sessions.reading import TrainingSessionService
 
 UPCOMING = 5  # sessions on the home page
 NEWEST_QUESTIONS = 5
+# The next sessions are read at most this often (per web process): a new or moved session shows on the
+# home page within this time, and a busy home page costs no database round trips. The sessions pages
+# themselves read the database on every request.
+UPCOMING_CACHE_SECONDS = 15.0
 
 
 @dataclass(frozen=True)
@@ -47,17 +54,39 @@ async def newest_solved_questions(app: App, request: Request, limit: int) -> lis
     return [HomeQuestion(q.title, url(request, f"/qa/{q.id}"), q.solved_at) for q in page.questions]
 
 
+class UpcomingCache:
+    """The next sessions as the service read them (language-free), kept a few seconds."""
+
+    def __init__(self, seconds: float = UPCOMING_CACHE_SECONDS) -> None:
+        self.seconds = seconds
+        self._items: tuple[TrainingSessionInfo, ...] = ()
+        self._until = 0.0
+        self._lock = asyncio.Lock()
+
+    async def get(self, app: App) -> tuple[TrainingSessionInfo, ...]:
+        if time.monotonic() < self._until:
+            return self._items
+        async with self._lock:  # one read for a burst of visitors
+            if time.monotonic() >= self._until:
+                async with app.db.begin() as session:
+                    page = await app.service(TrainingSessionService).upcoming(
+                        session, page_size=UPCOMING, group_series=True)
+                self._items, self._until = page.items, time.monotonic() + self.seconds
+            return self._items
+
+
 async def upcoming_sessions(app: App, request: Request) -> list[HomeSession]:
-    service = app.service(TrainingSessionService)
-    async with app.db.begin() as session:
-        page = await service.upcoming(session, page_size=UPCOMING, group_series=True)
+    cache = getattr(request.app.state, "upcoming", None)
+    if not isinstance(cache, UpcomingCache):
+        cache = request.app.state.upcoming = UpcomingCache()
+    items = await cache.get(app)
     zone = app.guild.current.timezone
     sessions_page = "/sessions" in served_paths(request)
     return [HomeSession(
         title=item.title, when=format_when(item.start_utc, zone), start_iso=item.start_utc.isoformat(),
         languages=", ".join(language_name(code) for code in item.languages),
         href=url(request, "/sessions") if sessions_page else None,
-    ) for item in page.items]
+    ) for item in items]
 
 
 def programme_countries() -> list[str]:

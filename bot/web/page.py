@@ -97,16 +97,21 @@ def served_paths(request: Request) -> frozenset[str]:
 
 
 def _page_query(request: Request, lang: str | None) -> str:
-    params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
-    if lang is not None:
-        params.append(("lang", lang))
-    return "?" + urlencode(params) if params else ""
+    """This page's query string with ``lang`` set (None: without it)."""
+    rest = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "lang"])
+    return _with_lang(rest, lang)
+
+
+def _with_lang(rest: str, lang: str | None) -> str:
+    query = "&".join(part for part in (rest, f"lang={lang}" if lang else "") if part)
+    return "?" + query if query else ""
 
 
 def language_links(request: Request) -> list[LanguageLink]:
     base = web_app(request).config.web.base_url + request.url.path
+    rest = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "lang"])
     current = current_language()
-    return [LanguageLink(code, html_lang(code), lang.native, base + _page_query(request, code), code == current)
+    return [LanguageLink(code, html_lang(code), lang.native, base + _with_lang(rest, code), code == current)
             for code, lang in LANGUAGES.items()]
 
 

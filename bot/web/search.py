@@ -34,6 +34,8 @@ class Hit:
 def link_for(request: Request, name: str, **params: str) -> str | None:
     """The path of a named route of a capability (``glossary_term``, ``resource``), keeping ``?lang``;
     None while no capability serves it."""
+    if name not in getattr(request.app.state, "route_names", ()):
+        return None
     try:
         path = request.app.router.url_path_for(name, **params)
     except NoMatchFound:

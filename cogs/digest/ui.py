@@ -18,6 +18,8 @@ def _item(item: DigestItem) -> str:
         text = f"{discord.utils.format_dt(item.when, 'f')} — {text}"
     elif item.when:
         text += f" ({discord.utils.format_dt(item.when, 'R')})"
+    if item.member_id:
+        text = f"<@{item.member_id}> · {text}"
     return f"• {text}"
 
 

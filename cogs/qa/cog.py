@@ -15,16 +15,21 @@ from discord.app_commands import locale_str
 from discord.ext import commands
 
 from bot.bot import SSEBot
-from bot.catalogues import _, format_number, ngettext, use_language
+from bot.catalogues import N_, _, format_number, ngettext, use_language
 from bot.errors import InvalidInput
-from bot.ui.common import NO_MENTIONS, actor_of, reply, with_note
+from bot.text import safe_echo
+from bot.ui.common import NO_MENTIONS, actor_of, member_language, reply, with_note
+from bot.ui.pager import page_view
 from cogs.qa.components import COMPONENTS, AskModal, forum_tags
+from cogs.qa.jobs import archive_post
+from cogs.qa.lifecycle import HelpersPage, LifecycleService, Month, parse_month
 from cogs.qa.service import QuestionService
-from cogs.qa.ui import solved_notice
+from cogs.qa.ui import close_note, helpers_embed, reopen_note, solved_notice
 from cogs.search import archive
 from cogs.search.archive import MessageRecord
 from cogs.search.backfill import BackfillState, backfill_page, backfill_start, check_backfill_allowed
 from cogs.search.writer import ArchiveWriter
+from db.queries import StoredQuery, save_query
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +133,9 @@ class QA(commands.Cog):
             writer.run(record)
         else:
             writer.store(to_record(message, kind))
+            if kind == "answer":  # a message in a closed post opens it again (Discord unarchives it)
+                writer.run(partial(self.bot.app.service(LifecycleService).reply_arrived, thread_id=message.channel.id,
+                                   author_id=message.author.id, at=message.created_at))
 
     @commands.Cog.listener()
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:
@@ -206,6 +214,100 @@ class QA(commands.Cog):
                         count=format_number(read), stored=format_number(state.stored))))
 
 
+HELPERS_KIND = "helpers"  # the saved-query kind of /helpers pages
+CANNOT_ARCHIVE = N_("The post's state is saved, but Discord did not let me archive or unarchive it: the bot needs "
+                    "Manage Threads in the Q&A forum. Please tell a server manager.")
+
+
+async def _names(bot: SSEBot, result: HelpersPage) -> dict[int, str]:
+    """Display names, made inert (no markdown, no mention): the list names people, it pings no one.
+    From the member cache, else asked of Discord (a page holds at most 20); one who left is unnamed."""
+    guild = bot.get_guild(bot.app.guild.current.guild_id)
+    names = {}
+    for helper in result.helpers:
+        user: discord.abc.User | None = guild.get_member(helper.user_id) if guild else None
+        if user is None and guild is not None:
+            with contextlib.suppress(discord.NotFound):
+                user = await guild.fetch_member(helper.user_id)
+        if user is not None:
+            names[helper.user_id] = safe_echo(user.display_name, 80)
+    return names
+
+
+async def render_helpers_page(bot: SSEBot, stored: StoredQuery, page: int) -> tuple[discord.Embed, int, int]:
+    app = bot.app
+    month = Month(*(int(x) for x in stored.params["month"].split("-")))
+    async with app.db.begin() as session:
+        result = await app.service(LifecycleService).helpers(session, month, page)
+    return helpers_embed(result, await _names(bot, result), app.guild.current.timezone), result.page, result.pages
+
+
+class Lifecycle(commands.Cog):
+    """/close and /reopen inside a Q&A post, /helpers. The rules are in cogs/qa/lifecycle.py."""
+
+    def __init__(self, bot: SSEBot):
+        self.bot = bot
+
+    @app_commands.command(name=locale_str("close"), description=locale_str("Close this Q&A post (the asker or a facilitator)"))
+    @app_commands.describe(resolved=locale_str("Was your question answered? (default: yes if an answer is marked)"))
+    async def close(self, interaction: discord.Interaction[SSEBot], resolved: bool | None = None) -> None:
+        await member_language(interaction)
+        app = self.bot.app
+        thread_id = interaction.channel_id or 0
+        await app.service(ArchiveWriter).flush()  # a reply just written counts before the post closes
+        async with app.db.begin() as session:
+            state = await app.service(LifecycleService).close_post(session, actor_of(interaction), thread_id, resolved,
+                                                              datetime.now(UTC))
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        with use_language(app.guild.current.language):  # the post is read by the whole community
+            note = close_note(state.reason or "", interaction.user.id)
+        done = _("This post is closed. Use /reopen here to open it again.")
+        try:
+            await self.bot.delivery.post(thread_id, content=note, allowed_mentions=NO_MENTIONS)
+            await archive_post(self.bot, thread_id, True, f"/close by {interaction.user.id}")
+        except discord.Forbidden as exc:
+            log.warning("could not archive Q&A post %s (HTTP %s: %s); the bot needs Manage Threads in the Q&A forum",
+                        thread_id, exc.status, exc.text or exc)
+            done = CANNOT_ARCHIVE
+        await interaction.followup.send(with_note(_(done)), ephemeral=True)
+
+    @app_commands.command(name=locale_str("reopen"), description=locale_str("Open this closed Q&A post again (the asker or a facilitator)"))
+    async def reopen(self, interaction: discord.Interaction[SSEBot]) -> None:
+        await member_language(interaction)
+        app = self.bot.app
+        thread_id = interaction.channel_id or 0
+        async with app.db.begin() as session:
+            await app.service(LifecycleService).reopen_post(session, actor_of(interaction), thread_id, datetime.now(UTC))
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        with use_language(app.guild.current.language):
+            note = reopen_note(interaction.user.id)
+        done = _("This post is open again.")
+        try:
+            await archive_post(self.bot, thread_id, False, f"/reopen by {interaction.user.id}")
+            await self.bot.delivery.post(thread_id, content=note, allowed_mentions=NO_MENTIONS)
+        except discord.Forbidden as exc:
+            log.warning("could not unarchive Q&A post %s (HTTP %s: %s); the bot needs Manage Threads in the Q&A "
+                        "forum", thread_id, exc.status, exc.text or exc)
+            done = CANNOT_ARCHIVE
+        await interaction.followup.send(with_note(_(done)), ephemeral=True)
+
+    @app_commands.command(name=locale_str("helpers"), description=locale_str("Members whose answers were accepted, per month"))
+    @app_commands.describe(month=locale_str("Year and month, e.g. 2026-11 (default: this month)"))
+    async def helpers(self, interaction: discord.Interaction[SSEBot], month: str | None = None) -> None:
+        await member_language(interaction)
+        app = self.bot.app
+        lifecycle = app.service(LifecycleService)
+        chosen = parse_month(month, lifecycle.zone, datetime.now(UTC))
+        async with app.db.begin() as session:
+            result = await lifecycle.helpers(session, chosen)
+            query_id = (await save_query(session, HELPERS_KIND, {"month": chosen.key}, interaction.user.id,
+                                         str(interaction.locale))) if result.pages > 1 else 0
+        view = page_view(query_id, result.page, result.pages) if result.pages > 1 else None
+        await reply(interaction, embed=helpers_embed(result, await _names(self.bot, result), lifecycle.zone),
+                    view=view or discord.utils.MISSING, ephemeral=True)
+
+
 async def setup(bot: SSEBot) -> None:
     bot.add_dynamic_items(*COMPONENTS)
     await bot.add_cog(QA(bot))
+    await bot.add_cog(Lifecycle(bot))

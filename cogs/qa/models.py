@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import String
+from sqlalchemy import Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from db.models import Base, Snowflake
+from db.models import AutoId, Base, Snowflake, utcnow
 
 
 class Question(Base):
@@ -30,3 +30,28 @@ class Question(Base):
     routed_peers_at: Mapped[datetime | None] = mapped_column()
     routed_helpers_at: Mapped[datetime | None] = mapped_column()
     routed_facilitators_at: Mapped[datetime | None] = mapped_column()
+    # the lifecycle (cogs/qa/lifecycle.py): closed with /close or after qa.close_after_days of silence
+    closed_at: Mapped[datetime | None] = mapped_column()
+    close_reason: Mapped[str | None] = mapped_column(String(16))  # resolved | unresolved | inactive
+    # the one reminder to the asker to mark an answer (claimed before it is enqueued: never twice)
+    nudged_at: Mapped[datetime | None] = mapped_column()
+    # when the post was last reopened: the silence before it closes again counts from then
+    reopened_at: Mapped[datetime | None] = mapped_column()
+
+
+# what happened to a post: a member closed or reopened it, the bot nudged the asker or closed it
+CLOSE, REOPEN, NUDGE, AUTO_CLOSE = "close", "reopen", "nudge", "auto_close"
+
+
+class PostEvent(Base):
+    """One step of a Q&A post's lifecycle, with who took it (None: the bot on its own) and when."""
+
+    __tablename__ = "qa_post_events"
+    __table_args__ = (Index("ix_qa_post_events_thread_at", "thread_id", "at"),)
+
+    id: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
+    thread_id: Mapped[int] = mapped_column(Snowflake)  # qa_questions.thread_id
+    action: Mapped[str] = mapped_column(String(16))  # close | reopen | nudge | auto_close
+    by_user_id: Mapped[int | None] = mapped_column(Snowflake, index=True)
+    reason: Mapped[str | None] = mapped_column(String(16))  # for a close: resolved | unresolved | inactive
+    at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -19,6 +19,7 @@ from bot.errors import InvalidInput, NotAllowed, NotFound
 from bot.guild import GuildSettings
 from bot.permissions import Actor, is_facilitator
 from bot.text import clean, fold, optional_text, require_text
+from cogs.qa import lifecycle
 from cogs.qa.models import Question
 from cogs.search.archive import MessageRecord, jump_url, store_messages
 from cogs.search.models import ArchivedMessage
@@ -466,7 +467,8 @@ REMOVED_TITLE = "(removed at the author's request)"
 async def privacy_show(session: AsyncSession, user_id: int) -> list[PrivacyLine]:
     n = (await session.execute(
         select(func.count()).select_from(Question).where(Question.author_id == user_id))).scalar_one()
-    return [PrivacyLine(_("Q&A posts you started (title, tags)"), int(n))]
+    return [PrivacyLine(_("Q&A posts you started (title, tags)"), int(n)),
+            PrivacyLine(_("Q&A posts you closed or reopened"), await lifecycle.events_count(session, user_id))]
 
 
 async def privacy_export(session: AsyncSession, user_id: int) -> dict[str, Any]:
@@ -476,7 +478,7 @@ async def privacy_export(session: AsyncSession, user_id: int) -> dict[str, Any]:
         {"thread_id": str(q.thread_id), "title": q.title, "country": q.country, "topic": q.topic,
          "created_at": q.created_at.isoformat(), "solved": q.solved_at is not None}
         for q in questions
-    ]}
+    ], "post_events": await lifecycle.events_export(session, user_id)}
 
 
 async def privacy_forget(session: AsyncSession, user_id: int) -> int:
@@ -484,8 +486,8 @@ async def privacy_forget(session: AsyncSession, user_id: int) -> int:
     and title go."""
     result = await session.execute(
         update(Question).where(Question.author_id == user_id).values(title=REMOVED_TITLE, author_id=0))
-    return int(getattr(result, "rowcount", 0) or 0)
+    return int(getattr(result, "rowcount", 0) or 0) + await lifecycle.events_forget(session, user_id)
 
 
-PRIVACY = PrivacyHook(columns=[("qa_questions", "author_id")], show=privacy_show, export=privacy_export,
+PRIVACY = PrivacyHook(columns=[("qa_questions", "author_id"), ("qa_post_events", "by_user_id")], show=privacy_show, export=privacy_export,
                       forget=privacy_forget)

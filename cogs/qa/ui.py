@@ -11,6 +11,7 @@ import discord
 from bot.catalogues import _, format_number, ngettext
 from bot.text import safe_echo, truncate
 from bot.ui.common import COLOUR
+from cogs.qa.lifecycle import HELPERS_PER_PAGE, INACTIVE, RESOLVED, HelpersPage
 from cogs.qa.service import QuestionDraft, Routing, SimilarQuestion, Solved
 
 
@@ -58,3 +59,52 @@ def routing_notice(routing: Routing, hours: float) -> str:
                         "{roles} this question has had no reply for {hours} hours. Could one of our facilitators "
                         "take a look? **{title}**", n)
     return truncate(text.format(roles=roles, hours=format_number(hours), title=title), 2000)
+
+
+# ---------------------------------------------------------------------------- lifecycle
+def _how_to_reopen() -> str:
+    return _("Anyone can open it again by writing here; the asker or a facilitator can also use /reopen.")
+
+
+def close_note(reason: str, by_id: int | None, days: int = 0) -> str:
+    """The note left in a post as it closes (read by everyone: the server's language)."""
+    if reason == INACTIVE:
+        text = ngettext("🔒 This post is closed: it had no new message for {days} day.",
+                        "🔒 This post is closed: it had no new message for {days} days.", days).format(
+            days=format_number(days))
+    elif reason == RESOLVED:
+        text = _("🔒 {member} closed this post as resolved.").format(member=f"<@{by_id}>")
+    else:
+        text = _("🔒 {member} closed this post without a resolution.").format(member=f"<@{by_id}>")
+    return f"{text} {_how_to_reopen()}"
+
+
+def reopen_note(by_id: int) -> str:
+    return _("🔓 {member} reopened this post.").format(member=f"<@{by_id}>")
+
+
+def nudge_note(asker_id: int) -> str:
+    """The one reminder to the asker (the only user it pings)."""
+    return _("{member} your question has replies. If one of them answers it, please mark it: right-click or "
+             "long-press the reply, then Apps > Mark as answer (or use /solved here). That helps the next "
+             "person with the same question. Thank you!").format(member=f"<@{asker_id}>")
+
+
+def helpers_embed(result: HelpersPage, names: dict[int, str], zone: str) -> discord.Embed:
+    """Members whose answers were accepted in the month, by name (never a mention)."""
+    month = result.month.label(zone)
+    embed = discord.Embed(title=truncate(_("Helpers of {month}").format(month=month), 256), colour=COLOUR)
+    if not result.helpers:
+        embed.description = _("No answer was accepted in {month}.").format(month=month)
+        return embed
+    first = (result.page - 1) * HELPERS_PER_PAGE + 1
+    lines = []
+    gone = _("a former member")
+    for i, helper in enumerate(result.helpers, start=first):
+        count = ngettext("{count} accepted answer", "{count} accepted answers", helper.accepted).format(
+            count=format_number(helper.accepted))
+        lines.append(f"{format_number(i)}. {names.get(helper.user_id) or gone} · {count}")
+    embed.description = truncate("\n".join(lines), 4096)
+    embed.set_footer(text=_("Page {page} of {pages} · counted in the month the answer was accepted").format(
+        page=format_number(result.page), pages=format_number(result.pages)))
+    return embed

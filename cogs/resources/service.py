@@ -185,14 +185,17 @@ class ResourceService:
         hints: tuple[str, ...] = ()
         added: tuple[str, ...] = ()
         if filters.query:
-            scored = [(self._score(filters.query, r), r) for r in matches]
+            folded = fold(filters.query)  # once per search, not once per entry
+            words = [w for w in folded.split() if w]
+            scored = [(self._score(folded, words, r), r) for r in matches]
             direct = [r for score, r in sorted(scored, key=lambda x: (-x[0], -_year(x[1]))) if score > 0]
             # The catalogue is in English: a glossary name in any language also finds the resources
             # that say the term's English names, after every direct match.
             expansion = self._thesaurus.expand(filters.query, languages=("en",)) if self._thesaurus else None
             if expansion:
                 found = {r.id for r in direct}
-                widened = [(self._expanded_score(expansion, r), r) for r in matches if r.id not in found]
+                names = [[fold(n.label) for n in match.names] for match in expansion.matches]
+                widened = [(self._expanded_score(expansion, names, r), r) for r in matches if r.id not in found]
                 direct += [r for score, r in sorted(widened, key=lambda x: (-x[0], -_year(x[1]))) if score > 0]
                 added = expansion.added
             matches = direct
@@ -205,16 +208,15 @@ class ResourceService:
         chunk = matches[(page - 1) * page_size : page * page_size]
         return ResourcePage(filters, tuple(_view(r) for r in chunk), page, pages, len(matches), hints, added)
 
-    def _expanded_score(self, expansion: Expansion, r: Resource) -> float:
-        """Above 0 when every word of the query, or for a glossary name in it one of the term's names,
-        is in the entry (more when a name is in the title)."""
+    def _expanded_score(self, expansion: Expansion, folded_names: list[list[str]], r: Resource) -> float:
+        """Above 0 when every word of the query, or for a glossary name in it one of the term's names
+        (``folded_names``, one list per match), is in the entry (more when a name is in the title)."""
         text, title = self._text[r.id], self._titles[r.id]
         in_title = False
         i = 0
-        for match in expansion.matches:
+        for match, names in zip(expansion.matches, folded_names, strict=True):
             if not all(w.text in text for w in expansion.words[i : match.start]):
                 return 0
-            names = [fold(n.label) for n in match.names]
             typed = [w.text for w in expansion.typed(match)]
             if not (all(w in text for w in typed) or any(n in text for n in names)):
                 return 0
@@ -224,14 +226,14 @@ class ResourceService:
             return 0
         return 2.0 if in_title else 1.0
 
-    def _score(self, query: str, r: Resource) -> float:
-        words = [w for w in fold(query).split() if w]
+    def _score(self, folded: str, words: list[str], r: Resource) -> float:
+        """``folded`` is the folded query, ``words`` its words."""
         text = self._text[r.id]
         hits = sum(1 for w in words if w in text)
         if hits == len(words):
             return 100 + hits + (10 if all(w in self._titles[r.id] for w in words) else 0)
         # Tolerate a typo: partial matches still count, below every full match.
-        fuzzy = fuzz.partial_ratio(fold(query), self._titles[r.id])
+        fuzzy = fuzz.partial_ratio(folded, self._titles[r.id])
         return fuzzy if fuzzy >= 80 else 0
 
     # -- autocomplete for the filter options ----------------------------------------------

@@ -21,7 +21,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.guild import Effective
-from cogs.qa.models import Question
+from cogs.qa.models import PostEvent, Question
 from cogs.search.models import ArchivedMessage, ArchiveTombstone
 from db import search
 from db.upsert import insert_ignore
@@ -203,6 +203,7 @@ async def delete_thread(session: AsyncSession, thread_id: int) -> int:
     )).scalars().all()
     count = await delete_messages(session, ids)
     await session.execute(delete(Question).where(Question.thread_id == thread_id))
+    await session.execute(delete(PostEvent).where(PostEvent.thread_id == thread_id))
     return count
 
 

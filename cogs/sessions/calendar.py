@@ -3,16 +3,20 @@
 UIDs are stable (``session-<id>@sse-bot``, ``series-<id>@sse-bot``) and SEQUENCE grows with
 every change, so importing a newer file updates the event instead of duplicating it. A
 series is one event with an RRULE; occurrences edited on their own are overrides
-(RECURRENCE-ID) and cancelled ones are EXDATEs.
+(RECURRENCE-ID) and cancelled ones are EXDATEs. Checked in tests by three readers that are not
+this library (Mozilla's ical.js, recurring-ical-events, vobject; tests/ical_check.py).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, vRecur
+from dateutil.relativedelta import relativedelta
+from icalendar import Calendar, Event, Timezone, vRecur
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from cogs.sessions.info import TrainingSessionInfo
@@ -63,6 +67,11 @@ def _event(v: TrainingSessionInfo, uid: str, stamp: datetime) -> Event:
     return ev
 
 
+def session_event(info: TrainingSessionInfo, *, stamp: datetime | None = None) -> Event:
+    """The VEVENT of a one-off session (or of one occurrence, on its own)."""
+    return _event(info, session_uid(info.id), stamp or utcnow())
+
+
 def _calendar(name: str) -> Calendar:
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -73,43 +82,127 @@ def _calendar(name: str) -> Calendar:
     return cal
 
 
+def timezone_component(zone: str, first: date, last: date) -> Timezone:
+    """The VTIMEZONE of ``zone`` from ``first`` to ``last``, every transition on its own RDATE line:
+    ical.js and vobject read only the first value of a multi-valued RDATE, so one long line put
+    every session after the first daylight-saving change an hour off in those clients."""
+    tz = Timezone.from_tzinfo(ZoneInfo(zone), zone, first, last)
+    for rule in tz.subcomponents:
+        dates = rule.pop("RDATE", None)
+        for value in dates if isinstance(dates, list) else [dates] if dates is not None else []:
+            for one in value.dts:
+                rule.add("rdate", one.dt)
+    return tz
+
+
+def add_timezones(cal: Calendar) -> None:
+    """A VTIMEZONE, ahead of the events, for every zone their dates name (the years they span,
+    one either side, so a client can place each date and an alarm before it)."""
+    used: dict[str, list[datetime]] = {}
+    for ev in cal.walk("VEVENT"):
+        for name in ("DTSTART", "DTEND", "RECURRENCE-ID", "EXDATE"):
+            for prop in ev.get(name) if isinstance(ev.get(name), list) else [ev.get(name)]:
+                for dt in [d.dt for d in prop.dts] if hasattr(prop, "dts") else [getattr(prop, "dt", None)]:
+                    if isinstance(dt, datetime) and isinstance(dt.tzinfo, ZoneInfo) and dt.tzinfo.key != "UTC":
+                        used.setdefault(dt.tzinfo.key, []).append(dt)
+    present = {str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")}
+    for zone in sorted(set(used) - present, reverse=True):
+        first, last = min(used[zone]), max(used[zone])
+        cal.subcomponents.insert(0, timezone_component(zone, date(first.year - 1, 1, 1), date(last.year + 2, 1, 1)))
+
+
 def session_ics(info: TrainingSessionInfo, *, stamp: datetime | None = None) -> bytes:
     cal = _calendar(info.title)
-    cal.add_component(_event(info, session_uid(info.id), stamp or utcnow()))
-    cal.add_missing_timezones()
+    cal.add_component(session_event(info, stamp=stamp))
+    add_timezones(cal)
     return cal.to_ical()
 
 
-def series_ics(infos: Sequence[TrainingSessionInfo], originals: dict[int, datetime], *, stamp: datetime | None = None) -> bytes:
-    """One recurring event: the first occurrence's details, an RRULE, overrides and EXDATEs."""
+def _details(v: TrainingSessionInfo) -> tuple[object, ...]:
+    """What a calendar shows of an occurrence besides its time (materials are per occurrence)."""
+    return (v.title, v.description, v.format, v.join_url, v.duration_minutes)
+
+
+def _step(frequency: str, k: int) -> relativedelta:
+    weeks = {"weekly": 1, "biweekly": 2}
+    return relativedelta(weeks=weeks[frequency] * k) if frequency in weeks else relativedelta(months=k)
+
+
+def series_events(infos: Sequence[TrainingSessionInfo], originals: dict[int, datetime], *,
+                  stamp: datetime | None = None) -> list[Event]:
+    """A series as one recurring VEVENT (RRULE with COUNT) and its overrides, as calendar clients
+    expand it. Occurrence ``i`` of the series is the RRULE's ``i``-th date (its RECURRENCE-ID):
+
+    - the series event carries what most occurrences share (title, description, kind, join link,
+      length), never one occurrence's status or materials;
+    - an occurrence cancelled on its own is an EXDATE of its slot; a series cancelled whole keeps
+      its dates with STATUS:CANCELLED;
+    - an occurrence moved or changed on its own is an override for its slot only;
+    - the pattern starts where most occurrences are: at the slots the series was planned with
+      (``originals``), or, once the whole series has moved, at the new times, so no override
+      points at a date the RRULE does not yield.
+    """
     stamp = stamp or utcnow()
-    first = infos[0]
-    assert first.series_id is not None and first.frequency is not None
-    tz = ZoneInfo(first.timezone)
-    uid = series_uid(first.series_id)
-    master_view = first
+    infos = sorted(infos, key=lambda v: v.occurrence)
+    ref = infos[0]
+    assert ref.series_id is not None and ref.frequency is not None
+    frequency, zone = ref.frequency, ref.timezone
+    tz = ZoneInfo(zone)
+    count = max(ref.series_count, infos[-1].occurrence + 1)
+    uid = series_uid(ref.series_id)
+    everything_cancelled = all(v.cancelled for v in infos)
+    shown = infos if everything_cancelled else [v for v in infos if not v.cancelled]
+
+    def wall(when: datetime) -> datetime:
+        return when.astimezone(tz).replace(tzinfo=None)
+
+    def slot(anchor: datetime, i: int) -> datetime:
+        return (anchor + _step(frequency, i)).replace(tzinfo=tz)
+
+    # where the pattern starts: the planned first slot, or the one most occurrences now follow
+    candidates = [wall(originals.get(ref.id, ref.start_utc)) - _step(frequency, ref.occurrence)]
+    candidates += [wall(v.start_utc) - _step(frequency, v.occurrence) for v in shown]
+    if frequency == "monthly":  # an RRULE skips months without the day; the bot never plans past the 28th
+        candidates = [a for a in candidates if a.day <= 28] or candidates[:1]
+
+    def fits(anchor: datetime) -> int:
+        return sum(slot(anchor, v.occurrence) == v.start_utc for v in shown)
+
+    anchor = max(candidates, key=fits)  # the first of the best: the planned slots when tied
+    common = Counter(_details(v) for v in shown).most_common(1)[0][0]
+    base_view = next(v for v in shown if _details(v) == common)
+    sequence = max(v.sequence for v in infos)
+    start = slot(anchor, 0).astimezone(UTC)
+    master_view = replace(base_view, start_utc=start, end_utc=start + timedelta(minutes=base_view.duration_minutes),
+                          timezone=zone, status="cancelled" if everything_cancelled else "scheduled",
+                          sequence=sequence, recording_url=None, slides_url=None)
     master = _event(master_view, uid, stamp)
-    master["sequence"] = max(v.sequence for v in infos)
-    freq, interval = _RRULE_FREQ[first.frequency]
-    master.add("rrule", vRecur(freq=freq, interval=interval, count=first.series_count))
+    freq, interval = _RRULE_FREQ[frequency]
+    master.add("rrule", vRecur(freq=freq, interval=interval, count=count))
+    events = [master]
+    by_occurrence = {v.occurrence: v for v in infos}
+    for i in range(count):
+        v = by_occurrence.get(i)
+        if v is None or (v.cancelled and not everything_cancelled):
+            master.add("exdate", slot(anchor, i))
+            continue
+        if (v.start_utc == slot(anchor, i) and _details(v) == common and not v.recording_url
+                and not v.slides_url):
+            continue
+        override = _event(replace(v, sequence=sequence), uid, stamp)
+        override.add("recurrence-id", slot(anchor, i))
+        events.append(override)
+    return events
+
+
+def series_ics(infos: Sequence[TrainingSessionInfo], originals: dict[int, datetime], *, stamp: datetime | None = None) -> bytes:
+    """One recurring event with its overrides and EXDATEs (see ``series_events``)."""
+    first = min(infos, key=lambda v: v.occurrence)
+    assert first.frequency is not None
     cal = _calendar(f"{first.title} ({FREQUENCIES[first.frequency]})")
-    cal.add_component(master)
-    base = (first.title, first.description, first.format, first.join_url, first.duration_minutes, first.timezone)
-    for v in infos:
-        original = originals[v.id]
-        if v.cancelled:
-            master.add("exdate", original.astimezone(tz))
-            continue
-        same = (v.title, v.description, v.format, v.join_url, v.duration_minutes, v.timezone) == base
-        if v.occurrence == 0 or (same and v.start_utc == original and not v.recording_url and not v.slides_url):
-            continue
-        override = _event(v, uid, stamp)
-        override.add("recurrence-id", original.astimezone(tz))
-        cal.add_component(override)
-    if first.cancelled:
-        # the first occurrence is excluded above; keep the master's own fields but exclude it
-        pass
-    cal.add_missing_timezones()
+    for ev in series_events(infos, originals, stamp=stamp):
+        cal.add_component(ev)
+    add_timezones(cal)
     return cal.to_ical()
 
 

@@ -8,6 +8,7 @@ from bot.catalogues import N_
 from cogs.resources.service import ResourceService
 from cogs.sessions import cli, privacy
 from cogs.sessions.attendance import AttendanceService
+from cogs.sessions.feeds import FeedService
 from cogs.sessions.outgoing import SessionOutgoing
 from cogs.sessions.planning import PlanningService
 from cogs.sessions.reading import TrainingSessionService, upcoming_digest
@@ -22,7 +23,7 @@ def _services(ctx: ServiceContext) -> list[object]:
     waitlist = WaitlistService(outgoing)
     return [reminders, outgoing, waitlist, TrainingSessionService(),
             PlanningService(ctx.config, reminders, outgoing, ctx.guild, waitlist),
-            RsvpService(waitlist), AttendanceService(ctx.config, ctx.guild)]
+            RsvpService(waitlist), AttendanceService(ctx.config, ctx.guild), FeedService(ctx.config)]
 
 
 async def _materials_join_the_catalogue(app: App) -> None:
@@ -64,4 +65,5 @@ CAPABILITY = Capability(
     ],
     privacy=privacy.PRIVACY,
     cli=cli.register,
+    web="cogs.sessions.web:routes",  # the calendar feeds (/calendar.ics ...)
 )

@@ -1,4 +1,4 @@
-"""``python -m bot sessions list|ics|import|edit|cancel``.
+"""``python -m bot sessions list|ics|feed|import|edit|cancel``.
 
 The CLI acts as ``Actor.cli()``: whoever can run it on the bot's machine is an administrator, and
 the services' facilitator rule lets that actor through. Edits and cancellations enqueue the same
@@ -58,6 +58,8 @@ async def _sessions(app: App, args: argparse.Namespace) -> int:
         else:
             sys.stdout.write(data.decode("utf-8"))
         return 0
+    if args.action == "feed":
+        return await write_feed(app, args)
     if args.action in ("edit", "cancel"):
         return await change(app, args, Actor.cli())
     # import: validated as a whole; nothing is stored unless every entry is valid
@@ -71,6 +73,33 @@ async def _sessions(app: App, args: argparse.Namespace) -> int:
     print(ngettext("{count} session planned; the bot announces it when it next starts or is running.",
                    "{count} sessions planned; the bot announces them when it next starts or is running.",
                    len(planned)).format(count=len(planned)))
+    return 0
+
+
+async def write_feed(app: App, args: argparse.Namespace) -> int:
+    """``sessions feed``: the public calendar feed (every session, or one country's, language's or
+    series'), as the web site serves it; a language's feed is named in that language unless --lang."""
+    from bot.i18n import parse_country, parse_language
+    from cogs.sessions.feeds import FeedScope, FeedService
+
+    feeds = app.service(FeedService)
+    if args.country:
+        scope = feeds.check_scope("country", parse_country(args.country) or args.country)  # a code or any name
+    elif args.language:
+        scope = feeds.check_scope("language", parse_language(args.language) or args.language)
+    elif args.series:
+        scope = feeds.check_scope("series", args.series)
+    else:
+        scope = FeedScope()
+    language = str(scope.value) if scope.kind == "language" and not args.lang else None
+    async with app.db.begin() as session:
+        feed = await feeds.build(session, scope, language=language)
+    if args.out:
+        await asyncio.to_thread(Path(args.out).write_bytes, feed.body)
+        print(ngettext("wrote {file}: {count} event", "wrote {file}: {count} events", feed.events).format(
+            file=args.out, count=feed.events), file=sys.stderr)
+    else:
+        sys.stdout.write(feed.body.decode("utf-8"))
     return 0
 
 
@@ -130,6 +159,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ses_ics.add_argument("id")
     ses_ics.add_argument("--series", action="store_true", help="the whole series, as one recurring event")
     ses_ics.add_argument("-o", "--output", help="write to this file instead of standard output")
+    ses_feed = ses_sub.add_parser("feed", help="a public calendar feed (.ics subscription) as the web site serves it")
+    only = ses_feed.add_mutually_exclusive_group()
+    only.add_argument("--country", help="only this country's sessions (a code: TH)")
+    only.add_argument("--language", help="only sessions in this language (a code: th)")
+    only.add_argument("--series", help="only this series (its id)")
+    ses_feed.add_argument("--out", help="write to this file instead of standard output")
+    add_language_option(ses_feed)
     ses_imp = ses_sub.add_parser("import", help="plan a whole programme from a YAML file")
     ses_imp.add_argument("file")
     add_language_option(ses_imp)

@@ -33,6 +33,7 @@ from cogs.sessions.components import (
     cancel_sessions,
     member_zone,
     rsvp_view,
+    send_feed,
     send_ics,
     series_of,
     store_feedback,
@@ -355,6 +356,11 @@ class Sessions(commands.Cog):
     @app_commands.describe(session_ref=locale_str("The session"), series=locale_str("The whole series instead of one session"))
     async def ics(self, interaction: discord.Interaction[SSEBot], session_ref: str, series: bool = False) -> None:
         await send_ics(interaction, session_ref, series)
+
+    @session_group.command(name=locale_str("feed"), description=locale_str("Your personal calendar feed: the sessions you RSVPed to, kept up to date"))
+    @app_commands.describe(reset=locale_str("Stop the old link and get a new one"))
+    async def feed(self, interaction: discord.Interaction[SSEBot], reset: bool = False) -> None:
+        await send_feed(interaction, reset)
 
     @session_group.command(name=locale_str("feedback"), description=locale_str("Rate a session you attended (once)"))
     @app_commands.rename(session_ref=locale_str("session"))

@@ -23,6 +23,7 @@ from bot.text import safe_echo, truncate
 from bot.ui.common import COLOUR, FORM_TIMEOUT, actor_of, form_id, guarded, member_language, reply
 from cogs.sessions.attendance import AttendanceService
 from cogs.sessions.calendar import ics_for
+from cogs.sessions.feeds import FeedScope, FeedService, feed_path, personal_path, webcal
 from cogs.sessions.info import TrainingSessionInfo
 from cogs.sessions.jobs import SessionJobs
 from cogs.sessions.parsing import RSVP_STATUSES
@@ -410,11 +411,56 @@ async def store_feedback(interaction: discord.Interaction[SSEBot], session_ref: 
 async def send_ics(interaction: discord.Interaction[SSEBot], session_ref: str, whole_series: bool) -> None:
     app = interaction.client.app
     async with app.db.begin() as session:
-        name, data = await ics_for(app.service(TrainingSessionService), session, session_ref, whole_series=whole_series)
+        info = await app.service(TrainingSessionService).get(session, session_ref)
+        name, data = await ics_for(app.service(TrainingSessionService), session, info.id, whole_series=whole_series)
     # the file itself stays as it is: calendar apps show its dates in their own language
-    await reply(interaction, content=_("Open the file to add it to your calendar. Importing a newer file updates "
-                                       "the same entry."), file=discord.File(io.BytesIO(data), filename=name),
+    text = _("Open the file to add it to your calendar. Importing a newer file updates the same entry.")
+    if links := subscribe_links(app.service(FeedService), info.series_id):
+        text += "\n" + links
+    await reply(interaction, content=truncate(text, 2000), file=discord.File(io.BytesIO(data), filename=name),
                 ephemeral=True)
+
+
+def subscribe_links(feeds: FeedService, series_id: int | None) -> str | None:
+    """webcal:// links to the public feeds a session is in (its series', and every session), or None
+    when the web site has no public address. Discord does not make webcal:// clickable: they are code."""
+    everything = feeds.url(feed_path(FeedScope()))
+    if everything is None:
+        return None
+    if series_id is not None:
+        series = feeds.url(feed_path(FeedScope("series", series_id))) or ""
+        return _("Or subscribe once, and your calendar follows every change: this series `{series}`, every "
+                 "session `{all}`.").format(series=webcal(series), all=webcal(everything))
+    return _("Or subscribe once, and your calendar follows every change: every session `{all}`.").format(
+        all=webcal(everything))
+
+
+async def send_feed(interaction: discord.Interaction[SSEBot], reset: bool) -> None:
+    """/session feed [reset]: the member's personal feed link, shown once; reset revokes the old one."""
+    app = interaction.client.app
+    feeds = app.service(FeedService)
+    if feeds.url("/") is None:
+        await reply(interaction, ephemeral=True, content=_(
+            "Calendar feeds are not available yet: this server's web site has no public address "
+            "(web.public_url in config.yaml). Please ask an administrator."))
+        return
+    async with app.db.begin() as session:
+        if not reset and await feeds.has_token(session, interaction.user.id):
+            token = None
+        else:
+            token = await feeds.issue_token(session, interaction.user.id)
+    if token is None:
+        await reply(interaction, ephemeral=True, content=_(
+            "You already have a personal calendar feed. Its link is shown only once, when it is made. If you "
+            "lost it, use /session feed reset: the old link stops working and you get a new one."))
+        return
+    url = feeds.url(personal_path(token)) or ""
+    head = (_("Done: your old feed link no longer works. Here is the new one.") if reset else
+            _("Your personal calendar feed: the sessions you RSVPed Going or Interested, with their join links."))
+    body = _("Subscribe in your calendar app with `{webcal}`, or add it by URL: <{url}>\nKeep this link to yourself: "
+             "anyone who has it sees your sessions. It is shown only this once; /session feed reset gives you "
+             "a new one and stops this one.").format(webcal=webcal(url), url=url)
+    await reply(interaction, ephemeral=True, content=truncate(f"{head}\n{body}", 2000))
 
 
 async def cancel_sessions(interaction: discord.Interaction[SSEBot], session_ref: str, scope: str,

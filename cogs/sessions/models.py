@@ -129,10 +129,10 @@ class SessionWaitlist(Base):
 
 
 class CalendarFeedToken(Base):
-    """The secret in a member's personal calendar feed URL (``/session feed``). ``token_hash``
-    (SHA-256 hex) is what a request is looked up by, then the token is compared in constant time;
-    the token itself is kept so that ``/session feed`` can send the same link again. Deleting the
-    row (``/session feed reset``, forget) revokes the feed at once."""
+    """The secret in a member's personal calendar feed URL (``/session feed``). Only its SHA-256
+    (``token_hash``, hex) is stored: a request is looked up by the hash, then compared in constant
+    time (cogs/sessions/feeds.py). The link is shown once; ``token`` stays empty (the secret itself is
+    never stored). Replacing or deleting the row (``/session feed reset``, forget) revokes the feed at once."""
 
     __tablename__ = "calendar_feed_tokens"
     __table_args__ = (Index("ix_calendar_feed_tokens_hash", "token_hash", unique=True),)

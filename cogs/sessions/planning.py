@@ -60,6 +60,11 @@ from db.models import utcnow
 log = logging.getLogger(__name__)
 
 
+def _wall(when: datetime, zone: str) -> datetime:
+    """``when`` as the clock on the wall shows it in ``zone`` (naive)."""
+    return when.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+
+
 def in_the_past(start: datetime, zone: str) -> str:
     return _("That start ({start}) is in the past. Please choose a future time.").format(start=local_when(start, zone))
 
@@ -270,21 +275,31 @@ class PlanningService:
         rows = await self._scope_rows(session, row, scope, now)
         changed_fields = sorted(values) + (["start"] if shift else []) + (["duration"] if duration else []) + (
             ["timezone"] if zone != row.timezone else [])
+        # The others move by the same wall-clock step in the session's zone (a series moved from
+        # 10:00 to 11:00 is at 11:00 local time on both sides of a daylight-saving change).
+        wall_shift = _wall(new_start, zone) - _wall(row.start_utc, row.timezone)
+        moved = False
         for r in rows:
             for key, value in values.items():
                 setattr(r, key, value)
-            r.timezone = zone
             length = timedelta(minutes=duration) if duration else r.end_utc - r.start_utc
-            if shift:
-                r.start_utc = r.start_utc + shift
+            start = r.start_utc
+            if r is row:
+                start = new_start
+            elif shift or zone != r.timezone:
+                start = localise(_wall(r.start_utc, r.timezone) + wall_shift, zone)
+            r.timezone = zone
+            if start != r.start_utc:
+                r.start_utc = start
                 if r.start_utc <= now:
                     raise InvalidInput(_("Moving the series would put occurrence #{id} in the past.").format(id=r.id))
                 r.time_revision += 1
+                moved = True
             r.end_utc = r.start_utc + length
             r.sequence += 1
             r.updated_at = now
         await session.flush()
-        if shift or duration:
+        if moved or duration:
             for r in rows:
                 await self.reminders.plan(session, r, now=now)
         notify = await rsvp_user_ids(session, [r.id for r in rows])  # before: the promoted get their own DM
@@ -296,7 +311,7 @@ class PlanningService:
                 promoted += (await self.waitlist.promote(session, r, now=now))[1]
         infos = await load_infos(session, rows)
         keys = await self.outgoing.changed(session, infos, notify, changed_fields)
-        return ChangeResult(tuple(infos), tuple(notify), bool(shift), tuple(changed_fields), tuple(keys + promoted))
+        return ChangeResult(tuple(infos), tuple(notify), bool(shift) or moved, tuple(changed_fields), tuple(keys + promoted))
 
     async def cancel(
         self, session: AsyncSession, actor: Actor, session_id: int | str, *, scope: Scope = "one",

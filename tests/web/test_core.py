@@ -98,7 +98,7 @@ async def test_the_page_loads_nothing_from_elsewhere(client: httpx.AsyncClient) 
     page = Page((await client.get("/?lang=th")).text)
     loaded = [link["href"] for link in page.all("link") if link.get("rel") in ("stylesheet", "icon", "preload")]
     loaded += [element["src"] for tag in ("script", "img") for element in page.all(tag) if element.get("src")]
-    assert loaded == ["/static/site.css"]
+    assert loaded == ["/static/site.css", "/static/favicon.svg"]
     css = (await client.get("/static/site.css")).text
     assert "@import" not in css and "url(" not in css and "@font-face" not in css
     for font in ("Noto Sans Thai", "Noto Sans Khmer", "Noto Sans Lao", "Noto Sans Myanmar", "Noto Sans CJK SC",

@@ -2,14 +2,14 @@
 /members is read off the index instead of sorting every profile
 
 Revision ID: 0016_members_directory_order
-Revises: 0013_member_profiles
+Revises: 0014_qa_lifecycle
 Create Date: 2026-12-02
 """
 
 from alembic import op
 
 revision = "0016_members_directory_order"
-down_revision = "0013_member_profiles"
+down_revision = "0014_qa_lifecycle"
 branch_labels = None
 depends_on = None
 

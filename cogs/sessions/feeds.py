@@ -1,0 +1,278 @@
+"""Calendar feeds people subscribe to once: every session, a country's, a language's, a series, one
+session, and a member's own (the sessions they RSVPed Going or Interested), as one VCALENDAR.
+
+Each event is the one ``calendar.py`` writes for the per-session and per-series ``.ics`` files,
+copied into the feed as it is: the same UIDs (``session-<id>@sse-bot``, ``series-<id>@sse-bot``),
+the SEQUENCE each change bumps, cancelled sessions as STATUS:CANCELLED and cancelled occurrences of
+a series as EXDATEs. Sessions stay in a feed for 180 days after they end, so recordings and slides
+added afterwards reach the subscribed calendars too.
+
+Public feeds leave join links out unless ``web.publish_join_links`` is true; the personal feed,
+behind a secret token, always has them. The token is shown to the member once and only its SHA-256
+is stored: a request is looked up by the hash, then compared in constant time. Never imports discord.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import hmac
+import re
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+from sqlalchemy import String, cast, delete, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.catalogues import _, current_language, language_name, use_language
+from bot.config import Config
+from bot.countries import directory
+from bot.errors import NotFound
+from bot.i18n import LANGUAGES
+from cogs.sessions.calendar import _calendar, series_ics, session_ics
+from cogs.sessions.info import TrainingSessionInfo, load_infos
+from cogs.sessions.models import CalendarFeedToken, SessionRsvp, TrainingSession
+from db.models import utcnow
+from db.preferences import get_preferences
+
+PAST_DAYS = 180  # how long a session stays in a feed after it ended (materials added later still show)
+REFRESH = "PT1H"  # how often calendar apps are asked to fetch the feed again
+FeedKind = Literal["all", "country", "language", "series", "session", "member"]
+TOKEN_BYTES = 32
+_TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
+
+
+@dataclass(frozen=True)
+class FeedScope:
+    """Which sessions a feed holds: ``value`` is the country code, language code, series id,
+    session id or member id of the kinds that need one."""
+
+    kind: FeedKind = "all"
+    value: str | int | None = None
+
+
+@dataclass(frozen=True)
+class Feed:
+    name: str  # X-WR-CALNAME, in the feed's language
+    body: bytes  # the whole VCALENDAR
+    etag: str  # strong validator: the same body has the same ETag
+    events: int  # VEVENT components written (a series is one, plus its overrides)
+    personal: bool = False
+
+
+def feed_path(scope: FeedScope) -> str:
+    """The path of a public feed on the web site (docs: the web contract)."""
+    if scope.kind == "all":
+        return "/calendar.ics"
+    if scope.kind == "member":
+        raise ValueError("a personal feed's path holds its token: use personal_path(token)")
+    return f"/calendar/{scope.kind}/{scope.value}.ics"
+
+
+def personal_path(token: str) -> str:
+    return f"/calendar/me/{token}.ics"
+
+
+def webcal(url: str) -> str:
+    """The ``webcal://`` form of a feed URL: calendar apps open it as a subscription."""
+    return re.sub(r"^https?://", "webcal://", url)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _top_components(data: bytes) -> list[tuple[str, bytes]]:
+    """The components directly inside the VCALENDAR of ``data`` (name, their lines as written)."""
+    out: list[tuple[str, bytes]] = []
+    depth = 0
+    current: list[bytes] = []
+    name = ""
+    for line in data.split(b"\r\n"):
+        if line.startswith(b"BEGIN:"):
+            depth += 1
+            if depth == 2:
+                name, current = line[6:].decode().upper(), []
+        if depth >= 2:
+            current.append(line)
+        if line.startswith(b"END:"):
+            if depth == 2:
+                out.append((name, b"\r\n".join(current) + b"\r\n"))
+            depth -= 1
+    return out
+
+
+def _tzid(component: bytes) -> str:
+    match = re.search(rb"\r?\nTZID[^:\r\n]*:([^\r\n]*)", b"\n" + component)
+    return match.group(1).decode() if match else ""
+
+
+class FeedService:
+    def __init__(self, config: Config):
+        self.config = config
+
+    # ---------------------------------------------------------------- which sessions
+    async def _rows(self, session: AsyncSession, scope: FeedScope, now: datetime) -> list[TrainingSession]:
+        since = now - timedelta(days=PAST_DAYS)
+        query = select(TrainingSession).order_by(TrainingSession.start_utc, TrainingSession.id)
+        if scope.kind == "session":
+            row = await session.get(TrainingSession, int(scope.value or 0))
+            if row is None:
+                raise NotFound(_("No such calendar feed."))
+            return [row]
+        if scope.kind == "series":
+            rows = list((await session.scalars(query.where(TrainingSession.series_id == int(scope.value or 0)))).all())
+            if not rows:
+                raise NotFound(_("No such calendar feed."))
+            return rows
+        if scope.kind == "member":
+            wanted = select(SessionRsvp.session_id).where(SessionRsvp.user_id == int(scope.value or 0),
+                                                         SessionRsvp.status.in_(("going", "interested")))
+            return list((await session.scalars(query.where(TrainingSession.id.in_(wanted),
+                                                           TrainingSession.end_utc > since))).all())
+        conditions = [TrainingSession.end_utc > since]
+        # JSON lists matched as their text, as TrainingSessionService.upcoming does: codes are
+        # fixed-format, so '"TH"' cannot match inside another value (same SQL on SQLite and PostgreSQL)
+        if scope.kind == "country":
+            countries = cast(TrainingSession.countries, String)
+            conditions.append(or_(countries == "[]", countries.like(f'%"{scope.value}"%')))
+        elif scope.kind == "language":
+            conditions.append(cast(TrainingSession.languages, String).like(f'%"{scope.value}"%'))
+        matched = list((await session.scalars(query.where(*conditions))).all())
+        # a series is one event with an RRULE: any occurrence matching brings the whole series
+        series_ids = {r.series_id for r in matched if r.series_id is not None}
+        if not series_ids:
+            return matched
+        have = {r.id for r in matched}
+        rest = (await session.scalars(query.where(TrainingSession.series_id.in_(series_ids),
+                                                  TrainingSession.id.not_in(have)))).all()
+        return sorted([*matched, *rest], key=lambda r: (r.start_utc, r.id))
+
+    def check_scope(self, kind: FeedKind, value: str) -> FeedScope:
+        """The scope of a public feed URL's last part, or NotFound (``TH``, ``th``, ``12``)."""
+        if kind == "country":
+            code = value.upper()
+            if directory().get(code) is None:
+                raise NotFound(_("No such calendar feed."))
+            return FeedScope("country", code)
+        if kind == "language":
+            if value.lower() not in LANGUAGES:
+                raise NotFound(_("No such calendar feed."))
+            return FeedScope("language", value.lower())
+        if kind in ("series", "session"):
+            if not value.isascii() or not value.isdigit() or len(value) > 18:
+                raise NotFound(_("No such calendar feed."))
+            return FeedScope(kind, int(value))
+        if kind == "all":
+            return FeedScope()
+        raise NotFound(_("No such calendar feed."))
+
+    # ---------------------------------------------------------------- the calendar
+    def _name(self, scope: FeedScope, infos: Sequence[TrainingSessionInfo]) -> str:
+        if scope.kind == "country":
+            return _("SSE community sessions: {country}").format(country=directory().name(str(scope.value)))
+        if scope.kind == "language":
+            return _("SSE community sessions in {language}").format(language=language_name(str(scope.value)))
+        if scope.kind in ("series", "session") and infos:
+            return infos[0].title
+        if scope.kind == "member":
+            return _("My SSE community sessions")
+        return _("SSE community sessions")
+
+    def _shown(self, info: TrainingSessionInfo, personal: bool) -> TrainingSessionInfo:
+        """What a feed shows of a session: without its join link in a public feed (unless configured)."""
+        if personal or self.config.web.publish_join_links or not info.join_url:
+            return info
+        note = _("Members get the join link on Discord: /session info.")
+        return dataclasses.replace(info, join_url=None,
+                                   description=f"{info.description}\n\n{note}" if info.description else note)
+
+    async def build(self, session: AsyncSession, scope: FeedScope, *, now: datetime | None = None,
+                    language: str | None = None) -> Feed:
+        """The whole VCALENDAR of a feed, in ``language`` (the calendar's name and notes; the
+        events' own titles stay as their facilitators wrote them)."""
+        now = now or utcnow()
+        rows = await self._rows(session, scope, now)
+        personal = scope.kind == "member"
+        if language is None and personal:
+            language = (await get_preferences(session, int(scope.value or 0))).language
+        with use_language(language if language in LANGUAGES else current_language()):
+            infos = await load_infos(session, rows)
+            return self._assemble(scope, rows, infos, personal)
+
+    def _assemble(self, scope: FeedScope, rows: Sequence[TrainingSession], infos: Sequence[TrainingSessionInfo],
+                  personal: bool) -> Feed:
+        by_id = {r.id: r for r in rows}
+        parts: list[bytes] = []
+        # one unit per series (in a public feed), else per session; each written by calendar.py
+        series: dict[int, list[TrainingSessionInfo]] = {}
+        for info in infos:
+            stamp = by_id[info.id].updated_at  # DTSTAMP: when it last changed, so an unchanged feed is the same bytes
+            if info.series_id is not None and scope.kind not in ("session", "member"):
+                series.setdefault(info.series_id, []).append(info)
+                continue
+            parts.append(session_ics(self._shown(info, personal), stamp=stamp))
+        for members in series.values():
+            members.sort(key=lambda v: v.occurrence)
+            originals = {v.id: by_id[v.id].original_start_utc for v in members}
+            stamp = max(by_id[v.id].updated_at for v in members)
+            parts.append(series_ics([self._shown(v, personal) for v in members], originals, stamp=stamp))
+        return self._calendar(self._name(scope, infos), parts, personal)
+
+    def _calendar(self, name: str, parts: Iterable[bytes], personal: bool) -> Feed:
+        cal = _calendar(name)
+        cal.add("name", name)  # RFC 7986's NAME; X-WR-CALNAME (calendar.py) is what Google and Outlook read
+        cal.add("x-wr-caldesc", _("Capacity-building sessions of the community of practice on the Social and "
+                                  "Solidarity Economy in Asia."))
+        cal.add("x-wr-timezone", self.config.timezone)
+        cal.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
+        cal.add("x-published-ttl", REFRESH)
+        zones: dict[str, bytes] = {}
+        events: list[bytes] = []
+        for data in parts:
+            for kind, component in _top_components(data):
+                if kind == "VTIMEZONE":
+                    zones.setdefault(_tzid(component), component)
+                elif kind == "VEVENT":
+                    events.append(component)
+        head = cal.to_ical()
+        end = b"END:VCALENDAR\r\n"
+        assert head.endswith(end)
+        body = head[: -len(end)] + b"".join(zones.values()) + b"".join(events) + end
+        etag = '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
+        return Feed(name, body, etag, len(events), personal)
+
+    # ---------------------------------------------------------------- personal feed tokens
+    async def has_token(self, session: AsyncSession, user_id: int) -> bool:
+        return (await session.get(CalendarFeedToken, user_id)) is not None
+
+    async def issue_token(self, session: AsyncSession, user_id: int) -> str:
+        """A new secret for the member's personal feed; any older one stops working at once. The
+        token is returned once, to be shown to the member: only its SHA-256 is stored."""
+        await session.execute(delete(CalendarFeedToken).where(CalendarFeedToken.user_id == user_id))
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        # ``token`` (a column from before) is left empty: the secret itself is never stored
+        session.add(CalendarFeedToken(user_id=user_id, token="", token_hash=token_hash(token), created_at=utcnow()))
+        await session.flush()
+        return token
+
+    async def revoke_token(self, session: AsyncSession, user_id: int) -> bool:
+        result = await session.execute(delete(CalendarFeedToken).where(CalendarFeedToken.user_id == user_id))
+        return bool(getattr(result, "rowcount", 0))
+
+    async def member_of(self, session: AsyncSession, token: str) -> int:
+        """The member whose feed ``token`` opens; NotFound, the same for unknown and revoked tokens."""
+        if _TOKEN_SHAPE.match(token):
+            digest = token_hash(token)
+            row = (await session.scalars(select(CalendarFeedToken).where(CalendarFeedToken.token_hash == digest))).first()
+            if row is not None and hmac.compare_digest(row.token_hash, digest):
+                return row.user_id
+        raise NotFound(_("No such calendar feed."))
+
+    def url(self, path: str) -> str | None:
+        """The public address of ``path``, or None when ``web.public_url`` is not set."""
+        base = self.config.web.public_url
+        return base.rstrip("/") + path if base else None
