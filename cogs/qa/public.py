@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, exists, func, select
+from sqlalchemy import case, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.catalogues import N_
@@ -126,9 +126,12 @@ class PublishedQA:
 
     def _public(self) -> list[Any]:
         archived = list(self.guild.current.archived)
-        # the post's own text is still stored (gone when its author deleted it or asked to be forgotten);
-        # by thread only: a member's messages are many, a post's few
-        own_text = exists().where(ArchivedMessage.thread_id == Question.thread_id, ArchivedMessage.kind == "question")
+        # the post's own text is still stored (gone when its author deleted it or asked to be forgotten).
+        # A forum post's first message has the post's id: looked up by primary key first (one row read),
+        # by the thread's index only otherwise (reading the row of every candidate costs ~12 ms at 1M)
+        own_text = or_(
+            exists().where(ArchivedMessage.id == Question.thread_id, ArchivedMessage.kind == "question"),
+            exists().where(ArchivedMessage.thread_id == Question.thread_id, ArchivedMessage.kind == "question"))
         where: list[Any] = [
             Question.solved_at.is_not(None), Question.author_id != 0, Question.title != REMOVED_TITLE,
             Question.author_id.in_(published_members()), own_text,
