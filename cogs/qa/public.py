@@ -202,8 +202,10 @@ class PublishedQA:
         terms = search.query_terms(text)
         if not terms:
             return PublicSearch(text, (), 0, 1, 1)
+        # solved_only: the engine intersects the words with the solved posts' mark (db/search.py), so the
+        # cost follows the few solved posts, not every message that has a common word
         found = await search.candidates(session, terms, search.SearchFilters(published_only=True),
-                                        limit=SEARCH_CANDIDATES)
+                                        limit=SEARCH_CANDIDATES, solved_only=True)
         ranked = sorted(found, key=lambda c: (-c.score, -c.message_id))
         if not ranked:
             return PublicSearch(text, (), 0, 1, 1)
