@@ -153,15 +153,21 @@ class PublishedQA:
                      counted: bool = True) -> PublicPage:
         """The published questions, the most recently solved first (``counted=False``: the first page
         only, without counting them all, for the home page; total and pages then say nothing)."""
-        total = await self.count(session) if counted else 0
+        # the page and the total in one scan (a window count), the total alone only past the last page
+        def page_of(number: int) -> Any:
+            return (select(Question, func.count().over().label("total")).where(*self._public())
+                    .order_by(Question.solved_at.desc(), Question.thread_id.desc())
+                    .offset((number - 1) * per_page).limit(per_page))
+
+        page = max(page, 1)
+        found = (await session.execute(page_of(page))).all()
+        if not found and page > 1:
+            page = max(1, math.ceil(await self.count(session) / per_page))
+            found = (await session.execute(page_of(page))).all()
+        total = int(found[0].total) if found else 0
         pages = max(1, math.ceil(total / per_page))
-        page = min(max(page, 1), pages)
-        rows = (await session.execute(
-            select(Question).where(*self._public())
-            .order_by(Question.solved_at.desc(), Question.thread_id.desc())
-            .offset((page - 1) * per_page).limit(per_page)
-        )).scalars().all()
-        return PublicPage(tuple(await self._questions(session, rows)), page, pages, total)
+        rows = [r[0] for r in found]
+        return PublicPage(tuple(await self._questions(session, rows)), page, pages, total if counted else 0)
 
     async def question(self, session: AsyncSession, question_id: int) -> PublicQuestion | None:
         """One published question with its answers; None when it is not public (or does not exist)."""
