@@ -32,4 +32,5 @@ CAPABILITY = Capability(
     },
     privacy=PRIVACY,
     cli=cli.register,
+    report="cogs.plans.report:plans_report",
 )

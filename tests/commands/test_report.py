@@ -27,8 +27,9 @@ async def test_a_facilitator_gets_the_summary_charts_and_csv_privately(gw: Offli
     assert "2026" in result.embed["title"]
     files = dict(result.files)
     pngs = sorted(n for n in files if n.endswith(".png"))
-    assert pngs == ["active_members.png", "attendance_by_country.png", "profiles_by_country.png",
-                    "profiles_by_organisation_type.png", "questions.png", "rsvps_and_attendance.png"]
+    assert pngs == ["active_members.png", "attendance_by_country.png", "plan_actions_by_status.png",
+                    "profiles_by_country.png", "profiles_by_organisation_type.png", "questions.png",
+                    "rsvps_and_attendance.png"]
     assert all(png_size(files[n]) == (800, 480) for n in pngs)
     with zipfile.ZipFile(io.BytesIO(files["report-2026-10-01-2026-11-30-csv.zip"])) as archive:
         summary = list(csv.DictReader(io.StringIO(archive.read("summary.csv").decode("utf-8"))))

@@ -318,3 +318,45 @@ async def test_report_figures_from_a_fixture_with_known_numbers(app: App) -> Non
         "updates_per_month": {"2026-12": 2, "2027-01": 1},
     }
     assert date(2027, 1, 6) == (NOW + timedelta(days=35)).date()
+
+
+async def test_the_report_section_counts_a_fixture_with_known_numbers(app: App) -> None:
+    """KH: 3 actions (1 done, 1 stalled, 1 planned and overdue at the period's end); MN: 2 (1 under
+    way); 3 confirmed updates (2 in Dec 2026, 1 in Jan 2027) and 1 waiting; a consultation answered
+    by 2 members (one a Thai government member, anonymously) on 2 questions."""
+    from bot.report import Period
+    from cogs.plans.report import plans_report
+
+    plans = app.service(PlanService)
+    a = await add(app, title="A1", target="2026-12-20")
+    b = await add(app, title="A2")
+    await add(app, title="A3", target="2026-12-10")
+    c = await add(app, country="Mongolia", title="M1")
+    await add(app, country="Mongolia", title="M2")
+    await profile(app, 22, "KH")
+    await profile(app, 33, "TH", "government")
+    async with app.db.begin() as session:
+        await plans.set_status(session, FACILITATOR, a.id, "done", now=NOW)
+        await plans.set_status(session, FACILITATOR, b.id, "stalled", now=NOW)
+        await plans.set_status(session, FACILITATOR, c.id, "under way", now=NOW)
+        for when in (NOW, NOW + timedelta(days=1), NOW + timedelta(days=35)):
+            posted = await plans.post_update(session, 22, a.id, f"Update {when.date()}", now=when)
+            await plans.confirm(session, FACILITATOR, posted.update.id, now=when)
+        await plans.post_update(session, 22, a.id, "Waiting", now=NOW)
+    info = await open_consultation(app)
+    async with app.db.begin() as session:
+        for user in (22, 33):
+            for q in info.questions:
+                await app.service(ConsultationService).answer(session, user, info.id, q.id, "View",
+                                                              anonymous=user == 33, now=NOW)
+        [section] = await plans_report(session, Period(date(2026, 12, 1), date(2027, 1, 31),
+                                                       NOW + timedelta(days=80)))
+    figures = {f.key: f.value for f in section.figures}
+    assert figures == {"actions": 5, "actions_done": 1, "actions_overdue": 1, "updates_confirmed": 3,
+                       "consultation_members": 2}
+    assert section.table("plan_actions_by_status").rows == (
+        ("KH", "Cambodia", 1, 0, 1, 1), ("MN", "Mongolia", 1, 1, 0, 0))
+    assert section.table("plan_updates_by_month").rows == (
+        ("2026-12", "KH", "Cambodia", 2), ("2027-01", "KH", "Cambodia", 1))
+    assert section.table("consultation_participation").rows == (
+        ("KH", "Cambodia", "cooperative", "Cooperative", 1), ("TH", "Thailand", "government", "Government", 1))

@@ -198,6 +198,10 @@ async def test_csv_files_have_one_header_row_and_the_documented_columns(app: App
                                       "attendance_rate"],
         "sessions.csv": ["session_id", "title", "start_utc", "status", "going", "interested", "attended", "feedback",
                          "average_rating", "recording", "slides"],
+        "plan_actions_by_status.csv": ["country", "country_name", "planned", "under_way", "done", "stalled"],
+        "plan_updates_by_month.csv": ["month", "country", "country_name", "updates"],
+        "consultation_participation.csv": ["country", "country_name", "organisation_type", "organisation_type_name",
+                                           "members"],
         "questions.csv": ["measure", "measure_name", "questions"],
     }
     summary = list(csv.DictReader(io.StringIO(files["summary.csv"].decode("utf-8"))))
@@ -243,7 +247,7 @@ async def test_pngs_open_and_thai_labels_use_a_thai_font(app: App, caplog: pytes
     assert not [w for w in caught if "missing from font" in str(w.message)]
     assert [n for n, _ in files] == ["rsvps_and_attendance.png", "attendance_by_country.png", "questions.png",
                                      "profiles_by_country.png", "profiles_by_organisation_type.png",
-                                     "active_members.png"]
+                                     "active_members.png", "plan_actions_by_status.png"]
     family = font_family("th")
     assert family[0] == "Noto Sans Thai", f"no Thai font installed (bash .ci/fonts.sh): {family}"
     path = font_manager.findfont(font_manager.FontProperties(family=family[0]), fallback_to_default=False)
