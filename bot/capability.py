@@ -157,3 +157,7 @@ class Capability:
     # server (bot/web/) imports it and calls ``function(app)`` for a list of Starlette routes, so
     # reading the records (the bot, the CLI) never imports the web stack.
     web: str | None = None
+    # "package.module:function": the capability's sections of the monitoring and evaluation report
+    # (bot/report.py). ``async function(session, period) -> Sequence[Section]`` counts in SQL;
+    # imported on first use, like ``web``.
+    report: str | None = None

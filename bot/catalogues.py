@@ -155,7 +155,12 @@ def draft_note(small_print: SmallPrint | None = None) -> str | None:
 
 
 def babel_locale(code: str | None = None) -> Locale:
-    code = code or _language.get()
+    return _babel_locale(code or _language.get())
+
+
+@cache
+def _babel_locale(code: str) -> Locale:
+    # parsed once per language: a page of the web site formats dozens of dates and numbers
     return Locale.parse(BABEL_LOCALES.get(code, code))
 
 

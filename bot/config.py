@@ -132,6 +132,18 @@ class QA(_Section):
         return value
 
 
+class Plans(_Section):
+    """National action plans and policy consultations (cogs/plans)."""
+
+    # where a milestone falling due is announced, per country code: a channel or thread id
+    # ({TH: 1234}); a country not listed uses the announcements channel
+    channels: dict[Annotated[str, Field(pattern=r"^[A-Z]{2}$")], Snowflake] = Field(default_factory=dict)
+    # where facilitators get a consultation's closing summary (a facilitators-only channel);
+    # 0 = by DM to the facilitator who opened it
+    summary_channel: Snowflake = 0
+    check_minutes: Annotated[int, Field(ge=1, le=24 * 60)] = 30  # how often due milestones and closed consultations are looked for
+
+
 class Outbox(_Section):
     """Delivery of what the bot posts on its own (bot/outbox.py)."""
 
@@ -200,6 +212,7 @@ class Config(_Section):
     qa: QA = Field(default_factory=QA)
     sessions: Sessions = Field(default_factory=Sessions)
     digest: Digest = Field(default_factory=Digest)
+    plans: Plans = Field(default_factory=Plans)
     outbox: Outbox = Field(default_factory=Outbox)
     archive: Archive = Field(default_factory=Archive)
     ops: Ops = Field(default_factory=Ops)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import zoneinfo
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.catalogues import _, format_when
@@ -165,8 +165,15 @@ def _offset(local: datetime) -> str:
     return f"{sign}{h}" + (f":{m:02d}" if m else "")
 
 
+@cache
+def zone_info(zone: str) -> ZoneInfo:
+    """``ZoneInfo(zone)``, kept: ZoneInfo's own cache holds only the 8 most recent zones strongly, and a
+    page listing the region's 22 zones would read them from disk on every request."""
+    return ZoneInfo(zone)
+
+
 def utc_offset_label(when: datetime, zone: str) -> str:
-    return "UTC" + _offset(when.astimezone(ZoneInfo(zone)))
+    return "UTC" + _offset(when.astimezone(zone_info(zone)))
 
 
 def city(zone: str) -> str:

@@ -1,5 +1,6 @@
-"""The calendar feed routes through the ASGI stack (httpx ASGITransport on the routes the sessions
-capability declares), read back with vobject and compared with the sessions in the database."""
+"""The calendar feed routes through the web site's whole ASGI stack (create_web_app: the language and
+security middleware, the routes the sessions capability declares), through httpx's ASGI transport;
+feeds read back with vobject and compared with the sessions in the database."""
 
 from __future__ import annotations
 
@@ -9,16 +10,15 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 from sqlalchemy import select
-from starlette.applications import Starlette
 
 from bot.app import App
 from bot.permissions import Actor
+from bot.web.app import create_web_app
 from cogs.sessions.feeds import FeedService
 from cogs.sessions.models import TrainingSession
 from cogs.sessions.parsing import SessionChanges, SessionDraft
 from cogs.sessions.planning import PlanningService
 from cogs.sessions.rsvp import RsvpService
-from cogs.sessions.web import routes
 from tests.conftest import FACILITATOR_ROLE, said
 from tests.feed_check import read_feed, shown
 
@@ -41,8 +41,8 @@ async def plan(app: App, **kw: object) -> list[int]:
 
 @pytest.fixture
 async def client(app: App) -> AsyncIterator[httpx.AsyncClient]:
-    web = Starlette(routes=routes(app))
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=web), base_url="http://feeds.test") as c:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_web_app(app)),
+                                 base_url="http://feeds.test") as c:
         yield c
 
 
@@ -111,6 +111,8 @@ async def test_a_language_feed_is_named_in_its_language_and_others_follow_lang(a
     assert cal.x_wr_calname.value == said("th", "SSE community sessions in {language}", language=thai)
     cal, _ = read_feed((await client.get("/calendar.ics?lang=km")).content)
     assert cal.x_wr_calname.value == said("km", "SSE community sessions") != "SSE community sessions"
+    cal, _ = read_feed((await client.get("/calendar.ics", headers={"Accept-Language": "ja,en;q=0.5"})).content)
+    assert cal.x_wr_calname.value == said("ja", "SSE community sessions")
 
 
 @pytest.mark.parametrize("path", ["/calendar/country/XX.ics", "/calendar/country/Thailand.ics",
@@ -145,3 +147,13 @@ async def test_the_personal_feed_opens_with_its_token_and_a_revoked_one_is_404(a
     assert revoked.status_code == unknown.status_code == 404
     assert revoked.content == unknown.content and revoked.headers == unknown.headers
     assert (await client.get(f"/calendar/me/{new}.ics")).status_code == 200
+
+
+async def test_the_personal_feed_is_named_in_the_members_language(app: App, client: httpx.AsyncClient) -> None:
+    from db.preferences import update_preferences
+
+    async with app.db.begin() as session:
+        await update_preferences(session, MEMBER, language="vi")
+        token = await app.service(FeedService).issue_token(session, MEMBER)
+    cal, _ = read_feed((await client.get(f"/calendar/me/{token}.ics", headers={"Accept-Language": "ja"})).content)
+    assert cal.x_wr_calname.value == said("vi", "My SSE community sessions") != "My SSE community sessions"

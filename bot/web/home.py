@@ -85,7 +85,7 @@ async def upcoming_sessions(app: App, request: Request) -> list[HomeSession]:
     return [HomeSession(
         title=item.title, when=format_when(item.start_utc, zone), start_iso=item.start_utc.isoformat(),
         languages=", ".join(language_name(code) for code in item.languages),
-        href=url(request, "/sessions") if sessions_page else None,
+        href=url(request, f"/sessions/{item.id}") if sessions_page else None,
     ) for item in items]
 
 

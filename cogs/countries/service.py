@@ -15,6 +15,7 @@ from bot.content import Term
 from bot.countries import PHASE_LABELS, Country, CountryChoice, CountryDirectory
 from bot.text import require_text
 from cogs.glossary.service import local_label
+from cogs.plans.service import PlanService, PlanSummary
 from cogs.qa.service import QuestionService, SolvedQuestion
 from cogs.resources.service import ResourceFilters, ResourceService, ResourceView
 from cogs.sessions.info import TrainingSessionInfo
@@ -49,6 +50,7 @@ class CountryProfile:
     terms: tuple[CountryTerm, ...]
     sessions: tuple[TrainingSessionInfo, ...]  # upcoming, tagged with the country
     solved: tuple[SolvedQuestion, ...]  # most recently solved first
+    plan: PlanSummary | None = None  # its national action plan: what moved since last month, what is overdue
 
     @property
     def code(self) -> str:
@@ -63,12 +65,13 @@ class CountryMiss:
 
 class CountryProfileService:
     def __init__(self, countries: CountryDirectory, terms: Sequence[Term], resources: ResourceService,
-                 sessions: TrainingSessionService, questions: QuestionService):
+                 sessions: TrainingSessionService, questions: QuestionService, plans: PlanService | None = None):
         self.countries = countries
         self.terms = tuple(terms)
         self.resources = resources
         self.sessions = sessions
         self.questions = questions
+        self.plans = plans
 
     def resolve(self, text: str | None) -> Country | CountryMiss:
         """The country meant by ``text`` (any name, any script, a code); else the closest ones."""
@@ -95,7 +98,8 @@ class CountryProfileService:
         upcoming = await self.sessions.upcoming(session, now=now or utcnow(), country=code, page_size=SESSIONS_SCANNED)
         sessions = tuple(s for s in upcoming.items if code in s.countries)[:UPCOMING]
         solved = await self.questions.solved_in_country(session, code, limit=SOLVED)
+        plan = await self.plans.summary(session, code, now=now) if self.plans is not None else None
         return CountryProfile(
             country=found, language=language, phases=tuple(PHASE_LABELS[p] for p in found.programme),
-            resources=catalogue.items, terms=terms, sessions=sessions, solved=tuple(solved),
+            resources=catalogue.items, terms=terms, sessions=sessions, solved=tuple(solved), plan=plan,
         )

@@ -19,6 +19,7 @@ from bot.text import safe_echo, truncate
 from bot.ui.common import COLOUR, ERROR_COLOUR
 from cogs.countries.service import KIND_LABELS, CountryMiss, CountryProfile
 from cogs.glossary.service import display_name
+from cogs.plans.wording import summary_for_country
 from cogs.resources.service import type_label
 
 FIELD_LIMIT = 1024
@@ -68,6 +69,8 @@ def sections(p: CountryProfile) -> list[Section]:
         Section(_("Glossary terms (/define)"), terms, _("No glossary term specific to this country yet.")),
         Section(_("Upcoming sessions"), sessions, _("No upcoming session for this country; /sessions lists them all.")),
         Section(_("Recently solved questions"), solved, _("None yet: ask the community with /ask.")),
+        Section(_("National action plan"), tuple(summary_for_country(p.plan)) if p.plan else (),
+                _("No action plan in the bot yet.")),
     ]
 
 

@@ -16,4 +16,5 @@ def _services(ctx: ServiceContext) -> list[object]:
 CAPABILITY = Capability(
     name="glossary", extension="cogs.glossary.cog", services=_services, cli=cli.register,
     pagers={"glossary": lazy("cogs.glossary.cog:render_page")},  # the saved-query kind of /glossary pages
+    web="cogs.glossary.web:routes",  # /glossary and a page per term (bot/web/)
 )

@@ -422,3 +422,39 @@ def quote_block(quote: Quotation) -> str:
     and the source under them."""
     lines = "\n".join(f"> {line}" if line.strip() else ">" for line in quote.text.splitlines())
     return f"{_(OFFICIAL_WORDING)}\n{lines}\n— {quote.source}"
+
+
+# Where a term's text in one language stands: "original" (English, the language entries are written
+# in), "draft" (not yet reviewed), "partly reviewed" (some of its fields approved one by one with
+# /glossary review) or "reviewed" (every field it has).
+VersionStatus = Literal["original", "draft", "partly reviewed", "reviewed"]
+
+
+@dataclass(frozen=True)
+class LanguageVersion:
+    """A term in one of the languages it has (the web's term page lists every one)."""
+
+    language: str
+    name: str  # the term's name in that language (the English name when the entry has only a gloss)
+    gloss: str | None
+    also: tuple[str, ...]
+    has_definition: bool  # the language has its own short definition
+    has_explanation: bool
+    status: VersionStatus
+
+
+def language_versions(term: Term) -> tuple[LanguageVersion, ...]:
+    """Every language the term has a name, gloss or definition in: English first, then the others in
+    the order of ``LANGUAGES``."""
+    versions = [LanguageVersion(ENGLISH, term.term, None, tuple(term.aliases), True, True, "original")]
+    for code in LANGUAGES:
+        local = term.translations.get(code) if code != ENGLISH else None
+        if local is None or not (local.name or local.gloss or local.short or local.explanation):
+            continue
+        fields = [f for f in ("name", "gloss", "short", "explanation") if getattr(local, f)]
+        reviewed = [f for f in fields if local.is_reviewed(f)]
+        status: VersionStatus = ("reviewed" if len(reviewed) == len(fields)
+                                 else "partly reviewed" if reviewed else "draft")
+        versions.append(LanguageVersion(code, local.name or _QUALIFIER.sub("", term.term), local.gloss,
+                                        tuple(local.also), bool(local.short), bool(local.explanation), status))
+    return tuple(versions)

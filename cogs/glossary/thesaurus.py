@@ -187,6 +187,7 @@ class Thesaurus:
         self._owners = {key: tuple(dict.fromkeys(tid for _, tid in sorted(entries, key=lambda e: e[0])))
                         for key, entries in owners.items()}
         self._longest = max((len(k) for k in self._owners), default=0)
+        self._starts = frozenset(k[0] for k in self._owners)  # a name's first word: where a run can begin
         self._names: dict[str, tuple[Name, ...]] = {t.id: self._names_of(t, keys) for t in terms}
 
     def _names_of(self, t: Term, keys: dict[str, Key]) -> tuple[Name, ...]:
@@ -217,18 +218,15 @@ class Thesaurus:
             self._build()
         return self._names.get(term_id, ())
 
-    def expand(self, query: str, *, languages: Sequence[str] | None = None,
-               limit: int = MAX_ADDED) -> Expansion:
-        """The glossary names in ``query`` and what each adds (only names in ``languages``, when given).
-
-        Runs of words are matched longest first, left to right, without overlapping."""
-        if not self._built:
-            self._build()
-        typed = query_words(query)
-        words = tuple(w for _, w in typed)
+    def _runs(self, typed: list[tuple[str, Word]], words: tuple[Word, ...]) -> list[tuple[int, int, tuple[str, ...]]]:
+        """(start, end, term ids) of each run of words that is a glossary name: longest first, left
+        to right, without overlapping."""
         found: list[tuple[int, int, tuple[str, ...]]] = []
         i = 0
         while i < len(words):
+            if words[i].term not in self._starts:
+                i += 1
+                continue
             for n in range(min(self._longest, len(words) - i), 0, -1):
                 key = tuple(w.term for w in words[i : i + n])
                 ids = self._owners.get(key)
@@ -240,6 +238,29 @@ class Thesaurus:
                     break
             else:
                 i += 1
+        return found
+
+    def mentioned(self, text: str) -> tuple[str, ...]:
+        """The ids of the glossary terms whose names ``text`` says as whole words, in any language
+        (the matching of :meth:`expand`, without working out which names to add)."""
+        if not self._built:
+            self._build()
+        typed = query_words(text)
+        out: list[str] = []
+        for _start, _end, ids in self._runs(typed, tuple(word for _typed, word in typed)):
+            out.extend(i for i in ids if i not in out)
+        return tuple(out)
+
+    def expand(self, query: str, *, languages: Sequence[str] | None = None,
+               limit: int = MAX_ADDED) -> Expansion:
+        """The glossary names in ``query`` and what each adds (only names in ``languages``, when given).
+
+        Runs of words are matched longest first, left to right, without overlapping."""
+        if not self._built:
+            self._build()
+        typed = query_words(query)
+        words = tuple(w for _, w in typed)
+        found = self._runs(typed, words)
         if not found:
             return Expansion(words, ())
         per_match = max(MIN_PER_MATCH, limit // len(found))

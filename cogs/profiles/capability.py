@@ -26,4 +26,5 @@ CAPABILITY = Capability(
     privacy=PRIVACY,
     cli=cli.register,
     web="cogs.profiles.web:routes",
+    report="cogs.profiles.report:participation",
 )

@@ -40,4 +40,5 @@ CAPABILITY = Capability(
     privacy=service.PRIVACY,
     cli=cli.register,
     web="cogs.qa.web:routes",
+    report="cogs.qa.report:qa_report",
 )

@@ -27,6 +27,7 @@ from sqlalchemy import case, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.catalogues import N_
+from bot.countries import directory
 from bot.guild import GuildSettings
 from cogs.privacy.publish import published_members, web_names
 from cogs.qa.models import Question
@@ -168,6 +169,19 @@ class PublishedQA:
         pages = max(1, math.ceil(total / per_page))
         rows = [r[0] for r in found]
         return PublicPage(tuple(await self._questions(session, rows)), page, pages, total if counted else 0)
+
+    async def solved_in_country(self, session: AsyncSession, code: str, limit: int = 5) -> list[PublicQuestion]:
+        """The published questions tagged with a country (under any of its names: "Laos" for Lao PDR),
+        the most recently solved first: what a country's web page lists."""
+        spellings = directory().spellings(code)
+        if not spellings:
+            return []
+        rows = (await session.execute(
+            select(Question).where(*self._public(),
+                                   or_(*(func.lower(Question.country) == func.lower(name) for name in spellings)))
+            .order_by(Question.solved_at.desc(), Question.thread_id.desc()).limit(limit)
+        )).scalars().all()
+        return await self._questions(session, rows)
 
     async def question(self, session: AsyncSession, question_id: int) -> PublicQuestion | None:
         """One published question with its answers; None when it is not public (or does not exist)."""

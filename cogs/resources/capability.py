@@ -15,4 +15,5 @@ def _services(ctx: ServiceContext) -> list[object]:
 CAPABILITY = Capability(
     name="resources", extension="cogs.resources.cog", services=_services, cli=cli.register,
     pagers={"resources": lazy("cogs.resources.cog:render_page")},  # the saved-query kind of /resources
+    web="cogs.resources.web:routes",  # /resources with the same filters (bot/web/)
 )

@@ -139,6 +139,14 @@ class ResourceService:
     def __len__(self) -> int:
         return len(self._resources)
 
+    def get(self, resource_id: str) -> ResourceView | None:
+        """One entry of the catalogue by its id (the web's page for it), or None."""
+        found = next((r for r in self._resources if r.id == resource_id), None)
+        return _view(found) if found is not None else None
+
+    def ids(self) -> list[str]:
+        return [r.id for r in self._resources]
+
     def add(self, resource: Resource) -> None:
         """Add (or replace) an entry at run time, e.g. session materials."""
         if resource.id in self._titles:

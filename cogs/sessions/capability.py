@@ -65,5 +65,6 @@ CAPABILITY = Capability(
     ],
     privacy=privacy.PRIVACY,
     cli=cli.register,
-    web="cogs.sessions.web:routes",  # the calendar feeds (/calendar.ics ...)
+    web="cogs.sessions.web:routes",  # the calendar feeds (/calendar.ics ...) and the pages (/sessions ...)
+    report="cogs.sessions.report:sessions_report",
 )

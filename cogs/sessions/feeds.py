@@ -19,10 +19,12 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any, ClassVar, Literal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import String, cast, delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -42,6 +44,7 @@ PAST_DAYS = 180  # how long a session stays in a feed after it ended (materials 
 REFRESH = "PT1H"  # how often calendar apps are asked to fetch the feed again
 FeedKind = Literal["all", "country", "language", "series", "session", "member"]
 TOKEN_BYTES = 32
+CACHE_UNITS = 5000  # sessions and series whose written events are kept in memory (a few MB)
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
 
 
@@ -110,29 +113,63 @@ def _tzid(component: bytes) -> str:
     return match.group(1).decode() if match else ""
 
 
+@dataclass(frozen=True)
+class Slot:
+    """A session as a feed first reads it: enough to find its events in the cache."""
+
+    id: int
+    series_id: int | None
+    occurrence: int
+    start_utc: datetime
+    updated_at: datetime
+    sequence: int
+    status: str
+    title: str
+
+    COLUMNS: ClassVar[tuple[Any, ...]] = (
+        TrainingSession.id, TrainingSession.series_id, TrainingSession.occurrence, TrainingSession.start_utc,
+        TrainingSession.updated_at, TrainingSession.sequence, TrainingSession.status, TrainingSession.title)
+
+    @property
+    def key(self) -> tuple[int, datetime, int, str]:
+        return (self.id, self.updated_at, self.sequence, self.status)
+
+
+def _in_utc(info: TrainingSessionInfo) -> TrainingSessionInfo:
+    """The session with its times written in UTC (``...Z``): the same instants, and no VTIMEZONE to
+    write (generating one takes icalendar ~0.1 s per zone and file, far too slow for 1,000 sessions)."""
+    return dataclasses.replace(info, timezone="UTC")
+
+
+def _steady(zone: str, starts: Iterable[datetime]) -> bool:
+    """Whether ``zone`` has one UTC offset at every slot of a series: then its RRULE read in UTC gives
+    the same instants as in the zone's wall time (none of the programme countries observes daylight
+    saving today). Otherwise (Europe/Geneva across March) the series keeps its TZID and VTIMEZONE."""
+    tz = ZoneInfo(zone)
+    return len({start.astimezone(tz).utcoffset() for start in starts}) <= 1
+
+
 class FeedService:
     def __init__(self, config: Config):
         self.config = config
+        self._cache: OrderedDict[tuple[object, ...], list[tuple[str, bytes]]] = OrderedDict()
 
     # ---------------------------------------------------------------- which sessions
-    async def _rows(self, session: AsyncSession, scope: FeedScope, now: datetime) -> list[TrainingSession]:
+    async def _slots(self, session: AsyncSession, scope: FeedScope, now: datetime) -> list[Slot]:
+        """What the feed holds, read light (the columns its cache keys need), soonest first."""
         since = now - timedelta(days=PAST_DAYS)
-        query = select(TrainingSession).order_by(TrainingSession.start_utc, TrainingSession.id)
-        if scope.kind == "session":
-            row = await session.get(TrainingSession, int(scope.value or 0))
-            if row is None:
+        query = select(*Slot.COLUMNS).order_by(TrainingSession.start_utc, TrainingSession.id)
+        if scope.kind in ("session", "series"):
+            column = TrainingSession.id if scope.kind == "session" else TrainingSession.series_id
+            found = [Slot(*r) for r in (await session.execute(query.where(column == int(scope.value or 0)))).all()]
+            if not found:
                 raise NotFound(_("No such calendar feed."))
-            return [row]
-        if scope.kind == "series":
-            rows = list((await session.scalars(query.where(TrainingSession.series_id == int(scope.value or 0)))).all())
-            if not rows:
-                raise NotFound(_("No such calendar feed."))
-            return rows
+            return found
         if scope.kind == "member":
             wanted = select(SessionRsvp.session_id).where(SessionRsvp.user_id == int(scope.value or 0),
                                                          SessionRsvp.status.in_(("going", "interested")))
-            return list((await session.scalars(query.where(TrainingSession.id.in_(wanted),
-                                                           TrainingSession.end_utc > since))).all())
+            return [Slot(*r) for r in (await session.execute(query.where(
+                TrainingSession.id.in_(wanted), TrainingSession.end_utc > since))).all()]
         conditions = [TrainingSession.end_utc > since]
         # JSON lists matched as their text, as TrainingSessionService.upcoming does: codes are
         # fixed-format, so '"TH"' cannot match inside another value (same SQL on SQLite and PostgreSQL)
@@ -141,14 +178,14 @@ class FeedService:
             conditions.append(or_(countries == "[]", countries.like(f'%"{scope.value}"%')))
         elif scope.kind == "language":
             conditions.append(cast(TrainingSession.languages, String).like(f'%"{scope.value}"%'))
-        matched = list((await session.scalars(query.where(*conditions))).all())
+        matched = [Slot(*r) for r in (await session.execute(query.where(*conditions))).all()]
         # a series is one event with an RRULE: any occurrence matching brings the whole series
         series_ids = {r.series_id for r in matched if r.series_id is not None}
         if not series_ids:
             return matched
         have = {r.id for r in matched}
-        rest = (await session.scalars(query.where(TrainingSession.series_id.in_(series_ids),
-                                                  TrainingSession.id.not_in(have)))).all()
+        rest = [Slot(*r) for r in (await session.execute(query.where(
+            TrainingSession.series_id.in_(series_ids), TrainingSession.id.not_in(have)))).all()]
         return sorted([*matched, *rest], key=lambda r: (r.start_utc, r.id))
 
     def check_scope(self, kind: FeedKind, value: str) -> FeedScope:
@@ -171,13 +208,13 @@ class FeedService:
         raise NotFound(_("No such calendar feed."))
 
     # ---------------------------------------------------------------- the calendar
-    def _name(self, scope: FeedScope, infos: Sequence[TrainingSessionInfo]) -> str:
+    def _name(self, scope: FeedScope, slots: Sequence[Slot]) -> str:
         if scope.kind == "country":
             return _("SSE community sessions: {country}").format(country=directory().name(str(scope.value)))
         if scope.kind == "language":
             return _("SSE community sessions in {language}").format(language=language_name(str(scope.value)))
-        if scope.kind in ("series", "session") and infos:
-            return infos[0].title
+        if scope.kind in ("series", "session") and slots:
+            return slots[0].title
         if scope.kind == "member":
             return _("My SSE community sessions")
         return _("SSE community sessions")
@@ -195,34 +232,55 @@ class FeedService:
         """The whole VCALENDAR of a feed, in ``language`` (the calendar's name and notes; the
         events' own titles stay as their facilitators wrote them)."""
         now = now or utcnow()
-        rows = await self._rows(session, scope, now)
+        slots = await self._slots(session, scope, now)
         personal = scope.kind == "member"
         if language is None and personal:
             language = (await get_preferences(session, int(scope.value or 0))).language
         with use_language(language if language in LANGUAGES else current_language()):
-            infos = await load_infos(session, rows)
-            return self._assemble(scope, rows, infos, personal)
+            # one unit per series (in a public feed), else per session; each written by calendar.py
+            units: dict[tuple[str, int], list[Slot]] = {}
+            for slot in slots:
+                whole = slot.series_id is not None and scope.kind not in ("session", "member")
+                units.setdefault(("series", slot.series_id or 0) if whole else ("session", slot.id), []).append(slot)
+            links = personal or self.config.web.publish_join_links
+            keys = {unit: (unit[0], links, current_language(),
+                           tuple(s.key for s in sorted(members, key=lambda s: s.occurrence)))
+                    for unit, members in units.items()}
+            missing = [unit for unit, key in keys.items() if key not in self._cache]
+            if missing:
+                await self._write(session, [units[u] for u in missing], [keys[u] for u in missing], personal)
+            parts = []
+            for key in keys.values():
+                self._cache.move_to_end(key)
+                parts.append(self._cache[key])
+            feed = self._calendar(self._name(scope, slots), parts, personal)
+        while len(self._cache) > CACHE_UNITS:
+            self._cache.popitem(last=False)
+        return feed
 
-    def _assemble(self, scope: FeedScope, rows: Sequence[TrainingSession], infos: Sequence[TrainingSessionInfo],
-                  personal: bool) -> Feed:
-        by_id = {r.id: r for r in rows}
-        parts: list[bytes] = []
-        # one unit per series (in a public feed), else per session; each written by calendar.py
-        series: dict[int, list[TrainingSessionInfo]] = {}
-        for info in infos:
-            stamp = by_id[info.id].updated_at  # DTSTAMP: when it last changed, so an unchanged feed is the same bytes
-            if info.series_id is not None and scope.kind not in ("session", "member"):
-                series.setdefault(info.series_id, []).append(info)
-                continue
-            parts.append(session_ics(self._shown(info, personal), stamp=stamp))
-        for members in series.values():
-            members.sort(key=lambda v: v.occurrence)
-            originals = {v.id: by_id[v.id].original_start_utc for v in members}
-            stamp = max(by_id[v.id].updated_at for v in members)
-            parts.append(series_ics([self._shown(v, personal) for v in members], originals, stamp=stamp))
-        return self._calendar(self._name(scope, infos), parts, personal)
+    async def _write(self, session: AsyncSession, units: Sequence[Sequence[Slot]], keys: Sequence[tuple[object, ...]],
+                     personal: bool) -> None:
+        """Writes (with calendar.py) the files of the sessions and series not in the cache, and keeps
+        their components there, keyed by what they are made of (each row's id, last change,
+        SEQUENCE and status, the language, the join-link policy): a feed polled again is mostly
+        one light query, since icalendar takes milliseconds to write one event."""
+        ids = [s.id for members in units for s in members]
+        rows = {r.id: r for r in (await session.scalars(select(TrainingSession).where(TrainingSession.id.in_(ids))))}
+        infos = {v.id: v for v in await load_infos(session, list(rows.values()))}
+        for members, key in zip(units, keys, strict=True):
+            unit = sorted((infos[s.id] for s in members), key=lambda v: v.occurrence)
+            stamp = max(rows[v.id].updated_at for v in unit)  # DTSTAMP: its last change (the same bytes until the next)
+            shown = [self._shown(v, personal) for v in unit]
+            if key[0] == "series":
+                originals = {v.id: rows[v.id].original_start_utc for v in unit}
+                if _steady(unit[0].timezone, originals.values()):
+                    shown = [_in_utc(v) for v in shown]
+                data = series_ics(shown, originals, stamp=stamp)
+            else:
+                data = session_ics(_in_utc(shown[0]), stamp=stamp)
+            self._cache[key] = _top_components(data)
 
-    def _calendar(self, name: str, parts: Iterable[bytes], personal: bool) -> Feed:
+    def _calendar(self, name: str, parts: Iterable[list[tuple[str, bytes]]], personal: bool) -> Feed:
         cal = _calendar(name)
         cal.add("name", name)  # RFC 7986's NAME; X-WR-CALNAME (calendar.py) is what Google and Outlook read
         cal.add("x-wr-caldesc", _("Capacity-building sessions of the community of practice on the Social and "
@@ -232,8 +290,8 @@ class FeedService:
         cal.add("x-published-ttl", REFRESH)
         zones: dict[str, bytes] = {}
         events: list[bytes] = []
-        for data in parts:
-            for kind, component in _top_components(data):
+        for components in parts:
+            for kind, component in components:
                 if kind == "VTIMEZONE":
                     zones.setdefault(_tzid(component), component)
                 elif kind == "VEVENT":

@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.capability import PrivacyHook, PrivacyLine
-from bot.catalogues import N_
+from bot.catalogues import N_, _
 from cogs.sessions.models import (
     CalendarFeedToken,
     SessionAttendance,
@@ -31,6 +31,9 @@ async def privacy_show(session: AsyncSession, user_id: int) -> list[PrivacyLine]
     for model, label in PER_MEMBER.items():
         n = (await session.execute(select(func.count()).select_from(model).where(model.user_id == user_id))).scalar_one()
         lines.append(PrivacyLine(label, int(n)))
+    feed = await session.get(CalendarFeedToken, user_id)  # its hash only: the link cannot be shown again
+    lines.append(PrivacyLine(_("personal calendar feeds"), int(feed is not None),
+                             feed.created_at if feed else None, feed.created_at if feed else None))
     return lines
 
 

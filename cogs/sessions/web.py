@@ -1,5 +1,6 @@
 """The calendar feeds on the web site: ``/calendar.ics``, per country, language, series and session,
-and a member's own behind a secret token. Thin: read the URL, call FeedService, answer.
+and a member's own behind a secret token. Thin: read the URL, call FeedService, answer. The session
+pages (``/sessions``, ``/sessions/<id>``) are in cogs/sessions/pages.py and served with them.
 
 Calendar apps poll feeds: every answer carries an ETag and Cache-Control, and a request whose
 If-None-Match names the current ETag gets an empty 304. Anything unknown (a country, a language, a
@@ -17,6 +18,7 @@ from bot.app import App
 from bot.catalogues import _, current_language
 from bot.errors import NotFound
 from bot.i18n import LANGUAGES
+from cogs.sessions import pages
 from cogs.sessions.feeds import FeedKind, FeedScope, FeedService
 
 CALENDAR = "text/calendar; charset=utf-8"
@@ -96,4 +98,10 @@ def routes(app: App) -> list[Route]:
         Route("/calendar/series/{value}.ics", public("series"), methods=["GET", "HEAD"]),
         Route("/calendar/session/{value}.ics", public("session"), methods=["GET", "HEAD"]),
         Route("/calendar/me/{token}.ics", personal, methods=["GET", "HEAD"]),
+        *pages.routes(app),  # /sessions and a page per session (cogs/sessions/pages.py)
     ]
+
+
+async def sitemap(app: App) -> list[str]:
+    """The public paths for /sitemap.xml: the session pages (the feeds are for calendar apps)."""
+    return await pages.sitemap(app)

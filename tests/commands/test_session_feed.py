@@ -1,5 +1,5 @@
 """/session feed [reset] and the webcal:// links of /session ics, through the real discord.py code
-path; the links the bot hands out are fetched from the feed routes (httpx ASGITransport)."""
+path; the links the bot hands out are fetched from the web site (create_web_app, httpx ASGITransport)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,10 @@ from typing import Any
 
 import httpx
 import pytest
-from starlette.applications import Starlette
 
 from bot.app import App
+from bot.web.app import create_web_app
 from cogs.sessions.rsvp import RsvpService
-from cogs.sessions.web import routes
 from offline import OfflineDiscord
 from tests.commands.test_sessions import create, session_id
 from tests.conftest import base_config, said
@@ -30,8 +29,7 @@ def config_data() -> dict[str, Any]:
 
 async def fetch(app: App, url: str) -> httpx.Response:
     assert url.startswith(PUBLIC + "/calendar/"), url
-    web = Starlette(routes=routes(app))
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=web), base_url=PUBLIC) as client:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=create_web_app(app)), base_url=PUBLIC) as client:
         return await client.get(url.removeprefix(PUBLIC))
 
 

@@ -1,0 +1,1 @@
+"""National action plans (recommendations, actions, progress updates) and policy consultations."""

@@ -1,0 +1,1 @@
+"""The monitoring and evaluation report: /report and ``python -m bot report``."""
