@@ -28,17 +28,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus
 from _common import announced_session, percentiles
 from bench_search import add_qa, build, settings_for
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from starlette.types import ASGIApp, Message
 
 from bot.app import App
 from bot.web.app import create_web_app
 from bot.web.home import UpcomingCache
 from cogs.qa.models import Question
+from cogs.qa.public import PublishedQA
 from cogs.search.models import ArchivedMessage
 from cogs.sessions.models import TrainingSession
-from db.models import utcnow
+from db.models import UserPreference, utcnow
 
+QA_FORUM = 710000000000000301
 SESSIONS = 200  # upcoming sessions in the database (the home page shows the next few)
 SEARCHES = ["cooperative", "social enterprise", "สหกรณ์", "សហករណ៍", "合作社", "협동조합", "koperasi", "hợp tác xã",
             "кооператив", "ສະຫະກອນ", "microfinance", "fair trade", "law", "<script>alert(1)</script>", "x"]
@@ -78,6 +80,20 @@ async def get(site: ASGIApp, path: str, headers: dict[str, str] | None = None) -
     return status, b"".join(body)
 
 
+async def seed_consent(app: App) -> int:
+    """Members who chose /privacy publish on: the askers (the corpus posts all have author 1) and every
+    other answer author, so the published Q&A search and the home page's newest questions have work."""
+    async with app.db.begin() as session:
+        if await session.scalar(select(func.count()).select_from(UserPreference).where(UserPreference.publish_web)):
+            return 0
+        ids = [1, *range(100_000, 102_001, 2)]
+        await session.execute(insert(UserPreference), [{"user_id": i, "publish_web": True} for i in ids])
+        # bench_search puts the posts in its archived channel, which is never published: here they are
+        # posts of a Q&A forum instead
+        await session.execute(update(Question).values(forum_id=QA_FORUM))
+        return len(ids)
+
+
 async def timed(site: ASGIApp, path: str, rounds: int, headers: dict[str, str] | None = None) -> list[float]:
     times = []
     for _ in range(rounds):
@@ -110,10 +126,13 @@ async def main() -> None:
         print(f"built {args.messages:,} archived messages in {time.perf_counter() - t0:,.0f} s ({rate:,.0f} msg/s)")
     await asyncio.to_thread(add_qa, db_path)
     await seed_sessions(app)
+    await seed_consent(app)
     async with app.db.begin() as session:
         messages = await session.scalar(select(func.count()).select_from(ArchivedMessage)) or 0
         posts = await session.scalar(select(func.count()).select_from(Question)) or 0
-    print(f"database: {messages:,} archived messages, {posts:,} Q&A posts, {SESSIONS} upcoming sessions")
+        public = await app.service(PublishedQA).count(session)
+    print(f"database: {messages:,} archived messages, {posts:,} Q&A posts ({public:,} published: askers and half "
+          f"of the answer authors opted in), {SESSIONS} upcoming sessions")
 
     searches = SEARCHES + corpus.queries(45)
     site = create_web_app(app)

@@ -140,12 +140,35 @@ class PeerRequestRecord:
     answered: bool
 
 
+@dataclass(frozen=True)
+class _DirectoryIndex:
+    """Who matches which filter, in the directory's order, built from the database.
+
+    ``version`` is the table's (row count, newest ``updated_at``): every change of a profile, its
+    topics or its languages touches ``updated_at`` and a removal changes the count, so one cheap read
+    tells whether the index still holds, in every bot process at once (no cache outlives a change)."""
+
+    version: tuple[int, datetime | None]
+    order: tuple[int, ...]  # user ids, newest update first
+    profiles: dict[int, Profile]
+    by_field: dict[tuple[str, str], frozenset[int]]
+
+    def matching(self, filters: DirectoryFilters) -> list[int]:
+        wanted = [self.by_field.get((name, value), frozenset()) for name, value in filters.as_params().items()
+                  if value]
+        if not wanted:
+            return list(self.order)
+        chosen = frozenset.intersection(*wanted)
+        return [uid for uid in self.order if uid in chosen]
+
+
 class ProfileService:
     """Profiles, the directory and peer routing. Plain values in, frozen dataclasses out."""
 
     def __init__(self, config: Config, countries: CountryDirectory | None = None):
         self.config = config
         self.countries = countries or directory()
+        self._index: _DirectoryIndex | None = None  # the directory's matches, checked on every read
 
     # ------------------------------------------------------------------ reading what members type
     @property
@@ -322,17 +345,39 @@ class ProfileService:
 
     async def directory(self, session: AsyncSession, filters: DirectoryFilters, page: int = 1,
                         per_page: int = PAGE_SIZE) -> DirectoryPage:
-        """One page of the members with a profile matching every filter, most recently updated first."""
-        where = self._matching(filters)
-        total = int(await session.scalar(select(func.count()).select_from(MemberProfile).where(*where)) or 0)
+        """One page of the members with a profile matching every filter, most recently updated first.
+
+        Counting the matches in SQL walks every profile on each page turn, and each read is a trip to
+        the database thread; the directory is kept in memory instead and checked against the table's
+        version on every call, so a page costs one small read."""
+        index = await self._directory_index(session)
+        ids = index.matching(filters)
+        total = len(ids)
         pages = max(1, math.ceil(total / per_page))
         page = min(max(page, 1), pages)
-        rows = (await session.execute(
-            select(MemberProfile).where(*where)
-            .order_by(MemberProfile.updated_at.desc(), MemberProfile.user_id.desc())
-            .offset((page - 1) * per_page).limit(per_page)
-        )).scalars().all()
-        return DirectoryPage(await self._profiles(session, rows), page, pages, total, filters)
+        members = tuple(index.profiles[uid] for uid in ids[(page - 1) * per_page: page * per_page])
+        return DirectoryPage(members, page, pages, total, filters)
+
+    async def _directory_index(self, session: AsyncSession) -> _DirectoryIndex:
+        count, newest = (await session.execute(
+            select(func.count(), func.max(MemberProfile.updated_at)).select_from(MemberProfile))).one()
+        version = (int(count or 0), newest)
+        index = self._index
+        if index is not None and index.version == version:
+            return index
+        rows = (await session.execute(select(MemberProfile).order_by(
+            MemberProfile.updated_at.desc(), MemberProfile.user_id.desc()))).scalars().all()
+        profiles = await self._profiles(session, rows, everyone=True)
+        by_field: dict[tuple[str, str], set[int]] = {}
+        for p in profiles:
+            keys = [("org_type", p.org_type)] + [("topic", t) for t in p.topics] + [
+                ("language", c) for c in p.languages] + ([("country", p.country)] if p.country else [])
+            for key in keys:
+                by_field.setdefault(key, set()).add(p.user_id)
+        index = _DirectoryIndex(version, tuple(p.user_id for p in profiles), {p.user_id: p for p in profiles},
+                                {k: frozenset(v) for k, v in by_field.items()})
+        self._index = index
+        return index
 
     async def everyone(self, session: AsyncSession, filters: DirectoryFilters) -> list[Profile]:
         """Every matching profile (the CLI), in the directory's order."""
@@ -363,22 +408,24 @@ class ProfileService:
         )).scalars().all()
         return DirectoryPage(await self._profiles(session, rows), page, pages, total, filters)
 
-    async def _profiles(self, session: AsyncSession, rows: Sequence[MemberProfile]) -> tuple[Profile, ...]:
-        topics, languages = await self._lists(session, [r.user_id for r in rows])
+    async def _profiles(self, session: AsyncSession, rows: Sequence[MemberProfile], everyone: bool = False
+                        ) -> tuple[Profile, ...]:
+        topics, languages = await self._lists(session, None if everyone else [r.user_id for r in rows])
         return tuple(self._profile(r, topics.get(r.user_id, ()), languages.get(r.user_id, ())) for r in rows)
 
-    async def _lists(self, session: AsyncSession, user_ids: list[int]
+    async def _lists(self, session: AsyncSession, user_ids: list[int] | None
                      ) -> tuple[dict[int, tuple[str, ...]], dict[int, tuple[str, ...]]]:
         topics: dict[int, list[str]] = {}
         languages: dict[int, list[str]] = {}
-        if user_ids:
-            for uid, topic in await session.execute(
-                    select(MemberProfileTopic.user_id, MemberProfileTopic.topic)
-                    .where(MemberProfileTopic.user_id.in_(user_ids))):
+        if user_ids is None or user_ids:  # None: every profile's (the directory's index)
+            topic_rows = select(MemberProfileTopic.user_id, MemberProfileTopic.topic)
+            language_rows = select(MemberProfileLanguage.user_id, MemberProfileLanguage.language)
+            if user_ids is not None:
+                topic_rows = topic_rows.where(MemberProfileTopic.user_id.in_(user_ids))
+                language_rows = language_rows.where(MemberProfileLanguage.user_id.in_(user_ids))
+            for uid, topic in await session.execute(topic_rows):
                 topics.setdefault(uid, []).append(topic)
-            for uid, code in await session.execute(
-                    select(MemberProfileLanguage.user_id, MemberProfileLanguage.language)
-                    .where(MemberProfileLanguage.user_id.in_(user_ids))):
+            for uid, code in await session.execute(language_rows):
                 languages.setdefault(uid, []).append(code)
         order = {t: i for i, t in enumerate(self.topics)}
         lang_order = {c: i for i, c in enumerate(LANGUAGES)}

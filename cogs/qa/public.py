@@ -23,19 +23,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import case, exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.catalogues import N_
 from bot.countries import directory
 from bot.guild import GuildSettings
-from cogs.privacy.publish import published_among, published_members, web_names
+from cogs.privacy.publish import published_members, web_names
 from cogs.qa.models import Question
 from cogs.qa.service import REMOVED_TITLE
 from cogs.search.archive import jump_url
 from cogs.search.models import ArchivedMessage
 from cogs.search.service import MAX_QUERY, make_snippet
 from db import search
+from db.models import UserPreference
 
 PAGE_SIZE = 20
 SEARCH_CANDIDATES = 300
@@ -126,9 +127,12 @@ class PublishedQA:
 
     def _public(self) -> list[Any]:
         archived = list(self.guild.current.archived)
-        # the post's own text is still stored (gone when its author deleted it or asked to be forgotten);
-        # by thread only: a member's messages are many, a post's few
-        own_text = exists().where(ArchivedMessage.thread_id == Question.thread_id, ArchivedMessage.kind == "question")
+        # the post's own text is still stored (gone when its author deleted it or asked to be forgotten).
+        # A forum post's first message has the post's id: looked up by primary key first (one row read),
+        # by the thread's index only otherwise (reading the row of every candidate costs ~12 ms at 1M)
+        own_text = or_(
+            exists().where(ArchivedMessage.id == Question.thread_id, ArchivedMessage.kind == "question"),
+            exists().where(ArchivedMessage.thread_id == Question.thread_id, ArchivedMessage.kind == "question"))
         where: list[Any] = [
             Question.solved_at.is_not(None), Question.author_id != 0, Question.title != REMOVED_TITLE,
             Question.author_id.in_(published_members()), own_text,
@@ -146,17 +150,25 @@ class PublishedQA:
                                      .order_by(Question.solved_at.desc(), Question.thread_id.desc()).limit(limit))
         return [int(i) for i in rows.scalars()]
 
-    async def newest(self, session: AsyncSession, page: int = 1, per_page: int = PAGE_SIZE) -> PublicPage:
-        """The published questions, the most recently solved first."""
-        total = await self.count(session)
+    async def newest(self, session: AsyncSession, page: int = 1, per_page: int = PAGE_SIZE, *,
+                     counted: bool = True) -> PublicPage:
+        """The published questions, the most recently solved first (``counted=False``: the first page
+        only, without counting them all, for the home page; total and pages then say nothing)."""
+        # the page and the total in one scan (a window count), the total alone only past the last page
+        def page_of(number: int) -> Any:
+            return (select(Question, func.count().over().label("total")).where(*self._public())
+                    .order_by(Question.solved_at.desc(), Question.thread_id.desc())
+                    .offset((number - 1) * per_page).limit(per_page))
+
+        page = max(page, 1)
+        found = (await session.execute(page_of(page))).all()
+        if not found and page > 1:
+            page = max(1, math.ceil(await self.count(session) / per_page))
+            found = (await session.execute(page_of(page))).all()
+        total = int(found[0].total) if found else 0
         pages = max(1, math.ceil(total / per_page))
-        page = min(max(page, 1), pages)
-        rows = (await session.execute(
-            select(Question).where(*self._public())
-            .order_by(Question.solved_at.desc(), Question.thread_id.desc())
-            .offset((page - 1) * per_page).limit(per_page)
-        )).scalars().all()
-        return PublicPage(tuple(await self._questions(session, rows)), page, pages, total)
+        rows = [r[0] for r in found]
+        return PublicPage(tuple(await self._questions(session, rows)), page, pages, total if counted else 0)
 
     async def solved_in_country(self, session: AsyncSession, code: str, limit: int = 5) -> list[PublicQuestion]:
         """The published questions tagged with a country (under any of its names: "Laos" for Lao PDR),
@@ -177,15 +189,18 @@ class PublishedQA:
             select(Question).where(Question.thread_id == question_id, *self._public()))).scalar_one_or_none()
         if row is None:
             return None
-        [question] = await self._questions(session, [row])
-        answers = (await session.execute(
-            select(ArchivedMessage.id, ArchivedMessage.author_id, ArchivedMessage.content, ArchivedMessage.created_at)
-            .where(ArchivedMessage.thread_id == row.thread_id, ArchivedMessage.kind == "answer")
+        # the post's messages with whether each author publishes, and the names: three reads in all
+        messages = (await session.execute(
+            select(ArchivedMessage.id, ArchivedMessage.author_id, ArchivedMessage.kind, ArchivedMessage.content,
+                   ArchivedMessage.created_at, UserPreference.publish_web)
+            .outerjoin(UserPreference, UserPreference.user_id == ArchivedMessage.author_id)
+            .where(ArchivedMessage.thread_id == row.thread_id, ArchivedMessage.kind.in_(("question", "answer")))
             .order_by(ArchivedMessage.id)
         )).all()
-        authors = sorted({a.author_id for a in answers})
-        published = await published_among(session, authors)
-        names = await web_names(session, list(published))
+        answers = [m for m in messages if m.kind == "answer"]
+        text = next((m.content for m in reversed(messages) if m.kind == "question"), "")
+        published = {m.author_id for m in answers if m.publish_web}
+        names = await web_names(session, [row.author_id, *published])
         shown = tuple(
             PublicAnswer(
                 position=i, published=a.author_id in published,
@@ -195,7 +210,7 @@ class PublishedQA:
             )
             for i, a in enumerate(answers, 1)
         )
-        return PublicQuestion(**{**question.__dict__, "answers": shown})
+        return self._question(row, text, len(answers), names, shown)
 
     async def search(self, session: AsyncSession, query: str, page: int = 1, per_page: int = PAGE_SIZE) -> PublicSearch:
         """Published questions whose text, or a published answer's, has every word of the query.
@@ -207,8 +222,10 @@ class PublishedQA:
         terms = search.query_terms(text)
         if not terms:
             return PublicSearch(text, (), 0, 1, 1)
+        # solved_only: the engine intersects the words with the solved posts' mark (db/search.py), so the
+        # cost follows the few solved posts, not every message that has a common word
         found = await search.candidates(session, terms, search.SearchFilters(published_only=True),
-                                        limit=SEARCH_CANDIDATES)
+                                        limit=SEARCH_CANDIDATES, solved_only=True)
         ranked = sorted(found, key=lambda c: (-c.score, -c.message_id))
         if not ranked:
             return PublicSearch(text, (), 0, 1, 1)
@@ -243,24 +260,26 @@ class PublishedQA:
         if not rows:
             return []
         ids = [q.thread_id for q in rows]
-        texts = dict((await session.execute(
-            select(ArchivedMessage.thread_id, ArchivedMessage.content)
-            .where(ArchivedMessage.thread_id.in_(ids), ArchivedMessage.kind == "question")
-            .order_by(ArchivedMessage.id.desc())
-        )).all())
-        replies = dict((await session.execute(
-            select(ArchivedMessage.thread_id, func.count())
-            .where(ArchivedMessage.thread_id.in_(ids), ArchivedMessage.kind == "answer")
+        # each post's text and its number of replies, in one read
+        per_post = (await session.execute(
+            select(ArchivedMessage.thread_id,
+                   func.max(case((ArchivedMessage.kind == "question", ArchivedMessage.content))),
+                   func.count(case((ArchivedMessage.kind == "answer", 1))))
+            .where(ArchivedMessage.thread_id.in_(ids), ArchivedMessage.kind.in_(("question", "answer")))
             .group_by(ArchivedMessage.thread_id)
-        )).all())
+        )).all()
+        texts = {tid: text or "" for tid, text, _n in per_post}
+        replies = {tid: int(n) for tid, _text, n in per_post}
         names = await web_names(session, [q.author_id for q in rows])
-        out = []
-        for q in rows:
-            assert q.solved_at is not None
-            out.append(PublicQuestion(
-                id=q.thread_id, title=public_text(q.title), body=public_text(_body(q.title, texts.get(q.thread_id, ""))),
-                asker_name=names.get(q.author_id), country=q.country, topic=q.topic, created_at=q.created_at,
-                solved_at=q.solved_at, answer_count=int(replies.get(q.thread_id, 0)),
-                discord_url=jump_url(q.guild_id, q.thread_id, q.thread_id),
-            ))
-        return out
+        return [self._question(q, texts.get(q.thread_id, ""), replies.get(q.thread_id, 0), names) for q in rows]
+
+    @staticmethod
+    def _question(q: Question, text: str, replies: int, names: dict[int, str],
+                  answers: tuple[PublicAnswer, ...] = ()) -> PublicQuestion:
+        assert q.solved_at is not None
+        return PublicQuestion(
+            id=q.thread_id, title=public_text(q.title), body=public_text(_body(q.title, text)),
+            asker_name=names.get(q.author_id), country=q.country, topic=q.topic, created_at=q.created_at,
+            solved_at=q.solved_at, answer_count=replies,
+            discord_url=jump_url(q.guild_id, q.thread_id, q.thread_id), answers=answers,
+        )

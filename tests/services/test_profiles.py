@@ -144,3 +144,21 @@ async def test_the_web_directory_pages_members_who_publish_with_the_commands_fil
         assert (everyone.total, everyone.pages, len(everyone.members)) == (2, 2, 1)
         law_mn = await service.published_directory(session, service.parse_filters(country="Mongolia", topic="Law"))
         assert [p.user_id for p in law_mn.members] == [1]
+
+
+async def test_the_directory_sees_changes_made_by_another_bot_process(app: App) -> None:
+    await profile(app, 1, country="TH", topics=("Finance",))
+    await profile(app, 2, country="MN", topics=("Law",))
+    here = app.service(ProfileService)
+    other = ProfileService(app.config)  # a second instance's service, on the same database
+    async with app.db.begin() as session:
+        assert {p.user_id for p in (await here.directory(session, DirectoryFilters(topic="Finance"))).members} == {1}
+    async with app.db.begin() as session:
+        await other.set_topics(session, 2, ["Finance", "Law"])
+    async with app.db.begin() as session:
+        assert {p.user_id for p in (await here.directory(session, DirectoryFilters(topic="Finance"))).members} == {1, 2}
+    async with app.db.begin() as session:
+        await other.remove(session, 1)
+    async with app.db.begin() as session:
+        found = await here.directory(session, DirectoryFilters())
+    assert [p.user_id for p in found.members] == [2] and found.total == 1

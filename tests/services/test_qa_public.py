@@ -200,3 +200,13 @@ async def test_mentions_and_custom_emoji_carry_no_ids_on_the_site(app: App) -> N
     assert q.title == "Ask @… about #…"
     assert q.body == "Thanks @… and @… :coop:" and q.answers[0].text == "Ask @… :spin:"
     assert found.hits[0].snippet == "Thanks @… and @… :coop:"
+
+
+async def test_pages_of_the_list_and_a_page_past_the_last(app: App, posts: dict[str, Post]) -> None:
+    public = app.service(PublishedQA)
+    async with app.db.begin() as session:
+        second = await public.newest(session, 2, per_page=1)
+        past = await public.newest(session, 99, per_page=1)
+    assert (second.page, second.pages, second.total) == (2, 2, 2)
+    assert [q.id for q in second.questions] == [posts["public"].thread]
+    assert (past.page, past.pages, [q.id for q in past.questions]) == (2, 2, [posts["public"].thread])
