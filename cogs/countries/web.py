@@ -18,6 +18,8 @@ from bot.countries import PHASE_LABELS, Country
 from bot.web.links import Piece, pieces
 from bot.web.page import not_found, render, served_paths, url, web_app
 from cogs.countries.service import KIND_LABELS, SOLVED, CountryProfile, CountryProfileService
+from cogs.plans.service import PlanSummary, status_label
+from cogs.plans.wording import counts_line
 from cogs.qa.public import PublishedQA
 from cogs.resources.service import type_label
 
@@ -28,6 +30,39 @@ class IndexRow:
     href: str
     names: str
     phases: str
+
+
+@dataclass(frozen=True)
+class PlanAction:
+    title: str
+    owner: str
+    target: str  # ISO date
+    status: str
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class PlanSection:
+    """The country's national action plan as its web page shows it: what moved, what is overdue, all."""
+
+    title: str
+    counts: str
+    moved: tuple[PlanAction, ...]
+    overdue: tuple[PlanAction, ...]
+    recommendations: tuple[tuple[str, tuple[PlanAction, ...]], ...]
+
+
+def _plan_section(summary: PlanSummary | None) -> PlanSection | None:
+    if summary is None:
+        return None
+
+    def action(a) -> PlanAction:  # type: ignore[no-untyped-def]
+        return PlanAction(a.title, a.owner_org, a.target_date.isoformat(), status_label(a.status),
+                          a.overdue(summary.today))
+
+    return PlanSection(summary.plan.title, counts_line(summary.plan), tuple(action(a) for a in summary.moved),
+                       tuple(action(a) for a in summary.overdue),
+                       tuple((r.text, tuple(action(a) for a in r.actions)) for r in summary.plan.recommendations))
 
 
 @dataclass(frozen=True)
@@ -77,7 +112,7 @@ async def country_page(request: Request) -> Response:
     context = {
         "c": c, "phases": _phases(c), "summary_sources": tuple(pieces(s) for s in c.summary_sources),
         "timeline": timeline, "institutions": institutions, "resources": resources, "terms": terms,
-        "sessions": sessions, "zone": zone, "qa": "/qa" in served,
+        "sessions": sessions, "zone": zone, "qa": "/qa" in served, "plan": _plan_section(profile.plan),
         "solved": [(q.title, url(request, f"/qa/{q.id}")) for q in solved], "index_href": url(request, "/countries"),
         "resources_href": url(request, "/resources", country=c.code) if "/resources" in served else None,
         "draft_terms": language != "en" and any(t.local_name and t.draft_translation for t in profile.terms),

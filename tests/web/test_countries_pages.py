@@ -86,3 +86,33 @@ async def test_only_published_solved_questions_are_listed_and_linked_to_their_pa
     async with site(app) as client:  # each link opens the published question
         for link in links:
             assert (await client.get(link)).status_code == 200
+
+
+async def test_a_country_page_shows_its_action_plan_with_what_is_overdue(app: App) -> None:
+    from cogs.plans.service import PlanService
+
+    plans = app.service(PlanService)
+    past = datetime.now(UTC) - timedelta(days=40)
+    async with app.db.begin() as session:
+        late = await plans.add_action(session, FACILITATOR, country="Cambodia", recommendation="Adopt an SSE <b>framework</b>",
+                                      title="Draft the decree", owner="Ministry of Labour", target="2026-12-31",
+                                      now=past)
+        await plans.add_action(session, FACILITATOR, country="Cambodia", recommendation="Adopt an SSE <b>framework</b>",
+                               title="Consult cooperatives", owner="Cooperative federation", target="2030-06-30")
+    async with app.db.begin() as session:  # the first action's date passes: it is overdue now
+        from cogs.plans.models import PlanAction
+        row = await session.get(PlanAction, late.id)
+        assert row is not None
+        row.target_date = (datetime.now(UTC) - timedelta(days=3)).date()
+    async with site(app) as client:
+        response = await client.get("/countries/kh", params={"lang": "en"})
+        none = await client.get("/countries/la", params={"lang": "en"})
+    assert response.status_code == 200
+    doc = check_page(response.text, "en")
+    section = doc.find("section", aria_labelledby="plan")
+    text = section.text()
+    assert "2 actions" in text and "Draft the decree" in text and "Consult cooperatives" in text
+    assert "Adopt an SSE <b>framework</b>" in text, "facilitators' text is shown as text"
+    overdue = section.find("ul", class_="plan-overdue")
+    assert "Draft the decree" in overdue.text() and "Consult" not in overdue.text()
+    assert "No action plan in the bot yet." in check_page(none.text, "en").find("section", aria_labelledby="plan").text()
