@@ -74,6 +74,9 @@ class UserPreference(Base):
     # /privacy publish: the member's consent to have their Q&A posts and answers on the public web
     # site. Off by default; turning it off (or forget) takes their pages down at once.
     publish_web: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # the name the web site shows for them: their display name when they turned publishing on (the
+    # site has no Discord connection to ask); cleared with publishing
+    web_name: Mapped[str | None] = mapped_column(String(80))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 

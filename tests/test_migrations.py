@@ -151,3 +151,27 @@ async def test_glossary_suggestions_go_down_to_0010_and_up_again(tmp_path: Path)
             assert await conn.run_sync(_schema_differences) == []
     finally:
         await engine.dispose()
+
+
+async def test_web_names_move_from_saved_queries_into_the_preferences(tmp_path: Path) -> None:
+    # Before 0018 the name the web site shows was a saved_queries row of kind "web-name": it
+    # becomes user_preferences.web_name, and the row goes (it is no saved search of the member's).
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'old.db'}")
+    try:
+        await upgrade(engine, "0015_plans_consultations")
+        async with engine.begin() as conn:
+            await conn.exec_driver_sql(
+                "INSERT INTO user_preferences (user_id, dm_reminders, publish_web, updated_at) "
+                "VALUES (7, 1, 1, '2026-12-01 00:00:00'), (8, 1, 0, '2026-12-01 00:00:00')")
+            await conn.exec_driver_sql(
+                "INSERT INTO saved_queries (kind, params, owner_id, created_at) VALUES "
+                "('web-name', '{\"name\": \"Somchai K\"}', 7, '2026-12-01 00:00:00'), "
+                "('search', '{\"query\": \"coop\"}', 8, '2026-12-01 00:00:00')")
+        await upgrade(engine)
+        async with engine.connect() as conn:
+            names = (await conn.exec_driver_sql("SELECT user_id, web_name FROM user_preferences ORDER BY user_id")).all()
+            kinds = (await conn.exec_driver_sql("SELECT kind, owner_id FROM saved_queries")).all()
+        assert names == [(7, "Somchai K"), (8, None)]
+        assert kinds == [("search", 8)]
+    finally:
+        await engine.dispose()

@@ -3,8 +3,8 @@
 Nothing from Discord reaches the web site unless its author said yes here. The consent is
 ``user_preferences.publish_web`` (off by default); the name the site shows for a member who said
 yes is the display name they had when they turned it on (the web site has no Discord connection
-to ask), kept as one ``saved_queries`` row of kind ``web-name`` owned by the member, so /privacy
-shows, exports and forgets it with the member's other rows. Turning publishing off clears both,
+to ask), ``user_preferences.web_name``, shown, exported and forgotten with the member's other
+preferences. Turning publishing off clears both,
 and every public page is computed from these rows on each request: the member's pages are gone
 from the next request on.
 """
@@ -15,15 +15,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, select, true
+from sqlalchemy import select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Select
 
 from bot.text import clean
-from db.models import SavedQuery, UserPreference
+from db.models import UserPreference
 from db.preferences import update_preferences
 
-WEB_NAME_KIND = "web-name"
 MAX_WEB_NAME = 80  # Discord display names are at most 32 characters; room for nicknames in any script
 
 
@@ -57,15 +56,10 @@ async def publishing(session: AsyncSession, user_id: int) -> Publishing:
 
 async def set_publishing(session: AsyncSession, user_id: int, on: bool, display_name: str | None = None) -> Publishing:
     """Turn publishing on (with the name to show) or off (the name goes too)."""
-    await session.execute(delete(SavedQuery).where(SavedQuery.owner_id == user_id,
-                                                   SavedQuery.kind == WEB_NAME_KIND))
-    name = (clean(display_name)[:MAX_WEB_NAME] or None) if on else None
-    if name:
-        session.add(SavedQuery(kind=WEB_NAME_KIND, params={"name": name}, owner_id=user_id))
+    name = (clean(display_name)[:MAX_WEB_NAME] or None) if on and display_name else None
     prefs = await session.get(UserPreference, user_id)
     if on or prefs is not None:  # "off" for a member with no preferences stores nothing
-        await update_preferences(session, user_id, publish_web=on)
-    await session.flush()
+        await update_preferences(session, user_id, publish_web=on, web_name=name)
     return Publishing(user_id, on, name)
 
 
@@ -74,14 +68,12 @@ async def web_names(session: AsyncSession, user_ids: list[int]) -> dict[int, str
     if not user_ids:
         return {}
     rows = await session.execute(
-        select(SavedQuery.owner_id, SavedQuery.params)
-        .where(SavedQuery.kind == WEB_NAME_KIND, SavedQuery.owner_id.in_(sorted(set(user_ids))),
-               SavedQuery.owner_id.in_(published_members()))
-        .order_by(SavedQuery.id)
-    )
+        select(UserPreference.user_id, UserPreference.web_name)
+        .where(UserPreference.user_id.in_(sorted(set(user_ids))), UserPreference.publish_web == true(),
+               UserPreference.web_name.is_not(None)))
     out: dict[int, str] = {}
-    for owner, params in rows:
-        name = clean(str((params or {}).get("name") or ""))[:MAX_WEB_NAME]
+    for owner, stored in rows:
+        name = clean(stored or "")[:MAX_WEB_NAME]
         if name:
             out[int(owner)] = name
     return out

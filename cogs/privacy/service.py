@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.capability import Capability, PrivacyHook, PrivacyLine
 from bot.catalogues import _
-from cogs.privacy.publish import WEB_NAME_KIND, publishing, web_names
+from cogs.privacy.publish import publishing, web_names
 from db.engine import Database
 from db.models import OutboxDelivery, SavedQuery, UserPreference
 
@@ -83,8 +83,7 @@ class PrivacyService:
 async def _show_shared(session: AsyncSession, user_id: int) -> list[PrivacyLine]:
     prefs = await session.get(UserPreference, user_id)
     saved = (await session.execute(
-        select(func.count()).select_from(SavedQuery).where(SavedQuery.owner_id == user_id,
-                                                           SavedQuery.kind != WEB_NAME_KIND))).scalar_one()
+        select(func.count()).select_from(SavedQuery).where(SavedQuery.owner_id == user_id))).scalar_one()
     dms = (await session.execute(
         select(func.count()).select_from(OutboxDelivery).where(OutboxDelivery.user_id == user_id))).scalar_one()
     named = await web_names(session, [user_id])
@@ -110,7 +109,7 @@ async def _export_shared(session: AsyncSession, user_id: int) -> dict[str, Any]:
         # /privacy publish: whether your Q&A messages are on the public web site, and the name shown there
         "publish_web": {"on": published.on, "name": published.name},
         "saved_queries": [{"kind": q.kind, "params": q.params, "created_at": q.created_at.isoformat()}
-                          for q in saved if q.kind != WEB_NAME_KIND],
+                          for q in saved],
     }
 
 
