@@ -14,6 +14,8 @@ class Question(Base):
     """A post in the Q&A forum (asked with /ask or created directly in the forum)."""
 
     __tablename__ = "qa_questions"
+    # the newest solved first (the web site's Q&A lists): read off the index, stopping at a page
+    __table_args__ = (Index("ix_qa_questions_solved_order", "solved_at", "thread_id"),)
 
     thread_id: Mapped[int] = mapped_column(Snowflake, primary_key=True, autoincrement=False)
     forum_id: Mapped[int] = mapped_column(Snowflake)

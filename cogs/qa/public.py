@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, exists, func, or_, select
+from sqlalchemy import case, exists, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.catalogues import N_
@@ -135,7 +135,9 @@ class PublishedQA:
             exists().where(ArchivedMessage.thread_id == Question.thread_id, ArchivedMessage.kind == "question"))
         where: list[Any] = [
             Question.solved_at.is_not(None), Question.author_id != 0, Question.title != REMOVED_TITLE,
-            Question.author_id.in_(published_members()), own_text,
+            # "+ 0": not by the author index (every published member's posts, then a sort) but along the
+            # solved order's, which stops once a page is found
+            (Question.author_id + 0).in_(published_members()), own_text,
         ]
         if archived:
             where += [Question.forum_id.not_in(archived), Question.thread_id.not_in(archived)]
@@ -156,7 +158,9 @@ class PublishedQA:
         only, without counting them all, for the home page; total and pages then say nothing)."""
         # the page and the total in one scan (a window count), the total alone only past the last page
         def page_of(number: int) -> Any:
-            return (select(Question, func.count().over().label("total")).where(*self._public())
+            # without the total, the walk stops at the page (a window count reads every match)
+            total = func.count().over() if counted else literal(0)
+            return (select(Question, total.label("total")).where(*self._public())
                     .order_by(Question.solved_at.desc(), Question.thread_id.desc())
                     .offset((number - 1) * per_page).limit(per_page))
 
