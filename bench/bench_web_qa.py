@@ -70,12 +70,9 @@ def add_qa(db_path: Path, posts: int) -> int:
                           ids[i + 1] if solved else None, solved))
     db.executemany("INSERT INTO qa_questions(thread_id, forum_id, guild_id, author_id, title, created_at, answer_id, "
                    "solved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", questions)
-    db.executemany("INSERT INTO user_preferences(user_id, dm_reminders, publish_web, updated_at) "
-                   "VALUES (?, 1, ?, '2026-01-01 00:00:00.000000')",
-                   [(100000 + a, a % 2 == 0) for a in range(AUTHORS)])
-    db.executemany("INSERT INTO saved_queries(kind, params, owner_id, created_at) "
-                   "VALUES ('web-name', ?, ?, '2026-01-01 00:00:00.000000')",
-                   [(f'{{"name": "Member {a}"}}', 100000 + a) for a in range(0, AUTHORS, 2)])
+    db.executemany("INSERT INTO user_preferences(user_id, dm_reminders, publish_web, web_name, updated_at) "
+                   "VALUES (?, 1, ?, ?, '2026-01-01 00:00:00.000000')",
+                   [(100000 + a, a % 2 == 0, f"Member {a}" if a % 2 == 0 else None) for a in range(AUTHORS)])
     mark_solved(db)
     db.commit()
     db.close()
