@@ -241,8 +241,6 @@ async def test_tokens_are_stored_as_hashes_reset_revokes_and_forget_deletes(app:
             await service.member_of(session, new)
 
 
-@pytest.mark.xfail(reason="calendar bug 4 of issue 12 (fixed in calendar.py by another branch): every VTIMEZONE "
-                          "transition on one RDATE line, of which vobject reads only the first", strict=False)
 async def test_times_are_utc_where_the_zone_never_shifts_and_keep_their_zone_across_daylight_saving(app: App) -> None:
     await plan(app, timezone="Europe/Berlin", start="2027-03-20 10:00")  # one-off: UTC
     await plan(app, repeat="weekly", occurrences=3)  # Bangkok never shifts: UTC
