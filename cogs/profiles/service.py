@@ -380,10 +380,9 @@ class ProfileService:
         return index
 
     async def everyone(self, session: AsyncSession, filters: DirectoryFilters) -> list[Profile]:
-        """Every matching profile (the CLI), in the directory's order."""
-        rows = (await session.execute(select(MemberProfile).where(*self._matching(filters))
-                                      .order_by(MemberProfile.updated_at.desc(), MemberProfile.user_id.desc()))).scalars().all()
-        return list(await self._profiles(session, rows))
+        """Every matching profile (the CLI), in the directory's order: the same index /members reads."""
+        index = await self._directory_index(session)
+        return [index.profiles[uid] for uid in index.matching(filters)]
 
     async def published(self, session: AsyncSession, filters: DirectoryFilters | None = None) -> list[Profile]:
         """The profiles the public web directory may show: members who also opted in to publishing."""
