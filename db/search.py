@@ -497,24 +497,38 @@ def _select(
     dialect_name: str, terms: Sequence[Part], where: str, params: dict[str, Any], filters: SearchFilters, *,
     limit: int, any_term: bool, solved_only: bool, exclude: Sequence[Term], order: str,
 ) -> str:
-    marked = bool(exclude)
     params["limit"] = limit
-    flag = "1" if marked else "0"
-    if dialect_name == "postgresql":
-        params["q"] = pg_tsquery(terms, any_term=any_term, exclude=exclude)
-        if filters.after is not None:
-            where += " AND m.id >= :after_id"
-        if filters.before is not None:
-            where += " AND m.id < :before_id"
-        if solved_only:
-            where += " AND q.solved_at IS NOT NULL"
-        return (
-            f"SELECT m.id, ts_rank(m.search_vector, query) AS score, q.solved_at IS NOT NULL AS solved, "
-            f"{'true' if marked else 'false'} AS expanded "
-            "FROM archive_messages m CROSS JOIN to_tsquery('simple', :q) AS query "
-            "LEFT JOIN qa_questions q ON q.thread_id = m.thread_id "
-            f"WHERE m.search_vector @@ query{where} ORDER BY m.id {order} LIMIT :limit"
-        )
+    select = _select_pg if dialect_name == "postgresql" else _select_sqlite
+    return select(terms, where, params, filters, any_term=any_term, solved_only=solved_only, exclude=exclude,
+                  order=order)
+
+
+def _select_pg(
+    terms: Sequence[Part], where: str, params: dict[str, Any], filters: SearchFilters, *,
+    any_term: bool, solved_only: bool, exclude: Sequence[Term], order: str,
+) -> str:
+    marked = bool(exclude)
+    params["q"] = pg_tsquery(terms, any_term=any_term, exclude=exclude)
+    if filters.after is not None:
+        where += " AND m.id >= :after_id"
+    if filters.before is not None:
+        where += " AND m.id < :before_id"
+    if solved_only:
+        where += " AND q.solved_at IS NOT NULL"
+    return (
+        f"SELECT m.id, ts_rank(m.search_vector, query) AS score, q.solved_at IS NOT NULL AS solved, "
+        f"{'true' if marked else 'false'} AS expanded "
+        "FROM archive_messages m CROSS JOIN to_tsquery('simple', :q) AS query "
+        "LEFT JOIN qa_questions q ON q.thread_id = m.thread_id "
+        f"WHERE m.search_vector @@ query{where} ORDER BY m.id {order} LIMIT :limit"
+    )
+
+
+def _select_sqlite(
+    terms: Sequence[Part], where: str, params: dict[str, Any], filters: SearchFilters, *,
+    any_term: bool, solved_only: bool, exclude: Sequence[Term], order: str,
+) -> str:
+    flag = "1" if exclude else "0"
     match = fts_match(terms, any_term=any_term, exclude=exclude)
     if solved_only:
         match = f"({match}) AND {_fts_quote(SOLVED_MARK)}"
