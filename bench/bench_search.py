@@ -1,23 +1,47 @@
-"""Import throughput, /search end to end through the offline harness vs the raw SQL it runs,
-database size and process RSS, over a deterministic mixed-script corpus.
+"""Search benchmark on a DiscordChatExporter export and a file of queries: import throughput
+(through the ``python -m bot import-archive`` path), database size, the search service's own time
+and ``/search`` end to end through the offline harness, process RSS; one JSON object with
+``--json``, so anyone can compare it with another engine on their own data.
 
-    .venv/bin/python bench/bench_search.py --messages 100000
-    .venv/bin/python bench/bench_search.py --messages 1000000 --keep   # reuse with --db next time
+    .venv/bin/python bench/corpus.py --messages 100000 --out bench/out/corpus-100k.json
+    .venv/bin/python bench/bench_search.py --corpus bench/out/corpus-100k.json --queries bench/queries.txt --json
+    .venv/bin/python bench/bench_search.py --corpus FILE --engine fts5 --json      # reference engines
+    .venv/bin/python bench/bench_search.py --corpus FILE --engine tantivy --json   # pip install tantivy==0.27.0
+    .venv/bin/python bench/bench_search.py --messages 100000     # writes the seeded corpus first
+    .venv/bin/python bench/bench_search.py --corpus FILE --database-url postgresql+asyncpg://...
+
+The queries file holds one query per line (``#`` comments): words, then optional /search filters
+``scope:questions|discussions|all country:NAME topic:NAME solved:true|false after:YYYY-MM-DD
+before:YYYY-MM-DD`` (a value with spaces in double quotes). Every line goes through
+``parse_params`` as a member's /search would, then through ``SearchService.search`` and through
+``gw.slash("search", ...)`` with the same options.
+
+After the import, a deterministic share of the messages becomes Q&A (every 50th message, in
+posts of a question and three answers, each post tagged with a country and a topic, 40 % solved),
+through the project's own functions: the index is taken down and written again around the change
+(``db.search.unindex_messages``/``index_messages``) and answers are accepted through
+``QuestionService.mark_answer``, so the index carries whatever marks the project gives it.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import os
+import re
 import shutil
 import sqlite3
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -25,16 +49,31 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import corpus
 import psutil
 import yaml
+from sqlalchemy import select, update
 
 from bot.app import App
 from bot.config import load_settings
+from bot.countries import directory
+from bot.errors import UserError
+from bot.permissions import Actor
+from cogs.qa.models import Question
+from cogs.qa.service import QuestionService
 from cogs.search import archive, dce_import
 from cogs.search import service as search
+from cogs.search.models import ArchivedMessage
+from cogs.search.service import SearchService
 from db import search as fts
 from offline import boot_offline
 
 ROOT = Path(__file__).resolve().parent.parent
-CHANNEL = 710000000000000201
+CHANNEL = corpus.CHANNEL
+GUILD = corpus.GUILD
+QUERIES = ROOT / "bench" / "queries.txt"
+TOPICS = ["Cooperatives", "Finance", "Law & policy", "Social enterprise", "Training", "Women-led", "Youth"]
+QA_EVERY = 50  # every 50th message goes into a Q&A post
+QA_SIZE = 4  # a question and three answers
+FILTER_KEYS = ("scope", "country", "topic", "solved", "after", "before")
+_FILTER = re.compile(r'(?:^|\s)(' + "|".join(FILTER_KEYS) + r'):(?:"([^"]*)"|(\S+))')
 
 
 def pct(values: list[float], p: float) -> float:
@@ -42,22 +81,122 @@ def pct(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, round(p / 100 * (len(values) - 1)))]
 
 
-def settings_for(db_path: Path, workdir: Path):  # type: ignore[no-untyped-def]
+def percentiles(values: list[float]) -> dict[str, float] | None:
+    if not values:
+        return None
+    return {"p50_ms": round(statistics.median(values), 2), "p95_ms": round(pct(values, 95), 2),
+            "p99_ms": round(pct(values, 99), 2), "max_ms": round(max(values), 2)}
+
+
+# ---------------------------------------------------------------- the queries file
+@dataclass(frozen=True)
+class Query:
+    line: str
+    text: str
+    options: dict[str, Any] = field(default_factory=dict)  # /search options: scope, country, solved (bool)...
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.options)
+
+
+def parse_query(line: str) -> Query:
+    """One line of the queries file: the words, and the /search options given as ``key:value``."""
+    options: dict[str, Any] = {}
+    for key, quoted, bare in _FILTER.findall(line):
+        value = quoted if quoted else bare
+        options[key] = value.lower() in ("true", "yes", "1") if key == "solved" else value
+    text = " ".join(_FILTER.sub(" ", line).split())
+    return Query(line, text, options)
+
+
+def read_queries(path: Path) -> list[Query]:
+    out = []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if line and not line.startswith("#"):
+            out.append(parse_query(line))
+    return out
+
+
+# ---------------------------------------------------------------- the Q&A share of the corpus
+@dataclass(frozen=True)
+class Post:
+    thread_id: int
+    answers: tuple[int, ...]
+    country: str
+    topic: str
+    solved: bool
+
+
+def qa_posts(ids: Sequence[int]) -> list[Post]:
+    """Which messages (ids in ascending order) form Q&A posts, with their tags: the same for every engine."""
+    picked = list(ids[::QA_EVERY])
+    countries = directory().names()
+    posts = []
+    for n, i in enumerate(range(0, len(picked) - QA_SIZE + 1, QA_SIZE)):
+        posts.append(Post(picked[i], tuple(picked[i + 1 : i + QA_SIZE]), countries[n % len(countries)],
+                          TOPICS[n % len(TOPICS)], n % 5 < 2))
+    return posts
+
+
+async def add_qa(app: App, *, batch: int = 250) -> int:
+    """Turn the share of :func:`qa_posts` into Q&A posts through the project's functions (see the
+    module's docstring); returns the number of posts (0 when the database has Q&A already)."""
+    async with app.db.begin() as session:
+        if (await session.execute(select(Question.thread_id).limit(1))).first() is not None:
+            return 0
+        ids = list((await session.execute(
+            select(ArchivedMessage.id).where(ArchivedMessage.kind == "message").order_by(ArchivedMessage.id)
+        )).scalars())
+    posts = qa_posts(ids)
+    questions = app.service(QuestionService)
+    solved_at = datetime(2025, 12, 2, tzinfo=UTC)
+    for start in range(0, len(posts), batch):
+        chunk = posts[start : start + batch]
+        async with app.db.begin() as session:
+            members = [mid for p in chunk for mid in (p.thread_id, *p.answers)]
+            rows = {mid: (content, author, created) for mid, content, author, created in (await session.execute(
+                select(ArchivedMessage.id, ArchivedMessage.content, ArchivedMessage.author_id,
+                       ArchivedMessage.created_at).where(ArchivedMessage.id.in_(members))
+            ))}
+            pairs = [(mid, rows[mid][0]) for mid in members]
+            await fts.unindex_messages(session, pairs)  # as indexed now: plain discussion messages
+            await session.execute(update(ArchivedMessage), [
+                {"id": mid, "kind": "question" if mid == p.thread_id else "answer", "thread_id": p.thread_id}
+                for p in chunk for mid in (p.thread_id, *p.answers)
+            ])
+            session.add_all([Question(
+                thread_id=p.thread_id, forum_id=CHANNEL, guild_id=GUILD, author_id=rows[p.thread_id][1],
+                title=rows[p.thread_id][0][:100], country=p.country, topic=p.topic,
+                created_at=rows[p.thread_id][2]) for p in chunk])
+            await session.flush()
+            await fts.index_messages(session, pairs)
+            for p in chunk:
+                if p.solved:
+                    await questions.mark_answer(session, Actor(user_id=rows[p.thread_id][1]), p.thread_id,
+                                                p.answers[0], solved_at)
+    return len(posts)
+
+
+# ---------------------------------------------------------------- the project engine
+def settings_for(db_path: Path | None, workdir: Path, url: str | None = None):  # type: ignore[no-untyped-def]
     cfg = workdir / "config.yaml"
     cfg.write_text(yaml.safe_dump({
-        "guild_id": 710000000000000001, "channels": {"archived": [CHANNEL], "qa_forum": 0},
+        "guild_id": GUILD, "channels": {"archived": [CHANNEL], "qa_forum": 0},
         "content_dir": str(ROOT / "content"), "log_level": "WARNING",
     }), encoding="utf-8")
-    return load_settings(cfg, env={"DATABASE_URL": f"sqlite+aiosqlite:///{db_path}"})
+    return load_settings(cfg, env={"DATABASE_URL": url or f"sqlite+aiosqlite:///{db_path}"})
 
 
 async def build(app: App, n: int, batch: int) -> float:
-    chunk = 50_000
+    """Store the seeded corpus of ``n`` messages in memory-sized chunks (the older benches' way in;
+    ``--corpus`` goes through the streaming import instead)."""
     stored = 0
     elapsed = 0.0
-    for start in range(0, n, chunk):
-        data = {"guild": {"id": "710000000000000001"}, "channel": {"id": str(CHANNEL)},
-                "messages": list(corpus.messages(min(chunk, n - start), start=start, total=n))}
+    for start in range(0, n, corpus.CHUNK):
+        data = {"guild": {"id": str(GUILD)}, "channel": {"id": str(CHANNEL)},
+                "messages": list(corpus.messages(min(corpus.CHUNK, n - start), start=start, total=n))}
         t0 = time.perf_counter()
         records, _ = dce_import.parse_dce_export(data)
         for i in range(0, len(records), batch):
@@ -69,7 +208,7 @@ async def build(app: App, n: int, batch: int) -> float:
 
 
 def mark_solved(db: sqlite3.Connection) -> int:
-    """Re-index the messages of solved posts with the solved mark, as marking an answer does."""
+    """Re-index the messages of solved posts with the solved mark (bench_web_qa's raw-SQL posts)."""
     rows = db.execute("SELECT m.id, m.content FROM archive_messages m JOIN qa_questions q "
                       "ON q.thread_id = m.thread_id WHERE q.solved_at IS NOT NULL").fetchall()
     db.executemany("INSERT INTO search_fts(search_fts, rowid, body) VALUES ('delete', ?, ?)",
@@ -79,112 +218,161 @@ def mark_solved(db: sqlite3.Connection) -> int:
     return len(rows)
 
 
-def add_qa(db_path: Path) -> int:
-    """Turn every 50th message into Q&A: posts of 4 messages (question + 3 answers), 40 % solved."""
-    db = sqlite3.connect(db_path)
-    if db.execute("SELECT count(*) FROM qa_questions").fetchone()[0]:
-        return 0
-    ids = [r[0] for r in db.execute("SELECT id FROM archive_messages WHERE id % 50 = 0 ORDER BY id")]
-    questions = []
-    for i in range(0, len(ids) - 3, 4):
-        thread = ids[i]
-        db.execute("UPDATE archive_messages SET kind = 'question', thread_id = ? WHERE id = ?", (thread, thread))
-        db.executemany("UPDATE archive_messages SET kind = 'answer', thread_id = ? WHERE id = ?",
-                       [(thread, a) for a in ids[i + 1 : i + 4]])
-        solved = "2025-01-01 00:00:00.000000" if (i // 4) % 5 < 2 else None
-        questions.append((thread, CHANNEL, 1, 1, "bench question", "2024-01-01 00:00:00.000000", ids[i + 1] if solved
-                          else None, solved))
-    db.executemany("INSERT INTO qa_questions(thread_id, forum_id, guild_id, author_id, title, created_at, answer_id, "
-                   "solved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", questions)
-    mark_solved(db)
-    db.commit()
-    db.close()
-    return len(questions)
+async def db_bytes(app: App, db_path: Path | None) -> int:
+    if app.db.dialect == "postgresql":
+        async with app.db.engine.connect() as conn:
+            return int((await conn.exec_driver_sql("SELECT pg_database_size(current_database())")).scalar_one())
+    async with app.db.engine.connect() as conn:
+        await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert db_path is not None
+    return sum(p.stat().st_size for p in db_path.parent.glob(db_path.name + "*"))
+
+
+async def run_project(args: argparse.Namespace, corpus_path: Path, queries: list[Query], workdir: Path) -> dict[str, Any]:
+    db_path = None if args.database_url else (Path(args.db) if args.db else workdir / "bench.db")
+    app = await App.create(settings_for(db_path, workdir, args.database_url))
+    out: dict[str, Any] = {"engine": "project", "dialect": app.db.dialect}
+    try:
+        async with app.db.begin() as session:
+            before = await archive.count_messages(session)
+        if before:
+            log(f"reusing the database ({before:,} messages): no import")
+            out["ingest_msgs_per_s"] = None
+        else:
+            t0 = time.perf_counter()
+            summary = await dce_import.import_dce_export(app.db, corpus_path, batch=args.batch)
+            elapsed = time.perf_counter() - t0
+            out["ingest_msgs_per_s"] = round(summary.stored / elapsed)
+            out["ingest_s"] = round(elapsed, 1)
+            log(f"import-archive path: {summary.stored:,} messages in {elapsed:.1f} s")
+        t0 = time.perf_counter()
+        out["qa_posts"] = await add_qa(app)
+        out["qa_s"] = round(time.perf_counter() - t0, 1)
+        async with app.db.begin() as session:
+            out["messages"] = await archive.count_messages(session)
+        out["db_bytes"] = await db_bytes(app, db_path)
+        if args.skip_queries:
+            return out
+        searches = app.service(SearchService)
+        timezone = searches.guild.current.timezone
+        _bot, gw = await boot_offline(app)
+        timed: list[tuple[Query, float | None, float | None, int]] = []
+        for rnd in range(2):  # the first round warms the page cache and statement caches
+            for q in queries:
+                try:
+                    params = search.parse_params(q.text, timezone=timezone, **q.options)
+                except UserError:
+                    params = None
+                s_ms = None
+                total = 0
+                if params is not None:
+                    t0 = time.perf_counter()
+                    async with app.db.begin() as session:
+                        page = await searches.search(session, params)
+                    s_ms = (time.perf_counter() - t0) * 1000
+                    total = page.total
+                t0 = time.perf_counter()
+                result = await gw.slash("search", query=q.text, **q.options)
+                h_ms = (time.perf_counter() - t0) * 1000
+                assert result.callback is not None, q.line
+                if rnd:
+                    timed.append((q, s_ms, h_ms, total))
+        out.update(query_summary(timed, harness=True))
+        out["refused"] = sum(1 for _q, s, _h, _t in timed if s is None)  # parse_params said no (the reply says why)
+        await gw.close()
+    finally:
+        await app.close()
+    return out
+
+
+def query_summary(timed: list[tuple[Query, float | None, float | None, int]], *, harness: bool) -> dict[str, Any]:
+    """The keys every engine prints about its queries: counts and percentiles, overall, plain, filtered."""
+    def part(rows: list[tuple[Query, float | None, float | None, int]]) -> dict[str, Any]:
+        out: dict[str, Any] = {"queries": len(rows),
+                               "service": percentiles([s for _q, s, _h, _t in rows if s is not None])}
+        if harness:
+            out["harness"] = percentiles([h for _q, _s, h, _t in rows if h is not None])
+        return out
+
+    out = part(timed)
+    out["queries_with_hits"] = sum(1 for _q, _s, _h, total in timed if total)
+    out["plain"] = part([r for r in timed if not r[0].filtered])
+    out["filtered"] = part([r for r in timed if r[0].filtered])
+    slowest = sorted((r for r in timed if r[1] is not None), key=lambda r: -(r[1] or 0))[:8]
+    out["slowest"] = [{"query": q.line, "service_ms": round(s or 0, 2),
+                       **({"harness_ms": round(h or 0, 2)} if harness else {}), "hits": total}
+                      for q, s, h, total in slowest]
+    return out
+
+
+# ---------------------------------------------------------------- main
+def log(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def human(result: dict[str, Any]) -> str:
+    lines = [f"engine {result['engine']}: {result.get('messages', 0):,} messages, "
+             f"{result.get('qa_posts', 0):,} Q&A posts"]
+    if result.get("ingest_msgs_per_s"):
+        lines.append(f"ingest: {result['ingest_msgs_per_s']:,} msg/s")
+    lines.append(f"database size: {result['db_bytes'] / 1e6:,.0f} MB")
+    for name in ("service", "harness"):
+        for scope in (result, result.get("plain", {}), result.get("filtered", {})):
+            p = scope.get(name)
+            if p:
+                label = "all" if scope is result else ("plain" if scope is result.get("plain") else "filtered")
+                lines.append(f"{name} ({label}, n={scope['queries']}): p50 {p['p50_ms']} ms, p95 {p['p95_ms']} ms, "
+                             f"p99 {p['p99_ms']} ms, max {p['max_ms']} ms")
+    if "queries" in result:
+        lines.append(f"queries: {result['queries']}, with hits: {result['queries_with_hits']}")
+    lines.append(f"process RSS: {result['rss_mb']} MB")
+    return "\n".join(lines)
 
 
 async def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--messages", type=int, default=100_000)
-    parser.add_argument("--queries", type=int, default=200)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, help="a DiscordChatExporter JSON export")
+    parser.add_argument("--messages", type=int, default=100_000, help="without --corpus: write the seeded corpus")
+    parser.add_argument("--queries", type=Path, default=QUERIES, help="one query per line (default bench/queries.txt)")
+    parser.add_argument("--engine", choices=["project", "fts5", "tantivy"], default="project")
+    parser.add_argument("--database-url", help="the project engine on this database (default: a new SQLite file)")
+    parser.add_argument("--db", help="SQLite file to reuse (or keep with --keep)")
+    parser.add_argument("--keep", action="store_true", help="keep the work directory")
     parser.add_argument("--batch", type=int, default=2000)
-    parser.add_argument("--db", help="reuse (or keep) this database file")
-    parser.add_argument("--keep", action="store_true")
+    parser.add_argument("--skip-queries", action="store_true", help="ingest (and Q&A) only")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
 
     workdir = Path(tempfile.mkdtemp(prefix="sse-bench-"))
-    db_path = Path(args.db) if args.db else workdir / "bench.db"
-    fresh = not db_path.exists()
-    app = await App.create(settings_for(db_path, workdir))
-    print(f"corpus: {args.messages:,} messages, mixed scripts {corpus.MIX}")
-    if fresh:
-        rate = await build(app, args.messages, args.batch)
-        print(f"import (parse DCE + upsert + FTS index, batches of {args.batch}): {rate:,.0f} msg/s")
-        # replaying the import stores nothing twice
-        async with app.db.begin() as session:
-            total = await archive.count_messages(session)
-        print(f"stored rows: {total:,}")
-    added = await asyncio.to_thread(add_qa, db_path)
-    if added:
-        print(f"Q&A: {added:,} questions of 4 messages each, 40% solved")
-    async with app.db.engine.connect() as conn:
-        await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    size = sum(p.stat().st_size for p in db_path.parent.glob(db_path.name + "*"))
-    print(f"database size: {size / 1e6:,.0f} MB")
+    try:
+        corpus_path = args.corpus
+        if corpus_path is None:
+            corpus_path = workdir / "corpus.json"
+            corpus.write_export(corpus_path, args.messages)
+            log(f"corpus: {args.messages:,} seeded messages, mixed scripts {corpus.MIX}")
+        queries = read_queries(args.queries)
+        if args.engine == "project":
+            result = await run_project(args, corpus_path, queries, workdir)
+        else:
+            import search_engines
 
-    queries = corpus.queries(args.queries)
-    _bot, gw = await boot_offline(app)
-    # warm-up (page cache, statement cache)
-    for q in queries[:20]:
-        await gw.slash("search", query=q)
-    raw = sqlite3.connect(db_path)
-    harness: list[float] = []
-    rawt: list[float] = []
-    rawall: list[float] = []
-    hits = 0
-    for q in queries:
-        params = search.parse_params(q)
-        terms, filters = fts.query_terms(params.query), search._filters(params)
-        sql, sql_params = fts.candidate_sql("sqlite", terms, filters, limit=search.CANDIDATES)
-        t0 = time.perf_counter()
-        rows = raw.execute(sql, sql_params).fetchall()
-        if len(rows) >= search.CANDIDATES:  # the solved supplement the service runs in that case
-            sql2, p2 = fts.candidate_sql("sqlite", terms, filters, limit=search.SOLVED_EXTRA, solved_only=True)
-            rows += raw.execute(sql2, p2).fetchall()
-        rawt.append((time.perf_counter() - t0) * 1000)
-        hits += bool(rows)
-        # ...and every statement the command runs: candidates, the page's rows, the saved query.
-        ids = [c.message_id for c in search.rank([fts.Candidate(*r) for r in rows])[: search.PAGE_SIZE]]
-        hq = search.hits_query(ids).compile(compile_kwargs={"literal_binds": True})
-        t1 = time.perf_counter()
-        raw.execute(str(hq)).fetchall()
-        raw.execute("INSERT INTO saved_queries(kind, params, owner_id, locale, created_at) "
-                    "VALUES ('bench', '{}', 0, NULL, '2026-01-01 00:00:00.000000')")
-        raw.commit()
-        rawall.append((time.perf_counter() - t1) * 1000 + rawt[-1])
-        t0 = time.perf_counter()
-        result = await gw.slash("search", query=q)
-        harness.append((time.perf_counter() - t0) * 1000)
-        assert result.callback is not None
-    raw.close()
-    print(f"queries: {len(queries)} mixed, {hits} with a hit")
-    print(f"raw SQL candidates query: p50 {statistics.median(rawt):.1f} ms, p95 {pct(rawt, 95):.1f} ms, "
-          f"max {max(rawt):.1f} ms")
-    print(f"raw SQL, all statements of one /search: p50 {statistics.median(rawall):.1f} ms, "
-          f"p95 {pct(rawall, 95):.1f} ms")
-    print(f"/search through the harness: p50 {statistics.median(harness):.1f} ms, p95 {pct(harness, 95):.1f} ms, "
-          f"max {max(harness):.1f} ms")
-    print(f"ratio harness/raw candidates query: p50 {statistics.median(harness) / statistics.median(rawt):.2f}x, "
-          f"p95 {pct(harness, 95) / pct(rawt, 95):.2f}x")
-    print(f"ratio harness/raw all statements: p50 {statistics.median(harness) / statistics.median(rawall):.2f}x, "
-          f"p95 {pct(harness, 95) / pct(rawall, 95):.2f}x")
-    print(f"process RSS: {psutil.Process(os.getpid()).memory_info().rss / 1e6:,.0f} MB")
-    await gw.close()
-    await app.close()
-    if not args.keep and not args.db:
-        shutil.rmtree(workdir)
-    else:
-        print(f"database kept at {db_path}")
+            runner = search_engines.RUNNERS[args.engine]
+            try:
+                result = await asyncio.to_thread(runner, corpus_path, queries, workdir, args)
+            except search_engines.Missing as exc:
+                print(json.dumps({"engine": args.engine, "skipped": str(exc)}) if args.json else str(exc))
+                raise SystemExit(2) from None
+        result["corpus"] = str(corpus_path)
+        result["rss_mb"] = round(psutil.Process(os.getpid()).memory_info().rss / 1e6)
+        result["machine"] = {"cpus": os.cpu_count(), "python": sys.version.split()[0],
+                             "sqlite": sqlite3.sqlite_version}
+        print(json.dumps(result, ensure_ascii=False) if args.json else human(result))
+    finally:
+        if args.keep or args.db:
+            log(f"work directory kept at {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":

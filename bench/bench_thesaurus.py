@@ -74,7 +74,7 @@ async def main() -> None:
     if fresh:
         rate = await bench_search.build(app, args.messages, args.batch)
         print(f"import: {rate:,.0f} msg/s")
-    await asyncio.to_thread(bench_search.add_qa, db_path)
+    await bench_search.add_qa(app)
     async with app.db.begin() as session:
         stored = await archive.count_messages(session)
     print(f"corpus: {stored:,} messages (mixed scripts {corpus.MIX}), 1 in 50 in Q&A posts, 40% solved"

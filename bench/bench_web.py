@@ -124,7 +124,7 @@ async def main() -> None:
         t0 = time.perf_counter()
         rate = await build(app, args.messages, args.batch)
         print(f"built {args.messages:,} archived messages in {time.perf_counter() - t0:,.0f} s ({rate:,.0f} msg/s)")
-    await asyncio.to_thread(add_qa, db_path)
+    await add_qa(app)
     await seed_sessions(app)
     await seed_consent(app)
     async with app.db.begin() as session:

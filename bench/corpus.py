@@ -1,13 +1,21 @@
 """A deterministic mixed-script community corpus (seeded): the languages members write in.
 
 Messages come as DiscordChatExporter-style dicts, so the import path is exactly the one
-``python -m bot import-archive`` takes; queries are drawn from the same vocabulary."""
+``python -m bot import-archive`` takes; queries are drawn from the same vocabulary.
+
+Written as a DiscordChatExporter JSON file, message by message (memory stays flat at any size):
+
+    .venv/bin/python bench/corpus.py --messages 1000000 --out bench/out/corpus-1m.json
+"""
 
 from __future__ import annotations
 
+import argparse
+import json
 import random
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 VOCAB: dict[str, list[str]] = {
@@ -79,6 +87,33 @@ def messages(n: int, *, seed: int = 42, start: int = 0, total: int | None = None
         }
 
 
+GUILD = 710000000000000001
+CHANNEL = 710000000000000201
+CHUNK = 50_000  # messages drawn per seeded stream (bench_search.build draws the same chunks)
+
+
+def stream(n: int, *, seed: int = 42) -> Iterator[dict[str, Any]]:
+    """The corpus of ``n`` messages, one at a time, the same as ``bench_search.build`` stores."""
+    for start in range(0, n, CHUNK):
+        yield from messages(min(CHUNK, n - start), seed=seed, start=start, total=n)
+
+
+def write_export(path: Path, n: int, *, seed: int = 42, channel_id: int = CHANNEL) -> int:
+    """Write the corpus as a DiscordChatExporter JSON export without holding it; returns the bytes."""
+    with path.open("w", encoding="utf-8") as f:
+        f.write(json.dumps({"guild": {"id": str(GUILD), "name": "bench"},
+                            "channel": {"id": str(channel_id), "name": "archive"}})[:-1])
+        f.write(', "messages": [\n')
+        lines: list[str] = []
+        for i, message in enumerate(stream(n, seed=seed)):
+            lines.append(json.dumps(message, ensure_ascii=False))
+            if len(lines) >= 5000 or i == n - 1:
+                f.write((",\n" if i >= len(lines) else "") + ",\n".join(lines))
+                lines.clear()
+        f.write(f'\n], "messageCount": {n}}}\n')
+        return f.tell()
+
+
 def export(n: int, *, seed: int = 42, channel_id: int = 710000000000000201) -> dict[str, Any]:
     return {"guild": {"id": "710000000000000001"}, "channel": {"id": str(channel_id)},
             "messages": list(messages(n, seed=seed))}
@@ -102,3 +137,18 @@ def queries(count: int = 200, *, seed: int = 7) -> list[str]:
         else:
             out.append(word)
     return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="write the seeded mixed-script corpus as a DiscordChatExporter JSON")
+    parser.add_argument("--messages", type=int, default=100_000)
+    parser.add_argument("--out", required=True, type=Path)
+    parser.add_argument("--seed", type=int, default=42)
+    args = parser.parse_args()
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    size = write_export(args.out, args.messages, seed=args.seed)
+    print(f"{args.out}: {args.messages:,} messages, {size / 1e6:,.1f} MB")
+
+
+if __name__ == "__main__":
+    main()
