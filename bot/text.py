@@ -73,6 +73,22 @@ def _is_latin(ch: str) -> bool:
 _SPECIAL_FOLDS = str.maketrans({"đ": "d", "ð": "d", "ł": "l", "ø": "o", "ß": "ss", "æ": "ae", "œ": "oe"})
 
 
+class _LatinFolds(dict[str, str]):
+    """Each accented Latin letter without its marks, worked out once per letter and kept."""
+
+    def __missing__(self, ch: str) -> str:
+        if (0x7F < ord(ch) < 0x250 and _is_latin(ch)) or "\u1e00" <= ch <= "\u1eff":
+            out = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
+        else:
+            out = ch
+        self[ch] = out
+        return out
+
+
+_LATIN_FOLDS = _LatinFolds()
+_MAY_FOLD = re.compile("[\u0080-\u024f\u1e00-\u1eff]")  # the only letters that lose their marks
+
+
 def fold(text: str) -> str:
     """Case-, width- and accent-insensitive form for matching (never stored or shown).
 
@@ -82,14 +98,9 @@ def fold(text: str) -> str:
     """
     text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", clean(text)))
     text = text.casefold().translate(_SPECIAL_FOLDS)
-    out = []
-    for ch in text:
-        if (ord(ch) < 0x250 and ord(ch) > 0x7F and _is_latin(ch)) or "\u1e00" <= ch <= "\u1eff":
-            base = unicodedata.normalize("NFD", ch)
-            out.append("".join(c for c in base if not unicodedata.combining(c)))
-        else:
-            out.append(ch)
-    return "".join(out)
+    if text.isascii():
+        return text
+    return _MAY_FOLD.sub(lambda m: _LATIN_FOLDS[m.group()], text)
 
 
 _MARKDOWN = re.compile(r"([\\*_~`|\[\]])")
