@@ -16,8 +16,21 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any, cast
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import (
+    Integer,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    literal_column,
+    null,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.guild import Effective
@@ -74,16 +87,33 @@ class StoreResult:
         return self.new + self.changed
 
 
+_MESSAGES = cast(Table, ArchivedMessage.__table__)
 _CHUNK = 500  # ids per IN (...): far below SQLite's and asyncpg's parameter limits
 
 
-async def tombstoned_ids(session: AsyncSession, ids: Sequence[int]) -> set[int]:
-    out: set[int] = set()
+_IDS: Any = bindparam("ids", expanding=True)  # the list is spliced in at execution: no literal per id to build
+_KNOWN: Any = union_all(
+    select(ArchivedMessage.id, ArchivedMessage.content, ArchivedMessage.kind, literal_column("0", Integer))
+    .where(ArchivedMessage.id.in_(_IDS)),
+    select(ArchiveTombstone.id, null(), null(), literal_column("1", Integer)).where(ArchiveTombstone.id.in_(_IDS)),
+)
+
+
+async def _known(session: AsyncSession, ids: Sequence[int]) -> tuple[set[int], dict[int, tuple[str, str]]]:
+    """Of these ids, the tombstoned ones and the stored ones with their (content, kind): one query
+    per chunk for both (the import asks this for every batch)."""
+    gone: set[int] = set()
+    existing: dict[int, tuple[str, str]] = {}
     for start in range(0, len(ids), _CHUNK):
-        chunk = ids[start : start + _CHUNK]
-        rows = await session.execute(select(ArchiveTombstone.id).where(ArchiveTombstone.id.in_(chunk)))
-        out.update(rows.scalars())
-    return out
+        rows: Any = await session.execute(_KNOWN, {"ids": ids[start : start + _CHUNK]})  # (id, content, kind, gone?)
+        for mid, content, kind, tombstone in rows:
+            if tombstone:
+                gone.add(mid)
+            else:
+                existing[mid] = (content, kind)
+    for mid in gone:
+        existing.pop(mid, None)
+    return gone, existing
 
 
 # ---------------------------------------------------------------- writes (session in, never commit)
@@ -99,22 +129,14 @@ async def store_batch(session: AsyncSession, records: Sequence[MessageRecord]) -
     latest: dict[int, MessageRecord] = {}
     for r in records:
         latest[r.id] = r  # the last version in a batch wins
-    gone = await tombstoned_ids(session, list(latest))
+    gone, existing = await _known(session, list(latest))
     for mid in gone:
         del latest[mid]
-    ids = list(latest)
-    existing: dict[int, tuple[str, str]] = {}
-    for chunk_start in range(0, len(ids), _CHUNK):
-        chunk = ids[chunk_start : chunk_start + _CHUNK]
-        rows = await session.execute(
-            select(ArchivedMessage.id, ArchivedMessage.content, ArchivedMessage.kind).where(ArchivedMessage.id.in_(chunk))
-        )
-        existing.update({mid: (content, kind) for mid, content, kind in rows})
     new = [r for mid, r in latest.items() if mid not in existing]
     changed = [r for mid, r in latest.items() if mid in existing and existing[mid][0] != r.content[:MAX_CONTENT]]
     if new:
-        await session.execute(
-            insert(ArchivedMessage),
+        await session.execute(  # the table's insert: the ORM's bulk path costs ~10 µs more per row
+            insert(_MESSAGES),
             [
                 {
                     "id": r.id, "guild_id": r.guild_id, "channel_id": r.channel_id, "thread_id": r.thread_id,
