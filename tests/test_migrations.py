@@ -32,7 +32,7 @@ RELEASED_STATES: dict[str, list[str]] = {
 
 # The full-text index is DDL the models cannot describe (an FTS5 virtual table and its shadow
 # tables); everything else must match.
-_FTS_TABLES = ("search_fts",)
+_FTS_TABLES = ("search_fts", "search_posts_fts")
 
 
 def _include(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
