@@ -606,7 +606,7 @@ def snowflake_time(snowflake: int) -> datetime:
 
 def candidate_sql(
     dialect_name: str, terms: Sequence[Part], filters: SearchFilters, *, limit: int, any_term: bool = False,
-    solved_only: bool = False, exclude: Sequence[Term] = (), since: int | None = None,
+    solved_only: bool = False, exclude: Sequence[Term] = (),
 ) -> tuple[str, dict[str, Any]]:
     """The raw query behind a search (also what the benchmark times on its own): rows of
     (message id, score, solved, expanded).
@@ -614,30 +614,22 @@ def candidate_sql(
     ``solved_only``: only messages of solved Q&A posts, however old (on SQLite through the
     solved mark in the index, so the cost follows the few solved posts, not all matches).
     ``exclude``: the query is a glossary expansion; leave out the messages matching all of these
-    terms (the words as typed) and mark the rows expanded. ``since``: only messages from this id
-    on, oldest first from there: FTS5 walking newest first checks a lower bound only on what it
-    found, so a phrase of common bigrams that never matches walks every message (~140 ms at 1M);
-    walking up from the bound stops at the newest."""
+    terms (the words as typed) and mark the rows expanded."""
     params: dict[str, Any] = {}
     where = _filter_sql(filters, params, marked=dialect_name != "postgresql")
     if filters.after is not None:
         params["after_id"] = _message_id_bound(filters.after)
     if filters.before is not None:
         params["before_id"] = _message_id_bound(filters.before)
-    order = "DESC"
-    if since is not None:
-        params["since_id"] = since
-        order = "ASC"
     params["limit"] = limit
     select = _select_pg if dialect_name == "postgresql" else _select_sqlite
-    sql = select(terms, where, params, filters, any_term=any_term, solved_only=solved_only, exclude=exclude,
-                 order=order)
+    sql = select(terms, where, params, filters, any_term=any_term, solved_only=solved_only, exclude=exclude)
     return sql, params
 
 
 def _select_pg(
     terms: Sequence[Part], where: str, params: dict[str, Any], filters: SearchFilters, *,
-    any_term: bool, solved_only: bool, exclude: Sequence[Term], order: str,
+    any_term: bool, solved_only: bool, exclude: Sequence[Term],
 ) -> str:
     marked = bool(exclude)
     params["q"] = pg_tsquery(terms, any_term=any_term, exclude=exclude)
@@ -647,20 +639,18 @@ def _select_pg(
         where += " AND m.id < :before_id"
     if solved_only:
         where += " AND q.solved_at IS NOT NULL"
-    if "since_id" in params:
-        where += " AND m.id >= :since_id"
     return (
         f"SELECT m.id, ts_rank(m.search_vector, query) AS score, q.solved_at IS NOT NULL AS solved, "
         f"{'true' if marked else 'false'} AS expanded "
         "FROM archive_messages m CROSS JOIN to_tsquery('simple', :q) AS query "
         "LEFT JOIN qa_questions q ON q.thread_id = m.thread_id "
-        f"WHERE m.search_vector @@ query{where} ORDER BY m.id {order} LIMIT :limit"
+        f"WHERE m.search_vector @@ query{where} ORDER BY m.id DESC LIMIT :limit"
     )
 
 
 def _select_sqlite(
     terms: Sequence[Part], where: str, params: dict[str, Any], filters: SearchFilters, *,
-    any_term: bool, solved_only: bool, exclude: Sequence[Term], order: str,
+    any_term: bool, solved_only: bool, exclude: Sequence[Term],
 ) -> str:
     flag = "1" if exclude else "0"
     required, excluded = _filter_marks(filters)
@@ -678,19 +668,15 @@ def _select_sqlite(
     # 44 ms at 1M messages for "economy" in discussions, 5 ms without it (bench/README.md).
     score = "1.0 / (1 + length(m.content) / 200.0)"
     table = POSTS_FTS_TABLE if only_posts(filters) or solved_only else FTS_TABLE
-    # One lower bound: FTS5 seeks to the first rowid constraint it is given and checks any other
-    # row by row (after + since walked from "after": 62 ms instead of 2 ms at 1M messages).
-    lower = max((params[b] for b in ("after_id", "since_id") if b in params), default=None)
-    if lower is not None:
-        params["lower_id"] = lower
-        where += f" AND {table}.rowid >= :lower_id"
+    if "after_id" in params:
+        where += f" AND {table}.rowid >= :after_id"
     if "before_id" in params:
         where += f" AND {table}.rowid < :before_id"
     return (
         f"SELECT m.id, {score} AS score, q.solved_at IS NOT NULL AS solved, {flag} AS expanded "
         f"FROM {table} JOIN archive_messages m ON m.id = {table}.rowid "
         "LEFT JOIN qa_questions q ON q.thread_id = m.thread_id "
-        f"WHERE {table} MATCH :q{where} ORDER BY {table}.rowid {order} LIMIT :limit"
+        f"WHERE {table} MATCH :q{where} ORDER BY {table}.rowid DESC LIMIT :limit"
     )
 
 
@@ -704,14 +690,14 @@ def only_posts(f: SearchFilters) -> bool:
 
 async def candidates(
     session: AsyncSession, terms: Sequence[Part], filters: SearchFilters, *, limit: int = 1500,
-    any_term: bool = False, solved_only: bool = False, exclude: Sequence[Term] = (), since: int | None = None,
+    any_term: bool = False, solved_only: bool = False, exclude: Sequence[Term] = (),
 ) -> list[Candidate]:
-    """The newest ``limit`` matches with their relevance (``since``: the first from that id on);
+    """The newest ``limit`` matches with their relevance;
     ranking is left to the caller."""
     if not terms:
         return []
     sql, params = candidate_sql(dialect(session), terms, filters, limit=limit, any_term=any_term,
-                                solved_only=solved_only, exclude=exclude, since=since)
+                                solved_only=solved_only, exclude=exclude)
     connection = await session.connection()
     if dialect(session) == "postgresql":
         result = await connection.execute(text(sql), params)
