@@ -17,6 +17,7 @@ from bot.app import App
 from bot.permissions import Actor
 from cogs.plans.consultations import ConsultationService
 from tests.conftest import ROOT
+from tests.services.test_plans import profile
 from tests.test_cli_sessions import cli  # noqa: F401  (the fixture)
 
 
@@ -68,6 +69,8 @@ async def test_consultations_list_and_export(cli: list[str], app: App, tmp_path:
     assert await asyncio.to_thread(main, [*cli, "consultations", "export", "1"]) != 0  # a clear message, no traceback
     assert "no consultation #1" in capsys.readouterr().err.lower()
     service = app.service(ConsultationService)
+    for member in (7, 8):
+        await profile(app, member, "KH")
     closes = (datetime.now(UTC) + timedelta(days=5)).strftime("%Y-%m-%d")
     async with app.db.begin() as session:
         info = await service.open(session, Actor.cli(), service.check_draft(

@@ -78,7 +78,7 @@ async def open_consultation(interaction: discord.Interaction[SSEBot], options: d
         view.add_item(EditTypedButton(held))
         await reply(interaction, embed=error_embed(problem), view=view, ephemeral=True)
         return
-    names = ", ".join(service.countries.name(c) for c in info.countries)
+    names = service.audience_names(info)
     await reply(interaction, content=_("Consultation #{id} is open. Members answer with /consult answer consultation:{id}; "
                                        "you get a summary when it closes.").format(id=info.id),
                 embed=consultation_embed(info, countries=names), ephemeral=True)
@@ -120,11 +120,12 @@ async def open_answer_form(interaction: discord.Interaction[SSEBot], consultatio
     service = app.service(ConsultationService)
     async with app.db.begin() as session:
         info = await service.get(session, consultation_id)
+        question = info.question(question_id)
+        if not info.is_open():
+            raise InvalidInput(_("Thank you, but this consultation closed on {date}: answers are no longer taken.").format(
+                date=info.closes_at.strftime("%Y-%m-%d %H:%M UTC")))
+        await service.check_audience(session, interaction.user.id, info)  # before any typing, not after
         mine = await service.mine(session, consultation_id, interaction.user.id)
-    question = info.question(question_id)
-    if not info.is_open():
-        raise InvalidInput(_("Thank you, but this consultation closed on {date}: answers are no longer taken.").format(
-            date=info.closes_at.strftime("%Y-%m-%d %H:%M UTC")))
     earlier = mine.get(question_id, (None, False))[0]
     await interaction.response.send_modal(AnswerModal(interaction, info.id, question.id, question.position,
                                                       question.text, anonymous, typed if typed is not None else earlier))

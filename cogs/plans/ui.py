@@ -91,11 +91,17 @@ def consultation_embed(c: ConsultationInfo, answered: Sequence[int] = (), countr
     return embed
 
 
-def consultations_embed(found: Sequence[ConsultationInfo]) -> discord.Embed:
+def consultations_embed(found: Sequence[ConsultationInfo], hidden: int = 0) -> discord.Embed:
+    """The open consultations a member may answer; ``hidden`` ask members of other countries."""
     embed = discord.Embed(title=_("Open consultations"), colour=COLOUR)
     lines = [_("`#{id}` {title} · closes {when} · /consult answer consultation:{id}").format(
         id=c.id, title=safe_echo(c.title, 100), when=discord.utils.format_dt(c.closes_at, "D")) for c in found]
-    embed.description = _joined(lines, 4000) if lines else _("No consultation is open right now.")
+    embed.description = _joined(lines, 3600) if lines else _("No consultation is open right now.")
+    if hidden:
+        embed.set_footer(text=ngettext(
+            "{count} more consultation asks members of other countries. Your country is the one in /profile set.",
+            "{count} more consultations ask members of other countries. Your country is the one in /profile set.",
+            hidden).format(count=hidden))
     return embed
 
 

@@ -195,6 +195,7 @@ async def test_only_facilitators_open_consultations_and_bad_forms_keep_the_text(
     opened = await open_consultation(gw, **{TITLE: HOSTILE})
     no_pings(opened)
     assert "is open" in opened.text and await count(app, Consultation) == 1
+    await make_profile(gw, gw.member_id, country="Cambodia")
     listed = await gw.slash("consult list", user=gw.member_id)
     assert "/consult answer consultation:" in listed.text and "<@123>" not in listed.text
 
@@ -202,6 +203,7 @@ async def test_only_facilitators_open_consultations_and_bad_forms_keep_the_text(
 async def test_answers_are_stored_once_updated_on_resubmission_and_refused_after_closing(gw: OfflineDiscord, app: App) -> None:
     await open_consultation(gw)
     cid = await consultation_id(app)
+    await make_profile(gw, gw.member_id, country="Cambodia")
     saved = await answer(gw, cid, 1, HOSTILE, user=gw.member_id, anonymous=True)
     no_pings(saved)
     assert "saved, anonymous to other members" in saved.text
@@ -298,6 +300,7 @@ async def test_a_huge_plan_and_a_long_consultation_stay_inside_discords_limits(g
     await open_consultation(gw, **{TITLE: "T" * 200, SUMMARY: "*" * 1000, QUESTIONS: questions})
     cid = await consultation_id(app)
     for user in (gw.member_id, gw.add_user("second")):
+        await make_profile(gw, user, country="Thailand")
         for n in range(1, 6):
             await answer(gw, cid, n, "cooperative " * 150, user=user)
     async with app.db.begin() as session:
@@ -305,3 +308,39 @@ async def test_a_huge_plan_and_a_long_consultation_stay_inside_discords_limits(g
     assert closes is not None and await check(gw.bot, now=closes + timedelta(minutes=1)) == 1
     await gw.settle()
     assert len([c for c in gw.calls if c.files]) == 1
+
+
+async def test_members_outside_the_audience_are_told_politely_and_not_offered_it(gw: OfflineDiscord, app: App) -> None:
+    await open_consultation(gw)  # for Cambodia and Thailand
+    cid = await consultation_id(app)
+    mongolian, newcomer = gw.add_user("mongolian-member"), gw.add_user("newcomer")
+    await make_profile(gw, mongolian, country="Mongolia", locale="vi")
+    listed = await gw.slash("consult list", user=mongolian)
+    no_pings(listed)
+    assert "Draft SSE decree" not in listed.text and "1 more consultation asks members of other countries" in listed.text
+    refused = await gw.slash("consult answer", user=mongolian, consultation=cid, locale="vi")
+    no_pings(refused)
+    assert said("vi", "Thank you for your interest! This consultation asks members from {countries}, and your profile "
+                "says {country}. If your profile is out of date, change it with /profile set.",
+                countries="X", country="Y").split("X")[0] in refused.text
+    assert not refused.buttons
+    first = await gw.slash("consult answer", user=newcomer, consultation=cid)
+    no_pings(first)
+    assert "please set your country with /profile set first" in first.text and "Cambodia and Thailand" in first.text
+    # a member who moves to another country: buttons and forms shown before refuse too
+    await make_profile(gw, newcomer, country="Cambodia")
+    shown = await gw.slash("consult answer", user=newcomer, consultation=cid)
+    form = await gw.press(shown, "Answer question 1", user=newcomer)
+    await make_profile(gw, newcomer, country="Mongolia")
+    late = await gw.submit_modal(form.modal, {ANSWER: "From Mongolia now"}, user=newcomer)
+    no_pings(late)
+    assert "your profile says Mongolia" in late.text
+    pressed = await gw.press(shown, "Answer question 2", user=newcomer)
+    assert pressed.response_type == 4 and "your profile says Mongolia" in pressed.text
+    assert await count(app, ConsultationAnswer) == 0
+    # facilitators see every consultation, and the draft, without answering for another country
+    everything = await gw.slash("consult list", user=gw.facilitator_id)
+    assert "Draft SSE decree" in everything.text and "more consultation" not in everything.text
+    seen = await gw.slash("consult answer", user=gw.facilitator_id, consultation=cid)
+    no_pings(seen)
+    assert "as a facilitator" in seen.text and "What is missing?" in seen.text and not seen.buttons

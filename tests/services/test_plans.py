@@ -220,6 +220,8 @@ async def test_answers_once_per_member_and_question_and_none_after_closing(app: 
     info = await open_consultation(app)
     q1 = info.questions[0]
     service = app.service(ConsultationService)
+    await profile(app, 22, "KH")
+    await profile(app, 33, "TH")
     async with app.db.begin() as session:
         first = await service.answer(session, 22, info.id, q1.id, "First thoughts", now=NOW)
         second = await service.answer(session, 22, info.id, q1.id, "Better thoughts", anonymous=True, now=NOW)
@@ -360,3 +362,34 @@ async def test_the_report_section_counts_a_fixture_with_known_numbers(app: App) 
         ("2026-12", "KH", "Cambodia", 2), ("2027-01", "KH", "Cambodia", 1))
     assert section.table("consultation_participation").rows == (
         ("KH", "Cambodia", "cooperative", "Cooperative", 1), ("TH", "Thailand", "government", "Government", 1))
+
+
+async def test_only_the_audience_countries_answer_and_see_the_consultation(app: App) -> None:
+    info = await open_consultation(app)  # Cambodia and Thailand
+    everyone = await open_consultation(app, title="For every country", countries="")
+    q1 = info.questions[0]
+    service = app.service(ConsultationService)
+    await profile(app, 33, "TH")
+    await profile(app, 44, "MN")
+    async with app.db.begin() as session:
+        await service.answer(session, 33, info.id, q1.id, "From Thailand", now=NOW)
+        with pytest.raises(NotAllowed) as other:
+            await service.answer(session, 44, info.id, q1.id, "From Mongolia", now=NOW)
+        with pytest.raises(NotAllowed) as nobody:
+            await service.answer(session, 55, info.id, q1.id, "No profile", now=NOW)
+        # a consultation for every country takes a member without a profile country too
+        await service.answer(session, 55, everyone.id, everyone.questions[0].id, "Anyone may answer", now=NOW)
+        mongolian = await service.offered(session, Actor(user_id=44), now=NOW)
+        newcomer = await service.offered(session, Actor(user_id=55), now=NOW)
+        thai = await service.offered(session, Actor(user_id=33), now=NOW)
+        facilitator = await service.offered(session, FACILITATOR, now=NOW)
+    assert other.value.message == ("Thank you for your interest! This consultation asks members from Cambodia and "
+                                   "Thailand, and your profile says Mongolia. If your profile is out of date, change "
+                                   "it with /profile set.")
+    assert "please set your country with /profile set first" in nobody.value.message
+    assert "Cambodia and Thailand" in nobody.value.message
+    assert [c.id for c in mongolian[0]] == [everyone.id] and mongolian[1] == 1
+    assert [c.id for c in newcomer[0]] == [everyone.id] and newcomer[1] == 1
+    assert {c.id for c in thai[0]} == {info.id, everyone.id} and thai[1] == 0
+    assert {c.id for c in facilitator[0]} == {info.id, everyone.id} and facilitator[1] == 0
+    assert await count(app, ConsultationAnswer) == 2
