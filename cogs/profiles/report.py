@@ -8,7 +8,7 @@ from sqlalchemy import distinct, func, literal, null, select, union, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.catalogues import _
-from bot.report import Chart, Column, Figure, Period, Section, Table, country_label, month_of
+from bot.report import Chart, Column, Figure, Period, Section, Table, country_label, month_case
 from cogs.profiles.models import ORG_TYPES, MemberProfile
 from cogs.profiles.service import org_type_label
 from cogs.search.models import ArchivedMessage
@@ -23,7 +23,7 @@ def _country_order(counts: dict[str | None, int]) -> list[str | None]:
 async def participation(session: AsyncSession, period: Period) -> list[Section]:
     """Members with a profile at the end of the period, by country and organisation type; members
     active in the period (posted a message, RSVPed to a session, or were recorded as attending one),
-    by their profile's country and the month (UTC) they were active in."""
+    by their profile's country and the month (of the community's time zone) they were active in."""
     until = period.until
     # -- profiles: one GROUP BY (country, organisation type)
     rows = (await session.execute(
@@ -66,10 +66,10 @@ async def participation(session: AsyncSession, period: Period) -> list[Section]:
                      .where(ArchivedMessage.author_id == authors.c.user_id, ArchivedMessage.created_at >= start,
                             ArchivedMessage.created_at < end).exists())
               for month, start, end in period.months()]
-    rsvped = (select(SessionRsvp.user_id.label("user_id"), month_of(session, SessionRsvp.updated_at).label("month"))
+    rsvped = (select(SessionRsvp.user_id.label("user_id"), month_case(period, SessionRsvp.updated_at).label("month"))
               .where(SessionRsvp.updated_at >= period.since, SessionRsvp.updated_at < until))
     attended = (select(SessionAttendance.user_id.label("user_id"),
-                       month_of(session, TrainingSession.start_utc).label("month"))
+                       month_case(period, TrainingSession.start_utc).label("month"))
                 .join(TrainingSession, TrainingSession.id == SessionAttendance.session_id)
                 .where(SessionAttendance.attended.is_(True), TrainingSession.start_utc >= period.since,
                        TrainingSession.start_utc < until))

@@ -290,3 +290,54 @@ def test_each_script_gets_its_noto_font(language: str, font: str) -> None:
     from bot.charts import font_family
 
     assert font_family(language)[0] == font
+
+
+def active_by_month(report: Report) -> dict[str, int]:
+    counted: dict[str, int] = {}
+    for month, _code, _name, n in rows(report, "participation", "active_members_by_country_and_month"):
+        counted[month] = counted.get(month, 0) + n
+    return counted
+
+
+async def test_days_and_months_are_the_communitys_time_zone(app: App) -> None:
+    """23:30 UTC on 31 March is 06:30 on 1 April in Bangkok (the test community's zone, UTC+7): the
+    post, the question, the RSVP and the session of that moment count in April, not in March."""
+    late = datetime(2026, 3, 31, 23, 30, tzinfo=UTC)
+    async with app.db.begin() as s:
+        s.add(TrainingSession(id=1, title="Late", start_utc=late, end_utc=late + timedelta(hours=1),
+                              original_start_utc=late, timezone="Asia/Bangkok", format="online", created_by=1))
+        await s.flush()
+        s.add(SessionRsvp(session_id=1, user_id=U1, status="going", updated_at=late))
+        s.add(SessionAttendance(session_id=1, user_id=U1, attended=True, recorded_by=1))
+        s.add(Question(thread_id=1, forum_id=QA_FORUM, guild_id=GUILD_ID, author_id=U2, title="Q", created_at=late))
+        s.add(ArchivedMessage(id=1, channel_id=5, author_id=U3, kind="message", content="text", created_at=late))
+    april, march = await make(app, "2026-04-01", "2026-04-30"), await make(app, "2026-03-01", "2026-03-31")
+    assert figures(april, "qa")["asked"] == 1 and figures(march, "qa")["asked"] == 0
+    assert figures(april, "sessions")["held"] == 1 and figures(march, "sessions")["held"] == 0
+    assert [r[2] for r in rows(april, "sessions", "sessions")] == [late.isoformat()]  # the CSV keeps UTC
+    assert active_by_month(april) == {"2026-04": 2} and active_by_month(march) == {}
+    assert figures(april, "participation")["active_members"] == 2  # U1 (RSVP, attended), U3 (posted)
+    both = await make(app, "2026-03-01", "2026-04-30")
+    assert active_by_month(both) == {"2026-04": 2}
+    assert april.period.as_json()["time_zone"] == "Asia/Bangkok"
+
+
+async def test_months_follow_daylight_saving_in_a_zone_that_has_it(app: App) -> None:
+    """New York is UTC-5 in winter and UTC-4 from 8 March 2026: no fixed offset puts all three posts in
+    their month. 04:30 UTC on 1 March is 23:30 on 28 February; 03:30 UTC on 1 April is 23:30 on 31 March;
+    04:30 UTC on 1 April is 00:30 on 1 April."""
+    async with app.db.begin() as s:
+        await app.guild.update(s, Actor.cli(), GUILD_ID, timezone="America/New_York")  # as /setup does
+        for mid, uid, when in [(1, U1, datetime(2026, 3, 1, 4, 30, tzinfo=UTC)),
+                               (2, U2, datetime(2026, 4, 1, 3, 30, tzinfo=UTC)),
+                               (3, U3, datetime(2026, 4, 1, 4, 30, tzinfo=UTC))]:
+            s.add(ArchivedMessage(id=mid, channel_id=5, author_id=uid, kind="message", content="text", created_at=when))
+    report = await make(app, "2026-02-01", "2026-04-30")
+    assert active_by_month(report) == {"2026-02": 1, "2026-03": 1, "2026-04": 1}
+    assert [(m, s.isoformat(), e.isoformat()) for m, s, e in report.period.months()] == [
+        ("2026-02", "2026-02-01T05:00:00+00:00", "2026-03-01T05:00:00+00:00"),
+        ("2026-03", "2026-03-01T05:00:00+00:00", "2026-04-01T04:00:00+00:00"),
+        ("2026-04", "2026-04-01T04:00:00+00:00", "2026-05-01T04:00:00+00:00")]
+    # the default period ends today in the community's zone: 02:00 UTC on 2 December is still 1 December there
+    default = await make(app, "", "", now=datetime(2026, 12, 2, 2, 0, tzinfo=UTC))
+    assert default.period.last.isoformat() == "2026-12-01"
