@@ -92,10 +92,12 @@ def seed(db_path: Path, messages: int, questions: int, sessions: int, rsvps: int
     for sid in range(1, sessions + 1):
         start = when()
         status = "cancelled" if rng.random() < 0.05 else "scheduled"
+        recording, slides = rng.random() < 0.5, rng.random() < 0.4  # added a day after / a day before
         srows.append((sid, 0, f"Session {sid}", "", stamp(start), stamp(start + timedelta(hours=1)), stamp(start),
                       "Asia/Bangkok", "webinar", "[]", "[]", status, 0, 0, 1, stamp(YEAR), stamp(YEAR),
-                      "https://example.org/r" if rng.random() < 0.5 else None,
-                      "https://example.org/s" if rng.random() < 0.4 else None))
+                      "https://example.org/r" if recording else None, "https://example.org/s" if slides else None,
+                      stamp(start + timedelta(days=1)) if recording else None,
+                      stamp(start - timedelta(days=1)) if slides else None))
         for uid in rng.sample(range(1, MEMBERS), per_session):
             choice = rng.random()
             rsvp = "going" if choice < 0.6 else "interested" if choice < 0.9 else "declined"
@@ -106,8 +108,8 @@ def seed(db_path: Path, messages: int, questions: int, sessions: int, rsvps: int
                     frows.append((sid, uid, rng.randint(1, 5), stamp(start)))
     db.executemany("INSERT INTO training_sessions(id, occurrence, title, description, start_utc, end_utc, "
                    "original_start_utc, timezone, format, languages, countries, status, sequence, time_revision, "
-                   "created_by, created_at, updated_at, recording_url, slides_url) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", srows)
+                   "created_by, created_at, updated_at, recording_url, slides_url, recording_added_at, "
+                   "slides_added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", srows)
     db.executemany("INSERT INTO session_rsvps(session_id, user_id, status, updated_at) VALUES (?, ?, ?, ?)", rrows)
     db.executemany("INSERT INTO session_attendance(session_id, user_id, attended, recorded_by, recorded_at) "
                    "VALUES (?, ?, ?, ?, ?)", arows)

@@ -54,6 +54,9 @@ class TrainingSession(Base):
     event_id: Mapped[int | None] = mapped_column(Snowflake)
     recording_url: Mapped[str | None] = mapped_column(String(500))
     slides_url: Mapped[str | None] = mapped_column(String(500))
+    # when each material was first added (/session materials): the report counts materials by these
+    recording_added_at: Mapped[datetime | None] = mapped_column()
+    slides_added_at: Mapped[datetime | None] = mapped_column()
     created_by: Mapped[int] = mapped_column(Snowflake)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
