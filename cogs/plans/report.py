@@ -8,7 +8,7 @@ from sqlalchemy import distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.catalogues import _
-from bot.report import Chart, Column, Figure, Period, Section, Table, country_label, month_of
+from bot.report import Chart, Column, Figure, Period, Section, Table, country_label, month_case
 from cogs.plans.models import (
     STATUSES,
     ActionPlan,
@@ -43,7 +43,7 @@ async def plans_report(session: AsyncSession, period: Period) -> list[Section]:
         *(Column(s, status_label(s)) for s in STATUSES)),
         tuple((c, country_label(c), *(counts[s] for s in STATUSES)) for c, counts in sorted(by_country.items())))
     # -- confirmed updates per month (of their date) and country
-    month = month_of(session, ActionUpdate.created_at)
+    month = month_case(period, ActionUpdate.created_at)
     updates = (await session.execute(
         select(month, ActionPlan.country, func.count())
         .join(PlanAction, PlanAction.id == ActionUpdate.action_id)

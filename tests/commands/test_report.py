@@ -25,6 +25,7 @@ async def test_a_facilitator_gets_the_summary_charts_and_csv_privately(gw: Offli
     assert "Sessions held: 2" in fields["Sessions"] and "Attendance rate (of those going): 80%" in fields["Sessions"]
     assert "Members with a profile: 5" in fields["Participation"]
     assert "2026" in result.embed["title"]
+    assert "Asia/Bangkok" in result.embed["description"]  # days and months are the community's
     files = dict(result.files)
     pngs = sorted(n for n in files if n.endswith(".png"))
     assert pngs == ["active_members.png", "attendance_by_country.png", "plan_actions_by_status.png",
