@@ -9,7 +9,7 @@ have a link get the session's last change (``updated_at``): no earlier than when
 and for a past session (which can no longer be edited) normally that very moment.
 
 Revision ID: 0024_report_gaps
-Revises: 0019_qa_solved_order
+Revises: 0020_search_marks
 Create Date: 2026-12-03
 """
 
@@ -19,7 +19,7 @@ from alembic import op
 from db.models import UTCDateTime
 
 revision = "0024_report_gaps"
-down_revision = "0019_qa_solved_order"
+down_revision = "0020_search_marks"
 branch_labels = None
 depends_on = None
 
