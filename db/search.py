@@ -134,14 +134,35 @@ def _bigrams(run: str) -> list[str]:
     return [units[i] + units[i + 1] for i in range(len(units) - 1)] + [units[-1]]
 
 
+# Chinese, Japanese and Korean: one character is often a whole word (社, 税, 組, 세), so each
+# character is also indexed on its own. Thai, Lao, Khmer and Myanmar characters are not: alone they
+# are letters, looked for (rarely) as a prefix of the bigrams.
+_OWN_CHARACTERS = (
+    (0x2E80, 0x2FDF), (0x3040, 0x30FF), (0x31F0, 0x31FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF),
+    (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0xFF66, 0xFF9F), (0x20000, 0x2FA1F),
+)
+
+
+def _indexed_alone(ch: str) -> bool:
+    cp = ord(ch)
+    return any(lo <= cp <= hi for lo, hi in _OWN_CHARACTERS)
+
+
 def index_tokens(text: str) -> list[str]:
-    """The tokens stored for a message."""
+    """The tokens stored for a message. The characters of Chinese, Japanese and Korean runs come once
+    more each, after every other token (so no phrase's positions move): a one-character query is then
+    one token's list, not a prefix scan over every bigram that starts with it (16-22 ms at 1M)."""
     out: list[str] = []
+    alone: dict[str, None] = {}
     for run, unsegmented in _runs(fold(text)):
         if unsegmented:
-            out.extend(_bigrams(run))
+            bigrams = _bigrams(run)
+            out.extend(bigrams)
+            if len(bigrams) > 1 and _indexed_alone(run[0]):
+                alone.update((b[0], None) for b in bigrams[:-1] if len(b) == 2)
         else:
             out.append(run[:MAX_TOKEN])
+    out.extend(alone)
     return out
 
 
@@ -155,7 +176,7 @@ def word_term(word: str) -> Term | None:
             units = _clusters(run)
             if len(units) == 1:
                 tokens.append(run)
-                prefix = len(runs) == 1
+                prefix = len(runs) == 1 and not _indexed_alone(run[0])
             else:
                 tokens.extend(units[i] + units[i + 1] for i in range(len(units) - 1))
         else:
@@ -569,11 +590,14 @@ def _any_mark(marks: Iterable[str | None]) -> str | None:
 POST_KINDS = ("question", "answer")
 
 
-def _filter_marks(f: SearchFilters) -> tuple[list[str], str | None]:
-    """The filters as FTS5 terms every match must have, and one it must not (unsolved posts)."""
+def _filter_marks(f: SearchFilters, *, in_posts: bool) -> tuple[list[str], str | None]:
+    """The filters as FTS5 terms every match must have, and one it must not (unsolved posts).
+    ``in_posts``: asked of the posts index, where every message is a question or an answer."""
     kinds = f.kinds
     if f.published_only or f.solved is False:  # only messages of Q&A posts can be either
         kinds = tuple(k for k in kinds or POST_KINDS if k in POST_KINDS) or ("none",)
+    if in_posts and set(POST_KINDS) <= set(kinds):
+        kinds = ()
     # a country or topic with no letters or digits gets a mark no message has: nothing matches
     required = [m for m in (
         _any_mark(kind_mark(k) for k in kinds) if kinds else None,
@@ -653,7 +677,8 @@ def _select_sqlite(
     any_term: bool, solved_only: bool, exclude: Sequence[Term],
 ) -> str:
     flag = "1" if exclude else "0"
-    required, excluded = _filter_marks(filters)
+    table = POSTS_FTS_TABLE if only_posts(filters) or solved_only else FTS_TABLE
+    required, excluded = _filter_marks(filters, in_posts=table == POSTS_FTS_TABLE)
     if solved_only and _fts_quote(SOLVED_MARK) not in required:
         required.append(_fts_quote(SOLVED_MARK))
     match = fts_match(terms, any_term=any_term, exclude=exclude)
@@ -667,7 +692,6 @@ def _select_sqlite(
     # common word or a mark (a kind's mark is on every message) walks its whole posting list:
     # 44 ms at 1M messages for "economy" in discussions, 5 ms without it (bench/README.md).
     score = "1.0 / (1 + length(m.content) / 200.0)"
-    table = POSTS_FTS_TABLE if only_posts(filters) or solved_only else FTS_TABLE
     if "after_id" in params:
         where += f" AND {table}.rowid >= :after_id"
     if "before_id" in params:
