@@ -16,6 +16,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.catalogues import _
+from bot.web.page import render
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +29,6 @@ BARE_500 = (b'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>
 def error_page(request: Request, status_code: int, headers: dict[str, str] | None = None) -> Response:
     """The page for an HTTP error other than 404 (bot/web/page.py's ``not_found``), in the visitor's
     language."""
-    from bot.web.page import render  # bot.web.page builds pages; this module only picks which
-
     if status_code == 405:
         title = _("This site can only be read")
         message = _("Pages here are read, never changed: the site accepts no forms and no uploads.")

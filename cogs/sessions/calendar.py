@@ -81,8 +81,16 @@ def _line(name: str, value: str) -> str:
     """A content line folded as icalendar folds it: at most 74 octets a line, never inside a UTF-8
     character, nor right after a backslash (which would split an escape across lines)."""
     line = f"{name}:{value}"
-    if len(line) < 75 and line.isascii():
-        return line + "\r\n"
+    if line.isascii():  # one octet a character: the same cuts, made by slicing
+        pieces, at = [], 0
+        while len(line) - at > 74:
+            piece = line[at:at + 74]
+            if piece[-1] in "\\^":
+                piece = piece[:-1]
+            pieces.append(piece)
+            at += len(piece)
+        pieces.append(line[at:])
+        return "\r\n ".join(pieces) + "\r\n"
     out: list[str] = []
     current: list[str] = []
     size = 0
@@ -190,9 +198,11 @@ def _details(v: TrainingSessionInfo) -> tuple[object, ...]:
     return (v.title, v.description, v.format, v.join_url, v.duration_minutes)
 
 
-def _step(frequency: str, k: int) -> relativedelta:
+def _step(frequency: str, k: int) -> timedelta | relativedelta:
+    """``k`` steps of the series in wall time (weeks are fixed lengths: a timedelta, several times
+    faster than relativedelta for the same naive dates)."""
     weeks = {"weekly": 1, "biweekly": 2}
-    return relativedelta(weeks=weeks[frequency] * k) if frequency in weeks else relativedelta(months=k)
+    return timedelta(weeks=weeks[frequency] * k) if frequency in weeks else relativedelta(months=k)
 
 
 @dataclass(frozen=True)

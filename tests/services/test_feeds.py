@@ -328,3 +328,20 @@ async def test_the_fast_series_writer_gives_the_bytes_icalendar_writes(app: App,
     assert written == [event.to_ical() for event in series_events(series, rows, stamp=stamp)]
     assert len(written) == 4  # the series, and the moved, retitled and recorded occurrences
     assert written[0].count(b"\r\nEXDATE:") == 1
+
+
+@pytest.mark.parametrize("length", [60, 73, 74, 75, 76, 147, 148, 149, 300])
+@pytest.mark.parametrize("tail", ["x", "\\", "^", ",", "é", "ສ"])
+async def test_the_fast_writer_folds_as_icalendar_at_every_length(app: App, length: int, tail: str) -> None:
+    import dataclasses
+
+    from cogs.sessions.calendar import session_event, session_event_bytes
+
+    [sid] = await plan(app, join_url=None)
+    async with app.db.begin() as session:
+        info = await app.service(TrainingSessionService).get(session, sid)
+    stamp = datetime(2026, 12, 1, 3, 4, 5, tzinfo=UTC)
+    for at in range(length - 3, length + 1):  # the escape or wide character at each place near a fold
+        description = ("d" * at + tail * 3 + "e" * 200)[:length * 2]
+        variant = dataclasses.replace(info, timezone="UTC", description=description)
+        assert session_event_bytes(variant, stamp=stamp) == session_event(variant, stamp=stamp).to_ical()
