@@ -126,6 +126,11 @@ async def test_status_changes_and_the_country_profile_shows_moved_and_overdue(gw
     first = await first_action_id(app)
     changed = await gw.slash("plan action status", user=gw.facilitator_id, action=first, status="under_way")
     assert "under way" in changed.text
+    shown = await gw.slash("plan show", user=gw.member_id, country="Cambodia", locale="th")
+    moved = next(f["value"] for f in shown.embed["fields"] if f["name"] == said("th", "Moved in the last month"))
+    today = datetime.now(UTC).date().isoformat()
+    assert f"↳ {today}: {said('th', 'planned')} → {said('th', 'under way')}" in moved
+    assert str(gw.facilitator_id) not in shown.text  # who changed it is not shown
     async with app.db.begin() as session:  # the second action's target date has passed meanwhile
         await session.execute(update(PlanAction).where(PlanAction.id == first + 1).values(
             target_date=(datetime.now(UTC) - timedelta(days=3)).date()))
