@@ -27,8 +27,10 @@ def action_line(a: ActionInfo) -> str:
 
 
 def history_line(change: StatusChange) -> str:
-    """``2026-12-01: planned → under way`` (no one is named: who made a change stays in the database)."""
-    return f"{change.changed_at.date().isoformat()}: {status_label(change.from_status)} → {status_label(change.to_status)}"
+    """``<date>: planned → under way``, the date a Discord timestamp (each reader sees their own day);
+    no one is named: who made a change stays in the database."""
+    return (f"{discord.utils.format_dt(change.changed_at, 'd')}: {status_label(change.from_status)} → "
+            f"{status_label(change.to_status)}")
 
 
 def moved_line(a: ActionInfo, since: datetime) -> str:

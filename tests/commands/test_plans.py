@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 
 from bot.app import App
 from cogs.plans.jobs import check
-from cogs.plans.models import ActionUpdate, Consultation, ConsultationAnswer, PlanAction
+from cogs.plans.models import ActionStatusChange, ActionUpdate, Consultation, ConsultationAnswer, PlanAction
 from offline import OfflineDiscord
 from tests.commands.test_profiles import make_profile
 from tests.commands.test_sessions import dms
@@ -128,8 +128,10 @@ async def test_status_changes_and_the_country_profile_shows_moved_and_overdue(gw
     assert "under way" in changed.text
     shown = await gw.slash("plan show", user=gw.member_id, country="Cambodia", locale="th")
     moved = next(f["value"] for f in shown.embed["fields"] if f["name"] == said("th", "Moved in the last month"))
-    today = datetime.now(UTC).date().isoformat()
-    assert f"↳ {today}: {said('th', 'planned')} → {said('th', 'under way')}" in moved
+    async with app.db.begin() as session:
+        when = await session.scalar(select(ActionStatusChange.changed_at))
+    assert when is not None
+    assert f"↳ <t:{int(when.timestamp())}:d>: {said('th', 'planned')} → {said('th', 'under way')}" in moved
     assert str(gw.facilitator_id) not in shown.text  # who changed it is not shown
     async with app.db.begin() as session:  # the second action's target date has passed meanwhile
         await session.execute(update(PlanAction).where(PlanAction.id == first + 1).values(
