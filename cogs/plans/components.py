@@ -71,7 +71,8 @@ async def open_consultation(interaction: discord.Interaction[SSEBot], options: d
     try:
         draft = service.check_draft(**typed, countries=options.get("countries"), closes=options.get("closes"))
         async with app.db.begin() as session:
-            info = await service.open(session, actor_of(interaction), draft)
+            earlier = await service.same_open(session, actor_of(interaction), draft)
+            info = earlier or await service.open(session, actor_of(interaction), draft)
     except InvalidInput as problem:
         held = await _keep(interaction, {"form": "consult", "options": options, "typed": typed})
         view = discord.ui.View(timeout=None)
@@ -79,6 +80,11 @@ async def open_consultation(interaction: discord.Interaction[SSEBot], options: d
         await reply(interaction, embed=error_embed(problem), view=view, ephemeral=True)
         return
     names = service.audience_names(info)
+    if earlier is not None:
+        await reply(interaction, content=_("You opened this consultation already (#{id}); it is stored once and "
+                                           "still open.").format(id=info.id),
+                    embed=consultation_embed(info, countries=names), ephemeral=True)
+        return
     await reply(interaction, content=_("Consultation #{id} is open. Members answer with /consult answer consultation:{id}; "
                                        "you get a summary when it closes.").format(id=info.id),
                 embed=consultation_embed(info, countries=names), ephemeral=True)

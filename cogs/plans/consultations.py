@@ -217,6 +217,9 @@ class ConsultationService:
     async def open(self, session: AsyncSession, actor: Actor, draft: Draft, *, now: datetime | None = None
                    ) -> ConsultationInfo:
         facilitators_only(actor, self.guild.current, _("Only facilitators can open consultations."))
+        same = await self.same_open(session, actor, draft, now=now)
+        if same is not None:  # the form sent twice: stored once
+            return same
         row = Consultation(title=draft.title, summary=draft.summary, link=draft.link, countries=list(draft.countries),
                            closes_at=draft.closes_at, opener_user_id=actor.user_id or None, created_at=now or utcnow())
         session.add(row)
@@ -225,6 +228,18 @@ class ConsultationService:
             session.add(ConsultationQuestion(consultation_id=row.id, position=i, text=text))
         await session.flush()
         return await self.get(session, row.id)
+
+    async def same_open(self, session: AsyncSession, actor: Actor, draft: Draft, *, now: datetime | None = None
+                        ) -> ConsultationInfo | None:
+        """The open consultation this facilitator already opened with the same title and questions."""
+        ids = (await session.scalars(select(Consultation.id).where(
+            Consultation.title == draft.title, Consultation.opener_user_id == (actor.user_id or None),
+            Consultation.closes_at > (now or utcnow())))).all()
+        for cid in ids:
+            found = await self.get(session, cid)
+            if tuple(fold(q.text) for q in found.questions) == tuple(fold(q) for q in draft.questions):
+                return found
+        return None
 
     async def get(self, session: AsyncSession, consultation_id: int) -> ConsultationInfo:
         row = await session.get(Consultation, consultation_id)

@@ -393,3 +393,55 @@ async def test_only_the_audience_countries_answer_and_see_the_consultation(app: 
     assert {c.id for c in thai[0]} == {info.id, everyone.id} and thai[1] == 0
     assert {c.id for c in facilitator[0]} == {info.id, everyone.id} and facilitator[1] == 0
     assert await count(app, ConsultationAnswer) == 2
+
+
+async def test_status_changes_keep_a_dated_history_and_the_report_counts_statuses_as_they_stood(app: App) -> None:
+    from bot.report import Period
+    from cogs.plans.report import plans_report
+
+    plans = app.service(PlanService)
+    action = await add(app, title="Draft the decree")
+    other = await add(app, title="Consult cooperatives")
+    async with app.db.begin() as session:
+        await plans.set_status(session, FACILITATOR, action.id, "under way", now=NOW)
+        await plans.set_status(session, FACILITATOR, action.id, "under way", now=NOW + timedelta(days=1))  # no change
+        await plans.set_status(session, FACILITATOR, other.id, "stalled", now=NOW + timedelta(days=2))
+        await plans.set_status(session, FACILITATOR, action.id, "done", now=datetime(2027, 1, 10, 3, 0, tzinfo=UTC))
+        await plans.import_plans(session, Actor.cli(), [PlanDraft("KH", None, (RecommendationDraft(
+            "Adopt an SSE framework", (ActionDraft("Consult cooperatives", "Ministry of Labour", "2027-03-31",
+                                                   "under way"),)),))], now=datetime(2027, 1, 12, tzinfo=UTC))
+        changed, _country = await plans.action(session, action.id)
+        plan = await plans.require_plan(session, "KH")
+        december = await plans_report(session, Period(date(2026, 12, 1), date(2026, 12, 31), NOW + timedelta(days=80)))
+        january = await plans_report(session, Period(date(2027, 1, 1), date(2027, 1, 31), NOW + timedelta(days=80)))
+    assert [(h.from_status, h.to_status, h.changed_at.date().isoformat(), h.changed_by) for h in changed.history] == [
+        ("planned", "under_way", "2026-12-02", FACILITATOR.user_id), ("under_way", "done", "2027-01-10", FACILITATOR.user_id)]
+    [_, consult] = plan.actions
+    assert [(h.from_status, h.to_status, h.changed_by) for h in consult.history] == [
+        ("planned", "stalled", FACILITATOR.user_id), ("stalled", "under_way", None)]  # the CLI's import: no member
+    shown = plan.as_json()["recommendations"][0]["actions"][0]
+    assert shown["history"] == [{"from": "planned", "to": "under_way", "at": "2026-12-02T05:00:00+00:00"},
+                                {"from": "under_way", "to": "done", "at": "2027-01-10T03:00:00+00:00"}]
+    assert str(FACILITATOR.user_id) not in json.dumps(plan.as_json())  # who changed it stays in the database
+    # actions by status as they stood at each period's end, not as they stand now
+    [dec], [jan] = december, january
+    assert dec.table("plan_actions_by_status").rows == (("KH", "Cambodia", 0, 1, 0, 1),)
+    assert jan.table("plan_actions_by_status").rows == (("KH", "Cambodia", 0, 1, 1, 0),)
+    assert {f.key: f.value for f in dec.figures}["actions_done"] == 0
+    assert {f.key: f.value for f in jan.figures}["actions_done"] == 1
+
+
+async def test_privacy_covers_the_status_changes_a_facilitator_made(app: App) -> None:
+    action = await add(app)
+    plans = app.service(PlanService)
+    async with app.db.begin() as session:
+        await plans.set_status(session, FACILITATOR, action.id, "under way", now=NOW)
+        shown = await privacy_show(session, FACILITATOR.user_id)
+        exported = await privacy_export(session, FACILITATOR.user_id)
+        assert await privacy_forget(session, FACILITATOR.user_id) == 1
+        assert await privacy_show(session, FACILITATOR.user_id) == []
+        kept, _country = await plans.action(session, action.id)
+    assert [(line.label, line.count) for line in shown] == [("action status changes you made", 1)]
+    assert exported["action_status_changes"] == [{"action_id": action.id, "from": "planned", "to": "under_way",
+                                                  "changed_at": "2026-12-02T05:00:00+00:00"}]
+    assert [(h.from_status, h.to_status, h.changed_by) for h in kept.history] == [("planned", "under_way", None)]
