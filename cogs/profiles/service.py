@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -153,13 +153,23 @@ class _DirectoryIndex:
     profiles: dict[int, Profile]
     by_field: dict[tuple[str, str], frozenset[int]]
 
-    def matching(self, filters: DirectoryFilters) -> list[int]:
-        wanted = [self.by_field.get((name, value), frozenset()) for name, value in filters.as_params().items()
-                  if value]
-        if not wanted:
-            return list(self.order)
-        chosen = frozenset.intersection(*wanted)
-        return [uid for uid in self.order if uid in chosen]
+    matches: dict[DirectoryFilters, tuple[int, ...]] = field(default_factory=dict)  # filled as asked
+
+    def matching(self, filters: DirectoryFilters) -> tuple[int, ...]:
+        """The matching ids in the directory's order; each filter combination is worked out once per
+        version of the table (the index is replaced on any change), so a page turn costs no scan."""
+        found = self.matches.get(filters)
+        if found is None:
+            wanted = [self.by_field.get((name, value), frozenset()) for name, value in filters.as_params().items()
+                      if value]
+            if not wanted:
+                found = self.order
+            else:
+                chosen = frozenset.intersection(*wanted)
+                found = tuple(uid for uid in self.order if uid in chosen)
+            if len(self.matches) < 1000:  # bounded: a forged button cannot grow it without end
+                self.matches[filters] = found
+        return found
 
 
 class ProfileService:
