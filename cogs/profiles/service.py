@@ -20,7 +20,7 @@ from bot.config import Config
 from bot.countries import CountryChoice, CountryDirectory, directory
 from bot.errors import InvalidInput, NotFound
 from bot.i18n import LANGUAGES, parse_language
-from bot.text import closest, fold, optional_text
+from bot.text import closest, fold, optional_text, safe_echo
 from cogs.privacy.publish import published_members
 from cogs.profiles.models import (
     ORG_TYPES,
@@ -194,7 +194,7 @@ class ProfileService:
         if code is None:
             raise InvalidInput(
                 _("I don't know the country “{typed}”. Choose one of: {countries}, in any language.").format(
-                    typed=typed[:40], countries=", ".join(self.countries.names())),
+                    typed=safe_echo(typed, 40), countries=", ".join(self.countries.names())),
                 suggestions=self.countries.suggest(typed))
         return code
 
@@ -206,7 +206,7 @@ class ProfileService:
             if fold(name) == fold(typed):
                 return name
         raise InvalidInput(_("I don't know the topic “{typed}”. Choose one of: {topics}.").format(
-            typed=typed[:40], topics=", ".join(self.topics)), suggestions=_alike(typed, self.topics))
+            typed=safe_echo(typed, 40), topics=", ".join(self.topics)), suggestions=_alike(typed, self.topics))
 
     def parse_language(self, text: str | None) -> str | None:
         typed = optional_text(text, field=N_("language"), max_len=100)
@@ -215,7 +215,7 @@ class ProfileService:
         code = parse_language(typed)
         if code is None:
             names = [lang.english for lang in LANGUAGES.values()]
-            raise InvalidInput(_("I don't know the language “{typed}”.").format(typed=typed[:40]),
+            raise InvalidInput(_("I don't know the language “{typed}”.").format(typed=safe_echo(typed, 40)),
                                suggestions=_alike(typed, names))
         return code
 

@@ -177,3 +177,18 @@ async def test_members_pages_store_nothing_never_expire_and_stay_the_owners(gw: 
     assert "12 members" in turned.text and "Page 2 of 2" in turned.text  # the filters came with the button
     stranger = await gw.click(page.message_id, turned.button("◀ Previous")["custom_id"], user=gw.facilitator_id)
     assert stranger.ephemeral and "Only the person who ran this search" in stranger.embed["description"]
+
+
+async def test_mentions_typed_into_the_options_come_back_inert_and_nothing_is_stored_twice(
+        gw: OfflineDiscord, app: App) -> None:
+    for options in ({"country": "@everyone <@123>"}, {"topic": "<@&5> **loud**"}, {"language": "@here <@123>"}):
+        refused = await gw.slash("members", user=gw.member_id, **options)
+        assert refused.ephemeral and refused.message["allowed_mentions"]["parse"] == []
+        shown = refused.text
+        assert "<@123>" not in shown and "<@&5>" not in shown, shown
+        assert "@everyone" not in shown.replace("@\u200beveryone", "") and "@here" not in shown.replace("@\u200bhere", "")
+    form = await gw.slash("profile set", user=gw.member_id, organisation_type="government", country="<@123> @everyone")
+    assert form.ephemeral and "<@123>" not in form.text and form.message["allowed_mentions"]["parse"] == []
+    await make_profile(gw, gw.member_id, org="First", bio="One.")
+    again = await make_profile(gw, gw.member_id, org="Second", bio="Two.")
+    assert "Second" in again.text and await count(app, MemberProfile) == 1  # the same profile, changed
