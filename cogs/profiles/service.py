@@ -369,8 +369,12 @@ class ProfileService:
         return DirectoryPage(members, page, pages, total, filters)
 
     async def _directory_index(self, session: AsyncSession) -> _DirectoryIndex:
-        count, newest = (await session.execute(
-            select(func.count(), func.max(MemberProfile.updated_at)).select_from(MemberProfile))).one()
+        # two scalar subqueries, not count() and max() in one SELECT: so SQLite counts the smallest
+        # index's pages (OP_Count) and seeks the newest update on (updated_at, user_id), instead of
+        # walking every entry (~1 ms at 10,000 profiles, on every /members call and page turn)
+        count, newest = (await session.execute(select(
+            select(func.count()).select_from(MemberProfile).scalar_subquery(),
+            select(func.max(MemberProfile.updated_at)).scalar_subquery()))).one()
         version = (int(count or 0), newest)
         index = self._index
         if index is not None and index.version == version:
