@@ -35,6 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.catalogues import _, babel_locale, current_language, format_number
 from bot.errors import InvalidInput
+from bot.text import safe_echo
 from db.models import utcnow
 from db.search import dialect
 
@@ -100,7 +101,7 @@ def _read_date(text: str, *, start: bool) -> date:
                      "2026-11-01.") if start else
                    _("I can't read “{typed}” as the end date. Please write it as YYYY-MM-DD, for example "
                      "2026-11-30."))
-        raise InvalidInput(message.format(typed=text.strip()[:40])) from None
+        raise InvalidInput(message.format(typed=safe_echo(text.strip(), 40))) from None
 
 
 def parse_period(first: str | None, last: str | None, *, now: datetime | None = None, zone: str = "UTC") -> Period:
