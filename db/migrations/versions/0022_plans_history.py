@@ -3,7 +3,7 @@
 ``plans show`` can tell what moved and the report counts actions by status as they stood
 
 Revision ID: 0022_plans_history
-Revises: 0020_search_marks
+Revises: 0024_report_gaps
 Create Date: 2026-12-03
 """
 
@@ -15,7 +15,7 @@ from db.models import AutoId, UTCDateTime
 revision = "0022_plans_history"
 # the brief named 0019_qa_solved_order; main's head is 0020_search_marks (a single chain), so it
 # follows that; the lead re-points it when merging
-down_revision = "0020_search_marks"
+down_revision = "0024_report_gaps"
 branch_labels = None
 depends_on = None
 
