@@ -65,6 +65,12 @@ def is_unsegmented(token: str) -> bool:
     return bool(token) and _is_unsegmented(token[0])
 
 
+def _is_word(ch: str) -> bool:
+    if ch.isalnum():
+        return True
+    return unicodedata.category(ch)[0] == "M"
+
+
 @dataclass(frozen=True)
 class Term:
     """One word of a query: a phrase of tokens, or a single-character prefix."""
@@ -99,9 +105,10 @@ def _char_class(ranges: list[tuple[int, int]]) -> str:
 
 
 @functools.cache
-def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     """The tokenizer's rules as regular expressions, so that a message is cut in C, not character
-    by character in Python (the import's bottleneck): (runs, clusters, tokens). Built on first use
+    by character in Python (the import's bottleneck): (runs, clusters, tokens, a character of
+    :data:`_OWN_CHARACTERS`). Built on first use
     from this Python's Unicode tables (~0.1 s: every code point's category is looked up once)."""
     marks: list[tuple[int, int]] = []
     for cp in range(sys.maxunicode + 1):
@@ -122,7 +129,8 @@ def _patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     # (the run's last cluster alone), or a word.
     cluster = f"{unsegmented}{mark}*"
     tokens = re.compile(f"(?=({cluster}(?:{cluster})?)){cluster}|({word})")
-    return runs, clusters, tokens
+    own = re.compile(_char_class(list(_OWN_CHARACTERS)))
+    return runs, clusters, tokens, own
 
 
 def _runs(text: str) -> list[tuple[str, bool]]:
@@ -144,10 +152,42 @@ def _bigrams(run: str) -> list[str]:
     return [units[i] + units[i + 1] for i in range(len(units) - 1)] + [units[-1]]
 
 
+# Chinese, Japanese and Korean: one character is often a whole word (社, 税, 組, 세), so each
+# character is also indexed on its own. Thai, Lao, Khmer and Myanmar characters are not: alone they
+# are letters, looked for (rarely) as a prefix of the bigrams.
+_OWN_CHARACTERS = (
+    (0x2E80, 0x2FDF), (0x3040, 0x30FF), (0x31F0, 0x31FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF),
+    (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0xFF66, 0xFF9F), (0x20000, 0x2FA1F),
+)
+
+
+def _indexed_alone(ch: str) -> bool:
+    cp = ord(ch)
+    return any(lo <= cp <= hi for lo, hi in _OWN_CHARACTERS)
+
+
 def index_tokens(text: str) -> list[str]:
-    """The tokens stored for a message: words (at most MAX_TOKEN characters), and the bigrams of
-    runs of scripts written without spaces (:func:`_bigrams` of each run, in one pass)."""
-    return [bigram or word[:MAX_TOKEN] for bigram, word in _patterns()[2].findall(fold(text))]
+    """The tokens stored for a message: words (at most MAX_TOKEN characters) and the bigrams of runs of
+    scripts written without spaces, in one pass of :func:`_patterns`. The characters of Chinese,
+    Japanese and Korean runs come once more each, after every other token (so no phrase's positions
+    move): a one-character query is then one token's list, not a prefix scan over every bigram that
+    starts with it (16-22 ms at 1M)."""
+    folded = fold(text)
+    _runs_of, _clusters_of, tokens_of, own = _patterns()
+    out = [bigram or word[:MAX_TOKEN] for bigram, word in tokens_of.findall(folded)]
+    if own.search(folded) is None:
+        return out
+    alone: dict[str, None] = {}
+    for run, unsegmented in _runs(folded):
+        if unsegmented and _indexed_alone(run[0]):
+            units = _clusters(run)
+            if len(units) == len(run):  # no combining marks: every character but the last is a bigram's first
+                alone.update(dict.fromkeys(run[:-1]))
+            else:  # the first of each bigram of two lone characters
+                alone.update((units[i], None) for i in range(len(units) - 1)
+                             if len(units[i]) == 1 and len(units[i + 1]) == 1)
+    out.extend(alone)
+    return out
 
 
 def word_term(word: str) -> Term | None:
@@ -160,7 +200,7 @@ def word_term(word: str) -> Term | None:
             units = _clusters(run)
             if len(units) == 1:
                 tokens.append(run)
-                prefix = len(runs) == 1
+                prefix = len(runs) == 1 and not _indexed_alone(run[0])
             else:
                 tokens.extend(units[i] + units[i + 1] for i in range(len(units) - 1))
         else:
@@ -210,16 +250,53 @@ def highlight_words(text: str) -> list[str]:
     return words
 
 
-# ----------------------------------------------------------------- SQLite (FTS5)
-# Added to the indexed text of every message of a solved Q&A post. A private-use character is
-# never a token of a query (the query tokenizer treats it as a separator), so only our own
-# queries can ask for it; intersecting with it finds solved matches however old they are.
+# ----------------------------------------------------------------- marks
+# Tokens added to the indexed text of a message that say what it is: its kind, and for the
+# messages of a Q&A post, solved or not, the post's country and topic. A private-use character is
+# never a token of a query (the query tokenizer treats it as a separator), so only our own queries
+# ask for them, and a filter becomes one more term the engine intersects inside the index instead
+# of a row-by-row check during its newest-first walk (tens of thousands of rows at 1M messages).
+# A mark is a function of stored values only (never of content files such as the country list):
+# the index must be able to take back exactly the tokens it was given.
 SOLVED_MARK = "\ue000solved"
+_KIND_MARK = "\ue001"
+_COUNTRY_MARK = "\ue002"
+_TOPIC_MARK = "\ue003"
 
 
-def fts_document(text: str, solved: bool = False) -> str:
-    doc = " ".join(index_tokens(text))
-    return f"{doc} {SOLVED_MARK}" if solved else doc
+def _mark_value(value: str) -> str:
+    return "".join(ch for ch in fold(value) if _is_word(ch))[:MAX_TOKEN]
+
+
+def kind_mark(kind: str) -> str:
+    return _KIND_MARK + _mark_value(kind)
+
+
+def country_mark(country: str) -> str | None:
+    """The mark of a post tagged with this country (``Lao PDR``, ``lao pdr`` and ``Lào PDR`` alike)."""
+    value = _mark_value(country)
+    return _COUNTRY_MARK + value if value else None
+
+
+def topic_mark(topic: str) -> str | None:
+    value = _mark_value(topic)
+    return _TOPIC_MARK + value if value else None
+
+
+def message_marks(kind: str, *, in_post: bool = False, solved: bool = False, country: str | None = None,
+                  topic: str | None = None) -> tuple[str, ...]:
+    """The marks of one message: its kind, and for a message of a Q&A post its post's state."""
+    marks = [kind_mark(kind)]
+    if in_post:
+        if solved:
+            marks.append(SOLVED_MARK)
+        marks += [m for m in (country_mark(country or ""), topic_mark(topic or "")) if m]
+    return tuple(marks)
+
+
+# ----------------------------------------------------------------- SQLite (FTS5)
+def fts_document(text: str, marks: Sequence[str] = ()) -> str:
+    return " ".join([*index_tokens(text), *marks])
 
 
 def _fts_quote(token: str) -> str:
@@ -282,11 +359,20 @@ def pg_tsquery(terms: Sequence[Part], *, any_term: bool = False, exclude: Sequen
 
 
 # ----------------------------------------------------------------- DDL (used by the migration)
-SQLITE_DDL = [
-    "CREATE VIRTUAL TABLE search_fts USING fts5(body, content='', "
-    "tokenize=\"unicode61 remove_diacritics 2 categories 'L* N* Co M*'\")",
-]
+def _fts_table_ddl(name: str) -> str:
+    return (f"CREATE VIRTUAL TABLE {name} USING fts5(body, content='', "
+            "tokenize=\"unicode61 remove_diacritics 2 categories 'L* N* Co M*'\")")
+
+
+# Every message is in search_fts. The messages of Q&A posts (a few percent of them) are also in
+# search_posts_fts, so a search that can only find post messages (solved or not, a country or a
+# topic, questions only, the solved supplement, the web's published Q&A) walks that small index:
+# intersecting a common word with a rare mark in the big one still walks the word's matches.
+FTS_TABLE = "search_fts"
+POSTS_FTS_TABLE = "search_posts_fts"
+SQLITE_DDL = [_fts_table_ddl(FTS_TABLE)]  # as migration 0002 created it
 SQLITE_DROP = ["DROP TABLE IF EXISTS search_fts"]
+SQLITE_TABLES = (FTS_TABLE, POSTS_FTS_TABLE)  # as migration 0020 writes them (rebuild_sqlite_index)
 
 PG_DDL = [
     "ALTER TABLE archive_messages ADD COLUMN search_vector tsvector",
@@ -297,7 +383,8 @@ PG_DROP = ["DROP INDEX IF EXISTS ix_archive_messages_search"]
 
 # ----------------------------------------------------------------- index maintenance and queries
 # These take a session and never commit; the caller owns the unit of work.
-from collections.abc import Iterable  # noqa: E402
+from collections.abc import AsyncIterator, Callable, Iterable  # noqa: E402
+from contextlib import asynccontextmanager  # noqa: E402
 from datetime import datetime  # noqa: E402
 from typing import Any, NamedTuple  # noqa: E402
 
@@ -311,23 +398,51 @@ def dialect(session: AsyncSession) -> str:
     return bind.dialect.name
 
 
-async def _in_solved_posts(session: AsyncSession, ids: list[int]) -> set[int]:
-    """Which of these messages belong to a solved Q&A post (as the database says now)."""
-    out: set[int] = set()
+class _Indexed(NamedTuple):
+    marks: tuple[str, ...]
+    in_post: bool  # also in the posts index
+
+
+async def _marks_of(session: AsyncSession, ids: list[int]) -> dict[int, _Indexed]:
+    """The marks of these messages as the database says now (see :func:`message_marks`)."""
+    out: dict[int, _Indexed] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         marks = ", ".join(f":i{n}" for n in range(len(chunk)))
         rows = await session.execute(
-            text("SELECT m.id FROM archive_messages m JOIN qa_questions q ON q.thread_id = m.thread_id "
-                 f"WHERE q.solved_at IS NOT NULL AND m.id IN ({marks})"),
+            text("SELECT m.id, m.kind, q.thread_id IS NOT NULL, q.solved_at IS NOT NULL, q.country, q.topic "
+                 "FROM archive_messages m LEFT JOIN qa_questions q ON q.thread_id = m.thread_id "
+                 f"WHERE m.id IN ({marks})"),
             {f"i{n}": mid for n, mid in enumerate(chunk)},
         )
-        out.update(r[0] for r in rows)
+        for mid, kind, in_post, solved, country, topic in rows:
+            out[mid] = _Indexed(message_marks(kind, in_post=bool(in_post), solved=bool(solved), country=country,
+                                              topic=topic), bool(in_post))
     return out
 
 
+_NOT_STORED = _Indexed((), False)
+
+
+async def _write_index(session: AsyncSession, rows: Sequence[tuple[int, str]], command: str) -> None:
+    """Add (``command`` = "") or take back ("delete") these entries in both SQLite indexes."""
+    indexed = await _marks_of(session, [mid for mid, _ in rows])
+    docs = [(mid, fts_document(content, indexed.get(mid, _NOT_STORED).marks), indexed.get(mid, _NOT_STORED).in_post)
+            for mid, content in rows]
+    for table, only_posts in ((FTS_TABLE, False), (POSTS_FTS_TABLE, True)):
+        params = [{"id": mid, "doc": doc} for mid, doc, in_post in docs if in_post or not only_posts]
+        if not params:
+            continue
+        if command:
+            await session.execute(text(f"INSERT INTO {table}({table}, rowid, body) VALUES ('{command}', :id, :doc)"),
+                                  params)
+        else:
+            await session.execute(text(f"INSERT INTO {table}(rowid, body) VALUES (:id, :doc)"), params)
+
+
 async def index_messages(session: AsyncSession, rows: Sequence[tuple[int, str]]) -> None:
-    """Add (message id, content) pairs to the index (the messages rows must exist)."""
+    """Add (message id, content) pairs to the index (the messages rows must exist: their kind and
+    their post's state give the marks)."""
     if not rows:
         return
     if dialect(session) == "postgresql":
@@ -336,25 +451,63 @@ async def index_messages(session: AsyncSession, rows: Sequence[tuple[int, str]])
             [{"id": mid, "doc": pg_document(content)} for mid, content in rows],
         )
     else:
-        solved = await _in_solved_posts(session, [mid for mid, _ in rows])
-        await session.execute(
-            text("INSERT INTO search_fts(rowid, body) VALUES (:id, :doc)"),
-            [{"id": mid, "doc": fts_document(content, mid in solved)} for mid, content in rows],
-        )
+        await _write_index(session, rows, "")
 
 
 async def unindex_messages(session: AsyncSession, rows: Iterable[tuple[int, str]]) -> None:
     """Remove (message id, content as indexed) pairs. On PostgreSQL the row's own column goes
     with the row; SQLite's contentless index needs the exact indexed text to remove its tokens,
-    so call this before the message or its post's solved state changes."""
+    so call this before the message, its kind or its post (solved, country, topic) changes:
+    :func:`reindexed` does both sides."""
     rows = list(rows)
     if not rows or dialect(session) == "postgresql":
         return
-    solved = await _in_solved_posts(session, [mid for mid, _ in rows])
-    await session.execute(
-        text("INSERT INTO search_fts(search_fts, rowid, body) VALUES ('delete', :id, :doc)"),
-        [{"id": mid, "doc": fts_document(content, mid in solved)} for mid, content in rows],
-    )
+    await _write_index(session, rows, "delete")
+
+
+@asynccontextmanager
+async def reindexed(session: AsyncSession, thread_id: int) -> AsyncIterator[None]:
+    """Around a change to a Q&A post (its question row created, solved, tagged): its messages leave
+    the index with their old marks and come back with the new ones."""
+    rows = [(mid, content) for mid, content in (await session.execute(
+        text("SELECT id, content FROM archive_messages WHERE thread_id = :t"), {"t": thread_id})).all()]
+    await unindex_messages(session, rows)
+    yield
+    await session.flush()
+    await index_messages(session, rows)
+
+
+def rebuild_sqlite_index(connection: Any, batch: int = 5000, marks: Callable[..., tuple[str, ...]] | None = None,
+                         tables: Sequence[str] = SQLITE_TABLES) -> int:
+    """Write the SQLite indexes again from the stored messages (a migration's step, on its
+    synchronous connection): empty ones, then every message with its marks (``marks``: another
+    rule, :func:`message_marks` by default). Returns how many messages."""
+    marks = marks or message_marks
+    for table in SQLITE_TABLES:
+        connection.exec_driver_sql(f"DROP TABLE IF EXISTS {table}")
+    for table in tables:
+        connection.exec_driver_sql(_fts_table_ddl(table))
+    done = 0
+    last = -1
+    while True:
+        rows = connection.execute(text(
+            "SELECT m.id, m.content, m.kind, q.thread_id IS NOT NULL, q.solved_at IS NOT NULL, q.country, q.topic "
+            "FROM archive_messages m LEFT JOIN qa_questions q ON q.thread_id = m.thread_id "
+            "WHERE m.id > :last ORDER BY m.id LIMIT :n"), {"last": last, "n": batch}).all()
+        if not rows:
+            for table in tables:
+                # one segment instead of one per batch: queries read one b-tree per token (bench/README.md)
+                connection.exec_driver_sql(f"INSERT INTO {table}({table}) VALUES ('optimize')")
+            return done
+        docs = [(mid, fts_document(content, marks(kind, in_post=bool(in_post), solved=bool(solved), country=country,
+                                                  topic=topic)), bool(in_post))
+                for mid, content, kind, in_post, solved, country, topic in rows]
+        for table in tables:
+            params = [{"id": mid, "doc": doc} for mid, doc, in_post in docs if in_post or table == FTS_TABLE]
+            if params:
+                connection.execute(text(f"INSERT INTO {table}(rowid, body) VALUES (:id, :doc)"), params)
+        done += len(rows)
+        last = rows[-1][0]
 
 
 async def purge(session: AsyncSession) -> None:
@@ -365,7 +518,8 @@ async def purge(session: AsyncSession) -> None:
     PostgreSQL keeps the vector in the row itself: nothing to do here (see :func:`vacuum`)."""
     if dialect(session) == "postgresql":
         return
-    await session.execute(text("INSERT INTO search_fts(search_fts) VALUES ('optimize')"))
+    for table in SQLITE_TABLES:
+        await session.execute(text(f"INSERT INTO {table}({table}) VALUES ('optimize')"))
 
 
 VACUUM_TABLES = ("archive_messages", "qa_questions")
@@ -416,9 +570,11 @@ class SearchFilters:
     published_only: bool = False
 
 
-def _filter_sql(f: SearchFilters, params: dict[str, Any]) -> str:
+def _filter_sql(f: SearchFilters, params: dict[str, Any], *, marked: bool) -> str:
+    """The filters as SQL on the matched rows; ``marked``: the index's marks check what they can
+    (SQLite, :func:`_filter_marks`) and only the rest is left here."""
     clauses = []
-    if f.kinds:
+    if f.kinds and not marked:
         names = []
         for i, k in enumerate(f.kinds):
             params[f"kind{i}"] = k
@@ -427,25 +583,53 @@ def _filter_sql(f: SearchFilters, params: dict[str, Any]) -> str:
     if f.author_id is not None:
         params["author_id"] = f.author_id
         clauses.append("m.author_id = :author_id")
-    if f.countries:
+    if f.countries and not marked:
         names = []
         for i, name in enumerate(f.countries):
             params[f"country{i}"] = name
             names.append(f"lower(:country{i})")
         clauses.append(f"lower(q.country) IN ({', '.join(names)})")
-    if f.topic is not None:
+    if f.topic is not None and not marked:
         params["topic"] = f.topic
         clauses.append("lower(q.topic) = lower(:topic)")
-    if f.solved is True:
+    if f.solved is True and not marked:
         clauses.append("q.solved_at IS NOT NULL")
     elif f.solved is False:
-        clauses.append("q.thread_id IS NOT NULL AND q.solved_at IS NULL")
+        clauses.append("q.thread_id IS NOT NULL" if marked else "q.thread_id IS NOT NULL AND q.solved_at IS NULL")
     if f.published_only:
         params["published"] = True
         consented = "SELECT p.user_id FROM user_preferences p WHERE p.publish_web = :published"
-        clauses.append(f"m.kind IN ('question', 'answer') AND q.solved_at IS NOT NULL AND q.author_id <> 0 "
-                       f"AND q.author_id IN ({consented}) AND m.author_id IN ({consented})")
+        post = "" if marked else "m.kind IN ('question', 'answer') AND q.solved_at IS NOT NULL AND "
+        clauses.append(f"{post}q.author_id <> 0 AND q.author_id IN ({consented}) AND m.author_id IN ({consented})")
     return "".join(f" AND {c}" for c in clauses)
+
+
+def _any_mark(marks: Iterable[str | None]) -> str | None:
+    quoted = list(dict.fromkeys(_fts_quote(m) for m in marks if m))
+    if not quoted:
+        return None
+    return quoted[0] if len(quoted) == 1 else "(" + " OR ".join(quoted) + ")"
+
+
+POST_KINDS = ("question", "answer")
+
+
+def _filter_marks(f: SearchFilters, *, in_posts: bool) -> tuple[list[str], str | None]:
+    """The filters as FTS5 terms every match must have, and one it must not (unsolved posts).
+    ``in_posts``: asked of the posts index, where every message is a question or an answer."""
+    kinds = f.kinds
+    if f.published_only or f.solved is False:  # only messages of Q&A posts can be either
+        kinds = tuple(k for k in kinds or POST_KINDS if k in POST_KINDS) or ("none",)
+    if in_posts and set(POST_KINDS) <= set(kinds):
+        kinds = ()
+    # a country or topic with no letters or digits gets a mark no message has: nothing matches
+    required = [m for m in (
+        _any_mark(kind_mark(k) for k in kinds) if kinds else None,
+        (_any_mark(country_mark(c) for c in f.countries) or _fts_quote(_COUNTRY_MARK)) if f.countries else None,
+        (_any_mark([topic_mark(f.topic)]) or _fts_quote(_TOPIC_MARK)) if f.topic is not None else None,
+        _fts_quote(SOLVED_MARK) if f.solved is True or f.published_only else None,
+    ) if m]
+    return required, (_fts_quote(SOLVED_MARK) if f.solved is False else None)
 
 
 def _message_id_bound(when: datetime) -> int:
@@ -470,7 +654,7 @@ def snowflake_time(snowflake: int) -> datetime:
 
 def candidate_sql(
     dialect_name: str, terms: Sequence[Part], filters: SearchFilters, *, limit: int, any_term: bool = False,
-    solved_only: bool = False, exclude: Sequence[Term] = (), since: int | None = None,
+    solved_only: bool = False, exclude: Sequence[Term] = (),
 ) -> tuple[str, dict[str, Any]]:
     """The raw query behind a search (also what the benchmark times on its own): rows of
     (message id, score, solved, expanded).
@@ -478,39 +662,22 @@ def candidate_sql(
     ``solved_only``: only messages of solved Q&A posts, however old (on SQLite through the
     solved mark in the index, so the cost follows the few solved posts, not all matches).
     ``exclude``: the query is a glossary expansion; leave out the messages matching all of these
-    terms (the words as typed) and mark the rows expanded. ``since``: only messages from this id
-    on, oldest first from there: FTS5 walking newest first checks a lower bound only on what it
-    found, so a phrase of common bigrams that never matches walks every message (~140 ms at 1M);
-    walking up from the bound stops at the newest."""
+    terms (the words as typed) and mark the rows expanded."""
     params: dict[str, Any] = {}
-    where = _filter_sql(filters, params)
+    where = _filter_sql(filters, params, marked=dialect_name != "postgresql")
     if filters.after is not None:
         params["after_id"] = _message_id_bound(filters.after)
     if filters.before is not None:
         params["before_id"] = _message_id_bound(filters.before)
-    order = "DESC"
-    if since is not None:
-        params["since_id"] = since
-        where += " AND " + ("m.id" if dialect_name == "postgresql" else "search_fts.rowid") + " >= :since_id"
-        order = "ASC"
-    sql = _select(dialect_name, terms, where, params, filters, limit=limit, any_term=any_term,
-                  solved_only=solved_only, exclude=exclude, order=order)
-    return sql, params
-
-
-def _select(
-    dialect_name: str, terms: Sequence[Part], where: str, params: dict[str, Any], filters: SearchFilters, *,
-    limit: int, any_term: bool, solved_only: bool, exclude: Sequence[Term], order: str,
-) -> str:
     params["limit"] = limit
     select = _select_pg if dialect_name == "postgresql" else _select_sqlite
-    return select(terms, where, params, filters, any_term=any_term, solved_only=solved_only, exclude=exclude,
-                  order=order)
+    sql = select(terms, where, params, filters, any_term=any_term, solved_only=solved_only, exclude=exclude)
+    return sql, params
 
 
 def _select_pg(
     terms: Sequence[Part], where: str, params: dict[str, Any], filters: SearchFilters, *,
-    any_term: bool, solved_only: bool, exclude: Sequence[Term], order: str,
+    any_term: bool, solved_only: bool, exclude: Sequence[Term],
 ) -> str:
     marked = bool(exclude)
     params["q"] = pg_tsquery(terms, any_term=any_term, exclude=exclude)
@@ -525,47 +692,60 @@ def _select_pg(
         f"{'true' if marked else 'false'} AS expanded "
         "FROM archive_messages m CROSS JOIN to_tsquery('simple', :q) AS query "
         "LEFT JOIN qa_questions q ON q.thread_id = m.thread_id "
-        f"WHERE m.search_vector @@ query{where} ORDER BY m.id {order} LIMIT :limit"
+        f"WHERE m.search_vector @@ query{where} ORDER BY m.id DESC LIMIT :limit"
     )
 
 
 def _select_sqlite(
     terms: Sequence[Part], where: str, params: dict[str, Any], filters: SearchFilters, *,
-    any_term: bool, solved_only: bool, exclude: Sequence[Term], order: str,
+    any_term: bool, solved_only: bool, exclude: Sequence[Term],
 ) -> str:
     flag = "1" if exclude else "0"
+    table = POSTS_FTS_TABLE if only_posts(filters) or solved_only else FTS_TABLE
+    required, excluded = _filter_marks(filters, in_posts=table == POSTS_FTS_TABLE)
+    if solved_only and _fts_quote(SOLVED_MARK) not in required:
+        required.append(_fts_quote(SOLVED_MARK))
     match = fts_match(terms, any_term=any_term, exclude=exclude)
-    if solved_only:
-        match = f"({match}) AND {_fts_quote(SOLVED_MARK)}"
+    if required:
+        match = " AND ".join([f"({match})", *required])
+    if excluded:
+        match = f"({match}) NOT {excluded}"
     params["q"] = match
-    # FTS5's bm25 first counts every row matching each phrase in the whole index (its IDF):
-    # cheap for a few single tokens, ~60 ms at 1M rows for a 9-bigram Thai word. Such queries
-    # are ranked by a length prior instead (short messages that contain all the words first).
-    cheap = len(terms) <= 3 and not exclude and all(
-        isinstance(t, Term) and len(t.tokens) == 1 and not t.prefix for t in terms)
-    score = "-bm25(search_fts)" if cheap else "1.0 / (1 + length(m.content) / 200.0)"
-    if filters.after is not None:
-        where += " AND search_fts.rowid >= :after_id"
-    if filters.before is not None:
-        where += " AND search_fts.rowid < :before_id"
+    # Relevance is a length prior (short messages that contain all the words first), not FTS5's
+    # bm25: bm25 first counts every row matching each phrase in the whole index (its IDF), so a
+    # common word or a mark (a kind's mark is on every message) walks its whole posting list:
+    # 44 ms at 1M messages for "economy" in discussions, 5 ms without it (bench/README.md).
+    score = "1.0 / (1 + length(m.content) / 200.0)"
+    if "after_id" in params:
+        where += f" AND {table}.rowid >= :after_id"
+    if "before_id" in params:
+        where += f" AND {table}.rowid < :before_id"
     return (
         f"SELECT m.id, {score} AS score, q.solved_at IS NOT NULL AS solved, {flag} AS expanded "
-        "FROM search_fts JOIN archive_messages m ON m.id = search_fts.rowid "
+        f"FROM {table} JOIN archive_messages m ON m.id = {table}.rowid "
         "LEFT JOIN qa_questions q ON q.thread_id = m.thread_id "
-        f"WHERE search_fts MATCH :q{where} ORDER BY search_fts.rowid {order} LIMIT :limit"
+        f"WHERE {table} MATCH :q{where} ORDER BY {table}.rowid DESC LIMIT :limit"
+    )
+
+
+def only_posts(f: SearchFilters) -> bool:
+    """Whether only messages of Q&A posts can match these filters (then the posts index answers)."""
+    return bool(
+        (f.kinds and all(k in POST_KINDS for k in f.kinds)) or f.solved is not None or f.countries
+        or f.topic is not None or f.published_only
     )
 
 
 async def candidates(
     session: AsyncSession, terms: Sequence[Part], filters: SearchFilters, *, limit: int = 1500,
-    any_term: bool = False, solved_only: bool = False, exclude: Sequence[Term] = (), since: int | None = None,
+    any_term: bool = False, solved_only: bool = False, exclude: Sequence[Term] = (),
 ) -> list[Candidate]:
-    """The newest ``limit`` matches with their relevance (``since``: the first from that id on);
+    """The newest ``limit`` matches with their relevance;
     ranking is left to the caller."""
     if not terms:
         return []
     sql, params = candidate_sql(dialect(session), terms, filters, limit=limit, any_term=any_term,
-                                solved_only=solved_only, exclude=exclude, since=since)
+                                solved_only=solved_only, exclude=exclude)
     connection = await session.connection()
     if dialect(session) == "postgresql":
         result = await connection.execute(text(sql), params)
