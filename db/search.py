@@ -388,7 +388,7 @@ from contextlib import asynccontextmanager  # noqa: E402
 from datetime import datetime  # noqa: E402
 from typing import Any, NamedTuple  # noqa: E402
 
-from sqlalchemy import text  # noqa: E402
+from sqlalchemy import bindparam, text  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession  # noqa: E402
 
 
@@ -403,18 +403,18 @@ class _Indexed(NamedTuple):
     in_post: bool  # also in the posts index
 
 
+_MARKS_QUERY = text(
+    "SELECT m.id, m.kind, q.thread_id IS NOT NULL, q.solved_at IS NOT NULL, q.country, q.topic "
+    "FROM archive_messages m LEFT JOIN qa_questions q ON q.thread_id = m.thread_id WHERE m.id IN :ids"
+).bindparams(bindparam("ids", expanding=True))
+
+
 async def _marks_of(session: AsyncSession, ids: list[int]) -> dict[int, _Indexed]:
     """The marks of these messages as the database says now (see :func:`message_marks`)."""
     out: dict[int, _Indexed] = {}
     for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ", ".join(f":i{n}" for n in range(len(chunk)))
-        rows = await session.execute(
-            text("SELECT m.id, m.kind, q.thread_id IS NOT NULL, q.solved_at IS NOT NULL, q.country, q.topic "
-                 "FROM archive_messages m LEFT JOIN qa_questions q ON q.thread_id = m.thread_id "
-                 f"WHERE m.id IN ({marks})"),
-            {f"i{n}": mid for n, mid in enumerate(chunk)},
-        )
+        # the ids spliced in at execution: a text() with 500 named parameters is parsed again every time
+        rows = await session.execute(_MARKS_QUERY, {"ids": ids[start : start + 500]})
         for mid, kind, in_post, solved, country, topic in rows:
             out[mid] = _Indexed(message_marks(kind, in_post=bool(in_post), solved=bool(solved), country=country,
                                               topic=topic), bool(in_post))
