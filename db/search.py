@@ -553,6 +553,7 @@ class Candidate(NamedTuple):
     score: float  # higher is better
     solved: bool
     expanded: bool = False  # found only through names the glossary added, not the words as typed
+    thread_id: int | None = None  # the Q&A post (or thread) it belongs to
 
 
 @dataclass(frozen=True)
@@ -657,7 +658,7 @@ def candidate_sql(
     solved_only: bool = False, exclude: Sequence[Term] = (),
 ) -> tuple[str, dict[str, Any]]:
     """The raw query behind a search (also what the benchmark times on its own): rows of
-    (message id, score, solved, expanded).
+    (message id, score, solved, expanded, thread id).
 
     ``solved_only``: only messages of solved Q&A posts, however old (on SQLite through the
     solved mark in the index, so the cost follows the few solved posts, not all matches).
@@ -689,7 +690,7 @@ def _select_pg(
         where += " AND q.solved_at IS NOT NULL"
     return (
         f"SELECT m.id, ts_rank(m.search_vector, query) AS score, q.solved_at IS NOT NULL AS solved, "
-        f"{'true' if marked else 'false'} AS expanded "
+        f"{'true' if marked else 'false'} AS expanded, m.thread_id "
         "FROM archive_messages m CROSS JOIN to_tsquery('simple', :q) AS query "
         "LEFT JOIN qa_questions q ON q.thread_id = m.thread_id "
         f"WHERE m.search_vector @@ query{where} ORDER BY m.id DESC LIMIT :limit"
@@ -721,7 +722,7 @@ def _select_sqlite(
     if "before_id" in params:
         where += f" AND {table}.rowid < :before_id"
     return (
-        f"SELECT m.id, {score} AS score, q.solved_at IS NOT NULL AS solved, {flag} AS expanded "
+        f"SELECT m.id, {score} AS score, q.solved_at IS NOT NULL AS solved, {flag} AS expanded, m.thread_id "
         f"FROM {table} JOIN archive_messages m ON m.id = {table}.rowid "
         "LEFT JOIN qa_questions q ON q.thread_id = m.thread_id "
         f"WHERE {table} MATCH :q{where} ORDER BY {table}.rowid DESC LIMIT :limit"
@@ -749,7 +750,7 @@ async def candidates(
     connection = await session.connection()
     if dialect(session) == "postgresql":
         result = await connection.execute(text(sql), params)
-        return [Candidate(mid, score or 0.0, bool(solved), bool(wide)) for mid, score, solved, wide in result]
+        return [Candidate(mid, score or 0.0, bool(solved), bool(wide), thread) for mid, score, solved, wide, thread in result]
     # Up to 500 rows: read them in one call on the driver's own connection (same transaction);
     # SQLAlchemy's row-by-row adapter costs more than the query for this shape (bench_search).
     raw = await connection.get_raw_connection()
@@ -758,4 +759,4 @@ async def candidates(
         rows = await driver.execute_fetchall(sql, params)
     else:
         rows = list(await connection.exec_driver_sql(sql, params))
-    return [Candidate(mid, score or 0.0, bool(solved), bool(wide)) for mid, score, solved, wide in rows]
+    return [Candidate(mid, score or 0.0, bool(solved), bool(wide), thread) for mid, score, solved, wide, thread in rows]

@@ -258,16 +258,10 @@ class PublishedQA:
         ranked = sorted(found, key=lambda c: (-c.score, -c.message_id))
         if not ranked:
             return PublicSearch(text, (), 0, 1, 1)
-        rows = (await session.execute(
-            select(ArchivedMessage.id, ArchivedMessage.thread_id, ArchivedMessage.kind, ArchivedMessage.content)
-            .where(ArchivedMessage.id.in_([c.message_id for c in ranked]))
-        )).all()
-        by_id = {r.id: r for r in rows}
-        best: dict[int, Any] = {}  # post -> its best-ranked matching message
+        best: dict[int, int] = {}  # post -> its best-ranked matching message
         for c in ranked:
-            r = by_id.get(c.message_id)
-            if r is not None and r.thread_id is not None and r.thread_id not in best:
-                best[r.thread_id] = r
+            if c.thread_id is not None and c.thread_id not in best:
+                best[c.thread_id] = c.message_id
         public = {q.thread_id: q for q in (await session.execute(
             select(Question).where(Question.thread_id.in_(list(best)), *self._public()))).scalars()}
         order = [tid for tid in best if tid in public]
@@ -276,10 +270,17 @@ class PublishedQA:
         page = min(max(page, 1), pages)
         chosen = order[(page - 1) * per_page : page * per_page]
         questions = {q.id: q for q in await self._questions(session, [public[t] for t in chosen])}
+        # only the messages shown are read (their text for the snippet), not every candidate's
+        shown = {r.id: r for r in (await session.execute(
+            select(ArchivedMessage.id, ArchivedMessage.kind, ArchivedMessage.content)
+            .where(ArchivedMessage.id.in_([best[t] for t in chosen]))
+        )).all()}
         words = search.highlight_words(text)
         hits = []
         for tid in chosen:
-            r = best[tid]
+            r = shown.get(best[tid])
+            if r is None:
+                continue
             content = _body(public[tid].title, r.content) if r.kind == "question" else r.content
             snippet, spans = make_snippet(public_text(content or public[tid].title), words)
             hits.append(PublicHit(questions[tid], r.kind, snippet, tuple(spans)))
