@@ -262,13 +262,17 @@ class PublishedQA:
         for c in ranked:
             if c.thread_id is not None and c.thread_id not in best:
                 best[c.thread_id] = c.message_id
-        public = {q.thread_id: q for q in (await session.execute(
-            select(Question).where(Question.thread_id.in_(list(best)), *self._public()))).scalars()}
-        order = [tid for tid in best if tid in public]
+        # which posts are published: ids only (the count needs them all); whole rows for the page
+        published = set((await session.execute(
+            select(Question.thread_id).where(Question.thread_id.in_(list(best)), *self._public()))).scalars())
+        order = [tid for tid in best if tid in published]
         total = len(order)
         pages = max(1, math.ceil(total / per_page))
         page = min(max(page, 1), pages)
         chosen = order[(page - 1) * per_page : page * per_page]
+        public = {q.thread_id: q for q in (await session.execute(
+            select(Question).where(Question.thread_id.in_(chosen)))).scalars()}
+        chosen = [tid for tid in chosen if tid in public]
         questions = {q.id: q for q in await self._questions(session, [public[t] for t in chosen])}
         # only the messages shown are read (their text for the snippet), not every candidate's
         shown = {r.id: r for r in (await session.execute(
