@@ -246,17 +246,54 @@ _ASCII_WORD = re.compile(r"^[a-z0-9]+$")
 
 
 def pg_token(token: str) -> str:
-    if _ASCII_WORD.match(token):
+    """A token as a ``simple`` lexeme: ASCII words as they are, anything else (and ASCII words that
+    begin with ``zz``, so no typed word can look like an encoded one) hex-encoded behind ``zz``."""
+    if _ASCII_WORD.match(token) and not token.startswith("zz"):
         return token
     return "zz" + token.encode("utf-8").hex()
 
 
-def pg_document(text: str) -> str:
-    return " ".join(pg_token(t) for t in index_tokens(text))
+# Filter marks in the PostgreSQL vector, besides SOLVED_MARK: the kind of a Q&A message and its
+# post's country and topic tags. Like SOLVED_MARK they are private-use strings that no query token
+# can be, so only our own queries ask for them; GIN intersects the words with a rare mark instead of
+# checking every match's row. Plain channel messages ("message", nearly all rows) carry no kind mark.
+MARKED_KINDS = ("question", "answer")
+
+
+def kind_mark(kind: str) -> str:
+    return f"\ue000kind {kind}"
+
+
+def country_mark(name: str) -> str:
+    return f"\ue000country {name.strip().lower()}"
+
+
+def topic_mark(name: str) -> str:
+    return f"\ue000topic {name.strip().lower()}"
+
+
+def pg_marks(kind: str, solved: bool, country: str | None, topic: str | None) -> list[str]:
+    """The marks a message carries in the PostgreSQL index (tags only on Q&A posts' messages)."""
+    marks = [kind_mark(kind)] if kind in MARKED_KINDS else []
+    if solved:
+        marks.append(SOLVED_MARK)
+    if country:
+        marks.append(country_mark(country))
+    if topic:
+        marks.append(topic_mark(topic))
+    return marks
+
+
+def pg_document(text: str, marks: Sequence[str] = ()) -> str:
+    return " ".join([pg_token(t) for t in index_tokens(text)] + [pg_token(m) for m in marks])
+
+
+def _pg_lexeme(token: str) -> str:
+    return f"'{pg_token(token)}'"
 
 
 def _pg_term(t: Term) -> str:
-    lexemes = [f"'{pg_token(tok)}'" for tok in t.tokens]
+    lexemes = [_pg_lexeme(tok) for tok in t.tokens]
     if t.prefix:
         lexemes[-1] += ":*"
     return "(" + " <-> ".join(lexemes) + ")"
@@ -274,6 +311,23 @@ def pg_tsquery(terms: Sequence[Part], *, any_term: bool = False, exclude: Sequen
     if exclude:
         expression = f"({expression}) & !({pg_tsquery(exclude)})"
     return expression
+
+
+def pg_filter_marks(filters: SearchFilters, *, solved_only: bool = False) -> str | None:
+    """The marks a search's filters ask for, as a tsquery (None when no filter has a mark): what lets
+    GIN answer a filtered search from the index alone."""
+    parts = []
+    if solved_only or filters.solved is True or filters.published_only:
+        parts.append(_pg_lexeme(SOLVED_MARK))
+    if filters.kinds and all(k in MARKED_KINDS for k in filters.kinds):
+        parts.append("(" + " | ".join(_pg_lexeme(kind_mark(k)) for k in filters.kinds) + ")")
+    if filters.solved is False:
+        parts.append("(" + " | ".join(_pg_lexeme(kind_mark(k)) for k in MARKED_KINDS) + f") & !{_pg_lexeme(SOLVED_MARK)}")
+    if filters.countries:
+        parts.append("(" + " | ".join(_pg_lexeme(country_mark(c)) for c in filters.countries) + ")")
+    if filters.topic is not None:
+        parts.append(_pg_lexeme(topic_mark(filters.topic)))
+    return " & ".join(parts) if parts else None
 
 
 # ----------------------------------------------------------------- DDL (used by the migration)
@@ -321,14 +375,32 @@ async def _in_solved_posts(session: AsyncSession, ids: list[int]) -> set[int]:
     return out
 
 
+async def _pg_marks_of(session: AsyncSession, ids: list[int]) -> dict[int, list[str]]:
+    """The marks of these messages (kind, and their post's solved state and tags) as the database says now."""
+    out: dict[int, list[str]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        marks = ", ".join(f":i{n}" for n in range(len(chunk)))
+        rows = await session.execute(
+            text("SELECT m.id, m.kind, q.solved_at IS NOT NULL, q.country, q.topic FROM archive_messages m "
+                 f"LEFT JOIN qa_questions q ON q.thread_id = m.thread_id WHERE m.id IN ({marks}) "
+                 "AND (m.thread_id IS NOT NULL OR m.kind <> 'message')"),
+            {f"i{n}": mid for n, mid in enumerate(chunk)},
+        )
+        for mid, kind, solved, country, topic in rows:
+            out[mid] = pg_marks(kind, bool(solved), country, topic)
+    return out
+
+
 async def index_messages(session: AsyncSession, rows: Sequence[tuple[int, str]]) -> None:
     """Add (message id, content) pairs to the index (the messages rows must exist)."""
     if not rows:
         return
     if dialect(session) == "postgresql":
+        marks = await _pg_marks_of(session, [mid for mid, _ in rows])
         await session.execute(
             text("UPDATE archive_messages SET search_vector = to_tsvector('simple', :doc) WHERE id = :id"),
-            [{"id": mid, "doc": pg_document(content)} for mid, content in rows],
+            [{"id": mid, "doc": pg_document(content, marks.get(mid, ()))} for mid, content in rows],
         )
     else:
         solved = await _in_solved_posts(session, [mid for mid, _ in rows])
@@ -486,7 +558,8 @@ def candidate_sql(
     order = "DESC"
     if since is not None:
         params["since_id"] = since
-        where += " AND " + ("m.id" if dialect_name == "postgresql" else "search_fts.rowid") + " >= :since_id"
+        if dialect_name != "postgresql":  # PostgreSQL bounds its own scans (_select_pg)
+            where += " AND search_fts.rowid >= :since_id"
         order = "ASC"
     sql = _select(dialect_name, terms, where, params, filters, limit=limit, any_term=any_term,
                   solved_only=solved_only, exclude=exclude, order=order)
@@ -503,24 +576,82 @@ def _select(
                   order=order)
 
 
+# A PostgreSQL search without a marked filter checks the newest PG_WALK messages (of its date range)
+# one by one; when those held at least a quarter of what it needs (a common word), the next
+# PG_WALK_MORE; only then does the GIN index find the older matches (bench/README.md, "Search on
+# PostgreSQL").
+PG_WALK = 10_000
+PG_WALK_MORE = 30_000
+
+
 def _select_pg(
     terms: Sequence[Part], where: str, params: dict[str, Any], filters: SearchFilters, *,
     any_term: bool, solved_only: bool, exclude: Sequence[Term], order: str,
 ) -> str:
+    """GIN gives a search's matches in no order: the newest 500 of 60,000 matches of a common word
+    cost every match's row. So: when a filter has a mark in the index (solved, Q&A, country, topic),
+    GIN intersects the words with it and only the few rows left are read. Otherwise the newest
+    messages are checked one by one, newest first, stopping at ``limit`` matches: ``PG_WALK`` of
+    them, then ``PG_WALK_MORE`` when the first ones were dense in matches (a common word); only
+    when they hold too few does GIN find the older matches (then they are few: rare words).
+    ``ts_rank`` is computed for the rows returned only."""
     marked = bool(exclude)
     params["q"] = pg_tsquery(terms, any_term=any_term, exclude=exclude)
+    rng = []
     if filters.after is not None:
-        where += " AND m.id >= :after_id"
+        rng.append("{t}.id >= :after_id")
     if filters.before is not None:
-        where += " AND m.id < :before_id"
+        rng.append("{t}.id < :before_id")
+    if "since_id" in params:
+        rng.append("{t}.id >= :since_id")
     if solved_only:
         where += " AND q.solved_at IS NOT NULL"
+    where += "".join(" AND " + r.format(t="m") for r in rng)
+    columns = "m.id, m.search_vector, q.solved_at IS NOT NULL AS solved"
+    join = "LEFT JOIN qa_questions q ON q.thread_id = m.thread_id"
+    marks = pg_filter_marks(filters, solved_only=solved_only)
+    indexed = "m.search_vector @@ to_tsquery('simple', :q)"
+    if marks is not None:
+        params["marks"] = marks
+        indexed = "m.search_vector @@ (to_tsquery('simple', :q) && to_tsquery('simple', :marks))"
+    found = f"SELECT {columns} FROM archive_messages m {join} WHERE {indexed}{where}"
+    rank = f"ts_rank(c.search_vector, to_tsquery('simple', :q)) AS score, c.solved, {'true' if marked else 'false'}"
+    if marks is not None:
+        return f"SELECT c.id, {rank} AS expanded FROM ({found} ORDER BY m.id {order} LIMIT :limit) AS c"
+    params.update(walk=PG_WALK, walk_more=PG_WALK_MORE, dense=max(1, params["limit"] // 4))
+    newest = " AND ".join(r.format(t="w") for r in rng) or "true"
+    past = "<" if order == "DESC" else ">"
+
+    def rows(count: str, beyond: str = "") -> str:
+        bound = f" AND w.id {past} {beyond}" if beyond else ""
+        return f"SELECT w.* FROM archive_messages w WHERE {newest}{bound} ORDER BY w.id {order} LIMIT {count}"
+
+    def edge(offset: str) -> str:
+        return f"(SELECT w.id FROM archive_messages w WHERE {newest} ORDER BY w.id {order} OFFSET {offset} - 1 LIMIT 1)"
+
+    matching = f"ts_match_vq(m.search_vector, to_tsquery('simple', :q)){where}"
+    found_n = "(SELECT count(*) FROM walked)"
+    dense = f"{found_n} >= :dense"
+    first, more = edge(":walk"), edge(":walk + :walk_more")
+    start = f"(SELECT w.id FROM archive_messages w WHERE {newest} ORDER BY w.id {order} LIMIT 1)"
+    # Where the older matches should end, by the density the walk saw (ids grow with time): twice
+    # as far back as that many matches need, so GIN's rows are read only in that range first.
+    sign = "-" if order == "DESC" else "+"
+    reach = (f"LEAST(GREATEST({first}::numeric {sign} ({start} - {first})::numeric * 2 * (:limit - {found_n}) "
+             f"/ GREATEST({found_n}, 1), -9e18), 9e18)::bigint")
+    near = ">=" if order == "DESC" else "<="
     return (
-        f"SELECT m.id, ts_rank(m.search_vector, query) AS score, q.solved_at IS NOT NULL AS solved, "
-        f"{'true' if marked else 'false'} AS expanded "
-        "FROM archive_messages m CROSS JOIN to_tsquery('simple', :q) AS query "
-        "LEFT JOIN qa_questions q ON q.thread_id = m.thread_id "
-        f"WHERE m.search_vector @@ query{where} ORDER BY m.id {order} LIMIT :limit"
+        f"WITH walked AS MATERIALIZED (SELECT {columns} FROM ({rows(':walk')}) m {join} WHERE {matching} "
+        f"ORDER BY m.id {order} LIMIT :limit) "
+        f"SELECT c.id, {rank} AS expanded FROM ("
+        "(SELECT * FROM walked) UNION ALL "
+        f"(SELECT {columns} FROM ({rows(':walk_more', first)}) m "
+        f"{join} WHERE {matching} AND {dense} ORDER BY m.id {order} LIMIT :limit) UNION ALL "
+        f"({found} AND {found_n} > 0 AND NOT {dense} AND m.id {past} {first} AND m.id {near} {reach} "
+        f"ORDER BY m.id {order} LIMIT :limit) UNION ALL "
+        f"({found} AND m.id {past} CASE WHEN {dense} THEN {more} WHEN {found_n} > 0 THEN {reach} ELSE {first} END "
+        f"ORDER BY m.id {order} LIMIT :limit)"
+        ") AS c LIMIT :limit"
     )
 
 
