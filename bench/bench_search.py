@@ -68,14 +68,19 @@ async def build(app: App, n: int, batch: int) -> float:
     return stored / elapsed
 
 
-def mark_solved(db: sqlite3.Connection) -> int:
-    """Re-index the messages of solved posts with the solved mark, as marking an answer does."""
-    rows = db.execute("SELECT m.id, m.content FROM archive_messages m JOIN qa_questions q "
-                      "ON q.thread_id = m.thread_id WHERE q.solved_at IS NOT NULL").fetchall()
+def mark_solved(db: sqlite3.Connection, posts: list[tuple[int, bool]]) -> int:
+    """Re-index the messages of Q&A posts with their marks (kind, solved), as recording a question and
+    marking an answer do: the old entries (a discussion message's marks) leave the index first."""
+    rows = db.execute("SELECT m.id, m.content, m.kind FROM archive_messages m JOIN qa_questions q "
+                      "ON q.thread_id = m.thread_id").fetchall()
+    solved = {thread for thread, is_solved in posts if is_solved}
+    thread_of = dict(db.execute("SELECT id, thread_id FROM archive_messages WHERE thread_id IS NOT NULL").fetchall())
     db.executemany("INSERT INTO search_fts(search_fts, rowid, body) VALUES ('delete', ?, ?)",
-                   [(mid, fts.fts_document(content)) for mid, content in rows])
+                   [(mid, fts.fts_document(content, fts.message_marks("message"))) for mid, content, _ in rows])
     db.executemany("INSERT INTO search_fts(rowid, body) VALUES (?, ?)",
-                   [(mid, fts.fts_document(content, True)) for mid, content in rows])
+                   [(mid, fts.fts_document(content, fts.message_marks(kind, in_post=True,
+                                                                       solved=thread_of[mid] in solved)))
+                    for mid, content, kind in rows])
     return len(rows)
 
 
@@ -96,7 +101,7 @@ def add_qa(db_path: Path) -> int:
                           else None, solved))
     db.executemany("INSERT INTO qa_questions(thread_id, forum_id, guild_id, author_id, title, created_at, answer_id, "
                    "solved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", questions)
-    mark_solved(db)
+    mark_solved(db, [(q[0], q[-1] is not None) for q in questions])
     db.commit()
     db.close()
     return len(questions)

@@ -205,16 +205,53 @@ def highlight_words(text: str) -> list[str]:
     return words
 
 
-# ----------------------------------------------------------------- SQLite (FTS5)
-# Added to the indexed text of every message of a solved Q&A post. A private-use character is
-# never a token of a query (the query tokenizer treats it as a separator), so only our own
-# queries can ask for it; intersecting with it finds solved matches however old they are.
+# ----------------------------------------------------------------- marks
+# Tokens added to the indexed text of a message that say what it is: its kind, and for the
+# messages of a Q&A post, solved or not, the post's country and topic. A private-use character is
+# never a token of a query (the query tokenizer treats it as a separator), so only our own queries
+# ask for them, and a filter becomes one more term the engine intersects inside the index instead
+# of a row-by-row check during its newest-first walk (tens of thousands of rows at 1M messages).
+# A mark is a function of stored values only (never of content files such as the country list):
+# the index must be able to take back exactly the tokens it was given.
 SOLVED_MARK = "\ue000solved"
+_KIND_MARK = "\ue001"
+_COUNTRY_MARK = "\ue002"
+_TOPIC_MARK = "\ue003"
 
 
-def fts_document(text: str, solved: bool = False) -> str:
-    doc = " ".join(index_tokens(text))
-    return f"{doc} {SOLVED_MARK}" if solved else doc
+def _mark_value(value: str) -> str:
+    return "".join(ch for ch in fold(value) if _is_word(ch))[:MAX_TOKEN]
+
+
+def kind_mark(kind: str) -> str:
+    return _KIND_MARK + _mark_value(kind)
+
+
+def country_mark(country: str) -> str | None:
+    """The mark of a post tagged with this country (``Lao PDR``, ``lao pdr`` and ``Lào PDR`` alike)."""
+    value = _mark_value(country)
+    return _COUNTRY_MARK + value if value else None
+
+
+def topic_mark(topic: str) -> str | None:
+    value = _mark_value(topic)
+    return _TOPIC_MARK + value if value else None
+
+
+def message_marks(kind: str, *, in_post: bool = False, solved: bool = False, country: str | None = None,
+                  topic: str | None = None) -> tuple[str, ...]:
+    """The marks of one message: its kind, and for a message of a Q&A post its post's state."""
+    marks = [kind_mark(kind)]
+    if in_post:
+        if solved:
+            marks.append(SOLVED_MARK)
+        marks += [m for m in (country_mark(country or ""), topic_mark(topic or "")) if m]
+    return tuple(marks)
+
+
+# ----------------------------------------------------------------- SQLite (FTS5)
+def fts_document(text: str, marks: Sequence[str] = ()) -> str:
+    return " ".join([*index_tokens(text), *marks])
 
 
 def _fts_quote(token: str) -> str:
@@ -346,7 +383,8 @@ PG_DROP = ["DROP INDEX IF EXISTS ix_archive_messages_search"]
 
 # ----------------------------------------------------------------- index maintenance and queries
 # These take a session and never commit; the caller owns the unit of work.
-from collections.abc import Iterable  # noqa: E402
+from collections.abc import AsyncIterator, Callable, Iterable  # noqa: E402
+from contextlib import asynccontextmanager  # noqa: E402
 from datetime import datetime  # noqa: E402
 from typing import Any, NamedTuple  # noqa: E402
 
@@ -360,18 +398,20 @@ def dialect(session: AsyncSession) -> str:
     return bind.dialect.name
 
 
-async def _in_solved_posts(session: AsyncSession, ids: list[int]) -> set[int]:
-    """Which of these messages belong to a solved Q&A post (as the database says now)."""
-    out: set[int] = set()
+async def _marks_of(session: AsyncSession, ids: list[int]) -> dict[int, tuple[str, ...]]:
+    """The marks of these messages as the database says now (see :func:`message_marks`)."""
+    out: dict[int, tuple[str, ...]] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         marks = ", ".join(f":i{n}" for n in range(len(chunk)))
         rows = await session.execute(
-            text("SELECT m.id FROM archive_messages m JOIN qa_questions q ON q.thread_id = m.thread_id "
-                 f"WHERE q.solved_at IS NOT NULL AND m.id IN ({marks})"),
+            text("SELECT m.id, m.kind, q.thread_id IS NOT NULL, q.solved_at IS NOT NULL, q.country, q.topic "
+                 "FROM archive_messages m LEFT JOIN qa_questions q ON q.thread_id = m.thread_id "
+                 f"WHERE m.id IN ({marks})"),
             {f"i{n}": mid for n, mid in enumerate(chunk)},
         )
-        out.update(r[0] for r in rows)
+        for mid, kind, in_post, solved, country, topic in rows:
+            out[mid] = message_marks(kind, in_post=bool(in_post), solved=bool(solved), country=country, topic=topic)
     return out
 
 
@@ -393,7 +433,8 @@ async def _pg_marks_of(session: AsyncSession, ids: list[int]) -> dict[int, list[
 
 
 async def index_messages(session: AsyncSession, rows: Sequence[tuple[int, str]]) -> None:
-    """Add (message id, content) pairs to the index (the messages rows must exist)."""
+    """Add (message id, content) pairs to the index (the messages rows must exist: their kind and
+    their post's state give the marks)."""
     if not rows:
         return
     if dialect(session) == "postgresql":
@@ -403,25 +444,65 @@ async def index_messages(session: AsyncSession, rows: Sequence[tuple[int, str]])
             [{"id": mid, "doc": pg_document(content, marks.get(mid, ()))} for mid, content in rows],
         )
     else:
-        solved = await _in_solved_posts(session, [mid for mid, _ in rows])
+        marks = await _marks_of(session, [mid for mid, _ in rows])
         await session.execute(
             text("INSERT INTO search_fts(rowid, body) VALUES (:id, :doc)"),
-            [{"id": mid, "doc": fts_document(content, mid in solved)} for mid, content in rows],
+            [{"id": mid, "doc": fts_document(content, marks.get(mid, ()))} for mid, content in rows],
         )
 
 
 async def unindex_messages(session: AsyncSession, rows: Iterable[tuple[int, str]]) -> None:
     """Remove (message id, content as indexed) pairs. On PostgreSQL the row's own column goes
     with the row; SQLite's contentless index needs the exact indexed text to remove its tokens,
-    so call this before the message or its post's solved state changes."""
+    so call this before the message, its kind or its post (solved, country, topic) changes:
+    :func:`reindexed` does both sides."""
     rows = list(rows)
     if not rows or dialect(session) == "postgresql":
         return
-    solved = await _in_solved_posts(session, [mid for mid, _ in rows])
+    marks = await _marks_of(session, [mid for mid, _ in rows])
     await session.execute(
         text("INSERT INTO search_fts(search_fts, rowid, body) VALUES ('delete', :id, :doc)"),
-        [{"id": mid, "doc": fts_document(content, mid in solved)} for mid, content in rows],
+        [{"id": mid, "doc": fts_document(content, marks.get(mid, ()))} for mid, content in rows],
     )
+
+
+@asynccontextmanager
+async def reindexed(session: AsyncSession, thread_id: int) -> AsyncIterator[None]:
+    """Around a change to a Q&A post (its question row created, solved, tagged): its messages leave
+    the index with their old marks and come back with the new ones."""
+    rows = [(mid, content) for mid, content in (await session.execute(
+        text("SELECT id, content FROM archive_messages WHERE thread_id = :t"), {"t": thread_id})).all()]
+    await unindex_messages(session, rows)
+    yield
+    await session.flush()
+    await index_messages(session, rows)
+
+
+def rebuild_sqlite_index(connection: Any, batch: int = 5000, marks: Callable[..., tuple[str, ...]] | None = None) -> int:
+    """Write the SQLite index again from the stored messages (a migration's step, on its
+    synchronous connection): an empty index, then every message with its marks (``marks``: another
+    rule, :func:`message_marks` by default). Returns how many."""
+    marks = marks or message_marks
+    connection.exec_driver_sql("DROP TABLE IF EXISTS search_fts")
+    for ddl in SQLITE_DDL:
+        connection.exec_driver_sql(ddl)
+    done = 0
+    last = -1
+    while True:
+        rows = connection.execute(text(
+            "SELECT m.id, m.content, m.kind, q.thread_id IS NOT NULL, q.solved_at IS NOT NULL, q.country, q.topic "
+            "FROM archive_messages m LEFT JOIN qa_questions q ON q.thread_id = m.thread_id "
+            "WHERE m.id > :last ORDER BY m.id LIMIT :n"), {"last": last, "n": batch}).all()
+        if not rows:
+            # one segment instead of one per batch: queries read one b-tree per token (bench/README.md)
+            connection.exec_driver_sql("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
+            return done
+        connection.execute(text("INSERT INTO search_fts(rowid, body) VALUES (:id, :doc)"), [
+            {"id": mid, "doc": fts_document(content, marks(
+                kind, in_post=bool(in_post), solved=bool(solved), country=country, topic=topic))}
+            for mid, content, kind, in_post, solved, country, topic in rows])
+        done += len(rows)
+        last = rows[-1][0]
 
 
 async def purge(session: AsyncSession) -> None:
@@ -483,9 +564,11 @@ class SearchFilters:
     published_only: bool = False
 
 
-def _filter_sql(f: SearchFilters, params: dict[str, Any]) -> str:
+def _filter_sql(f: SearchFilters, params: dict[str, Any], *, marked: bool) -> str:
+    """The filters as SQL on the matched rows; ``marked``: the index's marks check what they can
+    (SQLite, :func:`_filter_marks`) and only the rest is left here."""
     clauses = []
-    if f.kinds:
+    if f.kinds and not marked:
         names = []
         for i, k in enumerate(f.kinds):
             params[f"kind{i}"] = k
@@ -494,25 +577,50 @@ def _filter_sql(f: SearchFilters, params: dict[str, Any]) -> str:
     if f.author_id is not None:
         params["author_id"] = f.author_id
         clauses.append("m.author_id = :author_id")
-    if f.countries:
+    if f.countries and not marked:
         names = []
         for i, name in enumerate(f.countries):
             params[f"country{i}"] = name
             names.append(f"lower(:country{i})")
         clauses.append(f"lower(q.country) IN ({', '.join(names)})")
-    if f.topic is not None:
+    if f.topic is not None and not marked:
         params["topic"] = f.topic
         clauses.append("lower(q.topic) = lower(:topic)")
-    if f.solved is True:
+    if f.solved is True and not marked:
         clauses.append("q.solved_at IS NOT NULL")
     elif f.solved is False:
-        clauses.append("q.thread_id IS NOT NULL AND q.solved_at IS NULL")
+        clauses.append("q.thread_id IS NOT NULL" if marked else "q.thread_id IS NOT NULL AND q.solved_at IS NULL")
     if f.published_only:
         params["published"] = True
         consented = "SELECT p.user_id FROM user_preferences p WHERE p.publish_web = :published"
-        clauses.append(f"m.kind IN ('question', 'answer') AND q.solved_at IS NOT NULL AND q.author_id <> 0 "
-                       f"AND q.author_id IN ({consented}) AND m.author_id IN ({consented})")
+        post = "" if marked else "m.kind IN ('question', 'answer') AND q.solved_at IS NOT NULL AND "
+        clauses.append(f"{post}q.author_id <> 0 AND q.author_id IN ({consented}) AND m.author_id IN ({consented})")
     return "".join(f" AND {c}" for c in clauses)
+
+
+def _any_mark(marks: Iterable[str | None]) -> str | None:
+    quoted = list(dict.fromkeys(_fts_quote(m) for m in marks if m))
+    if not quoted:
+        return None
+    return quoted[0] if len(quoted) == 1 else "(" + " OR ".join(quoted) + ")"
+
+
+POST_KINDS = ("question", "answer")
+
+
+def _filter_marks(f: SearchFilters) -> tuple[list[str], str | None]:
+    """The filters as FTS5 terms every match must have, and one it must not (unsolved posts)."""
+    kinds = f.kinds
+    if f.published_only or f.solved is False:  # only messages of Q&A posts can be either
+        kinds = tuple(k for k in kinds or POST_KINDS if k in POST_KINDS) or ("none",)
+    # a country or topic with no letters or digits gets a mark no message has: nothing matches
+    required = [m for m in (
+        _any_mark(kind_mark(k) for k in kinds) if kinds else None,
+        (_any_mark(country_mark(c) for c in f.countries) or _fts_quote(_COUNTRY_MARK)) if f.countries else None,
+        (_any_mark([topic_mark(f.topic)]) or _fts_quote(_TOPIC_MARK)) if f.topic is not None else None,
+        _fts_quote(SOLVED_MARK) if f.solved is True or f.published_only else None,
+    ) if m]
+    return required, (_fts_quote(SOLVED_MARK) if f.solved is False else None)
 
 
 def _message_id_bound(when: datetime) -> int:
@@ -550,7 +658,7 @@ def candidate_sql(
     found, so a phrase of common bigrams that never matches walks every message (~140 ms at 1M);
     walking up from the bound stops at the newest."""
     params: dict[str, Any] = {}
-    where = _filter_sql(filters, params)
+    where = _filter_sql(filters, params, marked=dialect_name != "postgresql")
     if filters.after is not None:
         params["after_id"] = _message_id_bound(filters.after)
     if filters.before is not None:
@@ -660,9 +768,14 @@ def _select_sqlite(
     any_term: bool, solved_only: bool, exclude: Sequence[Term], order: str,
 ) -> str:
     flag = "1" if exclude else "0"
+    required, excluded = _filter_marks(filters)
+    if solved_only and _fts_quote(SOLVED_MARK) not in required:
+        required.append(_fts_quote(SOLVED_MARK))
     match = fts_match(terms, any_term=any_term, exclude=exclude)
-    if solved_only:
-        match = f"({match}) AND {_fts_quote(SOLVED_MARK)}"
+    if required:
+        match = " AND ".join([f"({match})", *required])
+    if excluded:
+        match = f"({match}) NOT {excluded}"
     params["q"] = match
     # FTS5's bm25 first counts every row matching each phrase in the whole index (its IDF):
     # cheap for a few single tokens, ~60 ms at 1M rows for a 9-bigram Thai word. Such queries

@@ -320,8 +320,9 @@ class QuestionService:
         if row is None:
             row = Question(thread_id=thread_id, forum_id=forum_id, guild_id=guild_id, author_id=author_id, title=title,
                            country=country, topic=topic, created_at=created_at)
-            session.add(row)
-            await session.flush()
+            # Replies stored before the question (events out of order) now belong to a post: its marks.
+            async with search.reindexed(session, thread_id):
+                session.add(row)
         await store_messages(session, [MessageRecord(
             id=starter_message_id or thread_id, channel_id=thread_id, guild_id=guild_id, thread_id=thread_id,
             author_id=author_id, content=question_text(title, body), created_at=created_at, kind="question",
@@ -369,15 +370,8 @@ class QuestionService:
                 raise InvalidInput(_("The question itself can't be its own answer; choose a reply."))
         question.answer_id = message_id
         if question.solved_at is None:
-            # The post's messages are re-indexed with the solved mark (db/search.py).
-            posts = (await session.execute(
-                select(ArchivedMessage.id, ArchivedMessage.content).where(ArchivedMessage.thread_id == thread_id)
-            )).all()
-            pairs = [(mid, content) for mid, content in posts]
-            await search.unindex_messages(session, pairs)
-            question.solved_at = now
-            await session.flush()
-            await search.index_messages(session, pairs)
+            async with search.reindexed(session, thread_id):  # the post's messages now carry the solved mark
+                question.solved_at = now
         await session.flush()
         url = jump_url(question.guild_id, thread_id, message_id) if message_id else None
         return Solved(thread_id, message_id, url, self.config.qa.solved_tag)

@@ -13,6 +13,7 @@ from cogs.qa.service import QuestionService
 from cogs.search import archive
 from cogs.search import service as search
 from cogs.search.service import SearchService
+from db import search as db_search
 from db.search import snowflake_at
 
 CHANNEL = 900000000000000203
@@ -207,3 +208,43 @@ async def test_an_old_solved_answer_beats_many_newer_matches(app: App) -> None:
         page = await app.service(SearchService).search(session, search.parse_params("solar dryer"))
         assert not any(h.solved for h in page.hits)
     assert await find(app, "tin") == []
+
+
+async def test_filters_follow_a_post_through_its_life(app: App) -> None:
+    """Replies stored before their question, a country tagged in another spelling, solving, and deleting:
+    every filter finds the post's messages as they are now, and a deleted message leaves the index."""
+    from sqlalchemy import text
+
+    from bot.config import Config
+    from bot.permissions import Actor
+
+    old = T0 - timedelta(days=200)
+    thread = snowflake_at(old)
+    reply = rec("Our weaving cooperative pays members monthly", author=22, kind="answer", thread=thread,
+                when=old + timedelta(hours=1))
+    chatter = [rec(f"weaving cooperative chat {i}", when=T0 + timedelta(minutes=i)) for i in range(search.CANDIDATES + 20)]
+    async with app.db.begin() as session:
+        await archive.store_messages(session, [reply, *chatter])  # the reply arrives first
+        await app.service(QuestionService).record_question(
+            session, thread_id=thread, forum_id=1, guild_id=1, author_id=21, title="Paying members",
+            body="How does a weaving cooperative pay its members?", country="Laos", topic="Finance", created_at=old)
+    questions = {thread, reply.id}
+    assert set(await find(app, "weaving cooperative", country="Lao PDR")) == questions
+    assert set(await find(app, "weaving cooperative", topic="finance")) == questions
+    assert set(await find(app, "weaving cooperative", solved=False)) == questions
+    assert await find(app, "weaving cooperative", solved=True) == []
+    assert set(await find(app, "weaving cooperative", scope="questions")) == questions
+    assert reply.id not in await find(app, "weaving cooperative", scope="discussions")
+    async with app.db.begin() as session:
+        await QuestionService(Config()).mark_answer(session, Actor(21), thread, reply.id, old + timedelta(hours=2))
+    assert set(await find(app, "weaving cooperative", solved=True)) == questions
+    assert set(await find(app, "weaving cooperative", solved=True, country="laos", topic="Finance")) == questions
+    assert await find(app, "weaving cooperative", solved=False) == []
+    assert await find(app, "weaving cooperative", country="Thailand") == []
+    async with app.db.begin() as session:
+        await archive.delete_thread(session, thread)
+        marks = [db_search.country_mark("Laos"), db_search.topic_mark("Finance"), db_search.SOLVED_MARK]
+        left = (await session.execute(text("SELECT rowid FROM search_fts WHERE search_fts MATCH :q"),
+                                      {"q": " OR ".join(f'"{t}"' for t in ["monthly", *marks])})).all()
+    assert left == [], "a deleted reply must leave nothing of itself in the index"
+    assert await find(app, "weaving cooperative", solved=True) == []
