@@ -290,37 +290,6 @@ def pg_token(token: str) -> str:
     return "zz" + token.encode("utf-8").hex()
 
 
-# Filter marks in the PostgreSQL vector, besides SOLVED_MARK: the kind of a Q&A message and its
-# post's country and topic tags. Like SOLVED_MARK they are private-use strings that no query token
-# can be, so only our own queries ask for them; GIN intersects the words with a rare mark instead of
-# checking every match's row. Plain channel messages ("message", nearly all rows) carry no kind mark.
-MARKED_KINDS = ("question", "answer")
-
-
-def kind_mark(kind: str) -> str:
-    return f"\ue000kind {kind}"
-
-
-def country_mark(name: str) -> str:
-    return f"\ue000country {name.strip().lower()}"
-
-
-def topic_mark(name: str) -> str:
-    return f"\ue000topic {name.strip().lower()}"
-
-
-def pg_marks(kind: str, solved: bool, country: str | None, topic: str | None) -> list[str]:
-    """The marks a message carries in the PostgreSQL index (tags only on Q&A posts' messages)."""
-    marks = [kind_mark(kind)] if kind in MARKED_KINDS else []
-    if solved:
-        marks.append(SOLVED_MARK)
-    if country:
-        marks.append(country_mark(country))
-    if topic:
-        marks.append(topic_mark(topic))
-    return marks
-
-
 def pg_document(text: str, marks: Sequence[str] = ()) -> str:
     return " ".join([pg_token(t) for t in index_tokens(text)] + [pg_token(m) for m in marks])
 
@@ -350,21 +319,37 @@ def pg_tsquery(terms: Sequence[Part], *, any_term: bool = False, exclude: Sequen
     return expression
 
 
+def _pg_any(marks: Iterable[str | None], missing: str) -> str:
+    """Any of these marks as a tsquery; a value with no letters or digits has no mark, so it asks
+    for one no message has (nothing matches, as on SQLite)."""
+    lexemes = list(dict.fromkeys(_pg_lexeme(m) for m in marks if m)) or [_pg_lexeme(missing)]
+    return lexemes[0] if len(lexemes) == 1 else "(" + " | ".join(lexemes) + ")"
+
+
 def pg_filter_marks(filters: SearchFilters, *, solved_only: bool = False) -> str | None:
-    """The marks a search's filters ask for, as a tsquery (None when no filter has a mark): what lets
-    GIN answer a filtered search from the index alone."""
+    """The marks a search's filters ask for, as a tsquery, when one of them is rare enough to make
+    GIN's intersection cheap (solved or unsolved, Q&A messages only, a country, a topic); None
+    otherwise (scope "discussions" alone would intersect with nearly every message). The same
+    marks as SQLite's (:func:`message_marks`), so both engines find the same messages."""
+    kinds = filters.kinds
+    if filters.published_only or filters.solved is False:
+        kinds = tuple(k for k in kinds or POST_KINDS if k in POST_KINDS) or ("none",)
+    solved = solved_only or filters.solved is True or filters.published_only
+    if not (solved or filters.solved is False or filters.countries or filters.topic is not None
+            or (kinds and all(k in POST_KINDS for k in kinds))):
+        return None
     parts = []
-    if solved_only or filters.solved is True or filters.published_only:
-        parts.append(_pg_lexeme(SOLVED_MARK))
-    if filters.kinds and all(k in MARKED_KINDS for k in filters.kinds):
-        parts.append("(" + " | ".join(_pg_lexeme(kind_mark(k)) for k in filters.kinds) + ")")
-    if filters.solved is False:
-        parts.append("(" + " | ".join(_pg_lexeme(kind_mark(k)) for k in MARKED_KINDS) + f") & !{_pg_lexeme(SOLVED_MARK)}")
+    if kinds:
+        parts.append(_pg_any((kind_mark(k) for k in kinds), _KIND_MARK))
     if filters.countries:
-        parts.append("(" + " | ".join(_pg_lexeme(country_mark(c)) for c in filters.countries) + ")")
+        parts.append(_pg_any((country_mark(c) for c in filters.countries), _COUNTRY_MARK))
     if filters.topic is not None:
-        parts.append(_pg_lexeme(topic_mark(filters.topic)))
-    return " & ".join(parts) if parts else None
+        parts.append(_pg_any([topic_mark(filters.topic)], _TOPIC_MARK))
+    if solved:
+        parts.append(_pg_lexeme(SOLVED_MARK))
+    elif filters.solved is False:
+        parts.append("!" + _pg_lexeme(SOLVED_MARK))
+    return " & ".join(parts)
 
 
 # ----------------------------------------------------------------- DDL (used by the migration)
@@ -415,30 +400,13 @@ async def _marks_of(session: AsyncSession, ids: list[int]) -> dict[int, tuple[st
     return out
 
 
-async def _pg_marks_of(session: AsyncSession, ids: list[int]) -> dict[int, list[str]]:
-    """The marks of these messages (kind, and their post's solved state and tags) as the database says now."""
-    out: dict[int, list[str]] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start : start + 500]
-        marks = ", ".join(f":i{n}" for n in range(len(chunk)))
-        rows = await session.execute(
-            text("SELECT m.id, m.kind, q.solved_at IS NOT NULL, q.country, q.topic FROM archive_messages m "
-                 f"LEFT JOIN qa_questions q ON q.thread_id = m.thread_id WHERE m.id IN ({marks}) "
-                 "AND (m.thread_id IS NOT NULL OR m.kind <> 'message')"),
-            {f"i{n}": mid for n, mid in enumerate(chunk)},
-        )
-        for mid, kind, solved, country, topic in rows:
-            out[mid] = pg_marks(kind, bool(solved), country, topic)
-    return out
-
-
 async def index_messages(session: AsyncSession, rows: Sequence[tuple[int, str]]) -> None:
     """Add (message id, content) pairs to the index (the messages rows must exist: their kind and
     their post's state give the marks)."""
     if not rows:
         return
     if dialect(session) == "postgresql":
-        marks = await _pg_marks_of(session, [mid for mid, _ in rows])
+        marks = await _marks_of(session, [mid for mid, _ in rows])
         await session.execute(
             text("UPDATE archive_messages SET search_vector = to_tsvector('simple', :doc) WHERE id = :id"),
             [{"id": mid, "doc": pg_document(content, marks.get(mid, ()))} for mid, content in rows],
@@ -501,6 +469,29 @@ def rebuild_sqlite_index(connection: Any, batch: int = 5000, marks: Callable[...
             {"id": mid, "doc": fts_document(content, marks(
                 kind, in_post=bool(in_post), solved=bool(solved), country=country, topic=topic))}
             for mid, content, kind, in_post, solved, country, topic in rows])
+        done += len(rows)
+        last = rows[-1][0]
+
+
+def rebuild_pg_index(connection: Any, batch: int = 5000) -> int:
+    """Write every PostgreSQL search vector again from the stored messages, with marks (a
+    migration's step, on its synchronous connection). Returns how many."""
+    done = 0
+    last = -(2**63)
+    while True:
+        rows = connection.execute(text(
+            "SELECT m.id, m.content, m.kind, q.thread_id IS NOT NULL, q.solved_at IS NOT NULL, q.country, q.topic "
+            "FROM archive_messages m LEFT JOIN qa_questions q ON q.thread_id = m.thread_id "
+            "WHERE m.id > :last ORDER BY m.id LIMIT :n"), {"last": last, "n": batch}).all()
+        if not rows:
+            return done
+        connection.execute(text(
+            "UPDATE archive_messages m SET search_vector = to_tsvector('simple', d.doc) "
+            "FROM unnest(CAST(:ids AS bigint[]), CAST(:docs AS text[])) AS d(id, doc) WHERE m.id = d.id"), {
+            "ids": [r[0] for r in rows],
+            "docs": [pg_document(content, message_marks(kind, in_post=bool(in_post), solved=bool(solved),
+                                                        country=country, topic=topic))
+                     for _mid, content, kind, in_post, solved, country, topic in rows]})
         done += len(rows)
         last = rows[-1][0]
 
@@ -658,7 +649,9 @@ def candidate_sql(
     found, so a phrase of common bigrams that never matches walks every message (~140 ms at 1M);
     walking up from the bound stops at the newest."""
     params: dict[str, Any] = {}
-    where = _filter_sql(filters, params, marked=dialect_name != "postgresql")
+    # PostgreSQL checks filters by marks only on the searches it answers from GIN (_select_pg)
+    marked = dialect_name != "postgresql" or pg_filter_marks(filters, solved_only=solved_only) is not None
+    where = _filter_sql(filters, params, marked=marked)
     if filters.after is not None:
         params["after_id"] = _message_id_bound(filters.after)
     if filters.before is not None:
