@@ -373,7 +373,7 @@ from contextlib import asynccontextmanager  # noqa: E402
 from datetime import datetime  # noqa: E402
 from typing import Any, NamedTuple  # noqa: E402
 
-from sqlalchemy import text  # noqa: E402
+from sqlalchemy import insert, text  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession  # noqa: E402
 
 
@@ -417,6 +417,43 @@ async def index_messages(session: AsyncSession, rows: Sequence[tuple[int, str]])
             text("INSERT INTO search_fts(rowid, body) VALUES (:id, :doc)"),
             [{"id": mid, "doc": fts_document(content, marks.get(mid, ()))} for mid, content in rows],
         )
+
+
+MESSAGE_COLUMNS = ("id", "guild_id", "channel_id", "thread_id", "author_id", "kind", "content", "created_at",
+                   "edited_at")
+
+
+async def insert_messages(session: AsyncSession, table: Any, values: Sequence[dict[str, Any]]) -> None:
+    """Store new messages (``values``: rows of ``table``, archive_messages, with MESSAGE_COLUMNS) and
+    index them. On PostgreSQL the INSERT writes the vector itself: no second write of every row
+    (and of its GIN entries) by a later UPDATE."""
+    if not values:
+        return
+    if dialect(session) != "postgresql":
+        await session.execute(insert(table), list(values))
+        await index_messages(session, [(v["id"], v["content"]) for v in values])
+        return
+    threads = sorted({v["thread_id"] for v in values if v.get("thread_id")})
+    posts: dict[int, tuple[bool, str | None, str | None]] = {}
+    for start in range(0, len(threads), 500):
+        chunk = threads[start : start + 500]
+        binds = ", ".join(f":t{n}" for n in range(len(chunk)))
+        rows = await session.execute(
+            text(f"SELECT thread_id, solved_at IS NOT NULL, country, topic FROM qa_questions WHERE thread_id IN ({binds})"),
+            {f"t{n}": t for n, t in enumerate(chunk)})
+        posts.update({t: (bool(solved), country, topic) for t, solved, country, topic in rows})
+
+    def marks(v: dict[str, Any]) -> tuple[str, ...]:
+        post = posts.get(v.get("thread_id") or 0)
+        if post is None:
+            return message_marks(v["kind"])
+        return message_marks(v["kind"], in_post=True, solved=post[0], country=post[1], topic=post[2])
+
+    columns = ", ".join(MESSAGE_COLUMNS)
+    binds = ", ".join(f":{c}" for c in MESSAGE_COLUMNS)
+    await session.execute(
+        text(f"INSERT INTO archive_messages ({columns}, search_vector) VALUES ({binds}, to_tsvector('simple', :doc))"),
+        [{**{c: v.get(c) for c in MESSAGE_COLUMNS}, "doc": pg_document(v["content"], marks(v))} for v in values])
 
 
 async def unindex_messages(session: AsyncSession, rows: Iterable[tuple[int, str]]) -> None:
@@ -475,7 +512,10 @@ def rebuild_sqlite_index(connection: Any, batch: int = 5000, marks: Callable[...
 
 def rebuild_pg_index(connection: Any, batch: int = 5000) -> int:
     """Write every PostgreSQL search vector again from the stored messages, with marks (a
-    migration's step, on its synchronous connection). Returns how many."""
+    migration's step, on its synchronous connection). Returns how many. The GIN index is dropped
+    first and built again at the end: one build costs a fraction of a million index updates."""
+    for statement in PG_DROP:
+        connection.exec_driver_sql(statement)
     done = 0
     last = -(2**63)
     while True:
@@ -484,6 +524,7 @@ def rebuild_pg_index(connection: Any, batch: int = 5000) -> int:
             "FROM archive_messages m LEFT JOIN qa_questions q ON q.thread_id = m.thread_id "
             "WHERE m.id > :last ORDER BY m.id LIMIT :n"), {"last": last, "n": batch}).all()
         if not rows:
+            connection.exec_driver_sql(PG_DDL[1])
             return done
         connection.execute(text(
             "UPDATE archive_messages m SET search_vector = to_tsvector('simple', d.doc) "

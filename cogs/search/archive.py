@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.guild import Effective
@@ -113,8 +113,9 @@ async def store_batch(session: AsyncSession, records: Sequence[MessageRecord]) -
     new = [r for mid, r in latest.items() if mid not in existing]
     changed = [r for mid, r in latest.items() if mid in existing and existing[mid][0] != r.content[:MAX_CONTENT]]
     if new:
-        await session.execute(
-            insert(ArchivedMessage),
+        await search.insert_messages(
+            session,
+            ArchivedMessage.__table__,
             [
                 {
                     "id": r.id, "guild_id": r.guild_id, "channel_id": r.channel_id, "thread_id": r.thread_id,
@@ -124,7 +125,6 @@ async def store_batch(session: AsyncSession, records: Sequence[MessageRecord]) -
                 for r in new
             ],
         )
-        await search.index_messages(session, [(r.id, r.content[:MAX_CONTENT]) for r in new])
     if changed:
         await search.unindex_messages(session, [(r.id, existing[r.id][0]) for r in changed])
         for r in changed:
