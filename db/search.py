@@ -312,7 +312,7 @@ def _pg_part(part: Part) -> str:
 
 
 def pg_tsquery(terms: Sequence[Part], *, any_term: bool = False, exclude: Sequence[Term] = ()) -> str:
-    """The same expression as :func:`fts_match`, for ``to_tsquery('simple', …)``."""
+    """The same expression as :func:`fts_match`, as a ``tsquery`` literal (the lexemes are already what the vectors hold)."""
     expression = (" | " if any_term else " & ").join(_pg_part(p) for p in terms)
     if exclude:
         expression = f"({expression}) & !({pg_tsquery(exclude)})"
@@ -752,12 +752,12 @@ def _select_pg(
     columns = "m.id, m.search_vector, q.solved_at IS NOT NULL AS solved"
     join = "LEFT JOIN qa_questions q ON q.thread_id = m.thread_id"
     marks = pg_filter_marks(filters, solved_only=solved_only)
-    indexed = "m.search_vector @@ to_tsquery('simple', :q)"
+    indexed = "m.search_vector @@ CAST(:q AS tsquery)"
     if marks is not None:
         params["marks"] = marks
-        indexed = "m.search_vector @@ (to_tsquery('simple', :q) && to_tsquery('simple', :marks))"
+        indexed = "m.search_vector @@ (CAST(:q AS tsquery) && CAST(:marks AS tsquery))"
     found = f"SELECT {columns} FROM archive_messages m {join} WHERE {indexed}{where}"
-    rank = f"ts_rank(c.search_vector, to_tsquery('simple', :q)) AS score, c.solved, {'true' if marked else 'false'}"
+    rank = f"ts_rank(c.search_vector, CAST(:q AS tsquery)) AS score, c.solved, {'true' if marked else 'false'}"
     if marks is not None:
         return f"SELECT c.id, {rank} AS expanded FROM ({found} ORDER BY m.id {order} LIMIT :limit) AS c"
     params.update(walk=PG_WALK, walk_more=PG_WALK_MORE, dense=max(1, params["limit"] // 4))
@@ -771,7 +771,7 @@ def _select_pg(
     def edge(offset: str) -> str:
         return f"(SELECT w.id FROM archive_messages w WHERE {newest} ORDER BY w.id {order} OFFSET {offset} - 1 LIMIT 1)"
 
-    matching = f"ts_match_vq(m.search_vector, to_tsquery('simple', :q)){where}"
+    matching = f"ts_match_vq(m.search_vector, CAST(:q AS tsquery)){where}"
     found_n = "(SELECT count(*) FROM walked)"
     dense = f"{found_n} >= :dense"
     first, more = edge(":walk"), edge(":walk + :walk_more")
@@ -791,7 +791,9 @@ def _select_pg(
         f"{join} WHERE {matching} AND {dense} ORDER BY m.id {order} LIMIT :limit) UNION ALL "
         f"({found} AND {found_n} > 0 AND NOT {dense} AND m.id {past} {first} AND m.id {near} {reach} "
         f"ORDER BY m.id {order} LIMIT :limit) UNION ALL "
-        f"({found} AND m.id {past} CASE WHEN {dense} THEN {more} WHEN {found_n} > 0 THEN {reach} ELSE {first} END "
+        # (no edge: the walk saw every message of the range; GREATEST and LEAST would skip its NULL)
+        f"({found} AND {first} IS NOT NULL AND m.id {past} CASE WHEN {dense} THEN {more} WHEN {found_n} > 0 "
+        f"THEN {reach} ELSE {first} END "
         f"ORDER BY m.id {order} LIMIT :limit)"
         ") AS c LIMIT :limit"
     )
