@@ -1,5 +1,5 @@
 """Plans and consultations speed: /plan show and /country's plan summary for a country with 100
-actions and 2,000 updates (12 such plans), and a consultation's closing results (counts per
+actions, 2,000 updates and 300 status changes (12 such plans), and a consultation's closing results (counts per
 country, glossary terms of every answer, the CSV) with 1,000 members answering 5 questions.
 
     .venv/bin/python bench/bench_plans.py [--members 1000] [--runs 50]
@@ -19,6 +19,7 @@ from sqlalchemy import insert
 from cogs.plans.consultations import ConsultationService
 from cogs.plans.models import (
     ActionPlan,
+    ActionStatusChange,
     ActionUpdate,
     Consultation,
     ConsultationAnswer,
@@ -44,7 +45,7 @@ async def main(members: int, runs: int) -> None:
     app = await make_app(tempdir())
     rng = random.Random(7)
     now = datetime.now(UTC)
-    plans, recs, actions, updates = [], [], [], []
+    plans, recs, actions, updates, changes = [], [], [], [], []
     for p, code in enumerate(COUNTRIES, 1):
         plans.append({"id": p, "country": code, "title": f"Plan {code}", "created_at": now, "updated_at": now})
         for r in range(10):
@@ -56,12 +57,16 @@ async def main(members: int, runs: int) -> None:
                                 "owner_org": "Ministry", "target_date": now.date() + timedelta(days=rng.randint(-60, 300)),
                                 "status": rng.choice(["planned", "under_way", "done", "stalled"]),
                                 "status_changed_at": now - timedelta(days=rng.randint(0, 90)), "created_at": now - timedelta(days=100)})
+                for c, (old, new) in enumerate((("planned", "under_way"), ("under_way", "stalled"), ("stalled", "under_way"))):
+                    changes.append({"action_id": aid, "changed_by_user_id": 11, "from_status": old, "to_status": new,
+                                    "changed_at": now - timedelta(days=60 - 20 * c)})
                 for u in range(20):
                     when = now - timedelta(days=rng.randint(0, 120))
                     updates.append({"action_id": aid, "author_id": 1000 + u, "text": "Progress", "evidence": [],
                                     "created_at": when, "confirmed_at": when if u % 2 else None})
     async with app.db.begin() as session:
-        for table, rows in ((ActionPlan, plans), (Recommendation, recs), (PlanAction, actions), (ActionUpdate, updates)):
+        for table, rows in ((ActionPlan, plans), (Recommendation, recs), (PlanAction, actions), (ActionUpdate, updates),
+                            (ActionStatusChange, changes)):
             for i in range(0, len(rows), 2000):
                 await session.execute(insert(table), rows[i:i + 2000])
         session.add(Consultation(id=1, title="Draft", summary="S", countries=[], closes_at=now))
@@ -74,7 +79,8 @@ async def main(members: int, runs: int) -> None:
                 for m in range(members) for q in range(5)]
         for i in range(0, len(rows), 2000):
             await session.execute(insert(ConsultationAnswer), rows[i:i + 2000])
-    print(f"{len(actions):,} actions, {len(updates):,} updates; {len(rows):,} consultation answers")
+    print(f"{len(actions):,} actions, {len(updates):,} updates, {len(changes):,} status changes; "
+          f"{len(rows):,} consultation answers")
 
     plans_service = app.service(PlanService)
     samples = []

@@ -77,10 +77,10 @@ def mark_solved(db: sqlite3.Connection, posts: list[tuple[int, bool]]) -> int:
     thread_of = dict(db.execute("SELECT id, thread_id FROM archive_messages WHERE thread_id IS NOT NULL").fetchall())
     db.executemany("INSERT INTO search_fts(search_fts, rowid, body) VALUES ('delete', ?, ?)",
                    [(mid, fts.fts_document(content, fts.message_marks("message"))) for mid, content, _ in rows])
-    db.executemany("INSERT INTO search_fts(rowid, body) VALUES (?, ?)",
-                   [(mid, fts.fts_document(content, fts.message_marks(kind, in_post=True,
-                                                                       solved=thread_of[mid] in solved)))
-                    for mid, content, kind in rows])
+    docs = [(mid, fts.fts_document(content, fts.message_marks(kind, in_post=True, solved=thread_of[mid] in solved)))
+            for mid, content, kind in rows]
+    for table in fts.SQLITE_TABLES:
+        db.executemany(f"INSERT INTO {table}(rowid, body) VALUES (?, ?)", docs)
     return len(rows)
 
 

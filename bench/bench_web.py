@@ -1,6 +1,6 @@
 """Web page p95 through the whole ASGI stack in-process (security and language middleware, routing,
 services, Jinja2), with a large archive and Q&A in the database: the home page (en and th) and search
-pages over the public glossary and resources.
+pages over the public glossary and resources, and a glossary term page (th, km).
 
     .venv/bin/python bench/bench_web.py                         # 1,000,000 archived messages, 5,000 Q&A posts
     .venv/bin/python bench/bench_web.py --messages 100000       # quicker
@@ -136,12 +136,14 @@ async def main() -> None:
 
     searches = SEARCHES + corpus.queries(45)
     site = create_web_app(app)
-    for path in ("/", "/?lang=th", "/search?q=coop"):  # warm-up: templates compiled, caches filled
+    for path in ("/", "/?lang=th", "/search?q=coop", "/glossary/cooperative?lang=th"):  # warm-up: templates compiled, caches filled
         await timed(site, path, 20)
     results = {
         "home (en)": await timed(site, "/", args.rounds),
         "home (th, Accept-Language)": await timed(site, "/", args.rounds,
                                                   {"Accept-Language": "th-TH,th;q=0.9,en;q=0.5"}),
+        "term page (th)": await timed(site, "/glossary/cooperative?lang=th", args.rounds),
+        "term page (km)": await timed(site, "/glossary/cooperative?lang=km", args.rounds),
         "home, sessions read each time": [],
         "search (km)": [],
     }

@@ -44,10 +44,16 @@ ALL = (1 << 53) - 1
 _NEEDS_SEND = FLAGS["send_tts_messages"] | FLAGS["mention_everyone"] | FLAGS["embed_links"] | FLAGS["attach_files"]
 
 # Where a need applies: the configured channel(s) it names, or the server as a whole.
-WHERES = ("guild", "announcements", "qa_forum", "archived", "digest")
+WHERES = ("guild", "announcements", "qa_forum", "archived", "digest", "plans", "plans_summary")
 WHERE_WORDS = {"guild": N_("the server"), "announcements": N_("the announcements channel"),
                "qa_forum": N_("the Q&A forum"), "archived": N_("an archived channel"),
-               "digest": N_("the digest channel")}
+               "digest": N_("the digest channel"), "plans": N_("a country's plan channel or thread"),
+               "plans_summary": N_("the consultation summary channel")}
+# Places set in config.yaml rather than with /setup: a finding about them names the key to change.
+CONFIG_KEYS = {"plans": "plans.channels", "plans_summary": "plans.summary_channel"}
+# Place kinds (Place.kind) that are threads: there Discord's "Send Messages in Threads" decides
+# whether the bot may post, not "Send Messages" (which only the parent channel's members need).
+THREAD_KINDS = frozenset({"thread", "private thread"})
 # Each permission as Discord's settings name it (translators: Discord's own name in the language).
 PERMISSION_NAMES = {
     "administrator": N_("Administrator"), "manage_channels": N_("Manage Channels"),
@@ -159,6 +165,14 @@ def channel_permissions(guild_id: int, owner_id: int, member_id: int, member_rol
     return base
 
 
+def thread_permissions(parent: int) -> int:
+    """What a member may do in a thread, from what they may do in its parent channel (discord.py's
+    ``Thread.permissions_for``): without Send Messages in Threads, nothing that rides on a message."""
+    if parent == ALL:
+        return ALL
+    return parent & ~_NEEDS_SEND if not parent & FLAGS["send_messages_in_threads"] else parent
+
+
 # ---------------------------------------------------------------- the report
 @dataclass(frozen=True)
 class Place:
@@ -208,6 +222,9 @@ def describe(f: Finding) -> str:
     where = where_words(f.where)
     if f.problem == UNSET:
         text = _("{where} is not set; choose one with /setup.").format(where=where)
+    elif f.problem == DELETED and f.where in CONFIG_KEYS:
+        text = _("{where} (channel {id}) no longer exists; change {key} in config.yaml.").format(
+            where=where, id=f.channel_id, key=CONFIG_KEYS[f.where])
     elif f.problem == DELETED:
         text = _("{where} (channel {id}) no longer exists; choose another with /setup.").format(
             where=where, id=f.channel_id)
@@ -262,8 +279,11 @@ def check(capabilities: Sequence[Capability], config: Config, places: Sequence[P
                     findings.append(Finding(name, need.where, place.channel_id, None, False, NOT_FORUM,
                                             place.name or "", place.kind))
                 continue
-            ok = bool(place.permissions & FLAGS[need.flag])
-            findings.append(Finding(name, need.where, place.channel_id, need.flag, ok, OK if ok else MISSING,
+            flag = need.flag
+            if flag == "send_messages" and place.kind in THREAD_KINDS:
+                flag = "send_messages_in_threads"
+            ok = bool(place.permissions & FLAGS[flag])
+            findings.append(Finding(name, need.where, place.channel_id, flag, ok, OK if ok else MISSING,
                                     "" if place.where == "guild" else place.name or "", place.kind, need.why))
     return findings
 
@@ -283,4 +303,7 @@ def places_wanted(effective: Effective, config: Config) -> list[tuple[str, int]]
     digest = config.digest.channel or effective.announcements
     if digest:
         out.append(("digest", digest))
+    out.extend(("plans", cid) for cid in dict.fromkeys(config.plans.channels.values()) if cid)
+    if config.plans.summary_channel:
+        out.append(("plans_summary", config.plans.summary_channel))
     return out

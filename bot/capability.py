@@ -122,7 +122,9 @@ class Need:
 
     ``flag`` is a ``discord.Permissions`` attribute name (``send_messages_in_threads``); ``where``
     is a configured place: ``guild`` (server-wide), ``announcements``, ``qa_forum``, ``archived``
-    (each opted-in channel) or ``digest`` (the digest channel, else announcements). ``when`` leaves
+    (each opted-in channel), ``digest`` (the digest channel, else announcements), ``plans`` (each
+    channel or thread of ``plans.channels``) or ``plans_summary`` (``plans.summary_channel``); in a
+    thread, ``send_messages`` is checked as Send Messages in Threads. ``when`` leaves
     the need out for a config that turns its feature off (e.g. ``sessions.create_events: false``).
     ``why`` is marked ``N_("...")`` in the record and translated where it is shown (bot/access.py)."""
 

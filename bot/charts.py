@@ -140,7 +140,8 @@ def render_chart(report: Report, chart: Chart) -> bytes:
 
             ax.set_title(f"{chart.title}\n{period_label(report.period)}")
             ax.set_xlabel(chart.x_label)
-            ax.set_ylabel(f"{chart.y_label} (%)" if chart.share else chart.y_label)
+            y_label = f"{chart.y_label} (%)" if chart.share else chart.y_label
+            ax.set_ylabel(y_label)
             if chart.share:
                 ax.set_ylim(0, 100)
             else:
@@ -152,7 +153,9 @@ def render_chart(report: Report, chart: Chart) -> bytes:
 
                 ax.text(0.5, 0.5, _("Nothing in this period"), ha="center", va="center", transform=ax.transAxes)
             out = io.BytesIO()
-            fig.savefig(out, format="png")
+            # the title and axis labels as text in the file too (PNG iTXt), for tools and checks
+            fig.savefig(out, format="png", metadata={"Title": chart.title, "X axis": chart.x_label,
+                                                     "Y axis": y_label})
         finally:
             plt.close(fig)
     return out.getvalue()

@@ -9,8 +9,12 @@ JSON, and (bot/charts.py) as PNG charts. Labels are in the language of the momen
 CSV headers and JSON keys are fixed English identifiers, so a spreadsheet or a script reads every
 report the same way. Nothing here imports discord.
 
-Periods are whole days in UTC: ``from`` 00:00 to the end of ``to``; a figure "as of" the period's end
-(unanswered for 7 days, sessions held) is read at the end, or now when the period runs into the future.
+Periods are whole days in the community's time zone (/setup, else ``timezone`` in config.yaml):
+``from`` 00:00 to the end of ``to`` there, and months are that zone's calendar months, so a post at
+23:30 UTC on 31 March counts in April for a community at UTC+7. The boundaries are computed here
+with zoneinfo (right across daylight-saving changes too) and the database buckets its UTC
+timestamps between them (``month_case``). A figure "as of" the period's end (unanswered for 7 days,
+sessions held) is read at the end, or now when the period runs into the future.
 """
 
 from __future__ import annotations
@@ -24,12 +28,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Float, cast, func
+from sqlalchemy import ColumnElement, Float, case, cast, func, literal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.catalogues import _, babel_locale, current_language, format_number
 from bot.errors import InvalidInput
+from bot.text import safe_echo
 from db.models import utcnow
 from db.search import dialect
 
@@ -43,20 +49,27 @@ MAX_DAYS = 3660  # ten years: anything longer is a typo
 # ---------------------------------------------------------------------- the period
 @dataclass(frozen=True)
 class Period:
-    """Whole UTC days, ``first`` and ``last`` included; ``now`` is when the report is made."""
+    """Whole days of the community's time zone (``zone``, an IANA name), ``first`` and ``last``
+    included; ``now`` is when the report is made. ``since``/``until`` and the months' bounds are
+    UTC moments, to compare with the stored UTC timestamps."""
 
     first: date
     last: date
     now: datetime
+    zone: str = "UTC"
+
+    def _midnight(self, day: date) -> datetime:
+        """The first moment of ``day`` in the zone, in UTC (zoneinfo picks the offset in force then)."""
+        return datetime.combine(day, time(0), ZoneInfo(self.zone)).astimezone(UTC)
 
     @property
     def since(self) -> datetime:
-        return datetime.combine(self.first, time(0), UTC)
+        return self._midnight(self.first)
 
     @property
     def until(self) -> datetime:
         """The first moment after the period (exclusive upper bound)."""
-        return datetime.combine(self.last + timedelta(days=1), time(0), UTC)
+        return self._midnight(self.last + timedelta(days=1))
 
     @property
     def as_of(self) -> datetime:
@@ -64,17 +77,20 @@ class Period:
         return min(self.until, self.now)
 
     def months(self) -> list[tuple[str, datetime, datetime]]:
-        """``(YYYY-MM, start, end)`` of each calendar month (UTC) the period touches, clipped to it."""
+        """``(YYYY-MM, start, end)`` of each calendar month of the zone the period touches, clipped to
+        it; start and end are UTC moments."""
         out = []
-        start = self.since
-        while start < self.until:
-            following = datetime(start.year + start.month // 12, start.month % 12 + 1, 1, tzinfo=UTC)
-            out.append((f"{start.year:04d}-{start.month:02d}", start, min(following, self.until)))
-            start = following
+        day = self.first
+        while day <= self.last:
+            following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+            out.append((f"{day.year:04d}-{day.month:02d}", self._midnight(day),
+                        self._midnight(min(following, self.last + timedelta(days=1)))))
+            day = following
         return out
 
     def as_json(self) -> dict[str, str]:
-        return {"from": self.first.isoformat(), "to": self.last.isoformat(), "generated_at": self.now.isoformat()}
+        return {"from": self.first.isoformat(), "to": self.last.isoformat(), "time_zone": self.zone,
+                "generated_at": self.now.isoformat()}
 
 
 def _read_date(text: str, *, start: bool) -> date:
@@ -85,13 +101,14 @@ def _read_date(text: str, *, start: bool) -> date:
                      "2026-11-01.") if start else
                    _("I can't read “{typed}” as the end date. Please write it as YYYY-MM-DD, for example "
                      "2026-11-30."))
-        raise InvalidInput(message.format(typed=text.strip()[:40])) from None
+        raise InvalidInput(message.format(typed=safe_echo(text.strip(), 40))) from None
 
 
-def parse_period(first: str | None, last: str | None, *, now: datetime | None = None) -> Period:
-    """The period a member or the CLI typed (``YYYY-MM-DD``); by default the last 30 days."""
+def parse_period(first: str | None, last: str | None, *, now: datetime | None = None, zone: str = "UTC") -> Period:
+    """The period a member or the CLI typed (``YYYY-MM-DD``, days of the community's ``zone``); by
+    default the last 30 days, today (in that zone) included."""
     now = now or utcnow()
-    end = _read_date(last, start=False) if last and last.strip() else now.date()
+    end = _read_date(last, start=False) if last and last.strip() else now.astimezone(ZoneInfo(zone)).date()
     start = (_read_date(first, start=True) if first and first.strip()
              else end - timedelta(days=DEFAULT_DAYS - 1))
     if start > end:
@@ -99,7 +116,7 @@ def parse_period(first: str | None, last: str | None, *, now: datetime | None = 
                              "date first.").format(start=start.isoformat(), end=end.isoformat()))
     if (end - start).days > MAX_DAYS:
         raise InvalidInput(_("A report covers at most ten years. Please choose a shorter period."))
-    return Period(start, end, now)
+    return Period(start, end, now, zone)
 
 
 # ---------------------------------------------------------------------- what a report holds
@@ -224,11 +241,15 @@ async def build_report(session: AsyncSession, capabilities: Sequence[Capability]
 
 
 # ---------------------------------------------------------------------- SQL helpers for sections
-def month_of(session: AsyncSession, column: Any) -> ColumnElement[str]:
-    """``YYYY-MM`` of a UTC timestamp column, in SQL."""
-    if dialect(session) == "postgresql":
-        return func.to_char(column, "YYYY-MM")
-    return func.strftime("%Y-%m", column)
+def month_case(period: Period, column: Any) -> ColumnElement[str]:
+    """``YYYY-MM`` of the zone's month a UTC timestamp column falls in, in SQL: a CASE over the months'
+    UTC bounds (computed with zoneinfo in :meth:`Period.months`), the same on SQLite and PostgreSQL.
+    Rows outside the period get NULL; callers filter on ``period.since``/``until`` anyway."""
+    months = period.months()
+    if not months:
+        return literal(None)
+    return case((column < period.since, literal(None)),
+                *((column < end, literal(key)) for key, _start, end in months), else_=literal(None))
 
 
 def seconds_between(session: AsyncSession, later: Any, earlier: Any) -> ColumnElement[float]:

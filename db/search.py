@@ -134,14 +134,35 @@ def _bigrams(run: str) -> list[str]:
     return [units[i] + units[i + 1] for i in range(len(units) - 1)] + [units[-1]]
 
 
+# Chinese, Japanese and Korean: one character is often a whole word (社, 税, 組, 세), so each
+# character is also indexed on its own. Thai, Lao, Khmer and Myanmar characters are not: alone they
+# are letters, looked for (rarely) as a prefix of the bigrams.
+_OWN_CHARACTERS = (
+    (0x2E80, 0x2FDF), (0x3040, 0x30FF), (0x31F0, 0x31FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF),
+    (0xAC00, 0xD7AF), (0xF900, 0xFAFF), (0xFF66, 0xFF9F), (0x20000, 0x2FA1F),
+)
+
+
+def _indexed_alone(ch: str) -> bool:
+    cp = ord(ch)
+    return any(lo <= cp <= hi for lo, hi in _OWN_CHARACTERS)
+
+
 def index_tokens(text: str) -> list[str]:
-    """The tokens stored for a message."""
+    """The tokens stored for a message. The characters of Chinese, Japanese and Korean runs come once
+    more each, after every other token (so no phrase's positions move): a one-character query is then
+    one token's list, not a prefix scan over every bigram that starts with it (16-22 ms at 1M)."""
     out: list[str] = []
+    alone: dict[str, None] = {}
     for run, unsegmented in _runs(fold(text)):
         if unsegmented:
-            out.extend(_bigrams(run))
+            bigrams = _bigrams(run)
+            out.extend(bigrams)
+            if len(bigrams) > 1 and _indexed_alone(run[0]):
+                alone.update((b[0], None) for b in bigrams[:-1] if len(b) == 2)
         else:
             out.append(run[:MAX_TOKEN])
+    out.extend(alone)
     return out
 
 
@@ -155,7 +176,7 @@ def word_term(word: str) -> Term | None:
             units = _clusters(run)
             if len(units) == 1:
                 tokens.append(run)
-                prefix = len(runs) == 1
+                prefix = len(runs) == 1 and not _indexed_alone(run[0])
             else:
                 tokens.extend(units[i] + units[i + 1] for i in range(len(units) - 1))
         else:
@@ -353,11 +374,20 @@ def pg_filter_marks(filters: SearchFilters, *, solved_only: bool = False) -> str
 
 
 # ----------------------------------------------------------------- DDL (used by the migration)
-SQLITE_DDL = [
-    "CREATE VIRTUAL TABLE search_fts USING fts5(body, content='', "
-    "tokenize=\"unicode61 remove_diacritics 2 categories 'L* N* Co M*'\")",
-]
+def _fts_table_ddl(name: str) -> str:
+    return (f"CREATE VIRTUAL TABLE {name} USING fts5(body, content='', "
+            "tokenize=\"unicode61 remove_diacritics 2 categories 'L* N* Co M*'\")")
+
+
+# Every message is in search_fts. The messages of Q&A posts (a few percent of them) are also in
+# search_posts_fts, so a search that can only find post messages (solved or not, a country or a
+# topic, questions only, the solved supplement, the web's published Q&A) walks that small index:
+# intersecting a common word with a rare mark in the big one still walks the word's matches.
+FTS_TABLE = "search_fts"
+POSTS_FTS_TABLE = "search_posts_fts"
+SQLITE_DDL = [_fts_table_ddl(FTS_TABLE)]  # as migration 0002 created it
 SQLITE_DROP = ["DROP TABLE IF EXISTS search_fts"]
+SQLITE_TABLES = (FTS_TABLE, POSTS_FTS_TABLE)  # as migration 0020 writes them (rebuild_sqlite_index)
 
 PG_DDL = [
     "ALTER TABLE archive_messages ADD COLUMN search_vector tsvector",
@@ -383,9 +413,14 @@ def dialect(session: AsyncSession) -> str:
     return bind.dialect.name
 
 
-async def _marks_of(session: AsyncSession, ids: list[int]) -> dict[int, tuple[str, ...]]:
+class _Indexed(NamedTuple):
+    marks: tuple[str, ...]
+    in_post: bool  # also in the posts index
+
+
+async def _marks_of(session: AsyncSession, ids: list[int]) -> dict[int, _Indexed]:
     """The marks of these messages as the database says now (see :func:`message_marks`)."""
-    out: dict[int, tuple[str, ...]] = {}
+    out: dict[int, _Indexed] = {}
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         marks = ", ".join(f":i{n}" for n in range(len(chunk)))
@@ -396,8 +431,28 @@ async def _marks_of(session: AsyncSession, ids: list[int]) -> dict[int, tuple[st
             {f"i{n}": mid for n, mid in enumerate(chunk)},
         )
         for mid, kind, in_post, solved, country, topic in rows:
-            out[mid] = message_marks(kind, in_post=bool(in_post), solved=bool(solved), country=country, topic=topic)
+            out[mid] = _Indexed(message_marks(kind, in_post=bool(in_post), solved=bool(solved), country=country,
+                                              topic=topic), bool(in_post))
     return out
+
+
+_NOT_STORED = _Indexed((), False)
+
+
+async def _write_index(session: AsyncSession, rows: Sequence[tuple[int, str]], command: str) -> None:
+    """Add (``command`` = "") or take back ("delete") these entries in both SQLite indexes."""
+    indexed = await _marks_of(session, [mid for mid, _ in rows])
+    docs = [(mid, fts_document(content, indexed.get(mid, _NOT_STORED).marks), indexed.get(mid, _NOT_STORED).in_post)
+            for mid, content in rows]
+    for table, only_posts in ((FTS_TABLE, False), (POSTS_FTS_TABLE, True)):
+        params = [{"id": mid, "doc": doc} for mid, doc, in_post in docs if in_post or not only_posts]
+        if not params:
+            continue
+        if command:
+            await session.execute(text(f"INSERT INTO {table}({table}, rowid, body) VALUES ('{command}', :id, :doc)"),
+                                  params)
+        else:
+            await session.execute(text(f"INSERT INTO {table}(rowid, body) VALUES (:id, :doc)"), params)
 
 
 async def index_messages(session: AsyncSession, rows: Sequence[tuple[int, str]]) -> None:
@@ -409,14 +464,10 @@ async def index_messages(session: AsyncSession, rows: Sequence[tuple[int, str]])
         marks = await _marks_of(session, [mid for mid, _ in rows])
         await session.execute(
             text("UPDATE archive_messages SET search_vector = to_tsvector('simple', :doc) WHERE id = :id"),
-            [{"id": mid, "doc": pg_document(content, marks.get(mid, ()))} for mid, content in rows],
+            [{"id": mid, "doc": pg_document(content, marks.get(mid, _NOT_STORED).marks)} for mid, content in rows],
         )
     else:
-        marks = await _marks_of(session, [mid for mid, _ in rows])
-        await session.execute(
-            text("INSERT INTO search_fts(rowid, body) VALUES (:id, :doc)"),
-            [{"id": mid, "doc": fts_document(content, marks.get(mid, ()))} for mid, content in rows],
-        )
+        await _write_index(session, rows, "")
 
 
 MESSAGE_COLUMNS = ("id", "guild_id", "channel_id", "thread_id", "author_id", "kind", "content", "created_at",
@@ -464,11 +515,7 @@ async def unindex_messages(session: AsyncSession, rows: Iterable[tuple[int, str]
     rows = list(rows)
     if not rows or dialect(session) == "postgresql":
         return
-    marks = await _marks_of(session, [mid for mid, _ in rows])
-    await session.execute(
-        text("INSERT INTO search_fts(search_fts, rowid, body) VALUES ('delete', :id, :doc)"),
-        [{"id": mid, "doc": fts_document(content, marks.get(mid, ()))} for mid, content in rows],
-    )
+    await _write_index(session, rows, "delete")
 
 
 @asynccontextmanager
@@ -483,14 +530,16 @@ async def reindexed(session: AsyncSession, thread_id: int) -> AsyncIterator[None
     await index_messages(session, rows)
 
 
-def rebuild_sqlite_index(connection: Any, batch: int = 5000, marks: Callable[..., tuple[str, ...]] | None = None) -> int:
-    """Write the SQLite index again from the stored messages (a migration's step, on its
-    synchronous connection): an empty index, then every message with its marks (``marks``: another
-    rule, :func:`message_marks` by default). Returns how many."""
+def rebuild_sqlite_index(connection: Any, batch: int = 5000, marks: Callable[..., tuple[str, ...]] | None = None,
+                         tables: Sequence[str] = SQLITE_TABLES) -> int:
+    """Write the SQLite indexes again from the stored messages (a migration's step, on its
+    synchronous connection): empty ones, then every message with its marks (``marks``: another
+    rule, :func:`message_marks` by default). Returns how many messages."""
     marks = marks or message_marks
-    connection.exec_driver_sql("DROP TABLE IF EXISTS search_fts")
-    for ddl in SQLITE_DDL:
-        connection.exec_driver_sql(ddl)
+    for table in SQLITE_TABLES:
+        connection.exec_driver_sql(f"DROP TABLE IF EXISTS {table}")
+    for table in tables:
+        connection.exec_driver_sql(_fts_table_ddl(table))
     done = 0
     last = -1
     while True:
@@ -499,13 +548,17 @@ def rebuild_sqlite_index(connection: Any, batch: int = 5000, marks: Callable[...
             "FROM archive_messages m LEFT JOIN qa_questions q ON q.thread_id = m.thread_id "
             "WHERE m.id > :last ORDER BY m.id LIMIT :n"), {"last": last, "n": batch}).all()
         if not rows:
-            # one segment instead of one per batch: queries read one b-tree per token (bench/README.md)
-            connection.exec_driver_sql("INSERT INTO search_fts(search_fts) VALUES ('optimize')")
+            for table in tables:
+                # one segment instead of one per batch: queries read one b-tree per token (bench/README.md)
+                connection.exec_driver_sql(f"INSERT INTO {table}({table}) VALUES ('optimize')")
             return done
-        connection.execute(text("INSERT INTO search_fts(rowid, body) VALUES (:id, :doc)"), [
-            {"id": mid, "doc": fts_document(content, marks(
-                kind, in_post=bool(in_post), solved=bool(solved), country=country, topic=topic))}
-            for mid, content, kind, in_post, solved, country, topic in rows])
+        docs = [(mid, fts_document(content, marks(kind, in_post=bool(in_post), solved=bool(solved), country=country,
+                                                  topic=topic)), bool(in_post))
+                for mid, content, kind, in_post, solved, country, topic in rows]
+        for table in tables:
+            params = [{"id": mid, "doc": doc} for mid, doc, in_post in docs if in_post or table == FTS_TABLE]
+            if params:
+                connection.execute(text(f"INSERT INTO {table}(rowid, body) VALUES (:id, :doc)"), params)
         done += len(rows)
         last = rows[-1][0]
 
@@ -545,7 +598,8 @@ async def purge(session: AsyncSession) -> None:
     PostgreSQL keeps the vector in the row itself: nothing to do here (see :func:`vacuum`)."""
     if dialect(session) == "postgresql":
         return
-    await session.execute(text("INSERT INTO search_fts(search_fts) VALUES ('optimize')"))
+    for table in SQLITE_TABLES:
+        await session.execute(text(f"INSERT INTO {table}({table}) VALUES ('optimize')"))
 
 
 VACUUM_TABLES = ("archive_messages", "qa_questions")
@@ -579,6 +633,7 @@ class Candidate(NamedTuple):
     score: float  # higher is better
     solved: bool
     expanded: bool = False  # found only through names the glossary added, not the words as typed
+    thread_id: int | None = None  # the Q&A post (or thread) it belongs to
 
 
 @dataclass(frozen=True)
@@ -640,11 +695,14 @@ def _any_mark(marks: Iterable[str | None]) -> str | None:
 POST_KINDS = ("question", "answer")
 
 
-def _filter_marks(f: SearchFilters) -> tuple[list[str], str | None]:
-    """The filters as FTS5 terms every match must have, and one it must not (unsolved posts)."""
+def _filter_marks(f: SearchFilters, *, in_posts: bool) -> tuple[list[str], str | None]:
+    """The filters as FTS5 terms every match must have, and one it must not (unsolved posts).
+    ``in_posts``: asked of the posts index, where every message is a question or an answer."""
     kinds = f.kinds
     if f.published_only or f.solved is False:  # only messages of Q&A posts can be either
         kinds = tuple(k for k in kinds or POST_KINDS if k in POST_KINDS) or ("none",)
+    if in_posts and set(POST_KINDS) <= set(kinds):
+        kinds = ()
     # a country or topic with no letters or digits gets a mark no message has: nothing matches
     required = [m for m in (
         _any_mark(kind_mark(k) for k in kinds) if kinds else None,
@@ -677,18 +735,15 @@ def snowflake_time(snowflake: int) -> datetime:
 
 def candidate_sql(
     dialect_name: str, terms: Sequence[Part], filters: SearchFilters, *, limit: int, any_term: bool = False,
-    solved_only: bool = False, exclude: Sequence[Term] = (), since: int | None = None,
+    solved_only: bool = False, exclude: Sequence[Term] = (),
 ) -> tuple[str, dict[str, Any]]:
     """The raw query behind a search (also what the benchmark times on its own): rows of
-    (message id, score, solved, expanded).
+    (message id, score, solved, expanded, thread id).
 
     ``solved_only``: only messages of solved Q&A posts, however old (on SQLite through the
     solved mark in the index, so the cost follows the few solved posts, not all matches).
     ``exclude``: the query is a glossary expansion; leave out the messages matching all of these
-    terms (the words as typed) and mark the rows expanded. ``since``: only messages from this id
-    on, oldest first from there: FTS5 walking newest first checks a lower bound only on what it
-    found, so a phrase of common bigrams that never matches walks every message (~140 ms at 1M);
-    walking up from the bound stops at the newest."""
+    terms (the words as typed) and mark the rows expanded."""
     params: dict[str, Any] = {}
     # PostgreSQL checks filters by marks only on the searches it answers from GIN (_select_pg)
     marked = dialect_name != "postgresql" or pg_filter_marks(filters, solved_only=solved_only) is not None
@@ -697,25 +752,10 @@ def candidate_sql(
         params["after_id"] = _message_id_bound(filters.after)
     if filters.before is not None:
         params["before_id"] = _message_id_bound(filters.before)
-    order = "DESC"
-    if since is not None:
-        params["since_id"] = since
-        if dialect_name != "postgresql":  # PostgreSQL bounds its own scans (_select_pg)
-            where += " AND search_fts.rowid >= :since_id"
-        order = "ASC"
-    sql = _select(dialect_name, terms, where, params, filters, limit=limit, any_term=any_term,
-                  solved_only=solved_only, exclude=exclude, order=order)
-    return sql, params
-
-
-def _select(
-    dialect_name: str, terms: Sequence[Part], where: str, params: dict[str, Any], filters: SearchFilters, *,
-    limit: int, any_term: bool, solved_only: bool, exclude: Sequence[Term], order: str,
-) -> str:
     params["limit"] = limit
     select = _select_pg if dialect_name == "postgresql" else _select_sqlite
-    return select(terms, where, params, filters, any_term=any_term, solved_only=solved_only, exclude=exclude,
-                  order=order)
+    sql = select(terms, where, params, filters, any_term=any_term, solved_only=solved_only, exclude=exclude)
+    return sql, params
 
 
 # A PostgreSQL search without a marked filter checks the newest PG_WALK messages (of its date range)
@@ -728,7 +768,7 @@ PG_WALK_MORE = 30_000
 
 def _select_pg(
     terms: Sequence[Part], where: str, params: dict[str, Any], filters: SearchFilters, *,
-    any_term: bool, solved_only: bool, exclude: Sequence[Term], order: str,
+    any_term: bool, solved_only: bool, exclude: Sequence[Term],
 ) -> str:
     """GIN gives a search's matches in no order: the newest 500 of 60,000 matches of a common word
     cost every match's row. So: when a filter has a mark in the index (solved, Q&A, country, topic),
@@ -738,18 +778,17 @@ def _select_pg(
     when they hold too few does GIN find the older matches (then they are few: rare words).
     ``ts_rank`` is computed for the rows returned only."""
     marked = bool(exclude)
+    order = "DESC"
     params["q"] = pg_tsquery(terms, any_term=any_term, exclude=exclude)
     rng = []
     if filters.after is not None:
         rng.append("{t}.id >= :after_id")
     if filters.before is not None:
         rng.append("{t}.id < :before_id")
-    if "since_id" in params:
-        rng.append("{t}.id >= :since_id")
     if solved_only:
         where += " AND q.solved_at IS NOT NULL"
     where += "".join(" AND " + r.format(t="m") for r in rng)
-    columns = "m.id, m.search_vector, q.solved_at IS NOT NULL AS solved"
+    columns = "m.id, m.search_vector, q.solved_at IS NOT NULL AS solved, m.thread_id"
     join = "LEFT JOIN qa_questions q ON q.thread_id = m.thread_id"
     marks = pg_filter_marks(filters, solved_only=solved_only)
     indexed = "m.search_vector @@ CAST(:q AS tsquery)"
@@ -763,7 +802,7 @@ def _select_pg(
         # check every Q&A message's vector (0.9-1.5 s at 1M); the marks leave few rows to join.
         ranged = "".join(" AND " + r.format(t="m") for r in rng)
         return (f"WITH hits AS MATERIALIZED (SELECT m.* FROM archive_messages m WHERE {indexed}{ranged}) "
-                f"SELECT c.id, {rank} AS expanded FROM (SELECT {columns} FROM hits m {join} WHERE true{where} "
+                f"SELECT c.id, {rank} AS expanded, c.thread_id FROM (SELECT {columns} FROM hits m {join} WHERE true{where} "
                 f"ORDER BY m.id {order} LIMIT :limit) AS c")
     params.update(walk=PG_WALK, walk_more=PG_WALK_MORE, dense=max(1, params["limit"] // 4))
     newest = " AND ".join(r.format(t="w") for r in rng) or "true"
@@ -790,7 +829,7 @@ def _select_pg(
     return (
         f"WITH walked AS MATERIALIZED (SELECT {columns} FROM ({rows(':walk')}) m {join} WHERE {matching} "
         f"ORDER BY m.id {order} LIMIT :limit) "
-        f"SELECT c.id, {rank} AS expanded FROM ("
+        f"SELECT c.id, {rank} AS expanded, c.thread_id FROM ("
         "(SELECT * FROM walked) UNION ALL "
         f"(SELECT {columns} FROM ({rows(':walk_more', first)}) m "
         f"{join} WHERE {matching} AND {dense} ORDER BY m.id {order} LIMIT :limit) UNION ALL "
@@ -806,10 +845,11 @@ def _select_pg(
 
 def _select_sqlite(
     terms: Sequence[Part], where: str, params: dict[str, Any], filters: SearchFilters, *,
-    any_term: bool, solved_only: bool, exclude: Sequence[Term], order: str,
+    any_term: bool, solved_only: bool, exclude: Sequence[Term],
 ) -> str:
     flag = "1" if exclude else "0"
-    required, excluded = _filter_marks(filters)
+    table = POSTS_FTS_TABLE if only_posts(filters) or solved_only else FTS_TABLE
+    required, excluded = _filter_marks(filters, in_posts=table == POSTS_FTS_TABLE)
     if solved_only and _fts_quote(SOLVED_MARK) not in required:
         required.append(_fts_quote(SOLVED_MARK))
     match = fts_match(terms, any_term=any_term, exclude=exclude)
@@ -818,38 +858,45 @@ def _select_sqlite(
     if excluded:
         match = f"({match}) NOT {excluded}"
     params["q"] = match
-    # FTS5's bm25 first counts every row matching each phrase in the whole index (its IDF):
-    # cheap for a few single tokens, ~60 ms at 1M rows for a 9-bigram Thai word. Such queries
-    # are ranked by a length prior instead (short messages that contain all the words first).
-    cheap = len(terms) <= 3 and not exclude and all(
-        isinstance(t, Term) and len(t.tokens) == 1 and not t.prefix for t in terms)
-    score = "-bm25(search_fts)" if cheap else "1.0 / (1 + length(m.content) / 200.0)"
-    if filters.after is not None:
-        where += " AND search_fts.rowid >= :after_id"
-    if filters.before is not None:
-        where += " AND search_fts.rowid < :before_id"
+    # Relevance is a length prior (short messages that contain all the words first), not FTS5's
+    # bm25: bm25 first counts every row matching each phrase in the whole index (its IDF), so a
+    # common word or a mark (a kind's mark is on every message) walks its whole posting list:
+    # 44 ms at 1M messages for "economy" in discussions, 5 ms without it (bench/README.md).
+    score = "1.0 / (1 + length(m.content) / 200.0)"
+    if "after_id" in params:
+        where += f" AND {table}.rowid >= :after_id"
+    if "before_id" in params:
+        where += f" AND {table}.rowid < :before_id"
     return (
-        f"SELECT m.id, {score} AS score, q.solved_at IS NOT NULL AS solved, {flag} AS expanded "
-        "FROM search_fts JOIN archive_messages m ON m.id = search_fts.rowid "
+        f"SELECT m.id, {score} AS score, q.solved_at IS NOT NULL AS solved, {flag} AS expanded, m.thread_id "
+        f"FROM {table} JOIN archive_messages m ON m.id = {table}.rowid "
         "LEFT JOIN qa_questions q ON q.thread_id = m.thread_id "
-        f"WHERE search_fts MATCH :q{where} ORDER BY search_fts.rowid {order} LIMIT :limit"
+        f"WHERE {table} MATCH :q{where} ORDER BY {table}.rowid DESC LIMIT :limit"
+    )
+
+
+def only_posts(f: SearchFilters) -> bool:
+    """Whether only messages of Q&A posts can match these filters (then the posts index answers)."""
+    return bool(
+        (f.kinds and all(k in POST_KINDS for k in f.kinds)) or f.solved is not None or f.countries
+        or f.topic is not None or f.published_only
     )
 
 
 async def candidates(
     session: AsyncSession, terms: Sequence[Part], filters: SearchFilters, *, limit: int = 1500,
-    any_term: bool = False, solved_only: bool = False, exclude: Sequence[Term] = (), since: int | None = None,
+    any_term: bool = False, solved_only: bool = False, exclude: Sequence[Term] = (),
 ) -> list[Candidate]:
-    """The newest ``limit`` matches with their relevance (``since``: the first from that id on);
+    """The newest ``limit`` matches with their relevance;
     ranking is left to the caller."""
     if not terms:
         return []
     sql, params = candidate_sql(dialect(session), terms, filters, limit=limit, any_term=any_term,
-                                solved_only=solved_only, exclude=exclude, since=since)
+                                solved_only=solved_only, exclude=exclude)
     connection = await session.connection()
     if dialect(session) == "postgresql":
         result = await connection.execute(text(sql), params)
-        return [Candidate(mid, score or 0.0, bool(solved), bool(wide)) for mid, score, solved, wide in result]
+        return [Candidate(mid, score or 0.0, bool(solved), bool(wide), thread) for mid, score, solved, wide, thread in result]
     # Up to 500 rows: read them in one call on the driver's own connection (same transaction);
     # SQLAlchemy's row-by-row adapter costs more than the query for this shape (bench_search).
     raw = await connection.get_raw_connection()
@@ -858,4 +905,4 @@ async def candidates(
         rows = await driver.execute_fetchall(sql, params)
     else:
         rows = list(await connection.exec_driver_sql(sql, params))
-    return [Candidate(mid, score or 0.0, bool(solved), bool(wide)) for mid, score, solved, wide in rows]
+    return [Candidate(mid, score or 0.0, bool(solved), bool(wide), thread) for mid, score, solved, wide, thread in rows]

@@ -17,6 +17,7 @@ from bot.app import App
 from bot.permissions import Actor
 from cogs.plans.consultations import ConsultationService
 from tests.conftest import ROOT
+from tests.services.test_plans import profile
 from tests.test_cli_sessions import cli  # noqa: F401  (the fixture)
 
 
@@ -41,6 +42,17 @@ def test_import_list_show_export_round_trip(cli: list[str], tmp_path: Path, caps
     assert main([*cli, "plans", "show", "Монгол", "--json"]) == 0
     shown = json.loads(capsys.readouterr().out)
     assert shown["recommendations"][0]["actions"][0]["target"] == target
+    assert shown["recommendations"][0]["actions"][0]["history"] == []  # made "under way": no change yet
+    path.write_text(path.read_text(encoding="utf-8").replace("under way", "stalled"), encoding="utf-8")
+    assert main([*cli, "plans", "import", str(path)]) == 0
+    capsys.readouterr()
+    assert main([*cli, "plans", "show", "MN", "--json"]) == 0
+    [change] = json.loads(capsys.readouterr().out)["recommendations"][0]["actions"][0]["history"]
+    assert (change["from"], change["to"]) == ("under_way", "stalled") and set(change) == {"from", "to", "at"}
+    assert main([*cli, "plans", "show", "MN"]) == 0
+    assert "status under_way -> stalled" in capsys.readouterr().out
+    path.write_text(path.read_text(encoding="utf-8").replace("stalled", "under way"), encoding="utf-8")
+    assert main([*cli, "plans", "import", str(path)]) == 0
     out = tmp_path / "export.yaml"
     assert main([*cli, "plans", "export", "-o", str(out)]) == 0
     exported = yaml.safe_load(out.read_text(encoding="utf-8"))
@@ -68,6 +80,8 @@ async def test_consultations_list_and_export(cli: list[str], app: App, tmp_path:
     assert await asyncio.to_thread(main, [*cli, "consultations", "export", "1"]) != 0  # a clear message, no traceback
     assert "no consultation #1" in capsys.readouterr().err.lower()
     service = app.service(ConsultationService)
+    for member in (7, 8):
+        await profile(app, member, "KH")
     closes = (datetime.now(UTC) + timedelta(days=5)).strftime("%Y-%m-%d")
     async with app.db.begin() as session:
         info = await service.open(session, Actor.cli(), service.check_draft(

@@ -32,7 +32,7 @@ RELEASED_STATES: dict[str, list[str]] = {
 
 # The full-text index is DDL the models cannot describe (an FTS5 virtual table and its shadow
 # tables); everything else must match.
-_FTS_TABLES = ("search_fts",)
+_FTS_TABLES = ("search_fts", "search_posts_fts")
 
 
 def _include(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
@@ -173,5 +173,29 @@ async def test_web_names_move_from_saved_queries_into_the_preferences(tmp_path: 
             kinds = (await conn.exec_driver_sql("SELECT kind, owner_id FROM saved_queries")).all()
         assert names == [(7, "Somchai K"), (8, None)]
         assert kinds == [("search", 8)]
+    finally:
+        await engine.dispose()
+
+
+async def test_materials_added_before_0024_get_the_sessions_last_change(tmp_path: Path) -> None:
+    # 0024 adds when each material was added; sessions that already had a link get their updated_at
+    # (no earlier than the link), sessions without one stay empty.
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'old.db'}")
+    try:
+        await upgrade(engine, "0019_qa_solved_order")
+        async with engine.begin() as conn:
+            for sid, recording, slides in ((1, "'https://example.org/r'", "NULL"), (2, "NULL", "NULL")):
+                await conn.exec_driver_sql(
+                    "INSERT INTO training_sessions (id, occurrence, title, description, start_utc, end_utc, "
+                    "original_start_utc, timezone, format, languages, countries, status, sequence, time_revision, "
+                    "created_by, created_at, updated_at, recording_url, slides_url) VALUES "
+                    f"({sid}, 0, 'Co-op law', '', '2026-11-10 07:00:00', '2026-11-10 08:30:00', "
+                    "'2026-11-10 07:00:00', 'Asia/Bangkok', 'online', '[]', '[]', 'scheduled', 0, 0, 5, "
+                    f"'2026-11-01 00:00:00', '2026-11-12 09:00:00', {recording}, {slides})")
+        await upgrade(engine)
+        async with engine.connect() as conn:
+            rows = (await conn.exec_driver_sql(
+                "SELECT id, recording_added_at, slides_added_at FROM training_sessions ORDER BY id")).all()
+        assert rows == [(1, "2026-11-12 09:00:00", None), (2, None, None)]
     finally:
         await engine.dispose()

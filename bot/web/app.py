@@ -28,6 +28,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot.app import App
+from bot.web.errors import ErrorPages, error_page
 from bot.web.home import UpcomingCache, home
 from bot.web.language import LanguageMiddleware
 from bot.web.page import environment, not_found, web_app
@@ -88,9 +89,11 @@ async def sitemap(request: Request) -> Response:
     return Response("\n".join(body) + "\n", media_type="application/xml")
 
 
-async def _not_found(request: Request, exc: Exception) -> Response:
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """An ``HTTPException`` (Starlette's own 404 and 405 among them): the site's page for it, in the
+    visitor's language; never the exception's text."""
     if isinstance(exc, HTTPException) and exc.status_code != 404:
-        return PlainTextResponse(exc.detail, status_code=exc.status_code, headers=exc.headers)
+        return error_page(request, exc.status_code, dict(exc.headers or {}))
     return not_found(request)
 
 
@@ -104,12 +107,15 @@ def create_web_app(app: App) -> Starlette:
     ]
     for module, attr in capability_modules(app):
         routes.extend(getattr(module, attr)(app))
-    web = Starlette(routes=routes, exception_handlers={HTTPException: _not_found})
+    web = Starlette(routes=routes, exception_handlers={HTTPException: _http_error})
     web.state.app = app
     web.state.jinja = environment()
     web.state.upcoming = UpcomingCache()
     web.state.route_names = frozenset(r.name for r in routes if isinstance(r, Route))
     web.state.served_paths = frozenset(r.path for r in routes if isinstance(r, Route) and "{" not in r.path)
+    # innermost first: error pages (and the refusal of writes, before any route runs) inside the
+    # visitor's language, inside the security headers
+    web.add_middleware(ErrorPages)
     web.add_middleware(LanguageMiddleware, default=lambda: app.guild.current.language)
-    web.add_middleware(SecurityMiddleware)  # outermost: refuses writes before anything else runs
+    web.add_middleware(SecurityMiddleware)
     return web

@@ -50,8 +50,8 @@ async def newest_solved_questions(app: App, request: Request, limit: int) -> lis
     if "/qa" not in served_paths(request):
         return []
     async with app.db.begin() as session:
-        page = await app.service(PublishedQA).newest(session, 1, limit, counted=False)
-    return [HomeQuestion(q.title, url(request, f"/qa/{q.id}"), q.solved_at) for q in page.questions]
+        found = await app.service(PublishedQA).newest_titles(session, limit)
+    return [HomeQuestion(q.title, url(request, f"/qa/{q.id}"), q.solved_at) for q in found]
 
 
 class UpcomingCache:

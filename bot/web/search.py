@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import NoMatchFound
+from starlette.routing import NoMatchFound, Route
 
 from bot.catalogues import _, current_language
 from bot.text import clean
@@ -33,11 +33,21 @@ class Hit:
 
 def link_for(request: Request, name: str, **params: str) -> str | None:
     """The path of a named route of a capability (``glossary_term``, ``resource``), keeping ``?lang``;
-    None while no capability serves it."""
-    if name not in getattr(request.app.state, "route_names", ()):
+    None while no capability serves it. The route is found once per site (Starlette's
+    ``url_path_for`` walks every route for each of a page's 40 links)."""
+    routes: dict[str, Route] = request.app.state.__dict__.setdefault("_named_routes", {})
+    route = routes.get(name)
+    if route is None:
+        if name not in getattr(request.app.state, "route_names", ()):
+            return None
+        found = next((r for r in request.app.router.routes if isinstance(r, Route) and r.name == name), None)
+        if found is None:
+            return None
+        route = routes[name] = found
+    if set(params) != set(route.param_convertors):
         return None
     try:
-        path = request.app.router.url_path_for(name, **params)
+        path = route.url_path_for(name, **params)
     except NoMatchFound:
         return None
     return url(request, str(path))

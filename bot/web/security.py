@@ -1,9 +1,9 @@
-"""Read-only and locked down: GET and HEAD only, and the security headers on every response."""
+"""Locked down: the security headers on every response, error pages included (bot/web/errors.py,
+which runs inside this middleware, refuses every method but GET and HEAD)."""
 
 from __future__ import annotations
 
 from starlette.datastructures import MutableHeaders
-from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 # Only the site's own styles, images and fonts; no script runs at all (the JSON-LD block is data, which
@@ -20,7 +20,6 @@ SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), interest-cohort=()",
 }
-ALLOWED_METHODS = ("GET", "HEAD")
 
 
 class SecurityMiddleware:
@@ -39,10 +38,4 @@ class SecurityMiddleware:
                     headers.setdefault(name, value)
             await send(message)
 
-        if scope["method"] not in ALLOWED_METHODS:
-            # the site writes nothing: every other method is refused before any route runs
-            response = PlainTextResponse("Method Not Allowed", status_code=405,
-                                         headers={"Allow": ", ".join(ALLOWED_METHODS)})
-            await response(scope, receive, send_with_headers)
-            return
         await self.app(scope, receive, send_with_headers)

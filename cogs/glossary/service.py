@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import bisect
+import math
 import re
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Literal
@@ -148,12 +150,16 @@ class GlossaryService:
         # Awaited before each answer (``fresh``): set by a capability whose text replaces the shipped one
         # while the bot runs (cogs/glossary_review: facilitators' approved text, read from the database).
         self.refresher: Callable[[], Awaitable[None]] | None = None
+        self._looked = -math.inf  # time.monotonic() of the last refresh
         self.replace_terms(terms)
 
-    async def fresh(self) -> GlossaryService:
-        """The service with every approved change in, whichever instance approved it."""
-        if self.refresher is not None:
+    async def fresh(self, *, within: float = 0.0) -> GlossaryService:
+        """The service with every approved change in, whichever instance approved it. ``within``:
+        seconds a look at the database may be reused (the web pages: a change approved on another
+        instance shows there within that time; on this one at once, as approving refreshes)."""
+        if self.refresher is not None and (within <= 0 or time.monotonic() - self._looked >= within):
             await self.refresher()
+            self._looked = time.monotonic()
         return self
 
     def replace_terms(self, terms: tuple[Term, ...] | list[Term]) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bot.capability import Capability, DeliveryKind, Job, ServiceContext, lazy
+from bot.capability import Capability, DeliveryKind, Job, Need, ServiceContext, lazy
+from bot.catalogues import N_
 from cogs.glossary.thesaurus import provided
 from cogs.plans import (
     cli,
@@ -30,6 +31,21 @@ CAPABILITY = Capability(
         DUE: DeliveryKind(lazy("cogs.plans.jobs:send_due"), needs="View Channel and Send Messages (in threads too)"),
         SUMMARY: DeliveryKind(lazy("cogs.plans.jobs:send_summary"), needs="Send Messages and Attach Files"),
     },
+    # a milestone is announced in its country's channel or thread (plans.channels), else in the
+    # announcements channel; the closing summary goes to plans.summary_channel (else by DM)
+    permissions=[
+        Need("view_channel", "announcements", N_("see the announcements channel")),
+        Need("send_messages", "announcements", N_("announce milestones of countries without a plan channel")),
+        Need("view_channel", "plans", N_("see each country's plan channel or thread"),
+             when=lambda config: bool(config.plans.channels)),
+        Need("send_messages", "plans", N_("announce a plan's milestones falling due"),
+             when=lambda config: bool(config.plans.channels)),
+        *(Need(flag, "plans_summary", why, when=lambda config: bool(config.plans.summary_channel)) for flag, why in (
+            ("view_channel", N_("see the consultation summary channel")),
+            ("send_messages", N_("post a consultation's summary when it closes")),
+            ("embed_links", N_("show the summary as an embed")),
+            ("attach_files", N_("attach the answers as a CSV file")))),
+    ],
     privacy=PRIVACY,
     cli=cli.register,
     report="cogs.plans.report:plans_report",

@@ -50,6 +50,8 @@ async def _plans(app: App, args: argparse.Namespace) -> int:
             for a in rec.actions:
                 flag = "  OVERDUE" if a.id in overdue else ""
                 lines.append(f"   #{a.id} {a.title} | {a.owner_org} | {a.target_date.isoformat()} | {a.status}{flag}")
+                lines.extend(f"      {h.changed_at.date().isoformat()} status {h.from_status} -> {h.to_status}"
+                             for h in a.history)
                 lines.extend(f"      {u.created_at.date().isoformat()} {u.text} {' '.join(u.evidence)}" for u in a.confirmed)
         emit(args, plan.as_json(), "\n".join(lines))
         return 0

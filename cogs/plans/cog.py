@@ -10,7 +10,7 @@ from discord.ext import commands
 
 from bot.bot import SSEBot
 from bot.catalogues import _
-from bot.errors import InvalidInput, NotFound
+from bot.errors import InvalidInput, NotAllowed, NotFound
 from bot.permissions import is_facilitator
 from bot.ui.common import actor_of, clip_choices, member_language, reply
 from cogs.plans.components import COMPONENTS, ConsultModal, answer_view
@@ -135,8 +135,8 @@ class Plans(commands.Cog):
         await member_language(interaction)
         app = self.bot.app
         async with app.db.begin() as session:
-            found = await app.service(ConsultationService).listing(session, open_only=True)
-        await reply(interaction, embed=consultations_embed(found), ephemeral=True)
+            found, hidden = await app.service(ConsultationService).offered(session, actor_of(interaction))
+        await reply(interaction, embed=consultations_embed(found, hidden), ephemeral=True)
 
     @consult_group.command(name=locale_str("answer"), description=locale_str("Give your views on a consultation's questions"))
     @app_commands.describe(consultation=locale_str("The consultation's number (#) in /consult list"),
@@ -146,13 +146,25 @@ class Plans(commands.Cog):
         await member_language(interaction)
         app = self.bot.app
         service = app.service(ConsultationService)
+        facilitator = is_facilitator(actor_of(interaction), app.guild.current)
         async with app.db.begin() as session:
             info = await service.get(session, consultation)
+            if not info.is_open():
+                raise InvalidInput(_("Thank you, but this consultation closed on {date}: answers are no longer "
+                                     "taken.").format(date=info.closes_at.strftime("%Y-%m-%d %H:%M UTC")))
+            try:
+                await service.check_audience(session, interaction.user.id, info)
+            except NotAllowed:
+                if not facilitator:
+                    raise
+                # facilitators see every consultation; answers come from its audience only
+                await reply(interaction, content=_("You see this consultation as a facilitator; answers are taken "
+                                                   "from members from {countries}.").format(
+                    countries=service.audience_names(info)),
+                    embed=consultation_embed(info, (), service.audience_names(info)), ephemeral=True)
+                return
             mine = await service.mine(session, consultation, interaction.user.id)
-        if not info.is_open():
-            raise InvalidInput(_("Thank you, but this consultation closed on {date}: answers are no longer taken.").format(
-                date=info.closes_at.strftime("%Y-%m-%d %H:%M UTC")))
-        names = ", ".join(service.countries.name(c) for c in info.countries)
+        names = service.audience_names(info)
         await reply(interaction, embed=consultation_embed(info, tuple(mine), names), view=answer_view(info, anonymous),
                     ephemeral=True)
 

@@ -71,14 +71,20 @@ async def open_consultation(interaction: discord.Interaction[SSEBot], options: d
     try:
         draft = service.check_draft(**typed, countries=options.get("countries"), closes=options.get("closes"))
         async with app.db.begin() as session:
-            info = await service.open(session, actor_of(interaction), draft)
+            earlier = await service.same_open(session, actor_of(interaction), draft)
+            info = earlier or await service.open(session, actor_of(interaction), draft)
     except InvalidInput as problem:
         held = await _keep(interaction, {"form": "consult", "options": options, "typed": typed})
         view = discord.ui.View(timeout=None)
         view.add_item(EditTypedButton(held))
         await reply(interaction, embed=error_embed(problem), view=view, ephemeral=True)
         return
-    names = ", ".join(service.countries.name(c) for c in info.countries)
+    names = service.audience_names(info)
+    if earlier is not None:
+        await reply(interaction, content=_("You opened this consultation already (#{id}); it is stored once and "
+                                           "still open.").format(id=info.id),
+                    embed=consultation_embed(info, countries=names), ephemeral=True)
+        return
     await reply(interaction, content=_("Consultation #{id} is open. Members answer with /consult answer consultation:{id}; "
                                        "you get a summary when it closes.").format(id=info.id),
                 embed=consultation_embed(info, countries=names), ephemeral=True)
@@ -120,11 +126,12 @@ async def open_answer_form(interaction: discord.Interaction[SSEBot], consultatio
     service = app.service(ConsultationService)
     async with app.db.begin() as session:
         info = await service.get(session, consultation_id)
+        question = info.question(question_id)
+        if not info.is_open():
+            raise InvalidInput(_("Thank you, but this consultation closed on {date}: answers are no longer taken.").format(
+                date=info.closes_at.strftime("%Y-%m-%d %H:%M UTC")))
+        await service.check_audience(session, interaction.user.id, info)  # before any typing, not after
         mine = await service.mine(session, consultation_id, interaction.user.id)
-    question = info.question(question_id)
-    if not info.is_open():
-        raise InvalidInput(_("Thank you, but this consultation closed on {date}: answers are no longer taken.").format(
-            date=info.closes_at.strftime("%Y-%m-%d %H:%M UTC")))
     earlier = mine.get(question_id, (None, False))[0]
     await interaction.response.send_modal(AnswerModal(interaction, info.id, question.id, question.position,
                                                       question.text, anonymous, typed if typed is not None else earlier))

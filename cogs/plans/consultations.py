@@ -18,15 +18,16 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.lists import format_list
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.catalogues import N_, _, ngettext
+from bot.catalogues import N_, _, babel_locale, ngettext
 from bot.countries import CountryDirectory, directory
-from bot.errors import InvalidInput, NotFound
+from bot.errors import InvalidInput, NotAllowed, NotFound
 from bot.guild import GuildSettings
 from bot.outbox import Outbox
-from bot.permissions import Actor
+from bot.permissions import Actor, is_facilitator
 from bot.text import clean, fold, optional_text, require_text
 from cogs.glossary.thesaurus import Thesaurus
 from cogs.plans.models import MAX_QUESTIONS, Consultation, ConsultationAnswer, ConsultationQuestion
@@ -64,6 +65,11 @@ class ConsultationInfo:
 
     def is_open(self, now: datetime | None = None) -> bool:
         return (now or utcnow()) < self.closes_at
+
+    def asks(self, country: str | None) -> bool:
+        """Whether a member of ``country`` (None: no profile country) is in the audience; a
+        consultation without audience countries asks everyone."""
+        return not self.countries or country in self.countries
 
     def question(self, question_id: int) -> QuestionInfo:
         for q in self.questions:
@@ -211,6 +217,9 @@ class ConsultationService:
     async def open(self, session: AsyncSession, actor: Actor, draft: Draft, *, now: datetime | None = None
                    ) -> ConsultationInfo:
         facilitators_only(actor, self.guild.current, _("Only facilitators can open consultations."))
+        same = await self.same_open(session, actor, draft, now=now)
+        if same is not None:  # the form sent twice: stored once
+            return same
         row = Consultation(title=draft.title, summary=draft.summary, link=draft.link, countries=list(draft.countries),
                            closes_at=draft.closes_at, opener_user_id=actor.user_id or None, created_at=now or utcnow())
         session.add(row)
@@ -219,6 +228,18 @@ class ConsultationService:
             session.add(ConsultationQuestion(consultation_id=row.id, position=i, text=text))
         await session.flush()
         return await self.get(session, row.id)
+
+    async def same_open(self, session: AsyncSession, actor: Actor, draft: Draft, *, now: datetime | None = None
+                        ) -> ConsultationInfo | None:
+        """The open consultation this facilitator already opened with the same title and questions."""
+        ids = (await session.scalars(select(Consultation.id).where(
+            Consultation.title == draft.title, Consultation.opener_user_id == (actor.user_id or None),
+            Consultation.closes_at > (now or utcnow())))).all()
+        for cid in ids:
+            found = await self.get(session, cid)
+            if tuple(fold(q.text) for q in found.questions) == tuple(fold(q) for q in draft.questions):
+                return found
+        return None
 
     async def get(self, session: AsyncSession, consultation_id: int) -> ConsultationInfo:
         row = await session.get(Consultation, consultation_id)
@@ -240,6 +261,37 @@ class ConsultationService:
             q = q.where(Consultation.closes_at > (now or utcnow()))
         return [await self.get(session, cid) for cid in (await session.scalars(q)).all()]
 
+    async def member_country(self, session: AsyncSession, user_id: int) -> str | None:
+        return await session.scalar(select(MemberProfile.country).where(MemberProfile.user_id == user_id))
+
+    async def offered(self, session: AsyncSession, actor: Actor, *, now: datetime | None = None
+                      ) -> tuple[list[ConsultationInfo], int]:
+        """The open consultations a member may answer (facilitators: every open one), and how many
+        were left out because they ask members of other countries."""
+        found = await self.listing(session, open_only=True, now=now)
+        if is_facilitator(actor, self.guild.current):
+            return found, 0
+        country = await self.member_country(session, actor.user_id)
+        shown = [c for c in found if c.asks(country)]
+        return shown, len(found) - len(shown)
+
+    def audience_names(self, info: ConsultationInfo) -> str:
+        return format_list([self.countries.name(c) for c in info.countries], style="standard", locale=babel_locale())
+
+    async def check_audience(self, session: AsyncSession, user_id: int, info: ConsultationInfo) -> str | None:
+        """The member's profile country when they are in the consultation's audience; else a polite
+        refusal naming the audience (and /profile set, for a member without a country)."""
+        country = await self.member_country(session, user_id)
+        if info.asks(country):
+            return country
+        names = self.audience_names(info)
+        if country is None:
+            raise NotAllowed(_("Thank you for wanting to take part! This consultation asks members from {countries}: "
+                               "please set your country with /profile set first, then answer.").format(countries=names))
+        raise NotAllowed(_("Thank you for your interest! This consultation asks members from {countries}, and your "
+                           "profile says {country}. If your profile is out of date, change it with /profile set.").format(
+            countries=names, country=self.countries.name(country)))
+
     async def mine(self, session: AsyncSession, consultation_id: int, user_id: int) -> dict[int, tuple[str, bool]]:
         """A member's own answers: question id -> (text, anonymous)."""
         rows = (await session.execute(select(ConsultationAnswer).join(
@@ -256,6 +308,7 @@ class ConsultationService:
         if not consultation.is_open(now):
             raise InvalidInput(_("Thank you, but this consultation closed on {date}: answers are no longer taken.").format(
                 date=consultation.closes_at.astimezone(ZoneInfo(self.guild.current.timezone)).strftime("%Y-%m-%d %H:%M")))
+        await self.check_audience(session, user_id, consultation)
         body = require_text(text, field=N_("answer"), max_len=MAX_ANSWER, multiline=True)
         before = await session.scalar(select(func.count()).where(
             ConsultationAnswer.question_id == question_id, ConsultationAnswer.user_id == user_id)) or 0

@@ -56,6 +56,21 @@ class PlanAction(Base):
     due_announced_at: Mapped[datetime | None] = mapped_column()
 
 
+class ActionStatusChange(Base):
+    """One change of an action's status: who (a member id; None from the CLI or a YAML import),
+    from what, to what, when. The report reads it for the statuses as they stood at a date."""
+
+    __tablename__ = "plan_action_status_changes"
+    __table_args__ = (Index("ix_plan_action_status_changes_action_id", "action_id", "changed_at"),)
+
+    id: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
+    action_id: Mapped[int] = mapped_column(ForeignKey("plan_actions.id", ondelete="CASCADE"))
+    changed_by_user_id: Mapped[int | None] = mapped_column(Snowflake, index=True)
+    from_status: Mapped[str] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class ActionUpdate(Base):
     """A dated progress update on an action; it counts once a facilitator confirmed it."""
 

@@ -11,7 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.capability import PrivacyHook, PrivacyLine
 from bot.catalogues import _
-from cogs.plans.models import ActionUpdate, Consultation, ConsultationAnswer, ConsultationQuestion
+from cogs.plans.models import (
+    ActionStatusChange,
+    ActionUpdate,
+    Consultation,
+    ConsultationAnswer,
+    ConsultationQuestion,
+)
 
 
 def _rows(result: Any) -> int:
@@ -36,6 +42,11 @@ async def privacy_show(session: AsyncSession, user_id: int) -> list[PrivacyLine]
     opened = await session.scalar(select(func.count()).where(Consultation.opener_user_id == user_id))
     if opened:
         lines.append(PrivacyLine(_("consultations you opened"), int(opened)))
+    changes = (await session.execute(select(func.count(), func.min(ActionStatusChange.changed_at),
+                                            func.max(ActionStatusChange.changed_at))
+                                     .where(ActionStatusChange.changed_by_user_id == user_id))).one()
+    if changes[0]:
+        lines.append(PrivacyLine(_("action status changes you made"), int(changes[0]), changes[1], changes[2]))
     return lines
 
 
@@ -50,6 +61,8 @@ async def privacy_export(session: AsyncSession, user_id: int) -> dict[str, Any]:
                                        .order_by(ActionUpdate.id))).all()
     opened = (await session.scalars(select(Consultation.id).where(Consultation.opener_user_id == user_id)
                                     .order_by(Consultation.id))).all()
+    changes = (await session.scalars(select(ActionStatusChange).where(ActionStatusChange.changed_by_user_id == user_id)
+                                     .order_by(ActionStatusChange.changed_at, ActionStatusChange.id))).all()
     return {
         "action_updates": [{"action_id": u.action_id, "text": u.text, "evidence": list(u.evidence or []),
                             "created_at": u.created_at.isoformat(), "confirmed": u.confirmed_at is not None}
@@ -60,23 +73,29 @@ async def privacy_export(session: AsyncSession, user_id: int) -> dict[str, Any]:
                                   "created_at": a.created_at.isoformat(), "updated_at": a.updated_at.isoformat()}
                                  for a, question, cid in answers],
         "consultations_opened": list(opened),
+        "action_status_changes": [{"action_id": c.action_id, "from": c.from_status, "to": c.to_status,
+                                   "changed_at": c.changed_at.isoformat()} for c in changes],
     }
 
 
 async def privacy_forget(session: AsyncSession, user_id: int) -> int:
-    """Their answers and updates are deleted; where they confirmed an update or opened a
-    consultation, their id is removed and the record stays (it is the community's)."""
+    """Their answers and updates are deleted; where they confirmed an update, opened a
+    consultation or changed an action's status, their id is removed and the record stays (it is
+    the community's)."""
     n = _rows(await session.execute(delete(ConsultationAnswer).where(ConsultationAnswer.user_id == user_id)))
     n += _rows(await session.execute(delete(ActionUpdate).where(ActionUpdate.author_id == user_id)))
     n += _rows(await session.execute(update(ActionUpdate).where(ActionUpdate.confirmed_by_user_id == user_id)
                                      .values(confirmed_by_user_id=None)))
     n += _rows(await session.execute(update(Consultation).where(Consultation.opener_user_id == user_id)
                                      .values(opener_user_id=None)))
+    n += _rows(await session.execute(update(ActionStatusChange).where(ActionStatusChange.changed_by_user_id == user_id)
+                                     .values(changed_by_user_id=None)))
     return n
 
 
 PRIVACY = PrivacyHook(
     columns=[("plan_action_updates", "author_id"), ("plan_action_updates", "confirmed_by_user_id"),
-             ("consultations", "opener_user_id"), ("consultation_answers", "user_id")],
+             ("consultations", "opener_user_id"), ("consultation_answers", "user_id"),
+             ("plan_action_status_changes", "changed_by_user_id")],
     show=privacy_show, export=privacy_export, forget=privacy_forget,
 )

@@ -1,17 +1,21 @@
-"""The national follow-up section of the report: actions by status per country (as they stand),
+"""The national follow-up section of the report: actions by status per country (as they stood at
+the period's end, read back through the status history),
 confirmed progress updates per month, and consultation answers by country and organisation type
 (members counted once per consultation), all counted in SQL."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from sqlalchemy import distinct, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.catalogues import _
-from bot.report import Chart, Column, Figure, Period, Section, Table, country_label, month_of
+from bot.report import Chart, Column, Figure, Period, Section, Table, country_label, month_case
 from cogs.plans.models import (
     STATUSES,
     ActionPlan,
+    ActionStatusChange,
     ActionUpdate,
     Consultation,
     ConsultationAnswer,
@@ -23,27 +27,36 @@ from cogs.plans.service import status_label
 from cogs.profiles.service import org_type_label
 
 
+async def statuses_at(session: AsyncSession, when: datetime) -> dict[int, str]:
+    """Each action's status at ``when``, for the actions whose status changed since: the status it
+    was changed from by its first change at or after ``when`` (the others stand as they are)."""
+    first_after = (select(ActionStatusChange.action_id, func.min(ActionStatusChange.id).label("first"))
+                   .where(ActionStatusChange.changed_at >= when).group_by(ActionStatusChange.action_id).subquery())
+    rows = (await session.execute(select(ActionStatusChange.action_id, ActionStatusChange.from_status)
+                                  .join(first_after, first_after.c.first == ActionStatusChange.id))).all()
+    return {int(a): str(s) for a, s in rows}
+
+
 async def plans_report(session: AsyncSession, period: Period) -> list[Section]:
-    # -- actions by status and country, as they stand at the end of the period (no status history is kept)
+    # -- actions by status and country, as they stood at the end of the period (from the status history)
     rows = (await session.execute(
-        select(ActionPlan.country, PlanAction.status, func.count())
+        select(ActionPlan.country, PlanAction.id, PlanAction.status, PlanAction.target_date)
         .join(Recommendation, Recommendation.plan_id == ActionPlan.id)
         .join(PlanAction, PlanAction.recommendation_id == Recommendation.id)
-        .where(PlanAction.created_at < period.until)
-        .group_by(ActionPlan.country, PlanAction.status))).all()
+        .where(PlanAction.created_at < period.until))).all()
+    stood = await statuses_at(session, period.until)
     by_country: dict[str, dict[str, int]] = {}
-    for country, status, n in rows:
-        by_country.setdefault(country, {s: 0 for s in STATUSES})[status] = int(n)
-    overdue = int(await session.scalar(
-        select(func.count()).select_from(PlanAction)
-        .where(PlanAction.created_at < period.until, PlanAction.status != "done",
-               PlanAction.target_date < period.as_of.date())) or 0)
+    overdue = 0
+    for country, action_id, status, target in rows:
+        then = stood.get(action_id, status)
+        by_country.setdefault(country, {s: 0 for s in STATUSES})[then] += 1
+        overdue += then != "done" and target < period.as_of.date()
     statuses = Table("plan_actions_by_status", _("Actions by status and country"), (
         Column("country", _("Country code")), Column("country_name", _("Country")),
         *(Column(s, status_label(s)) for s in STATUSES)),
         tuple((c, country_label(c), *(counts[s] for s in STATUSES)) for c, counts in sorted(by_country.items())))
     # -- confirmed updates per month (of their date) and country
-    month = month_of(session, ActionUpdate.created_at)
+    month = month_case(period, ActionUpdate.created_at)
     updates = (await session.execute(
         select(month, ActionPlan.country, func.count())
         .join(PlanAction, PlanAction.id == ActionUpdate.action_id)

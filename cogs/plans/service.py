@@ -26,7 +26,14 @@ from bot.guild import GuildSettings
 from bot.outbox import Outbox
 from bot.permissions import Actor
 from bot.text import clean, fold, optional_text, require_text
-from cogs.plans.models import STATUSES, ActionPlan, ActionUpdate, PlanAction, Recommendation
+from cogs.plans.models import (
+    STATUSES,
+    ActionPlan,
+    ActionStatusChange,
+    ActionUpdate,
+    PlanAction,
+    Recommendation,
+)
 from cogs.profiles.models import MemberProfile
 from cogs.sessions.wording import facilitators_only
 from db.models import utcnow
@@ -67,6 +74,20 @@ class UpdateInfo:
 
 
 @dataclass(frozen=True)
+class StatusChange:
+    """One change of an action's status. ``changed_by`` (a member id, None from the CLI or a file)
+    stays inside the bot: /privacy shows it to that member, nothing else prints it."""
+
+    from_status: str
+    to_status: str
+    changed_at: datetime
+    changed_by: int | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {"from": self.from_status, "to": self.to_status, "at": self.changed_at.isoformat()}
+
+
+@dataclass(frozen=True)
 class ActionInfo:
     id: int
     recommendation_id: int
@@ -78,7 +99,7 @@ class ActionInfo:
     created_at: datetime
     updates: tuple[UpdateInfo, ...] = ()
     last_update_at: datetime | None = None  # the latest confirmed update's date, when updates were not read
-
+    history: tuple[StatusChange, ...] = ()  # oldest first
 
     def overdue(self, today: date) -> bool:
         return self.target_date < today and self.status != "done"
@@ -96,7 +117,10 @@ class ActionInfo:
     def as_json(self) -> dict[str, Any]:
         return {"id": self.id, "title": self.title, "owner": self.owner_org, "target": self.target_date.isoformat(),
                 "status": self.status, "status_changed_at": self.status_changed_at.isoformat(),
-                "updates": [u.as_json() for u in self.confirmed]}
+                "history": [h.as_json() for h in self.history], "updates": [u.as_json() for u in self.confirmed]}
+
+    def changes_since(self, cutoff: datetime) -> tuple[StatusChange, ...]:
+        return tuple(h for h in self.history if h.changed_at >= cutoff)
 
 
 @dataclass(frozen=True)
@@ -149,6 +173,7 @@ class PlanSummary:
     today: date
     moved: tuple[ActionInfo, ...]
     overdue: tuple[ActionInfo, ...]
+    since: datetime | None = None  # "moved" counts from this moment (a month before the reading)
 
 
 @dataclass(frozen=True)
@@ -193,9 +218,32 @@ def _update_info(u: ActionUpdate) -> UpdateInfo:
                       u.confirmed_at, u.confirmed_by_user_id)
 
 
-def _action_info(a: PlanAction, updates: Sequence[ActionUpdate] = ()) -> ActionInfo:
+def _action_info(a: PlanAction, updates: Sequence[ActionUpdate] = (),
+                 history: Sequence[ActionStatusChange] = ()) -> ActionInfo:
     return ActionInfo(a.id, a.recommendation_id, a.title, a.owner_org, a.target_date, a.status, a.status_changed_at,
-                      a.created_at, tuple(_update_info(u) for u in updates))
+                      a.created_at, tuple(_update_info(u) for u in updates),
+                      history=tuple(StatusChange(h.from_status, h.to_status, h.changed_at, h.changed_by_user_id)
+                                    for h in history))
+
+
+async def _histories(session: AsyncSession, action_ids: Sequence[int]) -> dict[int, list[ActionStatusChange]]:
+    """Each action's status changes, oldest first (one query)."""
+    out: dict[int, list[ActionStatusChange]] = defaultdict(list)
+    if action_ids:
+        for h in await session.scalars(select(ActionStatusChange).where(ActionStatusChange.action_id.in_(action_ids))
+                                       .order_by(ActionStatusChange.changed_at, ActionStatusChange.id)):
+            out[h.action_id].append(h)
+    return out
+
+
+def change_status(session: AsyncSession, row: PlanAction, state: str, user_id: int | None, now: datetime) -> bool:
+    """Set an action's status and keep the change in its history (nothing when it is the same)."""
+    if state == row.status:
+        return False
+    session.add(ActionStatusChange(action_id=row.id, changed_by_user_id=user_id or None, from_status=row.status,
+                                   to_status=state, changed_at=now))
+    row.status, row.status_changed_at = state, now
+    return True
 
 
 class PlanService:
@@ -296,9 +344,10 @@ class PlanService:
                 select(ActionUpdate.action_id, func.max(ActionUpdate.created_at)).where(
                     ActionUpdate.action_id.in_(action_ids), ActionUpdate.confirmed_at.is_not(None))
                 .group_by(ActionUpdate.action_id))).all()}
+        history = await _histories(session, action_ids)
         by_rec: dict[int, list[ActionInfo]] = defaultdict(list)
         for a in actions:
-            info = _action_info(a, updates[a.id])
+            info = _action_info(a, updates[a.id], history[a.id])
             if a.id in latest:
                 info = replace(info, last_update_at=latest[a.id])  # func.max keeps the column's aware type
             by_rec[a.recommendation_id].append(info)
@@ -325,7 +374,7 @@ class PlanService:
             return None
         now = now or utcnow()
         today = self.today(now)
-        return PlanSummary(plan, today, plan.moved(now - LAST_MONTH), plan.overdue(today))
+        return PlanSummary(plan, today, plan.moved(now - LAST_MONTH), plan.overdue(today), now - LAST_MONTH)
 
     async def action(self, session: AsyncSession, action_id: int) -> tuple[ActionInfo, str]:
         """An action and its plan's country code."""
@@ -336,7 +385,7 @@ class PlanService:
             Recommendation, Recommendation.plan_id == ActionPlan.id).where(Recommendation.id == row.recommendation_id))
         updates = (await session.scalars(select(ActionUpdate).where(ActionUpdate.action_id == row.id)
                                          .order_by(ActionUpdate.created_at))).all()
-        return _action_info(row, updates), str(country)
+        return _action_info(row, updates, (await _histories(session, [row.id]))[row.id]), str(country)
 
     async def pending_updates(self, session: AsyncSession, country: str | None = None) -> list[tuple[UpdateInfo, str]]:
         """Updates waiting for a facilitator, oldest first, with the title of their action."""
@@ -413,8 +462,7 @@ class PlanService:
             when = self.parse_date(target, now=now)
             if when != row.target_date:
                 row.target_date, row.due_announced_at = when, None
-        if state != row.status:
-            row.status, row.status_changed_at = state, now
+        change_status(session, row, state, actor.user_id, now)
         await session.flush()
         return (await self.action(session, row.id))[0]
 
@@ -562,8 +610,7 @@ class PlanService:
                     row.owner_org = clean(act.owner)
                     if when != row.target_date:
                         row.target_date, row.due_announced_at = when, None
-                    if state != row.status:
-                        row.status, row.status_changed_at = state, now
+                    change_status(session, row, state, actor.user_id, now)
             plan.updated_at = now
             await session.flush()
             out.append(await self._info(session, plan))

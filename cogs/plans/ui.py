@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime, time
 
 import discord
 
@@ -11,7 +12,7 @@ from bot.catalogues import _, ngettext
 from bot.text import safe_echo, truncate
 from bot.ui.common import COLOUR
 from cogs.plans.consultations import ConsultationInfo, Results, summary_lines
-from cogs.plans.service import ActionInfo, PlanSummary, UpdateInfo, status_label
+from cogs.plans.service import LAST_MONTH, ActionInfo, PlanSummary, StatusChange, UpdateInfo, status_label
 from cogs.plans.wording import counts_line
 
 FIELD = 1024
@@ -23,6 +24,19 @@ def action_line(a: ActionInfo) -> str:
     return _("`#{id}` {title} — {owner} · by {date} · {status}").format(
         id=a.id, title=safe_echo(a.title, 150), owner=safe_echo(a.owner_org, 80), date=a.target_date.isoformat(),
         status=status_label(a.status))
+
+
+def history_line(change: StatusChange) -> str:
+    """``<date>: planned → under way``, the date a Discord timestamp (each reader sees their own day);
+    no one is named: who made a change stays in the database."""
+    return (f"{discord.utils.format_dt(change.changed_at, 'd')}: {status_label(change.from_status)} → "
+            f"{status_label(change.to_status)}")
+
+
+def moved_line(a: ActionInfo, since: datetime) -> str:
+    """An action that moved, with its status changes since ``since`` under it."""
+    changes = a.changes_since(since)[-3:]
+    return "\n".join([action_line(a), *(f"  ↳ {history_line(c)}" for c in changes)])
 
 
 def _joined(lines: Sequence[str], limit: int = FIELD) -> str:
@@ -42,8 +56,9 @@ def plan_embed(summary: PlanSummary, waiting: Sequence[tuple[UpdateInfo, str]] =
     embed = discord.Embed(title=truncate(f"{plan.country_name}: {safe_echo(plan.title, 200)}", 256),
                           description=counts_line(plan), colour=COLOUR)
     # moved, overdue and waiting come first in the budget: an embed holds 6,000 characters in all
+    since = summary.since or datetime.combine(summary.today, time(0), tzinfo=UTC) - LAST_MONTH
     tail = [(_("Moved in the last month"),
-             _joined([action_line(a) for a in summary.moved], 700) if summary.moved else _("Nothing yet.")),
+             _joined([moved_line(a, since) for a in summary.moved], 700) if summary.moved else _("Nothing yet.")),
             (_("Overdue"), _joined([action_line(a) for a in summary.overdue], 700) if summary.overdue
              else _("Nothing is overdue."))]
     if waiting:
@@ -91,11 +106,17 @@ def consultation_embed(c: ConsultationInfo, answered: Sequence[int] = (), countr
     return embed
 
 
-def consultations_embed(found: Sequence[ConsultationInfo]) -> discord.Embed:
+def consultations_embed(found: Sequence[ConsultationInfo], hidden: int = 0) -> discord.Embed:
+    """The open consultations a member may answer; ``hidden`` ask members of other countries."""
     embed = discord.Embed(title=_("Open consultations"), colour=COLOUR)
     lines = [_("`#{id}` {title} · closes {when} · /consult answer consultation:{id}").format(
         id=c.id, title=safe_echo(c.title, 100), when=discord.utils.format_dt(c.closes_at, "D")) for c in found]
-    embed.description = _joined(lines, 4000) if lines else _("No consultation is open right now.")
+    embed.description = _joined(lines, 3600) if lines else _("No consultation is open right now.")
+    if hidden:
+        embed.set_footer(text=ngettext(
+            "{count} more consultation asks members of other countries. Your country is the one in /profile set.",
+            "{count} more consultations ask members of other countries. Your country is the one in /profile set.",
+            hidden).format(count=hidden))
     return embed
 
 

@@ -11,18 +11,18 @@ from bot.bot import SSEBot
 from bot.catalogues import _
 from bot.errors import NotFound
 from bot.ui.common import clip_choices, member_language, reply
-from bot.ui.pager import page_view
-from cogs.profiles.components import COMPONENTS, ProfileModal, profile_view
+from cogs.profiles.components import COMPONENTS, ProfileModal, members_view, profile_view
 from cogs.profiles.service import ORG_TYPE_LABELS, DirectoryFilters, ProfileService
 from cogs.profiles.ui import directory_embed, profile_embed
-from db.queries import StoredQuery, save_query
+from db.queries import StoredQuery
 
-KIND = "members"  # the saved-query kind of /members pages
+KIND = "members"  # the saved-query kind of /members pages sent before their buttons carried the query
 
 ORG_CHOICES = [app_commands.Choice(name=locale_str(label), value=key) for key, label in ORG_TYPE_LABELS.items()]
 
 
 async def render_page(bot: SSEBot, stored: StoredQuery, page: int) -> tuple[discord.Embed, int, int]:
+    """Page buttons of /members replies sent before MembersPageButton (``sse:page:<saved query>``)."""
     async with bot.app.db.begin() as session:
         result = await bot.app.service(ProfileService).directory(session, DirectoryFilters(**stored.params), page)
     return directory_embed(result), result.page, result.pages
@@ -104,11 +104,9 @@ class Profiles(commands.Cog):
         app = self.bot.app
         profiles = app.service(ProfileService)
         filters = profiles.parse_filters(country, topic, language, organisation_type)
-        async with app.db.begin() as session:
+        async with app.db.begin() as session:  # one read; the page buttons carry the query (nothing stored)
             result = await profiles.directory(session, filters)
-            query_id = (await save_query(session, KIND, filters.as_params(), interaction.user.id,
-                                         str(interaction.locale))) if result.pages > 1 else 0
-        view = page_view(query_id, result.page, result.pages) if result.pages > 1 else None
+        view = members_view(interaction.user.id, filters, result.page, result.pages, profiles.topics)
         await reply(interaction, embed=directory_embed(result), view=view or discord.utils.MISSING, ephemeral=True)
 
     @members.autocomplete("country")

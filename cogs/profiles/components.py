@@ -1,6 +1,7 @@
 """The profile form and the components under a profile: topic and language menus, the "happy to
-be asked" switch, and "Edit my profile" after a problem. ``DynamicItem`` templates, so they keep
-working after a restart; each carries the owner's id and only the owner may use it."""
+be asked" switch, "Edit my profile" after a problem, and the page buttons of /members.
+``DynamicItem`` templates, so they keep working after a restart; each carries the owner's id and
+only the owner may use it."""
 
 from __future__ import annotations
 
@@ -10,13 +11,14 @@ from typing import Any
 import discord
 
 from bot.bot import SSEBot
-from bot.catalogues import N_, _, language_name
+from bot.catalogues import N_, _, format_number, language_name
 from bot.errors import InvalidInput, NotAllowed
 from bot.i18n import LANGUAGES
 from bot.text import truncate
 from bot.ui.common import FORM_TIMEOUT, error_embed, form_id, guarded, reply
-from cogs.profiles.service import MAX_BIO, MAX_ORG_NAME, Profile, ProfileService
-from cogs.profiles.ui import profile_embed
+from cogs.profiles.models import ORG_TYPES
+from cogs.profiles.service import MAX_BIO, MAX_ORG_NAME, DirectoryFilters, Profile, ProfileService
+from cogs.profiles.ui import directory_embed, profile_embed
 from db.models import SavedQuery
 from db.queries import load_query, save_query
 
@@ -211,4 +213,66 @@ class EditProfileButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template
         await guarded(interaction, edit)
 
 
-COMPONENTS = (TopicsSelect, LanguagesSelect, HappyButton, EditProfileButton)
+# ---------------------------------------------------------------------- /members pages
+# The page buttons carry the whole query (owner, page, filters) in their custom id, so showing the
+# directory writes nothing to the database and its pages never expire: a topic and an organisation
+# type by their place in the lists (config.yaml's Q&A topics, ORG_TYPES), a country and a language by
+# their codes. Anyone forging one sees only what /members shows them anyway; turning another
+# member's pages is refused as for every pager.
+def _filters_key(filters: DirectoryFilters, topics: list[str]) -> str:
+    topic = str(topics.index(filters.topic)) if filters.topic in topics else ""
+    org = str(ORG_TYPES.index(filters.org_type)) if filters.org_type in ORG_TYPES else ""
+    return ".".join((filters.country or "", topic, filters.language or "", org))
+
+
+def _filters_of(key: str, topics: list[str]) -> DirectoryFilters:
+    country, topic, language, org = [*key.split("."), "", "", "", ""][:4]
+
+    def pick(options: list[str] | tuple[str, ...], index: str) -> str | None:
+        return options[int(index)] if index.isdigit() and int(index) < len(options) else None
+
+    return DirectoryFilters(country or None, pick(topics, topic), language or None, pick(ORG_TYPES, org))
+
+
+class MembersPageButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
+                        template=r"sse:members:(?P<owner>\d+):(?P<page>\d+):(?P<f>[A-Za-z0-9.]*)"):
+    def __init__(self, owner_id: int, page: int, filters_key: str, label: str = "Page", disabled: bool = False):
+        super().__init__(discord.ui.Button(label=label, style=discord.ButtonStyle.secondary, disabled=disabled,
+                                           custom_id=f"sse:members:{owner_id}:{max(page, 0)}:{filters_key}"))
+        self.owner_id, self.page, self.filters_key = owner_id, page, filters_key
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any],
+                             match: re.Match[str]) -> MembersPageButton:
+        return cls(int(match["owner"]), int(match["page"]), match["f"])
+
+    async def callback(self, interaction: discord.Interaction[SSEBot]) -> None:  # type: ignore[override]
+        async def turn() -> None:
+            if interaction.user.id != self.owner_id:
+                raise NotAllowed(_("Only the person who ran this search can turn its pages. Run the command "
+                                   "yourself to browse."))
+            profiles = interaction.client.app.service(ProfileService)
+            filters = _filters_of(self.filters_key, profiles.topics)
+            async with interaction.client.app.db.begin() as session:
+                result = await profiles.directory(session, filters, self.page)
+            await interaction.response.edit_message(embed=directory_embed(result), view=members_view(
+                self.owner_id, filters, result.page, result.pages, profiles.topics))
+
+        await guarded(interaction, turn)
+
+
+def members_view(owner_id: int, filters: DirectoryFilters, page: int, pages: int,
+                 topics: list[str]) -> discord.ui.View | None:
+    """◀ page / pages ▶ under a /members page (none when everything fits on one), in the current language."""
+    if pages <= 1:
+        return None
+    key = _filters_key(filters, topics)
+    view = discord.ui.View(timeout=None)
+    view.add_item(MembersPageButton(owner_id, page - 1, key, _("◀ Previous"), disabled=page <= 1))
+    view.add_item(discord.ui.Button(label=f"{format_number(page)} / {format_number(pages)}", disabled=True,
+                                    custom_id="sse:members:label"))
+    view.add_item(MembersPageButton(owner_id, page + 1, key, _("Next ▶"), disabled=page >= pages))
+    return view
+
+
+COMPONENTS = (TopicsSelect, LanguagesSelect, HappyButton, EditProfileButton, MembersPageButton)

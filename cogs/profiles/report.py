@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
-from sqlalchemy import distinct, func, literal, null, select, union, union_all
+from sqlalchemy import ColumnElement, case, func, literal, select, union, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.catalogues import _
-from bot.report import Chart, Column, Figure, Period, Section, Table, country_label, month_of
+from bot.report import Chart, Column, Figure, Period, Section, Table, country_label
 from cogs.profiles.models import ORG_TYPES, MemberProfile
 from cogs.profiles.service import org_type_label
 from cogs.search.models import ArchivedMessage
@@ -23,7 +24,7 @@ def _country_order(counts: dict[str | None, int]) -> list[str | None]:
 async def participation(session: AsyncSession, period: Period) -> list[Section]:
     """Members with a profile at the end of the period, by country and organisation type; members
     active in the period (posted a message, RSVPed to a session, or were recorded as attending one),
-    by their profile's country and the month (UTC) they were active in."""
+    by their profile's country and the month (of the community's time zone) they were active in."""
     until = period.until
     # -- profiles: one GROUP BY (country, organisation type)
     rows = (await session.execute(
@@ -56,35 +57,55 @@ async def participation(session: AsyncSession, period: Period) -> list[Section]:
                      Column("organisation_type_name", _("Organisation type")), Column("members", _("Members"))),
                  crosstab)
 
-    # -- active members: the distinct (member, month) pairs of three kinds of activity, in SQL
-    # Messages are the many rows. Rather than reading every message of the period, ask per member who
-    # ever posted and per month "is there a message in that month?": one seek each on the index
-    # (author_id, created_at), with the month a literal (no month computed per message).
+    # -- active members: who posted, RSVPed or attended in each month of the period, in SQL, in one
+    # statement. The members active in the period are found first (an author: one seek on the index
+    # (author_id, created_at) for the whole period); then one row per member with one flag per month,
+    # each flag a CASE of EXISTS probes that stops at the first hit: "posted in that month?" (a seek
+    # on the same index), then, only for members who RSVPed or attended in the period at all, "RSVPed
+    # in it?" and "attended a session that started in it?" (seeks on (user_id, updated_at) and
+    # (user_id, session_id)). A member's probes run one after another, so the index pages of one
+    # author are read together, and no (member, month) pair is materialised or de-duplicated.
+    months = period.months()
+    since = period.since
     authors = select(ArchivedMessage.author_id.label("user_id")).distinct().cte("authors")
-    posted = [select(authors.c.user_id, literal(month).label("month"))
-              .where(select(ArchivedMessage.created_at)  # selects indexed columns only: no row is read
-                     .where(ArchivedMessage.author_id == authors.c.user_id, ArchivedMessage.created_at >= start,
-                            ArchivedMessage.created_at < end).exists())
-              for month, start, end in period.months()]
-    rsvped = (select(SessionRsvp.user_id.label("user_id"), month_of(session, SessionRsvp.updated_at).label("month"))
-              .where(SessionRsvp.updated_at >= period.since, SessionRsvp.updated_at < until))
-    attended = (select(SessionAttendance.user_id.label("user_id"),
-                       month_of(session, TrainingSession.start_utc).label("month"))
+    posters = select(authors.c.user_id).where(
+        select(ArchivedMessage.created_at)  # selects indexed columns only: no row is read
+        .where(ArchivedMessage.author_id == authors.c.user_id, ArchivedMessage.created_at >= since,
+               ArchivedMessage.created_at < until).exists())
+    rsvped = select(SessionRsvp.user_id).where(SessionRsvp.updated_at >= since, SessionRsvp.updated_at < until)
+    attended = (select(SessionAttendance.user_id)
                 .join(TrainingSession, TrainingSession.id == SessionAttendance.session_id)
-                .where(SessionAttendance.attended.is_(True), TrainingSession.start_utc >= period.since,
+                .where(SessionAttendance.attended.is_(True), TrainingSession.start_utc >= since,
                        TrainingSession.start_utc < until))
-    # UNION: each member once per month; one statement reads the pairs once (a CTE used twice is
-    # materialised by SQLite and PostgreSQL) for both the monthly counts and the distinct total.
-    active = union(*posted, rsvped, attended).cte("active")
-    counted = union_all(
-        select(active.c.month, MemberProfile.country, func.count())
-        .select_from(active).outerjoin(MemberProfile, MemberProfile.user_id == active.c.user_id)
-        .group_by(active.c.month, MemberProfile.country),
-        select(null(), null(), func.count(distinct(active.c.user_id))).select_from(active),
-    )
-    found = (await session.execute(counted)).all()
-    monthly = [r for r in found if r[0] is not None]
-    active_total = int(next((r[2] for r in found if r[0] is None), 0))
+    # each member once, with whether they RSVPed or attended in the period at all (``other``)
+    kinds = union_all(posters.add_columns(literal(0).label("other")),
+                     union(rsvped, attended).subquery().select().add_columns(literal(1).label("other"))).subquery()
+    members = select(kinds.c.user_id, func.max(kinds.c.other).label("other")).group_by(kinds.c.user_id).cte("members")
+    uid = members.c.user_id
+
+    def active_in(start: Any, end: Any) -> ColumnElement[int]:
+        posted = select(ArchivedMessage.created_at).where(
+            ArchivedMessage.author_id == uid, ArchivedMessage.created_at >= start,
+            ArchivedMessage.created_at < end).exists()
+        answered = select(SessionRsvp.user_id).where(
+            SessionRsvp.user_id == uid, SessionRsvp.updated_at >= start, SessionRsvp.updated_at < end).exists()
+        came = (select(SessionAttendance.user_id)
+                .join(TrainingSession, TrainingSession.id == SessionAttendance.session_id)
+                .where(SessionAttendance.user_id == uid, SessionAttendance.attended.is_(True),
+                       TrainingSession.start_utc >= start, TrainingSession.start_utc < end).exists())
+        return case((posted, 1), (members.c.other == 0, 0), (answered, 1), (came, 1), else_=0)
+
+    flags = select(uid, *(active_in(start, end).label(f"m{i}") for i, (_key, start, end) in
+                          enumerate(months))).cte("flags")
+    month_flags = [flags.c[f"m{i}"] for i in range(len(months))]
+    found = (await session.execute(
+        select(MemberProfile.country, *(func.sum(f) for f in month_flags),
+               func.count().filter(sum(month_flags[1:], month_flags[0]) > 0))
+        .select_from(flags).outerjoin(MemberProfile, MemberProfile.user_id == flags.c.user_id)
+        .group_by(MemberProfile.country))).all()
+    monthly = [(key, row[0], int(row[1 + i] or 0)) for row in found for i, (key, _s, _e) in enumerate(months)
+               if row[1 + i]]
+    active_total = sum(int(row[-1] or 0) for row in found)
     month_totals: dict[str | None, int] = defaultdict(int)
     for _month, country, n in monthly:
         month_totals[country] += n

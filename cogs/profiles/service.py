@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -20,7 +20,7 @@ from bot.config import Config
 from bot.countries import CountryChoice, CountryDirectory, directory
 from bot.errors import InvalidInput, NotFound
 from bot.i18n import LANGUAGES, parse_language
-from bot.text import closest, fold, optional_text
+from bot.text import closest, fold, optional_text, safe_echo
 from cogs.privacy.publish import published_members
 from cogs.profiles.models import (
     ORG_TYPES,
@@ -153,13 +153,23 @@ class _DirectoryIndex:
     profiles: dict[int, Profile]
     by_field: dict[tuple[str, str], frozenset[int]]
 
-    def matching(self, filters: DirectoryFilters) -> list[int]:
-        wanted = [self.by_field.get((name, value), frozenset()) for name, value in filters.as_params().items()
-                  if value]
-        if not wanted:
-            return list(self.order)
-        chosen = frozenset.intersection(*wanted)
-        return [uid for uid in self.order if uid in chosen]
+    matches: dict[DirectoryFilters, tuple[int, ...]] = field(default_factory=dict)  # filled as asked
+
+    def matching(self, filters: DirectoryFilters) -> tuple[int, ...]:
+        """The matching ids in the directory's order; each filter combination is worked out once per
+        version of the table (the index is replaced on any change), so a page turn costs no scan."""
+        found = self.matches.get(filters)
+        if found is None:
+            wanted = [self.by_field.get((name, value), frozenset()) for name, value in filters.as_params().items()
+                      if value]
+            if not wanted:
+                found = self.order
+            else:
+                chosen = frozenset.intersection(*wanted)
+                found = tuple(uid for uid in self.order if uid in chosen)
+            if len(self.matches) < 1000:  # bounded: a forged button cannot grow it without end
+                self.matches[filters] = found
+        return found
 
 
 class ProfileService:
@@ -184,7 +194,7 @@ class ProfileService:
         if code is None:
             raise InvalidInput(
                 _("I don't know the country “{typed}”. Choose one of: {countries}, in any language.").format(
-                    typed=typed[:40], countries=", ".join(self.countries.names())),
+                    typed=safe_echo(typed, 40), countries=", ".join(self.countries.names())),
                 suggestions=self.countries.suggest(typed))
         return code
 
@@ -196,7 +206,7 @@ class ProfileService:
             if fold(name) == fold(typed):
                 return name
         raise InvalidInput(_("I don't know the topic “{typed}”. Choose one of: {topics}.").format(
-            typed=typed[:40], topics=", ".join(self.topics)), suggestions=_alike(typed, self.topics))
+            typed=safe_echo(typed, 40), topics=", ".join(self.topics)), suggestions=_alike(typed, self.topics))
 
     def parse_language(self, text: str | None) -> str | None:
         typed = optional_text(text, field=N_("language"), max_len=100)
@@ -205,7 +215,7 @@ class ProfileService:
         code = parse_language(typed)
         if code is None:
             names = [lang.english for lang in LANGUAGES.values()]
-            raise InvalidInput(_("I don't know the language “{typed}”.").format(typed=typed[:40]),
+            raise InvalidInput(_("I don't know the language “{typed}”.").format(typed=safe_echo(typed, 40)),
                                suggestions=_alike(typed, names))
         return code
 
@@ -359,8 +369,12 @@ class ProfileService:
         return DirectoryPage(members, page, pages, total, filters)
 
     async def _directory_index(self, session: AsyncSession) -> _DirectoryIndex:
-        count, newest = (await session.execute(
-            select(func.count(), func.max(MemberProfile.updated_at)).select_from(MemberProfile))).one()
+        # two scalar subqueries, not count() and max() in one SELECT: so SQLite counts the smallest
+        # index's pages (OP_Count) and seeks the newest update on (updated_at, user_id), instead of
+        # walking every entry (~1 ms at 10,000 profiles, on every /members call and page turn)
+        count, newest = (await session.execute(select(
+            select(func.count()).select_from(MemberProfile).scalar_subquery(),
+            select(func.max(MemberProfile.updated_at)).scalar_subquery()))).one()
         version = (int(count or 0), newest)
         index = self._index
         if index is not None and index.version == version:

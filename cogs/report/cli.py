@@ -45,7 +45,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     cmd = sub.add_parser("report", help="the monitoring and evaluation report for a period")
     cmd.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="first day (default: 29 days before --to)")
-    cmd.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="last day, included (default: today, UTC)")
+    cmd.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="last day, included (default: today in the community's time zone)")
     cmd.add_argument("--csv", metavar="DIR", help="write one CSV file per table into DIR")
     cmd.add_argument("--png", metavar="DIR", help="write the charts as PNG files into DIR")
     cmd.add_argument("--json", action="store_true", help="print every figure and table as JSON")

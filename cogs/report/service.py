@@ -21,11 +21,11 @@ class ReportService:
         self.guild = guild
 
     def prepare(self, actor: Actor, first: str | None, last: str | None, *, now: datetime | None = None) -> Period:
-        """The period typed (``YYYY-MM-DD``, by default the last 30 days), once the actor is known to
-        be a facilitator (checked here, whatever the entry point): a polite error otherwise."""
+        """The period typed (``YYYY-MM-DD``, days of the community's time zone; by default the last 30
+        days), once the actor is known to be a facilitator (checked here, whatever the entry point): a polite error otherwise."""
         facilitators_only(actor, self.guild.current,
                           _("Only facilitators can see the report. Please ask a facilitator if you need its figures."))
-        return parse_period(first, last, now=now)
+        return parse_period(first, last, now=now, zone=self.guild.current.timezone)
 
     async def build(self, session: AsyncSession, period: Period) -> Report:
         """Every capability's sections for ``period``, in the current language."""

@@ -18,7 +18,8 @@ MAX_FIELD = 1024
 def report_embed(report: Report) -> discord.Embed:
     embed = discord.Embed(title=truncate(_("Report: {period}").format(period=period_label(report.period)), 256),
                           description=_("The charts (PNG) and every table (CSV, in one ZIP file) are attached. "
-                                        "Dates are in UTC."), colour=COLOUR)
+                                        "Days and months are those of the time zone {zone}.").format(
+                                            zone=report.period.zone), colour=COLOUR)
     for section in report.sections[:25]:
         embed.add_field(name=truncate(section.title, 256), value=truncate(summary_lines(section) or "—", MAX_FIELD),
                         inline=False)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -65,6 +65,81 @@ def _event(v: TrainingSessionInfo, uid: str, stamp: datetime) -> Event:
         ev.add("url", v.join_url)
     ev.add("status", "CANCELLED" if v.cancelled else "CONFIRMED")
     return ev
+
+
+def _utc(when: datetime) -> str:
+    return when.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _text(value: str) -> str:
+    """A TEXT value escaped as icalendar escapes it (RFC 5545 3.3.11; its order of replacements)."""
+    return (value.replace(r"\N", "\n").replace("\\", "\\\\").replace(";", r"\;").replace(",", r"\,")
+            .replace("\r\n", r"\n").replace("\n", r"\n").replace("\r", r"\n"))
+
+
+def _line(name: str, value: str) -> str:
+    """A content line folded as icalendar folds it: at most 74 octets a line, never inside a UTF-8
+    character, nor right after a backslash (which would split an escape across lines)."""
+    line = f"{name}:{value}"
+    if line.isascii():  # one octet a character: the same cuts, made by slicing
+        pieces, at = [], 0
+        while len(line) - at > 74:
+            piece = line[at:at + 74]
+            if piece[-1] in "\\^":
+                piece = piece[:-1]
+            pieces.append(piece)
+            at += len(piece)
+        pieces.append(line[at:])
+        return "\r\n ".join(pieces) + "\r\n"
+    out: list[str] = []
+    current: list[str] = []
+    size = 0
+    for char in line:
+        width = len(char.encode("utf-8"))
+        if current and size + width >= 75:
+            if len(current) > 1 and current[-1] in "\\^":
+                carried = current.pop()
+                out.append("".join(current))
+                current, size = [carried], len(carried.encode("utf-8"))
+            else:
+                out.append("".join(current))
+                current, size = [], 0
+        current.append(char)
+        size += width
+    out.append("".join(current))
+    return "\r\n ".join(out) + "\r\n"
+
+
+def _event_bytes(v: TrainingSessionInfo, uid: str, stamp: datetime, *, recurrence_id: datetime | None = None,
+                 rrule: tuple[str, int, int] | None = None, exdates: Sequence[datetime] = ()) -> bytes:
+    """``_event(...).to_ical()`` for an event whose times are UTC, written directly (icalendar's
+    escaping and folding, its order of properties: tests compare the two), about ten times faster."""
+    assert v.timezone == "UTC", "an event in its own zone needs its VTIMEZONE: icalendar writes those"
+    parts = ["BEGIN:VEVENT\r\n", _line("SUMMARY", _text(f"{v.title} ({v.format_label})")),
+             _line("DTSTART", _utc(v.start_utc)), _line("DTEND", _utc(v.end_utc)), _line("DTSTAMP", _utc(stamp)),
+             _line("UID", _text(uid))]
+    if recurrence_id is not None:
+        parts.append(_line("RECURRENCE-ID", _utc(recurrence_id)))
+    parts.append(_line("SEQUENCE", str(int(v.sequence))))
+    if rrule is not None:
+        freq, interval, count = rrule
+        parts.append(_line("RRULE", f"FREQ={freq};COUNT={count};INTERVAL={interval}"))
+    parts += [_line("EXDATE", _utc(when)) for when in exdates]
+    if desc := _description(v):
+        parts.append(_line("DESCRIPTION", _text(desc)))
+    if v.join_url:
+        parts.append(_line("LOCATION", _text(v.join_url)))
+    parts.append(_line("STATUS", "CANCELLED" if v.cancelled else "CONFIRMED"))
+    if v.join_url:
+        parts.append(_line("URL", v.join_url))
+    parts.append("END:VEVENT\r\n")
+    return "".join(parts).encode("utf-8")
+
+
+def session_event_bytes(v: TrainingSessionInfo, *, stamp: datetime) -> bytes:
+    """The VEVENT of a one-off session whose zone is UTC, as bytes: ``session_event(v).to_ical()``
+    written directly. The calendar feeds write a thousand of these on a cold start."""
+    return _event_bytes(v, session_uid(v.id), stamp)
 
 
 def session_event(info: TrainingSessionInfo, *, stamp: datetime | None = None) -> Event:
@@ -123,13 +198,26 @@ def _details(v: TrainingSessionInfo) -> tuple[object, ...]:
     return (v.title, v.description, v.format, v.join_url, v.duration_minutes)
 
 
-def _step(frequency: str, k: int) -> relativedelta:
+def _step(frequency: str, k: int) -> timedelta | relativedelta:
+    """``k`` steps of the series in wall time (weeks are fixed lengths: a timedelta, several times
+    faster than relativedelta for the same naive dates)."""
     weeks = {"weekly": 1, "biweekly": 2}
-    return relativedelta(weeks=weeks[frequency] * k) if frequency in weeks else relativedelta(months=k)
+    return timedelta(weeks=weeks[frequency] * k) if frequency in weeks else relativedelta(months=k)
 
 
-def series_events(infos: Sequence[TrainingSessionInfo], originals: dict[int, datetime], *,
-                  stamp: datetime | None = None) -> list[Event]:
+@dataclass(frozen=True)
+class SeriesPlan:
+    """A series as calendar clients expand it (``series_events``): the recurring event's view, its
+    RRULE (FREQ, INTERVAL, COUNT) and EXDATEs, and each override with its RECURRENCE-ID."""
+
+    uid: str
+    master: TrainingSessionInfo
+    rrule: tuple[str, int, int]
+    exdates: tuple[datetime, ...]
+    overrides: tuple[tuple[TrainingSessionInfo, datetime], ...]
+
+
+def series_plan(infos: Sequence[TrainingSessionInfo], originals: dict[int, datetime]) -> SeriesPlan:
     """A series as one recurring VEVENT (RRULE with COUNT) and its overrides, as calendar clients
     expand it. Occurrence ``i`` of the series is the RRULE's ``i``-th date (its RECURRENCE-ID):
 
@@ -142,7 +230,6 @@ def series_events(infos: Sequence[TrainingSessionInfo], originals: dict[int, dat
       (``originals``), or, once the whole series has moved, at the new times, so no override
       points at a date the RRULE does not yield.
     """
-    stamp = stamp or utcnow()
     infos = sorted(infos, key=lambda v: v.occurrence)
     ref = infos[0]
     assert ref.series_id is not None and ref.frequency is not None
@@ -176,22 +263,47 @@ def series_events(infos: Sequence[TrainingSessionInfo], originals: dict[int, dat
     master_view = replace(base_view, start_utc=start, end_utc=start + timedelta(minutes=base_view.duration_minutes),
                           timezone=zone, status="cancelled" if everything_cancelled else "scheduled",
                           sequence=sequence, recording_url=None, slides_url=None)
-    master = _event(master_view, uid, stamp)
     freq, interval = _RRULE_FREQ[frequency]
-    master.add("rrule", vRecur(freq=freq, interval=interval, count=count))
-    events = [master]
+    exdates: list[datetime] = []
+    overrides: list[tuple[TrainingSessionInfo, datetime]] = []
     by_occurrence = {v.occurrence: v for v in infos}
     for i in range(count):
         v = by_occurrence.get(i)
         if v is None or (v.cancelled and not everything_cancelled):
-            master.add("exdate", slot(anchor, i))
+            exdates.append(slot(anchor, i))
             continue
         if (v.start_utc == slot(anchor, i) and _details(v) == common and not v.recording_url
                 and not v.slides_url):
             continue
-        override = _event(replace(v, sequence=sequence), uid, stamp)
-        override.add("recurrence-id", slot(anchor, i))
+        overrides.append((replace(v, sequence=sequence), slot(anchor, i)))
+    return SeriesPlan(uid, master_view, (freq, interval, count), tuple(exdates), tuple(overrides))
+
+
+def series_events(infos: Sequence[TrainingSessionInfo], originals: dict[int, datetime], *,
+                  stamp: datetime | None = None) -> list[Event]:
+    """A series as one recurring VEVENT (RRULE with COUNT) and its overrides (``series_plan``)."""
+    stamp = stamp or utcnow()
+    plan = series_plan(infos, originals)
+    master = _event(plan.master, plan.uid, stamp)
+    freq, interval, count = plan.rrule
+    master.add("rrule", vRecur(freq=freq, interval=interval, count=count))
+    for when in plan.exdates:
+        master.add("exdate", when)
+    events = [master]
+    for view, recurrence_id in plan.overrides:
+        override = _event(view, plan.uid, stamp)
+        override.add("recurrence-id", recurrence_id)
         events.append(override)
+    return events
+
+
+def series_event_bytes(infos: Sequence[TrainingSessionInfo], originals: dict[int, datetime], *,
+                       stamp: datetime) -> list[bytes]:
+    """``series_events`` of a series whose zone is UTC, each event as bytes written directly (the
+    same bytes as icalendar's ``to_ical()``; tests compare them)."""
+    plan = series_plan(infos, originals)
+    events = [_event_bytes(plan.master, plan.uid, stamp, rrule=plan.rrule, exdates=plan.exdates)]
+    events += [_event_bytes(view, plan.uid, stamp, recurrence_id=when) for view, when in plan.overrides]
     return events
 
 

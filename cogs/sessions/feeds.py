@@ -34,7 +34,7 @@ from bot.config import Config
 from bot.countries import directory
 from bot.errors import NotFound
 from bot.i18n import LANGUAGES
-from cogs.sessions.calendar import _calendar, series_ics, session_ics
+from cogs.sessions.calendar import _calendar, series_event_bytes, series_ics, session_event_bytes
 from cogs.sessions.info import TrainingSessionInfo, load_infos
 from cogs.sessions.models import CalendarFeedToken, SessionRsvp, TrainingSession
 from db.models import utcnow
@@ -273,12 +273,13 @@ class FeedService:
             shown = [self._shown(v, personal) for v in unit]
             if key[0] == "series":
                 originals = {v.id: rows[v.id].original_start_utc for v in unit}
-                if _steady(unit[0].timezone, originals.values()):
-                    shown = [_in_utc(v) for v in shown]
-                data = series_ics(shown, originals, stamp=stamp)
-            else:
-                data = session_ics(_in_utc(shown[0]), stamp=stamp)
-            self._cache[key] = _top_components(data)
+                if _steady(unit[0].timezone, originals.values()):  # in UTC: written directly, no VTIMEZONE
+                    written = series_event_bytes([_in_utc(v) for v in shown], originals, stamp=stamp)
+                    self._cache[key] = [("VEVENT", event) for event in written]
+                else:
+                    self._cache[key] = _top_components(series_ics(shown, originals, stamp=stamp))
+            else:  # a one-off in UTC: its VEVENT alone (no VTIMEZONE), icalendar's bytes written directly
+                self._cache[key] = [("VEVENT", session_event_bytes(_in_utc(shown[0]), stamp=stamp))]
 
     def _calendar(self, name: str, parts: Iterable[list[tuple[str, bytes]]], personal: bool) -> Feed:
         cal = _calendar(name)

@@ -54,6 +54,9 @@ class TrainingSession(Base):
     event_id: Mapped[int | None] = mapped_column(Snowflake)
     recording_url: Mapped[str | None] = mapped_column(String(500))
     slides_url: Mapped[str | None] = mapped_column(String(500))
+    # when each material was first added (/session materials): the report counts materials by these
+    recording_added_at: Mapped[datetime | None] = mapped_column()
+    slides_added_at: Mapped[datetime | None] = mapped_column()
     created_by: Mapped[int] = mapped_column(Snowflake)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -61,7 +64,9 @@ class TrainingSession(Base):
 
 class SessionRsvp(Base):
     __tablename__ = "session_rsvps"
-    __table_args__ = (UniqueConstraint("session_id", "user_id", name="uq_session_rsvps_member"),)
+    __table_args__ = (UniqueConstraint("session_id", "user_id", name="uq_session_rsvps_member"),
+                      # the report's "did this member RSVP in that month?" (cogs/profiles/report.py)
+                      Index("ix_session_rsvps_user_updated", "user_id", "updated_at"))
 
     id: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("training_sessions.id", ondelete="CASCADE"), index=True)
@@ -105,7 +110,9 @@ class SessionFeedback(Base):
 
 class SessionAttendance(Base):
     __tablename__ = "session_attendance"
-    __table_args__ = (UniqueConstraint("session_id", "user_id", name="uq_session_attendance_member"),)
+    __table_args__ = (UniqueConstraint("session_id", "user_id", name="uq_session_attendance_member"),
+                      # the report's "did this member attend a session of that month?"
+                      Index("ix_session_attendance_user", "user_id", "session_id"))
 
     id: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("training_sessions.id", ondelete="CASCADE"), index=True)

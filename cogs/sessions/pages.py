@@ -17,7 +17,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from bot.app import App
-from bot.catalogues import _, format_number, format_when, language_name, ngettext
+from bot.catalogues import _, babel_locale, format_number, format_when, language_name, ngettext
 from bot.countries import directory
 from bot.errors import InvalidInput, NotFound
 from bot.i18n import LANGUAGES
@@ -27,7 +27,7 @@ from bot.web.page import absolute, not_found, render, url, web_app
 from cogs.sessions.feeds import FeedScope, feed_path, webcal
 from cogs.sessions.info import TrainingSessionInfo
 from cogs.sessions.models import TrainingSession
-from cogs.sessions.public import past_sessions
+from cogs.sessions.public import past_sessions, series_choices
 from cogs.sessions.reading import TrainingSessionService
 from cogs.sessions.wording import countries_text, duration_text, languages_text
 from db.models import utcnow
@@ -125,6 +125,91 @@ def _page_number(request: Request, name: str) -> int:
         return 1
 
 
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    selected: bool = False
+
+
+@dataclass(frozen=True)
+class SessionFilters:
+    """What the visitor narrowed the sessions page to: the same choices as the calendar feeds."""
+
+    country: str | None = None  # a programme country's code (TH)
+    language: str | None = None  # one of the community's language codes (th)
+    series_id: int | None = None
+
+    def query(self) -> dict[str, str | None]:
+        """The filters as the page's query parameters (None: not chosen, left out of links)."""
+        return {"country": self.country, "language": self.language,
+                "series": str(self.series_id) if self.series_id is not None else None}
+
+    def feeds(self) -> list[FeedScope]:
+        """The public calendar feed of each chosen filter (there is one per country, language, series)."""
+        chosen: list[FeedScope] = []
+        if self.country is not None:
+            chosen.append(FeedScope("country", self.country))
+        if self.language is not None:
+            chosen.append(FeedScope("language", self.language))
+        if self.series_id is not None:
+            chosen.append(FeedScope("series", self.series_id))
+        return chosen
+
+
+def chosen_filters(request: Request, series_ids: set[int]) -> tuple[SessionFilters, bool]:
+    """The filters of ``?country=&language=&series=``; any value that is not a programme country, a
+    language of the community or a series is dropped, and the second value says one was."""
+    query = request.query_params
+    country = (query.get("country") or "").strip().upper()[:8] or None
+    language = (query.get("language") or "").strip().lower()[:8] or None
+    series = (query.get("series") or "").strip()[:18] or None
+    bad = False
+    if country is not None and directory().get(country) is None:
+        country, bad = None, True
+    if language is not None and language not in LANGUAGES:
+        language, bad = None, True
+    series_id = int(series) if series is not None and series.isascii() and series.isdigit() else None
+    if series is not None and series_id not in series_ids:
+        series_id, bad = None, True
+    return SessionFilters(country, language, series_id), bad
+
+
+def filter_options(filters: SessionFilters, series: list[tuple[int, str, datetime]],
+                   zone: str) -> dict[str, list[Option]]:
+    """The choices of the filter form, in the visitor's language, the chosen ones selected."""
+    territories = babel_locale().territories
+    countries = sorted(((c.code, str(territories.get(c.code) or c.name)) for c in directory()),
+                       key=lambda kv: kv[1].casefold())
+    return {
+        "countries": [Option(code, name, code == filters.country) for code, name in countries],
+        "languages": [Option(code, language_name(code), code == filters.language) for code in LANGUAGES],
+        "series": [Option(str(sid), f"{title} ({format_when(start, zone, time=None)})", sid == filters.series_id)
+                   for sid, title, start in series],
+    }
+
+
+def filter_feed_links(app: App, filters: SessionFilters,
+                      series: list[tuple[int, str, datetime]]) -> list[tuple[str, str, str | None]]:
+    """(label, webcal:// address, hreflang) of the calendar feed matching each chosen filter."""
+    base = app.config.web.base_url
+    titles = {sid: title for sid, title, _start in series}
+    out: list[tuple[str, str, str | None]] = []
+    for scope in filters.feeds():
+        if scope.kind == "country":
+            territories = babel_locale().territories
+            label = _("Sessions for {country}").format(
+                country=str(territories.get(str(scope.value)) or directory().name(str(scope.value))))
+            out.append((label, subscribe(base, scope), None))
+        elif scope.kind == "language":
+            label = _("Sessions in {language}").format(language=language_name(str(scope.value)))
+            out.append((label, subscribe(base, scope), html_lang(str(scope.value))))
+        else:
+            out.append((f"{_('Every session of this series')}: {titles.get(int(scope.value or 0), '')}",
+                        subscribe(base, scope), None))
+    return out
+
+
 async def sessions_page(request: Request) -> Response:
     app = web_app(request)
     service = app.service(TrainingSessionService)
@@ -132,17 +217,26 @@ async def sessions_page(request: Request) -> Response:
     now = utcnow()
     page, past_page = _page_number(request, "page"), _page_number(request, "past")
     async with app.db.begin() as session:
+        series = await series_choices(session)
+        filters, bad_filter = chosen_filters(request, {sid for sid, _title, _start in series})
         upcoming = await service.upcoming(session, now=now, page=page, page_size=UPCOMING_PAGE,
-                                          include_cancelled=True)
-        past = await past_sessions(session, now=now, page=past_page, page_size=PAST_PAGE)
+                                          include_cancelled=True, country=filters.country,
+                                          language=filters.language, series_id=filters.series_id)
+        past = await past_sessions(session, now=now, page=past_page, page_size=PAST_PAGE, country=filters.country,
+                                   language=filters.language, series_id=filters.series_id)
     tz = _tz_param(request) if error is None else None
+    if bad_filter:
+        problem = _("No such country, language or series: showing every session that matches the rest.")
+        error = f"{error} {problem}" if error else problem
 
     def link(**query: Any) -> str:
-        return url(request, "/sessions", tz=tz, **query)
+        return url(request, "/sessions", tz=tz, **filters.query(), **query)
 
     context = {
         "zone": zone, "zone_label": f"{zone} ({utc_offset_label(now, zone)})", "error": error,
-        "zones": zone_options(zone, now),
+        "zones": zone_options(zone, now), **filter_options(filters, series, zone),
+        "filter_feeds": filter_feed_links(app, filters, series),
+        "all_href": url(request, "/sessions", tz=tz) if filters.feeds() else None,
         "upcoming": [_shown(request, s, zone) for s in upcoming.items],
         "past": [_shown(request, s, zone) for s in past.items],
         "upcoming_pages": (link(page=upcoming.page - 1, past=past_page if past_page > 1 else None)

@@ -341,18 +341,23 @@ class PlanningService:
 
     async def add_materials(
         self, session: AsyncSession, actor: Actor, session_id: int | str, *, recording: str | None,
-        slides: str | None,
+        slides: str | None, now: datetime | None = None,
     ) -> tuple[TrainingSessionInfo, list[Resource]]:
+        """Set a session's recording and/or slides link. The moment a session first gets each link is
+        kept (``*_added_at``, what the report counts); a corrected link keeps that first moment."""
         facilitators_only(actor, self.guild.current, _("Only facilitators can add session materials."))
         rec = clean_url(recording, "recording link")
         sl = clean_url(slides, "slides link")
         if not rec and not sl:
             raise InvalidInput(_("Please give a recording link, a slides link, or both."))
         row = await load_row(session, session_id)
+        now = now or utcnow()
         if rec:
             row.recording_url = rec
+            row.recording_added_at = row.recording_added_at or now
         if sl:
             row.slides_url = sl
+            row.slides_added_at = row.slides_added_at or now
         row.sequence += 1
         await session.flush()
         info = (await load_infos(session, [row]))[0]

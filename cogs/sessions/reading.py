@@ -21,6 +21,23 @@ from cogs.sessions.wording import both_local
 from db.models import utcnow
 
 
+def filter_conditions(*, country: str | None = None, language: str | None = None,
+                      series_id: int | None = None) -> list[Any]:
+    """SQL conditions for sessions of a country (or for every country: none named), in a language, of
+    a series: the same rule as the calendar feeds (cogs/sessions/feeds.py). The JSON lists are matched
+    as their text ('["TH", "VN"]'): the same SQL on SQLite and PostgreSQL, and codes are fixed-format,
+    so '"TH"' cannot match inside another value. ``country``/``language`` are codes already checked."""
+    conditions: list[Any] = []
+    if country:
+        countries = cast(TrainingSession.countries, String)
+        conditions.append(or_(countries == "[]", countries.like(f'%"{country}"%')))
+    if language:
+        conditions.append(cast(TrainingSession.languages, String).like(f'%"{language}"%'))
+    if series_id is not None:
+        conditions.append(TrainingSession.series_id == series_id)
+    return conditions
+
+
 class TrainingSessionService:
     async def get(self, session: AsyncSession, session_id: int | str) -> TrainingSessionInfo:
         return (await load_infos(session, [await load_row(session, session_id)]))[0]
@@ -40,24 +57,18 @@ class TrainingSessionService:
 
     async def upcoming(
         self, session: AsyncSession, *, now: datetime | None = None, country: str | None = None,
-        language: str | None = None, page: int = 1, page_size: int = 10, include_cancelled: bool = False,
-        group_series: bool = False,
+        language: str | None = None, series_id: int | None = None, page: int = 1, page_size: int = 10,
+        include_cancelled: bool = False, group_series: bool = False,
     ) -> SessionPage:
         """Upcoming sessions, soonest first. With ``group_series`` a series counts once, as its next
         occurrence, and ``SessionPage.more`` says how many more of it follow."""
         now = now or utcnow()
         country_code = parse_countries(country)[0] if optional_text(country, field="country", max_len=60) else None
         language_code = parse_languages(language)[0] if optional_text(language, field="language", max_len=60) else None
-        conditions = [TrainingSession.end_utc > now]
+        conditions = [TrainingSession.end_utc > now,
+                      *filter_conditions(country=country_code, language=language_code, series_id=series_id)]
         if not include_cancelled:
             conditions.append(TrainingSession.status == "scheduled")
-        # The JSON lists are matched as their text ('["TH", "VN"]'): the same SQL on SQLite and
-        # PostgreSQL, and codes are fixed-format, so '"TH"' cannot match inside another value.
-        if country_code:
-            countries = cast(TrainingSession.countries, String)
-            conditions.append(or_(countries == "[]", countries.like(f'%"{country_code}"%')))
-        if language_code:
-            conditions.append(cast(TrainingSession.languages, String).like(f'%"{language_code}"%'))
         if group_series:
             return await self._grouped(session, conditions, page, page_size)
         total = await session.scalar(select(func.count()).select_from(TrainingSession).where(*conditions)) or 0

@@ -4,8 +4,9 @@ feedback and materials, counted in SQL."""
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import ColumnElement, and_, case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.catalogues import _
@@ -18,20 +19,26 @@ CANCELLED = "cancelled"
 
 async def sessions_report(session: AsyncSession, period: Period) -> list[Section]:
     """Sessions whose start falls in the period. "Held": not cancelled and already started when the
-    report is read (``period.as_of``); RSVPs, attendance, feedback and materials are those of held
-    sessions. The attendance rate of a country is, of the members of that country (their profile's)
+    report is read (``period.as_of``); RSVPs, attendance and feedback are those of held sessions.
+    Materials added: the recordings and slides added in the period (when each was first added), to any
+    session, whenever it took place. The attendance rate of a country is, of the members of that country (their profile's)
     who said Going to a held session, the share recorded as attended; members without a profile
     count under "not given"."""
     in_period = and_(TrainingSession.start_utc >= period.since, TrainingSession.start_utc < period.until)
     held = and_(in_period, TrainingSession.status != CANCELLED, TrainingSession.start_utc < period.as_of)
-    held_n, cancelled_n, recordings, slides, with_materials = (await session.execute(
+    def added_in(column: Any) -> ColumnElement[bool]:
+        return and_(column >= period.since, column < period.until, column < period.as_of)
+
+    recording_added, slides_added = (added_in(TrainingSession.recording_added_at),
+                                     added_in(TrainingSession.slides_added_at))
+    # one pass over the sessions that started in the period or got a material in it
+    held_n, cancelled_n, with_materials, recordings, slides = (await session.execute(
         select(func.count().filter(held),
                func.count().filter(and_(in_period, TrainingSession.status == CANCELLED)),
-               func.count(TrainingSession.recording_url).filter(held),
-               func.count(TrainingSession.slides_url).filter(held),
                func.count().filter(and_(held, (TrainingSession.recording_url.is_not(None))
-                                        | (TrainingSession.slides_url.is_not(None)))))
-        .where(in_period)
+                                        | (TrainingSession.slides_url.is_not(None)))),
+               func.count().filter(recording_added), func.count().filter(slides_added))
+        .where(or_(in_period, recording_added, slides_added))
     )).one()
     held_ids = select(TrainingSession.id).where(held)
 
@@ -119,6 +126,7 @@ async def sessions_report(session: AsyncSession, period: Period) -> list[Section
          Figure("feedback", _("Feedback given"), int(feedback_n)),
          Figure("average_rating", _("Average rating (1-5)"), None if rating is None else float(rating), "rating"),
          Figure("sessions_with_materials", _("Held sessions with materials"), int(with_materials)),
+         Figure("materials_added", _("Materials added (recordings and slides)"), int(recordings) + int(slides)),
          Figure("recordings", _("Recordings added"), int(recordings)),
          Figure("slides", _("Slides added"), int(slides))),
         (measures, by_country, sessions_table),

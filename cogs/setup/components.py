@@ -37,7 +37,8 @@ def exists_in(guild: discord.Guild | None) -> Callable[[int], bool]:
     """Whether a stored channel or role id still exists in the server (unknown: assume it does)."""
 
     def exists(snowflake: int) -> bool:
-        return guild is None or guild.get_channel(snowflake) is not None or guild.get_role(snowflake) is not None
+        return (guild is None or guild.get_channel_or_thread(snowflake) is not None
+                or guild.get_role(snowflake) is not None)
     return exists
 
 

@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 WELCOME = "setup.welcome"
-KINDS = {0: "text", 2: "voice", 4: "category", 5: "news", 13: "stage", 15: "forum", 16: "media"}
+KINDS = {0: "text", 2: "voice", 4: "category", 5: "news", 10: "thread", 11: "thread", 12: "private thread",
+         13: "stage", 15: "forum", 16: "media"}
+THREAD_TYPES = frozenset({10, 11, 12})
 
 
 def kind_of(channel: Any) -> str:
@@ -32,7 +34,8 @@ def kind_of(channel: Any) -> str:
 
 # ---------------------------------------------------------------- what the bot may do
 def places_from_cache(bot: SSEBot, effective: Effective) -> list[Place] | None:
-    """Each configured place with Discord's computed permissions for the bot (``permissions_for``)."""
+    """Each configured place with Discord's computed permissions for the bot (``permissions_for``).
+    A place can be a thread (a country's plan thread): looked up among the channels and threads."""
     guild = bot.get_guild(effective.guild_id) if effective.guild_id else None
     if guild is None and not effective.guild_id and len(bot.guilds) == 1:
         guild = bot.guilds[0]
@@ -43,9 +46,11 @@ def places_from_cache(bot: SSEBot, effective: Effective) -> list[Place] | None:
         if where == "guild":
             places.append(Place("guild", 0, guild.name, guild.me.guild_permissions.value, "server"))
             continue
-        channel = guild.get_channel(cid)
+        channel = guild.get_channel_or_thread(cid)
         if channel is None:
             places.append(Place(where, cid, None, 0))
+        elif isinstance(channel, discord.Thread) and channel.parent is None:  # its parent is not cached
+            places.append(Place(where, cid, channel.name, 0, kind_of(channel)))
         else:
             places.append(Place(where, cid, channel.name, channel.permissions_for(guild.me).value, kind_of(channel)))
     return places
@@ -53,7 +58,9 @@ def places_from_cache(bot: SSEBot, effective: Effective) -> list[Place] | None:
 
 async def places_over_rest(token: str, effective: Effective, config: Config) -> list[Place]:
     """The same places for ``doctor``: guild, roles, channels and the bot's member over REST, with the
-    permissions computed as Discord does (bot/access.py ``channel_permissions``)."""
+    permissions computed as Discord does (bot/access.py ``channel_permissions``). The server's channel
+    list has no threads: a place not in it is asked for by id (a thread, even archived, answers; a
+    deleted channel is 404), and a thread's permissions are its parent's (``thread_permissions``)."""
     client = make_client()
     try:
         await client.login(token)
@@ -62,6 +69,14 @@ async def places_over_rest(token: str, effective: Effective, config: Config) -> 
         guild = await client.http.get_guild(gid)
         channels: dict[int, Any] = {int(c["id"]): c for c in await client.http.get_all_guild_channels(gid)}
         member = await client.http.get_member(gid, me)
+        for _where, cid in access.places_wanted(effective, config):
+            if cid and cid not in channels:
+                try:
+                    found: Any = await client.http.get_channel(cid)
+                except (discord.NotFound, discord.Forbidden):
+                    continue
+                if str(found.get("guild_id")) == str(gid):
+                    channels[cid] = found
     finally:
         await client.close()
     roles = {int(r["id"]): int(r["permissions"]) for r in guild["roles"]}
@@ -76,9 +91,13 @@ async def places_over_rest(token: str, effective: Effective, config: Config) -> 
         if ch is None:
             places.append(Place(where, cid, None, 0))
             continue
-        raw: list[Any] = list(ch.get("permission_overwrites") or [])
+        is_thread = int(ch["type"]) in THREAD_TYPES
+        parent = channels.get(int(ch.get("parent_id") or 0)) if is_thread else ch
+        raw: list[Any] = list((parent or {}).get("permission_overwrites") or [])
         overwrites = [Overwrite.from_payload(o) for o in raw]
-        value = access.channel_permissions(gid, owner, me, member_roles, roles, overwrites)
+        value = access.channel_permissions(gid, owner, me, member_roles, roles, overwrites) if parent else 0
+        if is_thread:
+            value = access.thread_permissions(value)
         places.append(Place(where, cid, ch.get("name"), value, KINDS.get(int(ch["type"]), str(ch["type"]))))
     return places
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select, update
 
 from bot.app import App
 from cogs.plans.jobs import check
-from cogs.plans.models import ActionUpdate, Consultation, ConsultationAnswer, PlanAction
+from cogs.plans.models import ActionStatusChange, ActionUpdate, Consultation, ConsultationAnswer, PlanAction
 from offline import OfflineDiscord
 from tests.commands.test_profiles import make_profile
 from tests.commands.test_sessions import dms
@@ -126,6 +126,13 @@ async def test_status_changes_and_the_country_profile_shows_moved_and_overdue(gw
     first = await first_action_id(app)
     changed = await gw.slash("plan action status", user=gw.facilitator_id, action=first, status="under_way")
     assert "under way" in changed.text
+    shown = await gw.slash("plan show", user=gw.member_id, country="Cambodia", locale="th")
+    moved = next(f["value"] for f in shown.embed["fields"] if f["name"] == said("th", "Moved in the last month"))
+    async with app.db.begin() as session:
+        when = await session.scalar(select(ActionStatusChange.changed_at))
+    assert when is not None
+    assert f"↳ <t:{int(when.timestamp())}:d>: {said('th', 'planned')} → {said('th', 'under way')}" in moved
+    assert str(gw.facilitator_id) not in shown.text  # who changed it is not shown
     async with app.db.begin() as session:  # the second action's target date has passed meanwhile
         await session.execute(update(PlanAction).where(PlanAction.id == first + 1).values(
             target_date=(datetime.now(UTC) - timedelta(days=3)).date()))
@@ -195,6 +202,7 @@ async def test_only_facilitators_open_consultations_and_bad_forms_keep_the_text(
     opened = await open_consultation(gw, **{TITLE: HOSTILE})
     no_pings(opened)
     assert "is open" in opened.text and await count(app, Consultation) == 1
+    await make_profile(gw, gw.member_id, country="Cambodia")
     listed = await gw.slash("consult list", user=gw.member_id)
     assert "/consult answer consultation:" in listed.text and "<@123>" not in listed.text
 
@@ -202,6 +210,7 @@ async def test_only_facilitators_open_consultations_and_bad_forms_keep_the_text(
 async def test_answers_are_stored_once_updated_on_resubmission_and_refused_after_closing(gw: OfflineDiscord, app: App) -> None:
     await open_consultation(gw)
     cid = await consultation_id(app)
+    await make_profile(gw, gw.member_id, country="Cambodia")
     saved = await answer(gw, cid, 1, HOSTILE, user=gw.member_id, anonymous=True)
     no_pings(saved)
     assert "saved, anonymous to other members" in saved.text
@@ -298,6 +307,7 @@ async def test_a_huge_plan_and_a_long_consultation_stay_inside_discords_limits(g
     await open_consultation(gw, **{TITLE: "T" * 200, SUMMARY: "*" * 1000, QUESTIONS: questions})
     cid = await consultation_id(app)
     for user in (gw.member_id, gw.add_user("second")):
+        await make_profile(gw, user, country="Thailand")
         for n in range(1, 6):
             await answer(gw, cid, n, "cooperative " * 150, user=user)
     async with app.db.begin() as session:
@@ -305,3 +315,120 @@ async def test_a_huge_plan_and_a_long_consultation_stay_inside_discords_limits(g
     assert closes is not None and await check(gw.bot, now=closes + timedelta(minutes=1)) == 1
     await gw.settle()
     assert len([c for c in gw.calls if c.files]) == 1
+
+
+async def test_members_outside_the_audience_are_told_politely_and_not_offered_it(gw: OfflineDiscord, app: App) -> None:
+    await open_consultation(gw)  # for Cambodia and Thailand
+    cid = await consultation_id(app)
+    mongolian, newcomer = gw.add_user("mongolian-member"), gw.add_user("newcomer")
+    await make_profile(gw, mongolian, country="Mongolia", locale="vi")
+    listed = await gw.slash("consult list", user=mongolian)
+    no_pings(listed)
+    assert "Draft SSE decree" not in listed.text and "1 more consultation asks members of other countries" in listed.text
+    refused = await gw.slash("consult answer", user=mongolian, consultation=cid, locale="vi")
+    no_pings(refused)
+    assert said("vi", "Thank you for your interest! This consultation asks members from {countries}, and your profile "
+                "says {country}. If your profile is out of date, change it with /profile set.",
+                countries="X", country="Y").split("X")[0] in refused.text
+    assert not refused.buttons
+    first = await gw.slash("consult answer", user=newcomer, consultation=cid)
+    no_pings(first)
+    assert "please set your country with /profile set first" in first.text and "Cambodia and Thailand" in first.text
+    # a member who moves to another country: buttons and forms shown before refuse too
+    await make_profile(gw, newcomer, country="Cambodia")
+    shown = await gw.slash("consult answer", user=newcomer, consultation=cid)
+    form = await gw.press(shown, "Answer question 1", user=newcomer)
+    await make_profile(gw, newcomer, country="Mongolia")
+    late = await gw.submit_modal(form.modal, {ANSWER: "From Mongolia now"}, user=newcomer)
+    no_pings(late)
+    assert "your profile says Mongolia" in late.text
+    pressed = await gw.press(shown, "Answer question 2", user=newcomer)
+    assert pressed.response_type == 4 and "your profile says Mongolia" in pressed.text
+    assert await count(app, ConsultationAnswer) == 0
+    # facilitators see every consultation, and the draft, without answering for another country
+    everything = await gw.slash("consult list", user=gw.facilitator_id)
+    assert "Draft SSE decree" in everything.text and "more consultation" not in everything.text
+    seen = await gw.slash("consult answer", user=gw.facilitator_id, consultation=cid)
+    no_pings(seen)
+    assert "as a facilitator" in seen.text and "What is missing?" in seen.text and not seen.buttons
+
+
+def posted_messages(gw: OfflineDiscord) -> list[dict[str, Any]]:
+    """Every message the bot sent or edited: interaction replies, follow-ups, channel posts, DMs."""
+    out = []
+    for c in gw.calls:
+        if not isinstance(c.json, dict):
+            continue
+        if c.route.endswith("/callback") and c.json.get("type") in (4, 7) and c.json.get("data") is not None:
+            out.append(c.json["data"])
+        elif c.route.startswith(("/webhooks/", "/channels/")) and c.method in ("POST", "PATCH") and (
+                "content" in c.json or "embeds" in c.json):
+            out.append(c.json)
+    return out
+
+
+async def test_mentions_and_markdown_in_every_field_are_shown_inert_and_never_ping(gw: OfflineDiscord, app: App) -> None:
+    await add_action(gw, recommendation=HOSTILE, title=HOSTILE, owner=HOSTILE, target=in_days(1))
+    await make_profile(gw, gw.member_id, country="Cambodia")
+    await gw.slash("plan update", user=gw.member_id, action=await first_action_id(app), text=HOSTILE)
+    for user in (gw.member_id, gw.facilitator_id):
+        await gw.slash("plan show", user=user, country="Cambodia")
+    await gw.slash("country", user=gw.member_id, name="Cambodia")
+    await open_consultation(gw, **{TITLE: HOSTILE, SUMMARY: HOSTILE + "\n# second line",
+                                   QUESTIONS: HOSTILE + "\n" + HOSTILE + "?"})
+    cid = await consultation_id(app)
+    await gw.slash("consult list", user=gw.member_id)
+    await answer(gw, cid, 2, HOSTILE, user=gw.member_id)
+    async with app.db.begin() as session:
+        closes = await session.scalar(select(Consultation.closes_at))
+    assert closes is not None
+    await check(gw.bot, now=closes + timedelta(days=1))  # the milestone notice and the closing summary
+    await gw.settle()
+    messages = posted_messages(gw)
+    assert any("Milestone due" in (m.get("content") or "") for m in messages)
+    assert any("Consultation closed" in str(m.get("embeds")) for m in messages)
+    for m in messages:
+        shown = str(m)
+        assert "<@123>" not in shown and "@everyone" not in shown and "**bold**" not in shown, shown[:300]
+        assert "[x](https://evil.example)" not in shown, shown[:300]
+        assert not (m.get("allowed_mentions") or {}).get("parse"), m.get("allowed_mentions")
+
+
+async def test_the_rest_of_the_bad_input_list_is_refused_in_the_members_language(gw: OfflineDiscord, app: App) -> None:
+    """Dates in the past and unknown countries everywhere they are typed, an update from another
+    country, and the same action or consultation sent twice: refused or stored once, privately."""
+    await add_action(gw)
+    action = await first_action_id(app)
+    past = await gw.slash("plan action status", user=gw.facilitator_id, action=action, status="done",
+                          target="2020-01-01", locale="vi")
+    no_pings(past)
+    assert said("vi", "The date {date} is in the past: please give today or a later date.", date="2020-01-01") in past.text
+    async with app.db.begin() as session:
+        row = await session.get(PlanAction, action)
+        assert row is not None and row.status == "planned" and row.target_date.isoformat() == in_days(60)
+    unknown = await gw.slash("plan show", user=gw.member_id, country="Atlantis", locale="ko")
+    no_pings(unknown)
+    assert said("ko", "I don't know the country “{typed}”. Choose one of: {countries}, in any language.",
+                typed="Atlantis", countries="X").split("X")[0] in unknown.text
+    nowhere = await gw.slash("consult open", user=gw.facilitator_id, closes=in_days(14), countries="Cambodia, Atlantis",
+                             locale="th")
+    assert nowhere.response_type == 4  # refused before the form opens: nothing typed is lost
+    no_pings(nowhere)
+    assert said("th", "I don't know the country “{typed}”. Choose one of: {countries}, in any language.",
+                typed="Atlantis", countries="X").split("X")[0] in nowhere.text
+    thai = gw.add_user("thai-member")
+    await make_profile(gw, thai, country="Thailand")
+    wrong = await gw.slash("plan update", user=thai, action=action, text="We met", locale="ja")
+    no_pings(wrong)
+    assert said("ja", "Thank you for wanting to help! Progress on {country}'s plan is posted by members whose profile "
+                "says {country}. If that is you, set your country with /profile set and try again.",
+                country="X").split("X")[0] in wrong.text
+    assert await count(app, ActionUpdate) == 0
+    # double submission
+    again = await add_action(gw, recommendation="1")
+    no_pings(again)
+    assert "already has the action" in again.text and await count(app, PlanAction) == 1
+    await open_consultation(gw)
+    twice = await open_consultation(gw)
+    no_pings(twice)
+    assert "already" in twice.text and await count(app, Consultation) == 1

@@ -160,3 +160,35 @@ async def test_the_weekly_cap_holds_per_member(gw: OfflineDiscord, app: App) -> 
     assert await route_peers(gw.bot, now + timedelta(hours=7)) == 2  # peer_requests_per_week: 2
     await _question(app, 9200, gw.member_id, topic="Law", country=None, created=now + timedelta(days=8))
     assert await route_peers(gw.bot, now + timedelta(days=8, hours=7)) == 1  # a week later, again
+
+
+async def test_members_pages_store_nothing_never_expire_and_stay_the_owners(gw: OfflineDiscord, app: App) -> None:
+    """/members writes no pager state: its buttons carry the filters, so they still turn after the saved
+    queries are cleared (a restart, a clean-up), keep the filters, and only the member who asked may use them."""
+    from db.models import SavedQuery
+
+    for i in range(24):
+        user = gw.add_user(f"p{i}")
+        await make_profile(gw, user, country="Thailand" if i % 2 else "Mongolia", organisation_type="academia")
+    page = await gw.slash("members", user=gw.member_id, country="Thailand", organisation_type="academia")
+    assert "12 members" in page.text and "Page 1 of 2" in page.text
+    assert await count(app, SavedQuery) == 0
+    turned = await gw.press(page, "Next ▶", user=gw.member_id)
+    assert "12 members" in turned.text and "Page 2 of 2" in turned.text  # the filters came with the button
+    stranger = await gw.click(page.message_id, turned.button("◀ Previous")["custom_id"], user=gw.facilitator_id)
+    assert stranger.ephemeral and "Only the person who ran this search" in stranger.embed["description"]
+
+
+async def test_mentions_typed_into_the_options_come_back_inert_and_nothing_is_stored_twice(
+        gw: OfflineDiscord, app: App) -> None:
+    for options in ({"country": "@everyone <@123>"}, {"topic": "<@&5> **loud**"}, {"language": "@here <@123>"}):
+        refused = await gw.slash("members", user=gw.member_id, **options)
+        assert refused.ephemeral and refused.message["allowed_mentions"]["parse"] == []
+        shown = refused.text
+        assert "<@123>" not in shown and "<@&5>" not in shown, shown
+        assert "@everyone" not in shown.replace("@\u200beveryone", "") and "@here" not in shown.replace("@\u200bhere", "")
+    form = await gw.slash("profile set", user=gw.member_id, organisation_type="government", country="<@123> @everyone")
+    assert form.ephemeral and "<@123>" not in form.text and form.message["allowed_mentions"]["parse"] == []
+    await make_profile(gw, gw.member_id, org="First", bio="One.")
+    again = await make_profile(gw, gw.member_id, org="Second", bio="Two.")
+    assert "Second" in again.text and await count(app, MemberProfile) == 1  # the same profile, changed

@@ -25,6 +25,7 @@ async def test_a_facilitator_gets_the_summary_charts_and_csv_privately(gw: Offli
     assert "Sessions held: 2" in fields["Sessions"] and "Attendance rate (of those going): 80%" in fields["Sessions"]
     assert "Members with a profile: 5" in fields["Participation"]
     assert "2026" in result.embed["title"]
+    assert "Asia/Bangkok" in result.embed["description"]  # days and months are the community's
     files = dict(result.files)
     pngs = sorted(n for n in files if n.endswith(".png"))
     assert pngs == ["active_members.png", "attendance_by_country.png", "plan_actions_by_status.png",
@@ -59,9 +60,29 @@ async def test_bad_periods_get_a_clear_private_error(gw: OfflineDiscord) -> None
     unreadable = await gw.slash("report", user=gw.facilitator_id, **{"from": "last tuesday @everyone"})
     assert unreadable.ephemeral and "YYYY-MM-DD" in unreadable.text and not unreadable.files
     assert unreadable.message["allowed_mentions"]["parse"] == []
+    assert "@everyone" not in unreadable.text.replace("@\u200beveryone", "")  # echoed inert
 
 
 async def test_without_dates_the_last_30_days(gw: OfflineDiscord) -> None:
     result = await gw.slash("report", user=gw.facilitator_id)
     assert result.ephemeral and result.embed["fields"]
     assert "Questions asked: 0" in {f["name"]: f["value"] for f in result.embed["fields"]}["Questions and answers"]
+
+
+async def test_a_thai_facilitator_gets_charts_with_thai_axes(gw: OfflineDiscord, app: App) -> None:
+    """Through Discord with the Thai locale: every attached PNG opens (800x480) and is titled and has both
+    axes labelled in Thai (read back from the file's text chunks with Pillow, not from the report)."""
+    from PIL import Image
+
+    await build_fixture(app)
+    result = await gw.slash("report", user=gw.facilitator_id, locale="th", **PERIOD)
+    pngs = {n: d for n, d in result.files if n.endswith(".png")}
+    assert len(pngs) == 7
+    for name, data in pngs.items():
+        with Image.open(io.BytesIO(data)) as image:
+            assert image.size == (800, 480), name
+            text = dict(image.text)  # type: ignore[attr-defined]
+        for key in ("Title", "X axis", "Y axis"):
+            assert any("\u0e00" <= ch <= "\u0e7f" for ch in text[key]), (name, key, text[key])
+    with Image.open(io.BytesIO(pngs["attendance_by_country.png"])) as image:
+        assert dict(image.text)["X axis"] == said("th", "Country")  # type: ignore[attr-defined]

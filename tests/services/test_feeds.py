@@ -267,3 +267,81 @@ async def test_only_a_series_across_daylight_saving_keeps_its_time_zone(app: App
     data = (await feed(app)).body
     assert b"DTSTART;TZID=Europe/Berlin:20270317T100000" in data and b"TZID:Europe/Berlin" in data
     assert b"TZID=Asia/Bangkok" not in data
+
+
+TEXTS = [
+    "Cooperative law clinic",
+    "Comma, semicolon; backslash \\ and a literal \\N and \\n, all in one",
+    "สหกรณ์และวิสาหกิจเพื่อสังคม: กฎหมายใหม่ที่สมาชิกควรรู้ ถามตอบกับผู้เชี่ยวชาญจากกระทรวง",
+    "សហករណ៍ និងសេដ្ឋកិច្ចសង្គម និងសាមគ្គីភាព៖ ច្បាប់ថ្មីសម្រាប់សមាជិក",
+    "合作社法律诊所：新法对成员的影响，以及问答时间",
+    "x" * 60 + "\\" + "y" * 30,  # a backslash where a line folds
+    "a" * 66 + "é\\,z" * 12,
+]
+
+
+@pytest.mark.parametrize("title", TEXTS)
+async def test_the_feeds_fast_event_writer_gives_the_bytes_icalendar_writes(app: App, title: str) -> None:
+    """The feeds write one-off sessions' events directly (a cold feed of 1,000 sessions was mostly
+    icalendar's serialiser): the bytes must be those of calendar.py's icalendar event, for every kind
+    of text that escapes or folds, with and without a join link, description and materials."""
+    import dataclasses
+
+    from cogs.sessions.calendar import session_event, session_event_bytes
+
+    [sid] = await plan(app, title=title[:100], description=f"{title}\r\nSecond line\rthird\n\nlast")
+    async with app.db.begin() as session:
+        info = await app.service(TrainingSessionService).get(session, sid)
+    stamp = datetime(2026, 12, 1, 3, 4, 5, 678, tzinfo=UTC)
+    variants = [
+        info,
+        dataclasses.replace(info, join_url=None, description=""),
+        dataclasses.replace(info, status="cancelled", sequence=7, recording_url="https://youtu.be/a,b;c",
+                            slides_url="https://example.org/" + "s" * 80, join_url="https://zoom.us/j/1?pwd=a,b;c"),
+        dataclasses.replace(info, title=title, format="webinar", description=title * 3),
+    ]
+    for variant in variants:
+        in_utc = dataclasses.replace(variant, timezone="UTC")
+        assert session_event_bytes(in_utc, stamp=stamp) == session_event(in_utc, stamp=stamp).to_ical()
+
+
+@pytest.mark.parametrize("title", [TEXTS[1], TEXTS[2], TEXTS[5]])
+async def test_the_fast_series_writer_gives_the_bytes_icalendar_writes(app: App, title: str) -> None:
+    """A series in UTC with an occurrence cancelled (EXDATE), one moved and one retitled (overrides
+    with RECURRENCE-ID), materials on another: the directly written events are icalendar's bytes."""
+    from cogs.sessions.calendar import series_event_bytes, series_events
+
+    ids = await plan(app, title=title[:100], timezone="UTC", repeat="weekly", occurrences=6,
+                     description=title + "\nMore")
+    planning = app.service(PlanningService)
+    async with app.db.begin() as session:
+        await planning.cancel(session, FAC, ids[1], now=NOW)
+        await planning.edit(session, FAC, ids[2], SessionChanges(start="2026-12-24 16:30"), now=NOW)
+        await planning.edit(session, FAC, ids[3], SessionChanges(title="Another, title; here"), now=NOW)
+        await planning.add_materials(session, FAC, ids[4], recording="https://youtu.be/x,y", slides=None)
+    async with app.db.begin() as session:
+        infos = await app.service(TrainingSessionService).get_many(session, ids)
+    rows = {r.id: r.original_start_utc for r in await stored(app, ids)}
+    stamp = datetime(2026, 12, 1, 3, 4, 5, tzinfo=UTC)
+    series = list(infos.values())
+    written = series_event_bytes(series, rows, stamp=stamp)
+    assert written == [event.to_ical() for event in series_events(series, rows, stamp=stamp)]
+    assert len(written) == 4  # the series, and the moved, retitled and recorded occurrences
+    assert written[0].count(b"\r\nEXDATE:") == 1
+
+
+@pytest.mark.parametrize("length", [60, 73, 74, 75, 76, 147, 148, 149, 300])
+@pytest.mark.parametrize("tail", ["x", "\\", "^", ",", "é", "ສ"])
+async def test_the_fast_writer_folds_as_icalendar_at_every_length(app: App, length: int, tail: str) -> None:
+    import dataclasses
+
+    from cogs.sessions.calendar import session_event, session_event_bytes
+
+    [sid] = await plan(app, join_url=None)
+    async with app.db.begin() as session:
+        info = await app.service(TrainingSessionService).get(session, sid)
+    stamp = datetime(2026, 12, 1, 3, 4, 5, tzinfo=UTC)
+    for at in range(length - 3, length + 1):  # the escape or wide character at each place near a fold
+        description = ("d" * at + tail * 3 + "e" * 200)[:length * 2]
+        variant = dataclasses.replace(info, timezone="UTC", description=description)
+        assert session_event_bytes(variant, stamp=stamp) == session_event(variant, stamp=stamp).to_ical()

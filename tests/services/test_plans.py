@@ -220,6 +220,8 @@ async def test_answers_once_per_member_and_question_and_none_after_closing(app: 
     info = await open_consultation(app)
     q1 = info.questions[0]
     service = app.service(ConsultationService)
+    await profile(app, 22, "KH")
+    await profile(app, 33, "TH")
     async with app.db.begin() as session:
         first = await service.answer(session, 22, info.id, q1.id, "First thoughts", now=NOW)
         second = await service.answer(session, 22, info.id, q1.id, "Better thoughts", anonymous=True, now=NOW)
@@ -360,3 +362,86 @@ async def test_the_report_section_counts_a_fixture_with_known_numbers(app: App) 
         ("2026-12", "KH", "Cambodia", 2), ("2027-01", "KH", "Cambodia", 1))
     assert section.table("consultation_participation").rows == (
         ("KH", "Cambodia", "cooperative", "Cooperative", 1), ("TH", "Thailand", "government", "Government", 1))
+
+
+async def test_only_the_audience_countries_answer_and_see_the_consultation(app: App) -> None:
+    info = await open_consultation(app)  # Cambodia and Thailand
+    everyone = await open_consultation(app, title="For every country", countries="")
+    q1 = info.questions[0]
+    service = app.service(ConsultationService)
+    await profile(app, 33, "TH")
+    await profile(app, 44, "MN")
+    async with app.db.begin() as session:
+        await service.answer(session, 33, info.id, q1.id, "From Thailand", now=NOW)
+        with pytest.raises(NotAllowed) as other:
+            await service.answer(session, 44, info.id, q1.id, "From Mongolia", now=NOW)
+        with pytest.raises(NotAllowed) as nobody:
+            await service.answer(session, 55, info.id, q1.id, "No profile", now=NOW)
+        # a consultation for every country takes a member without a profile country too
+        await service.answer(session, 55, everyone.id, everyone.questions[0].id, "Anyone may answer", now=NOW)
+        mongolian = await service.offered(session, Actor(user_id=44), now=NOW)
+        newcomer = await service.offered(session, Actor(user_id=55), now=NOW)
+        thai = await service.offered(session, Actor(user_id=33), now=NOW)
+        facilitator = await service.offered(session, FACILITATOR, now=NOW)
+    assert other.value.message == ("Thank you for your interest! This consultation asks members from Cambodia and "
+                                   "Thailand, and your profile says Mongolia. If your profile is out of date, change "
+                                   "it with /profile set.")
+    assert "please set your country with /profile set first" in nobody.value.message
+    assert "Cambodia and Thailand" in nobody.value.message
+    assert [c.id for c in mongolian[0]] == [everyone.id] and mongolian[1] == 1
+    assert [c.id for c in newcomer[0]] == [everyone.id] and newcomer[1] == 1
+    assert {c.id for c in thai[0]} == {info.id, everyone.id} and thai[1] == 0
+    assert {c.id for c in facilitator[0]} == {info.id, everyone.id} and facilitator[1] == 0
+    assert await count(app, ConsultationAnswer) == 2
+
+
+async def test_status_changes_keep_a_dated_history_and_the_report_counts_statuses_as_they_stood(app: App) -> None:
+    from bot.report import Period
+    from cogs.plans.report import plans_report
+
+    plans = app.service(PlanService)
+    action = await add(app, title="Draft the decree")
+    other = await add(app, title="Consult cooperatives")
+    async with app.db.begin() as session:
+        await plans.set_status(session, FACILITATOR, action.id, "under way", now=NOW)
+        await plans.set_status(session, FACILITATOR, action.id, "under way", now=NOW + timedelta(days=1))  # no change
+        await plans.set_status(session, FACILITATOR, other.id, "stalled", now=NOW + timedelta(days=2))
+        await plans.set_status(session, FACILITATOR, action.id, "done", now=datetime(2027, 1, 10, 3, 0, tzinfo=UTC))
+        await plans.import_plans(session, Actor.cli(), [PlanDraft("KH", None, (RecommendationDraft(
+            "Adopt an SSE framework", (ActionDraft("Consult cooperatives", "Ministry of Labour", "2027-03-31",
+                                                   "under way"),)),))], now=datetime(2027, 1, 12, tzinfo=UTC))
+        changed, _country = await plans.action(session, action.id)
+        plan = await plans.require_plan(session, "KH")
+        december = await plans_report(session, Period(date(2026, 12, 1), date(2026, 12, 31), NOW + timedelta(days=80)))
+        january = await plans_report(session, Period(date(2027, 1, 1), date(2027, 1, 31), NOW + timedelta(days=80)))
+    assert [(h.from_status, h.to_status, h.changed_at.date().isoformat(), h.changed_by) for h in changed.history] == [
+        ("planned", "under_way", "2026-12-02", FACILITATOR.user_id), ("under_way", "done", "2027-01-10", FACILITATOR.user_id)]
+    [_, consult] = plan.actions
+    assert [(h.from_status, h.to_status, h.changed_by) for h in consult.history] == [
+        ("planned", "stalled", FACILITATOR.user_id), ("stalled", "under_way", None)]  # the CLI's import: no member
+    shown = plan.as_json()["recommendations"][0]["actions"][0]
+    assert shown["history"] == [{"from": "planned", "to": "under_way", "at": "2026-12-02T05:00:00+00:00"},
+                                {"from": "under_way", "to": "done", "at": "2027-01-10T03:00:00+00:00"}]
+    assert str(FACILITATOR.user_id) not in json.dumps(plan.as_json())  # who changed it stays in the database
+    # actions by status as they stood at each period's end, not as they stand now
+    [dec], [jan] = december, january
+    assert dec.table("plan_actions_by_status").rows == (("KH", "Cambodia", 0, 1, 0, 1),)
+    assert jan.table("plan_actions_by_status").rows == (("KH", "Cambodia", 0, 1, 1, 0),)
+    assert {f.key: f.value for f in dec.figures}["actions_done"] == 0
+    assert {f.key: f.value for f in jan.figures}["actions_done"] == 1
+
+
+async def test_privacy_covers_the_status_changes_a_facilitator_made(app: App) -> None:
+    action = await add(app)
+    plans = app.service(PlanService)
+    async with app.db.begin() as session:
+        await plans.set_status(session, FACILITATOR, action.id, "under way", now=NOW)
+        shown = await privacy_show(session, FACILITATOR.user_id)
+        exported = await privacy_export(session, FACILITATOR.user_id)
+        assert await privacy_forget(session, FACILITATOR.user_id) == 1
+        assert await privacy_show(session, FACILITATOR.user_id) == []
+        kept, _country = await plans.action(session, action.id)
+    assert [(line.label, line.count) for line in shown] == [("action status changes you made", 1)]
+    assert exported["action_status_changes"] == [{"action_id": action.id, "from": "planned", "to": "under_way",
+                                                  "changed_at": "2026-12-02T05:00:00+00:00"}]
+    assert [(h.from_status, h.to_status, h.changed_by) for h in kept.history] == [("planned", "under_way", None)]

@@ -46,18 +46,21 @@ async def build_fixture(app: App) -> None:
         ]:
             s.add(MemberProfile(user_id=uid, country=country, org_type=org, created_at=created, updated_at=created))
 
-        def training(sid: int, start: datetime, *, status: str = "scheduled", recording: str | None = None,
-                     slides: str | None = None) -> TrainingSession:
+        def training(sid: int, start: datetime, *, status: str = "scheduled", recording: datetime | None = None,
+                     slides: datetime | None = None) -> TrainingSession:
+            """``recording``/``slides``: when that material was added (/session materials)."""
             return TrainingSession(id=sid, title=f"Session {sid}", start_utc=start, end_utc=start + timedelta(hours=1),
                                    original_start_utc=start, timezone="Asia/Bangkok", format="online", status=status,
-                                   recording_url=recording, slides_url=slides, created_by=1)
+                                   recording_url=recording and f"https://example.org/r{sid}",
+                                   slides_url=slides and f"https://example.org/s{sid}",
+                                   recording_added_at=recording, slides_added_at=slides, created_by=1)
 
         s.add_all([
-            training(1, at(10, 10, 10), recording="https://example.org/r1"),  # held
-            training(2, at(11, 5), status="cancelled", slides="https://example.org/s2"),  # cancelled
-            training(3, at(11, 20), recording="https://example.org/r3", slides="https://example.org/s3"),  # held
-            training(4, at(9, 20)),  # before the period
-            training(5, at(12, 5)),  # after it
+            training(1, at(10, 10, 10), recording=at(10, 12)),  # held
+            training(2, at(11, 5), status="cancelled", slides=at(11, 1)),  # cancelled
+            training(3, at(11, 20), recording=at(11, 21), slides=at(11, 19)),  # held
+            training(4, at(9, 20), recording=at(10, 3)),  # before the period; its recording came in it
+            training(5, at(12, 5), slides=at(12, 1)),  # after it, slides added after it too
         ])
         await s.flush()
         for sid, uid, status, when in [
@@ -136,7 +139,7 @@ async def test_sessions_figures(app: App) -> None:
     assert figures(report, "sessions") == {
         "held": 2, "cancelled": 1, "rsvps_going": 5, "rsvps_interested": 1, "attended": 5,
         "attendance_rate": pytest.approx(4 / 5), "feedback": 3, "average_rating": pytest.approx(4.0),
-        "sessions_with_materials": 2, "recordings": 2, "slides": 1}
+        "sessions_with_materials": 2, "materials_added": 5, "recordings": 3, "slides": 2}
     by_country = {r[0]: r[2:] for r in rows(report, "sessions", "attendance_by_country")}
     assert by_country == {"TH": (3, 2, 3, pytest.approx(2 / 3)), "VN": (1, 1, 1, 1.0), "": (1, 1, 1, 1.0)}
     listed = {r[0]: (r[3], r[4], r[5], r[6], r[7], r[9], r[10]) for r in rows(report, "sessions", "sessions")}
@@ -145,6 +148,10 @@ async def test_sessions_figures(app: App) -> None:
     early = await make(app, now=at(11, 15))
     assert figures(early, "sessions")["held"] == 1
     assert {r[0]: r[3] for r in rows(early, "sessions", "sessions")}[3] == "upcoming"
+    # materials count when they were added, to any session: by 15 November, session 1's and 4's
+    # recordings (October) and session 2's slides (1 November); session 3's came later
+    assert {k: figures(early, "sessions")[k] for k in ("materials_added", "recordings", "slides")} == {
+        "materials_added": 3, "recordings": 2, "slides": 1}
 
 
 async def test_qa_figures(app: App) -> None:
@@ -290,3 +297,76 @@ def test_each_script_gets_its_noto_font(language: str, font: str) -> None:
     from bot.charts import font_family
 
     assert font_family(language)[0] == font
+
+
+def active_by_month(report: Report) -> dict[str, int]:
+    counted: dict[str, int] = {}
+    for month, _code, _name, n in rows(report, "participation", "active_members_by_country_and_month"):
+        counted[month] = counted.get(month, 0) + n
+    return counted
+
+
+async def test_days_and_months_are_the_communitys_time_zone(app: App) -> None:
+    """23:30 UTC on 31 March is 06:30 on 1 April in Bangkok (the test community's zone, UTC+7): the
+    post, the question, the RSVP and the session of that moment count in April, not in March."""
+    late = datetime(2026, 3, 31, 23, 30, tzinfo=UTC)
+    async with app.db.begin() as s:
+        s.add(TrainingSession(id=1, title="Late", start_utc=late, end_utc=late + timedelta(hours=1),
+                              original_start_utc=late, timezone="Asia/Bangkok", format="online", created_by=1))
+        await s.flush()
+        s.add(SessionRsvp(session_id=1, user_id=U1, status="going", updated_at=late))
+        s.add(SessionAttendance(session_id=1, user_id=U1, attended=True, recorded_by=1))
+        s.add(Question(thread_id=1, forum_id=QA_FORUM, guild_id=GUILD_ID, author_id=U2, title="Q", created_at=late))
+        s.add(ArchivedMessage(id=1, channel_id=5, author_id=U3, kind="message", content="text", created_at=late))
+    april, march = await make(app, "2026-04-01", "2026-04-30"), await make(app, "2026-03-01", "2026-03-31")
+    assert figures(april, "qa")["asked"] == 1 and figures(march, "qa")["asked"] == 0
+    assert figures(april, "sessions")["held"] == 1 and figures(march, "sessions")["held"] == 0
+    assert [r[2] for r in rows(april, "sessions", "sessions")] == [late.isoformat()]  # the CSV keeps UTC
+    assert active_by_month(april) == {"2026-04": 2} and active_by_month(march) == {}
+    assert figures(april, "participation")["active_members"] == 2  # U1 (RSVP, attended), U3 (posted)
+    both = await make(app, "2026-03-01", "2026-04-30")
+    assert active_by_month(both) == {"2026-04": 2}
+    assert april.period.as_json()["time_zone"] == "Asia/Bangkok"
+
+
+async def test_months_follow_daylight_saving_in_a_zone_that_has_it(app: App) -> None:
+    """New York is UTC-5 in winter and UTC-4 from 8 March 2026: no fixed offset puts all three posts in
+    their month. 04:30 UTC on 1 March is 23:30 on 28 February; 03:30 UTC on 1 April is 23:30 on 31 March;
+    04:30 UTC on 1 April is 00:30 on 1 April."""
+    async with app.db.begin() as s:
+        await app.guild.update(s, Actor.cli(), GUILD_ID, timezone="America/New_York")  # as /setup does
+        for mid, uid, when in [(1, U1, datetime(2026, 3, 1, 4, 30, tzinfo=UTC)),
+                               (2, U2, datetime(2026, 4, 1, 3, 30, tzinfo=UTC)),
+                               (3, U3, datetime(2026, 4, 1, 4, 30, tzinfo=UTC))]:
+            s.add(ArchivedMessage(id=mid, channel_id=5, author_id=uid, kind="message", content="text", created_at=when))
+    report = await make(app, "2026-02-01", "2026-04-30")
+    assert active_by_month(report) == {"2026-02": 1, "2026-03": 1, "2026-04": 1}
+    assert [(m, s.isoformat(), e.isoformat()) for m, s, e in report.period.months()] == [
+        ("2026-02", "2026-02-01T05:00:00+00:00", "2026-03-01T05:00:00+00:00"),
+        ("2026-03", "2026-03-01T05:00:00+00:00", "2026-04-01T04:00:00+00:00"),
+        ("2026-04", "2026-04-01T04:00:00+00:00", "2026-05-01T04:00:00+00:00")]
+    # the default period ends today in the community's zone: 02:00 UTC on 2 December is still 1 December there
+    default = await make(app, "", "", now=datetime(2026, 12, 2, 2, 0, tzinfo=UTC))
+    assert default.period.last.isoformat() == "2026-12-01"
+
+
+async def test_a_material_counts_once_when_it_was_first_added(app: App) -> None:
+    """/session materials stores when each link first came; correcting the link later adds nothing."""
+    from cogs.sessions.planning import PlanningService
+
+    start = at(10, 10, 10)
+    async with app.db.begin() as s:
+        s.add(TrainingSession(id=1, title="Co-op law", start_utc=start, end_utc=start + timedelta(hours=1),
+                              original_start_utc=start, timezone="Asia/Bangkok", format="online", created_by=1))
+    planning = app.service(PlanningService)
+    async with app.db.begin() as s:
+        await planning.add_materials(s, FACILITATOR, 1, recording="https://example.org/rec", slides=None,
+                                     now=at(10, 12))
+    async with app.db.begin() as s:  # a month later: the recording's link corrected, the slides added
+        await planning.add_materials(s, FACILITATOR, 1, recording="https://example.org/rec-fixed",
+                                     slides="https://example.org/slides", now=at(11, 12))
+    october, november = await make(app, "2026-10-01", "2026-10-31"), await make(app, "2026-11-01", "2026-11-30")
+    assert {k: figures(october, "sessions")[k] for k in ("materials_added", "recordings", "slides")} == {
+        "materials_added": 1, "recordings": 1, "slides": 0}
+    assert {k: figures(november, "sessions")[k] for k in ("materials_added", "recordings", "slides")} == {
+        "materials_added": 1, "recordings": 0, "slides": 1}

@@ -191,3 +191,58 @@ def test_every_language_has_a_bcp47_tag() -> None:
 
     assert {html_lang(code) for code in LANGUAGES} | {"x-default"} == HREFLANGS
     assert negotiate("") is None and negotiate("*") is None and negotiate("th;q=abc") is None
+
+
+def assert_security_headers(response: httpx.Response) -> None:
+    from bot.web.security import SECURITY_HEADERS
+
+    for name, value in SECURITY_HEADERS.items():
+        assert response.headers[name] == value, name
+
+
+@pytest.mark.parametrize("lang", ["en", "th", "km"])
+async def test_a_failing_page_is_the_error_page_in_the_visitors_language(
+        client: httpx.AsyncClient, lang: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    import bot.web.home
+
+    def broken() -> list[str]:
+        raise RuntimeError("secret-internal-detail at /srv/bot/config.yaml")
+
+    monkeypatch.setattr(bot.web.home, "programme_countries", broken)
+    by_query = await client.get("/", params={"lang": lang})
+    by_header = await client.get("/", headers={"Accept-Language": f"{lang};q=0.9, en;q=0.1"})
+    for response in (by_query, by_header):
+        assert response.status_code == 500
+        assert response.headers["content-type"].startswith("text/html")
+        assert_security_headers(response)
+        assert "secret-internal-detail" not in response.text and "Traceback" not in response.text
+        assert "RuntimeError" not in response.text and "/srv/bot" not in response.text
+        page = Page(response.text)
+        assert page.first("html")["lang"] == lang
+        assert [t for tag, t in page.headings if tag == "h1"] == [said(lang, "Something went wrong")]
+        assert page.first("a", href=f"/?lang={lang}" if response is by_query else "/")  # the way home
+    # the operator still sees what failed, in the log
+    assert any("secret-internal-detail" in (r.exc_text or "") or (r.exc_info and "secret-internal-detail"
+               in str(r.exc_info[1])) for r in caplog.records)
+
+
+@pytest.mark.parametrize("method", ["POST", "DELETE"])
+async def test_a_refused_method_is_a_page_in_the_visitors_language_with_the_headers(
+        client: httpx.AsyncClient, method: str) -> None:
+    response = await client.request(method, "/search", params={"lang": "th"}, content=b"q=x")
+    assert response.status_code == 405 and response.headers["allow"] == "GET, HEAD"
+    assert_security_headers(response)
+    page = Page(response.text)
+    assert page.first("html")["lang"] == "th"
+    assert [t for tag, t in page.headings if tag == "h1"] == [said("th", "This site can only be read")]
+    by_header = await client.request(method, "/", headers={"Accept-Language": "km"})
+    assert Page(by_header.text).first("html")["lang"] == "km"
+
+
+async def test_the_not_found_page_has_the_headers_and_the_language_of_the_browser(client: httpx.AsyncClient) -> None:
+    response = await client.get("/no/such/page", headers={"Accept-Language": "km-KH,km;q=0.9"})
+    assert response.status_code == 404
+    assert_security_headers(response)
+    page = Page(response.text)
+    assert page.first("html")["lang"] == "km"
+    assert [t for tag, t in page.headings if tag == "h1"] == [said("km", "Page not found")]

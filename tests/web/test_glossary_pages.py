@@ -4,6 +4,8 @@ terms and DefinedTerm data; English shown (and marked lang="en") where a languag
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from bot.app import App
@@ -140,3 +142,34 @@ async def test_an_unknown_term_is_not_found(app: App) -> None:
         response = await client.get("/glossary/no-such-term", params={"lang": "th"})
     assert response.status_code == 404
     check_page(response.text, "th")
+
+
+async def test_an_approved_text_shows_on_the_term_page_at_once_here_and_soon_on_another_instance(
+        app: App, settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import cogs.glossary.service
+    from bot.permissions import Actor
+    from cogs.glossary.web import FRESH_SECONDS
+    from cogs.glossary_review.service import ReviewService
+
+    better = "An enterprise its members own and run together, one member one vote, for needs they share."
+    clock = [1000.0]
+    monkeypatch.setattr(cogs.glossary.service.time, "monotonic", lambda: clock[0])
+    second = await App.create(settings, content=app.content)
+    try:
+        async with site(app) as here, site(second) as there:
+            assert better not in (await here.get("/glossary/cooperative")).text
+            assert better not in (await there.get("/glossary/cooperative")).text
+            review = app.service(ReviewService)
+            async with app.db.begin() as session:
+                submitted = await review.suggest(session, 7, "cooperative", "en", "short", better)
+            async with app.db.begin() as session:
+                await review.approve(session, Actor(user_id=9, system=True), submitted.suggestion.id)
+            await review.refresh()  # as the approving component does
+            # the instance that approved shows it at once
+            assert better in check_page((await here.get("/glossary/cooperative")).text, "en").find("main").text()
+            # another web process looks again within FRESH_SECONDS
+            clock[0] += FRESH_SECONDS
+            page = check_page((await there.get("/glossary/cooperative")).text, "en")
+            assert better in page.find("main").text()
+    finally:
+        await second.close()

@@ -189,3 +189,31 @@ async def test_a_post_of_an_archived_channel_is_never_a_page(app: App, client: h
     assert (await client.get(f"/qa/{post.thread}")).status_code == 404
     assert "Thread in the archived channel" not in (await client.get("/qa")).text
     assert f"/qa/{post.thread}" not in (await client.get("/sitemap.xml")).text
+
+
+async def test_the_home_page_drops_a_question_at_once_on_opt_out_or_when_its_forum_is_archived(
+        app: App, client: httpx.AsyncClient, posts: dict[str, Post]) -> None:
+    import dataclasses
+
+    def home_links(html: str) -> set[str]:
+        return {str(a.get("href")) for a in Page(html).all("a")}
+
+    path = f"/qa/{posts['public'].thread}"
+    assert path in home_links((await client.get("/")).text)
+    # the asker stops publishing: gone from the next page on
+    await publish(app, ANH, "Anh", on=False)
+    assert path not in home_links((await client.get("/")).text)
+    await publish(app, ANH, "Anh")
+    assert path in home_links((await client.get("/")).text)
+    # /setup makes the Q&A forum an archived channel: never published, from the next page on
+    from tests.conftest import QA_FORUM
+
+    before = app.guild.current
+    app.guild.current = dataclasses.replace(before, archived=(*before.archived, QA_FORUM))
+    try:
+        page = (await client.get("/")).text
+        assert path not in home_links(page) and "Registering a cooperative" not in page
+        assert (await client.get(path)).status_code == 404
+    finally:
+        app.guild.current = before
+    assert path in home_links((await client.get("/")).text)

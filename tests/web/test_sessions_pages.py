@@ -198,3 +198,84 @@ async def test_the_sitemap_lists_every_page_and_no_link_between_them_is_broken(a
                     assert "lang=km" in href, (path, href)
                     queue.append(href)
     assert len(seen) > len(app.content.terms) + len(app.content.countries)
+
+
+async def plan_for_filters(app: App) -> dict[str, TrainingSessionInfo]:
+    planned = await plan(app)
+    soon = datetime.now(UTC) + timedelta(days=5)
+    async with app.db.begin() as session:
+        [vietnam] = await app.service(PlanningService).create(session, FACILITATOR, SessionDraft(
+            title="Hợp tác xã clinic", start=soon.strftime("%Y-%m-%d 09:00"), timezone="Asia/Ho_Chi_Minh",
+            languages="vi", countries="VN"))
+    return {**planned, "vietnam": vietnam}
+
+
+def feed_uids(text: str) -> set[str]:
+    return {line.removeprefix("UID:").strip() for line in text.splitlines() if line.startswith("UID:")}
+
+
+async def test_filters_by_country_keep_the_zone_and_link_the_matching_feed(app: App) -> None:
+    planned = await plan_for_filters(app)
+    async with site(app) as client:
+        response = await client.get("/sessions", params={"country": "KH", "tz": "Asia/Tokyo", "lang": "th"})
+        assert response.status_code == 200
+        doc = check_page(response.text, "th")  # every select labelled
+        form = doc.find("form")
+        assert form.attrs["method"] == "get" and form.attrs["action"] == "/sessions"
+        assert {s.attrs["name"] for s in form.find_all("select")} == {"tz", "country", "language", "series"}
+
+        def picked(name: str) -> list[str]:
+            return [o.attrs["value"] for o in form.find("select", name=name).find_all("option") if "selected" in o.attrs]
+
+        # the visitor's zone is in the same form, so changing a filter keeps it (and the reverse)
+        assert picked("tz") == ["Asia/Tokyo"] and picked("country") == ["KH"] and picked("language") == []
+        assert form.find("input", type="hidden", name="lang").attrs["value"] == "th"
+        # Cambodia's sessions and those for every country; not Viet Nam's
+        with use_language("th"):
+            cancelled = said("th", "Cancelled: {title}", title="Cancelled clinic")
+        assert section_titles(doc, "upcoming") == [HOSTILE, cancelled]
+        link = doc.find("section", aria_labelledby="upcoming").find("a").attrs["href"]
+        assert link == f"/sessions/{planned['upcoming'].id}?tz=Asia%2FTokyo&lang=th"
+        # the calendar feed of this choice holds the same upcoming sessions
+        [feed] = doc.find("p", id="filter-feeds").find_all("a")
+        assert feed.attrs["href"] == "webcal://127.0.0.1:8080/calendar/country/KH.ics"
+        calendar = await client.get("/calendar/country/KH.ics")
+        uids = feed_uids(calendar.text)
+        assert {f"session-{planned['upcoming'].id}@sse-bot", f"session-{planned['cancelled'].id}@sse-bot"} <= uids
+        assert f"session-{planned['vietnam'].id}@sse-bot" not in uids
+
+
+async def test_filters_by_language_and_series(app: App) -> None:
+    planned = await plan_for_filters(app)
+    async with site(app) as client:
+        by_language = await client.get("/sessions", params={"language": "vi", "tz": "Asia/Bishkek"})
+        by_series = await client.get("/sessions", params={"series": str(planned["past"].series_id)})
+    doc = check_page(by_language.text, "en")
+    assert section_titles(doc, "upcoming") == ["Hợp tác xã clinic"]
+    assert section_titles(doc, "past") == []
+    assert doc.find("section", aria_labelledby="upcoming").find("time").text() == \
+        format_when(planned["vietnam"].start_utc, "Asia/Bishkek")
+    [feed] = doc.find("p", id="filter-feeds").find_all("a")
+    assert feed.attrs["href"] == "webcal://127.0.0.1:8080/calendar/language/vi.ics" and feed.attrs["hreflang"] == "vi"
+    series_doc = check_page(by_series.text, "en")
+    assert section_titles(series_doc, "upcoming") == []
+    assert section_titles(series_doc, "past") == ["Past webinar on cooperative law"] * 2
+    options = series_doc.find("select", name="series").find_all("option")
+    assert [o.attrs["value"] for o in options if "selected" in o.attrs] == [str(planned["past"].series_id)]
+    [feed] = series_doc.find("p", id="filter-feeds").find_all("a")
+    assert feed.attrs["href"] == f"webcal://127.0.0.1:8080/calendar/series/{planned['past'].series_id}.ics"
+    # a link back to every session, without the filter
+    assert series_doc.find("form").find("a").attrs["href"] == "/sessions"
+
+
+@pytest.mark.parametrize("query", [{"country": "ZZ"}, {"language": "xx"}, {"series": "99999"}, {"series": "1<b>"}])
+async def test_a_filter_that_is_not_one_is_a_polite_message_and_every_session(app: App, query: dict[str, str]) -> None:
+    await plan_for_filters(app)
+    async with site(app) as client:
+        response = await client.get("/sessions", params={**query, "lang": "km"})
+    assert response.status_code == 400
+    assert "<b>" not in response.text
+    doc = check_page(response.text, "km")
+    assert doc.find("p", role="alert").text()
+    assert len(section_titles(doc, "upcoming")) == 3
+    assert not doc.find_all("p", id="filter-feeds")

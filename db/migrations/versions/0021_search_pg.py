@@ -4,7 +4,7 @@ country, topic), so a filtered search is an intersection inside GIN; ASCII words
 or a mark (db/search.py, "PostgreSQL"). SQLite: nothing to do.
 
 Revision ID: 0021_search_pg
-Revises: 0020_search_marks
+Revises: 0022_plans_history
 Create Date: 2026-12-03
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 from db import search
 
 revision = "0021_search_pg"
-down_revision = "0020_search_marks"
+down_revision = "0022_plans_history"
 branch_labels = None
 depends_on = None
 
