@@ -31,6 +31,16 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _postgresql_settings(dbapi_connection: Any, _record: Any) -> None:
+    # A prepared statement run five times may switch to a generic plan that ignores its parameters;
+    # for full-text search the plan depends on how common the words are (a walk newest first for
+    # common words, the GIN index for rare ones), so plan every execution for its own values
+    # (bench/README.md, "Search on PostgreSQL").
+    cursor = dbapi_connection.cursor()
+    cursor.execute("SET plan_cache_mode = force_custom_plan")
+    cursor.close()
+
+
 def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -41,6 +51,8 @@ def create_engine(url: str, **kwargs: Any) -> AsyncEngine:
     engine = create_async_engine(url, **kwargs)
     if engine.dialect.name == "sqlite":
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+    elif engine.dialect.name == "postgresql":
+        event.listen(engine.sync_engine, "connect", _postgresql_settings)
     return engine
 
 

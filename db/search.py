@@ -328,17 +328,23 @@ _ASCII_WORD = re.compile(r"^[a-z0-9]+$")
 
 
 def pg_token(token: str) -> str:
-    if _ASCII_WORD.match(token):
+    """A token as a ``simple`` lexeme: ASCII words as they are, anything else (and ASCII words that
+    begin with ``zz``, so no typed word can look like an encoded one) hex-encoded behind ``zz``."""
+    if _ASCII_WORD.match(token) and not token.startswith("zz"):
         return token
     return "zz" + token.encode("utf-8").hex()
 
 
-def pg_document(text: str) -> str:
-    return " ".join(pg_token(t) for t in index_tokens(text))
+def pg_document(text: str, marks: Sequence[str] = ()) -> str:
+    return " ".join([pg_token(t) for t in index_tokens(text)] + [pg_token(m) for m in marks])
+
+
+def _pg_lexeme(token: str) -> str:
+    return f"'{pg_token(token)}'"
 
 
 def _pg_term(t: Term) -> str:
-    lexemes = [f"'{pg_token(tok)}'" for tok in t.tokens]
+    lexemes = [_pg_lexeme(tok) for tok in t.tokens]
     if t.prefix:
         lexemes[-1] += ":*"
     return "(" + " <-> ".join(lexemes) + ")"
@@ -351,11 +357,44 @@ def _pg_part(part: Part) -> str:
 
 
 def pg_tsquery(terms: Sequence[Part], *, any_term: bool = False, exclude: Sequence[Term] = ()) -> str:
-    """The same expression as :func:`fts_match`, for ``to_tsquery('simple', …)``."""
+    """The same expression as :func:`fts_match`, as a ``tsquery`` literal (the lexemes are already what the vectors hold)."""
     expression = (" | " if any_term else " & ").join(_pg_part(p) for p in terms)
     if exclude:
         expression = f"({expression}) & !({pg_tsquery(exclude)})"
     return expression
+
+
+def _pg_any(marks: Iterable[str | None], missing: str) -> str:
+    """Any of these marks as a tsquery; a value with no letters or digits has no mark, so it asks
+    for one no message has (nothing matches, as on SQLite)."""
+    lexemes = list(dict.fromkeys(_pg_lexeme(m) for m in marks if m)) or [_pg_lexeme(missing)]
+    return lexemes[0] if len(lexemes) == 1 else "(" + " | ".join(lexemes) + ")"
+
+
+def pg_filter_marks(filters: SearchFilters, *, solved_only: bool = False) -> str | None:
+    """The marks a search's filters ask for, as a tsquery, when one of them is rare enough to make
+    GIN's intersection cheap (solved or unsolved, Q&A messages only, a country, a topic); None
+    otherwise (scope "discussions" alone would intersect with nearly every message). The same
+    marks as SQLite's (:func:`message_marks`), so both engines find the same messages."""
+    kinds = filters.kinds
+    if filters.published_only or filters.solved is False:
+        kinds = tuple(k for k in kinds or POST_KINDS if k in POST_KINDS) or ("none",)
+    solved = solved_only or filters.solved is True or filters.published_only
+    if not (solved or filters.solved is False or filters.countries or filters.topic is not None
+            or (kinds and all(k in POST_KINDS for k in kinds))):
+        return None
+    parts = []
+    if kinds:
+        parts.append(_pg_any((kind_mark(k) for k in kinds), _KIND_MARK))
+    if filters.countries:
+        parts.append(_pg_any((country_mark(c) for c in filters.countries), _COUNTRY_MARK))
+    if filters.topic is not None:
+        parts.append(_pg_any([topic_mark(filters.topic)], _TOPIC_MARK))
+    if solved:
+        parts.append(_pg_lexeme(SOLVED_MARK))
+    elif filters.solved is False:
+        parts.append("!" + _pg_lexeme(SOLVED_MARK))
+    return " & ".join(parts)
 
 
 # ----------------------------------------------------------------- DDL (used by the migration)
@@ -388,7 +427,7 @@ from contextlib import asynccontextmanager  # noqa: E402
 from datetime import datetime  # noqa: E402
 from typing import Any, NamedTuple  # noqa: E402
 
-from sqlalchemy import bindparam, text  # noqa: E402
+from sqlalchemy import bindparam, insert, text  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession  # noqa: E402
 
 
@@ -446,12 +485,50 @@ async def index_messages(session: AsyncSession, rows: Sequence[tuple[int, str]])
     if not rows:
         return
     if dialect(session) == "postgresql":
+        marks = await _marks_of(session, [mid for mid, _ in rows])
         await session.execute(
             text("UPDATE archive_messages SET search_vector = to_tsvector('simple', :doc) WHERE id = :id"),
-            [{"id": mid, "doc": pg_document(content)} for mid, content in rows],
+            [{"id": mid, "doc": pg_document(content, marks.get(mid, _NOT_STORED).marks)} for mid, content in rows],
         )
     else:
         await _write_index(session, rows, "")
+
+
+MESSAGE_COLUMNS = ("id", "guild_id", "channel_id", "thread_id", "author_id", "kind", "content", "created_at",
+                   "edited_at")
+
+
+async def insert_messages(session: AsyncSession, table: Any, values: Sequence[dict[str, Any]]) -> None:
+    """Store new messages (``values``: rows of ``table``, archive_messages, with MESSAGE_COLUMNS) and
+    index them. On PostgreSQL the INSERT writes the vector itself: no second write of every row
+    (and of its GIN entries) by a later UPDATE."""
+    if not values:
+        return
+    if dialect(session) != "postgresql":
+        await session.execute(insert(table), list(values))
+        await index_messages(session, [(v["id"], v["content"]) for v in values])
+        return
+    threads = sorted({v["thread_id"] for v in values if v.get("thread_id")})
+    posts: dict[int, tuple[bool, str | None, str | None]] = {}
+    for start in range(0, len(threads), 500):
+        chunk = threads[start : start + 500]
+        binds = ", ".join(f":t{n}" for n in range(len(chunk)))
+        rows = await session.execute(
+            text(f"SELECT thread_id, solved_at IS NOT NULL, country, topic FROM qa_questions WHERE thread_id IN ({binds})"),
+            {f"t{n}": t for n, t in enumerate(chunk)})
+        posts.update({t: (bool(solved), country, topic) for t, solved, country, topic in rows})
+
+    def marks(v: dict[str, Any]) -> tuple[str, ...]:
+        post = posts.get(v.get("thread_id") or 0)
+        if post is None:
+            return message_marks(v["kind"])
+        return message_marks(v["kind"], in_post=True, solved=post[0], country=post[1], topic=post[2])
+
+    columns = ", ".join(MESSAGE_COLUMNS)
+    binds = ", ".join(f":{c}" for c in MESSAGE_COLUMNS)
+    await session.execute(
+        text(f"INSERT INTO archive_messages ({columns}, search_vector) VALUES ({binds}, to_tsvector('simple', :doc))"),
+        [{**{c: v.get(c) for c in MESSAGE_COLUMNS}, "doc": pg_document(v["content"], marks(v))} for v in values])
 
 
 async def unindex_messages(session: AsyncSession, rows: Iterable[tuple[int, str]]) -> None:
@@ -506,6 +583,33 @@ def rebuild_sqlite_index(connection: Any, batch: int = 5000, marks: Callable[...
             params = [{"id": mid, "doc": doc} for mid, doc, in_post in docs if in_post or table == FTS_TABLE]
             if params:
                 connection.execute(text(f"INSERT INTO {table}(rowid, body) VALUES (:id, :doc)"), params)
+        done += len(rows)
+        last = rows[-1][0]
+
+
+def rebuild_pg_index(connection: Any, batch: int = 5000) -> int:
+    """Write every PostgreSQL search vector again from the stored messages, with marks (a
+    migration's step, on its synchronous connection). Returns how many. The GIN index is dropped
+    first and built again at the end: one build costs a fraction of a million index updates."""
+    for statement in PG_DROP:
+        connection.exec_driver_sql(statement)
+    done = 0
+    last = -(2**63)
+    while True:
+        rows = connection.execute(text(
+            "SELECT m.id, m.content, m.kind, q.thread_id IS NOT NULL, q.solved_at IS NOT NULL, q.country, q.topic "
+            "FROM archive_messages m LEFT JOIN qa_questions q ON q.thread_id = m.thread_id "
+            "WHERE m.id > :last ORDER BY m.id LIMIT :n"), {"last": last, "n": batch}).all()
+        if not rows:
+            connection.exec_driver_sql(PG_DDL[1])
+            return done
+        connection.execute(text(
+            "UPDATE archive_messages m SET search_vector = to_tsvector('simple', d.doc) "
+            "FROM unnest(CAST(:ids AS bigint[]), CAST(:docs AS text[])) AS d(id, doc) WHERE m.id = d.id"), {
+            "ids": [r[0] for r in rows],
+            "docs": [pg_document(content, message_marks(kind, in_post=bool(in_post), solved=bool(solved),
+                                                        country=country, topic=topic))
+                     for _mid, content, kind, in_post, solved, country, topic in rows]})
         done += len(rows)
         last = rows[-1][0]
 
@@ -665,7 +769,9 @@ def candidate_sql(
     ``exclude``: the query is a glossary expansion; leave out the messages matching all of these
     terms (the words as typed) and mark the rows expanded."""
     params: dict[str, Any] = {}
-    where = _filter_sql(filters, params, marked=dialect_name != "postgresql")
+    # PostgreSQL checks filters by marks only on the searches it answers from GIN (_select_pg)
+    marked = dialect_name != "postgresql" or pg_filter_marks(filters, solved_only=solved_only) is not None
+    where = _filter_sql(filters, params, marked=marked)
     if filters.after is not None:
         params["after_id"] = _message_id_bound(filters.after)
     if filters.before is not None:
@@ -676,24 +782,88 @@ def candidate_sql(
     return sql, params
 
 
+# A PostgreSQL search without a marked filter checks the newest PG_WALK messages (of its date range)
+# one by one; when those held at least a quarter of what it needs (a common word), the next
+# PG_WALK_MORE; only then does the GIN index find the older matches (bench/README.md, "Search on
+# PostgreSQL").
+PG_WALK = 10_000
+PG_WALK_MORE = 30_000
+
+
 def _select_pg(
     terms: Sequence[Part], where: str, params: dict[str, Any], filters: SearchFilters, *,
     any_term: bool, solved_only: bool, exclude: Sequence[Term],
 ) -> str:
+    """GIN gives a search's matches in no order: the newest 500 of 60,000 matches of a common word
+    cost every match's row. So: when a filter has a mark in the index (solved, Q&A, country, topic),
+    GIN intersects the words with it and only the few rows left are read. Otherwise the newest
+    messages are checked one by one, newest first, stopping at ``limit`` matches: ``PG_WALK`` of
+    them, then ``PG_WALK_MORE`` when the first ones were dense in matches (a common word); only
+    when they hold too few does GIN find the older matches (then they are few: rare words).
+    ``ts_rank`` is computed for the rows returned only."""
     marked = bool(exclude)
+    order = "DESC"
     params["q"] = pg_tsquery(terms, any_term=any_term, exclude=exclude)
+    rng = []
     if filters.after is not None:
-        where += " AND m.id >= :after_id"
+        rng.append("{t}.id >= :after_id")
     if filters.before is not None:
-        where += " AND m.id < :before_id"
+        rng.append("{t}.id < :before_id")
     if solved_only:
         where += " AND q.solved_at IS NOT NULL"
+    where += "".join(" AND " + r.format(t="m") for r in rng)
+    columns = "m.id, m.search_vector, q.solved_at IS NOT NULL AS solved, m.thread_id"
+    join = "LEFT JOIN qa_questions q ON q.thread_id = m.thread_id"
+    marks = pg_filter_marks(filters, solved_only=solved_only)
+    indexed = "m.search_vector @@ CAST(:q AS tsquery)"
+    if marks is not None:
+        params["marks"] = marks
+        indexed = "m.search_vector @@ (CAST(:q AS tsquery) && CAST(:marks AS tsquery))"
+    found = f"SELECT {columns} FROM archive_messages m {join} WHERE {indexed}{where}"
+    rank = f"ts_rank(c.search_vector, CAST(:q AS tsquery)) AS score, c.solved, {'true' if marked else 'false'}"
+    if marks is not None:
+        # GIN first, always: joined to the posts, the planner may walk a thread_id index instead and
+        # check every Q&A message's vector (0.9-1.5 s at 1M); the marks leave few rows to join.
+        ranged = "".join(" AND " + r.format(t="m") for r in rng)
+        return (f"WITH hits AS MATERIALIZED (SELECT m.* FROM archive_messages m WHERE {indexed}{ranged}) "
+                f"SELECT c.id, {rank} AS expanded, c.thread_id FROM (SELECT {columns} FROM hits m {join} WHERE true{where} "
+                f"ORDER BY m.id {order} LIMIT :limit) AS c")
+    params.update(walk=PG_WALK, walk_more=PG_WALK_MORE, dense=max(1, params["limit"] // 4))
+    newest = " AND ".join(r.format(t="w") for r in rng) or "true"
+    past = "<" if order == "DESC" else ">"
+
+    def rows(count: str, beyond: str = "") -> str:
+        bound = f" AND w.id {past} {beyond}" if beyond else ""
+        return f"SELECT w.* FROM archive_messages w WHERE {newest}{bound} ORDER BY w.id {order} LIMIT {count}"
+
+    def edge(offset: str) -> str:
+        return f"(SELECT w.id FROM archive_messages w WHERE {newest} ORDER BY w.id {order} OFFSET {offset} - 1 LIMIT 1)"
+
+    matching = f"ts_match_vq(m.search_vector, CAST(:q AS tsquery)){where}"
+    found_n = "(SELECT count(*) FROM walked)"
+    dense = f"{found_n} >= :dense"
+    first, more = edge(":walk"), edge(":walk + :walk_more")
+    start = f"(SELECT w.id FROM archive_messages w WHERE {newest} ORDER BY w.id {order} LIMIT 1)"
+    # Where the older matches should end, by the density the walk saw (ids grow with time): twice
+    # as far back as that many matches need, so GIN's rows are read only in that range first.
+    sign = "-" if order == "DESC" else "+"
+    reach = (f"LEAST(GREATEST({first}::numeric {sign} ({start} - {first})::numeric * 2 * (:limit - {found_n}) "
+             f"/ GREATEST({found_n}, 1), -9e18), 9e18)::bigint")
+    near = ">=" if order == "DESC" else "<="
     return (
-        f"SELECT m.id, ts_rank(m.search_vector, query) AS score, q.solved_at IS NOT NULL AS solved, "
-        f"{'true' if marked else 'false'} AS expanded, m.thread_id "
-        "FROM archive_messages m CROSS JOIN to_tsquery('simple', :q) AS query "
-        "LEFT JOIN qa_questions q ON q.thread_id = m.thread_id "
-        f"WHERE m.search_vector @@ query{where} ORDER BY m.id DESC LIMIT :limit"
+        f"WITH walked AS MATERIALIZED (SELECT {columns} FROM ({rows(':walk')}) m {join} WHERE {matching} "
+        f"ORDER BY m.id {order} LIMIT :limit) "
+        f"SELECT c.id, {rank} AS expanded, c.thread_id FROM ("
+        "(SELECT * FROM walked) UNION ALL "
+        f"(SELECT {columns} FROM ({rows(':walk_more', first)}) m "
+        f"{join} WHERE {matching} AND {dense} ORDER BY m.id {order} LIMIT :limit) UNION ALL "
+        f"({found} AND {found_n} > 0 AND NOT {dense} AND m.id {past} {first} AND m.id {near} {reach} "
+        f"ORDER BY m.id {order} LIMIT :limit) UNION ALL "
+        # (no edge: the walk saw every message of the range; GREATEST and LEAST would skip its NULL)
+        f"({found} AND {first} IS NOT NULL AND m.id {past} CASE WHEN {dense} THEN {more} WHEN {found_n} > 0 "
+        f"THEN {reach} ELSE {first} END "
+        f"ORDER BY m.id {order} LIMIT :limit)"
+        ") AS c LIMIT :limit"
     )
 
 

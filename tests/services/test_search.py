@@ -244,8 +244,36 @@ async def test_filters_follow_a_post_through_its_life(app: App) -> None:
     async with app.db.begin() as session:
         await archive.delete_thread(session, thread)
         marks = [db_search.country_mark("Laos"), db_search.topic_mark("Finance"), db_search.SOLVED_MARK]
-        left = {table: (await session.execute(text(f"SELECT rowid FROM {table} WHERE {table} MATCH :q"),
-                                              {"q": " OR ".join(f'"{t}"' for t in ["monthly", *marks])})).all()
-                for table in db_search.SQLITE_TABLES}
-    assert left == {table: [] for table in db_search.SQLITE_TABLES}, "a deleted reply must leave nothing in the index"
+        if app.db.dialect == "postgresql":
+            rows = (await session.execute(
+                text("SELECT id FROM archive_messages WHERE search_vector @@ CAST(:q AS tsquery)"),
+                {"q": " | ".join(f"'{db_search.pg_token(t)}'" for t in ["monthly", *marks])})).all()
+            assert rows == [], "a deleted reply must leave nothing of itself in the index"
+        else:
+            left = {table: (await session.execute(text(f"SELECT rowid FROM {table} WHERE {table} MATCH :q"),
+                                                  {"q": " OR ".join(f'"{t}"' for t in ["monthly", *marks])})).all()
+                    for table in db_search.SQLITE_TABLES}
+            assert left == {table: [] for table in db_search.SQLITE_TABLES}, "a deleted reply must leave nothing in the index"
     assert await find(app, "weaving cooperative", solved=True) == []
+
+
+async def test_the_newest_matches_are_found_however_the_engine_walks(app: App, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PostgreSQL checks the newest messages one by one before asking its index for older ones (db/search.py,
+    PG_WALK): with tiny walks, a word seen only long ago, a common one, a sparse one and a dated or filtered
+    search still find exactly the newest matches, each once, as on SQLite."""
+    monkeypatch.setattr(db_search, "PG_WALK", 4)
+    monkeypatch.setattr(db_search, "PG_WALK_MORE", 6)
+    monkeypatch.setattr(search, "CANDIDATES", 5)
+    old = [rec(f"kiwi loom note {i}", when=T0 - timedelta(days=100 - i)) for i in range(3)]
+    common = [rec(f"wombat day {i}", when=T0 + timedelta(hours=i)) for i in range(30)]
+    sparse = [rec(f"quokka trail {i}" if i % 7 == 0 else f"rain {i}", when=T0 + timedelta(days=2, hours=i))
+              for i in range(60)]
+    async with app.db.begin() as session:
+        await archive.store_messages(session, [*old, *common, *sparse])
+    assert sorted(await find(app, "kiwi loom")) == sorted(r.id for r in old)
+    assert await find(app, "wombat") == [r.id for r in common[::-1][:5]]
+    assert await find(app, "quokka trail") == [r.id for r in sparse if r.content.startswith("quokka")][::-1][:5]
+    end_of_first = datetime(2026, 3, 2, tzinfo=UTC)  # "before 2026-03-01" includes that day (UTC here)
+    assert await find(app, "wombat", before="2026-03-01") == [
+        r.id for r in common if r.created_at < end_of_first][::-1][:5]
+    assert await find(app, "wombat", solved=True) == []
