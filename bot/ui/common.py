@@ -150,3 +150,23 @@ async def guarded(interaction: discord.Interaction[Any], action: Callable[[], Aw
 
 def clip_choices(choices: list[Any]) -> list[discord.app_commands.Choice[str]]:
     return [discord.app_commands.Choice(name=truncate(c.name, 100), value=c.value[:100]) for c in choices[:25]]
+
+
+class DynamicView(discord.ui.View):
+    """The view of every message the bot sends with buttons or menus. Each of its interactive items
+    is a ``DynamicItem`` (its custom id says what to do, so it works after a restart); beside them
+    only disabled or link buttons. discord.py dispatches dynamic items by custom id without the view,
+    so the view is stopped before it is sent: otherwise discord.py keeps every such view in its view
+    store, forever for channel messages and edits, and with a 15-minute timeout task for each
+    ephemeral reply (bench/README.md, "Views discord.py kept")."""
+
+    def __init__(self) -> None:
+        super().__init__(timeout=None)
+        self.stop()
+
+    def add_item(self, item: discord.ui.Item[Any]) -> DynamicView:
+        # A plain interactive item would never be dispatched from a stopped view: refuse it early.
+        if not isinstance(item, discord.ui.DynamicItem) and item.is_dispatchable() and not getattr(item, "disabled", False):
+            raise TypeError(f"{item!r} needs to be a DynamicItem (or disabled) to be placed on a DynamicView")
+        super().add_item(item)
+        return self

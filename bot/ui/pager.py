@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot.catalogues import _, format_number
-from bot.ui.common import guarded
+from bot.ui.common import DynamicView, guarded
 from db.queries import StoredQuery, load_query
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ def page_view(
     their own when there is more than one page; labelled in the current language (the presser's)."""
     if pages <= 1 and not items:
         return None
-    view = discord.ui.View(timeout=None)
+    view = DynamicView()
     for item in items[:20]:
         view.add_item(item)
     if pages > 1:

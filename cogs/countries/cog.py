@@ -13,7 +13,7 @@ from discord.ext import commands
 from bot.bot import SSEBot
 from bot.catalogues import _, use_language
 from bot.errors import NotFound
-from bot.ui.common import clip_choices, guarded, member_language, reply
+from bot.ui.common import DynamicView, clip_choices, guarded, member_language, reply
 from bot.ui.pager import page_view
 from cogs.countries.service import CountryMiss, CountryProfileService
 from cogs.countries.ui import miss_embed, profile_embed
@@ -75,7 +75,7 @@ def suggestion_buttons(suggestions: tuple[tuple[str, str], ...]) -> discord.ui.V
     """One button per suggested country (code, name)."""
     if not suggestions:
         return None
-    view = discord.ui.View(timeout=None)
+    view = DynamicView()
     for code, name in suggestions[:5]:
         view.add_item(CountryButton(code, name))
     return view

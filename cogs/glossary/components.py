@@ -13,7 +13,7 @@ from bot.bot import SSEBot
 from bot.catalogues import N_, SmallPrint, _
 from bot.errors import NotFound
 from bot.text import truncate
-from bot.ui.common import guarded, member_language, reply
+from bot.ui.common import DynamicView, guarded, member_language, reply
 from cogs.glossary.service import Definition, Entry, GlossaryService, Miss
 from cogs.glossary.ui import (
     definition_embed,
@@ -33,7 +33,7 @@ def term_buttons(items: list[tuple[str, str]]) -> discord.ui.View | None:
     """One button per term (id, label); pressing shows that term to whoever pressed it."""
     if not items:
         return None
-    view = discord.ui.View(timeout=None)
+    view = DynamicView()
     for term_id, label in items[:10]:
         view.add_item(TermButton(term_id, label))
     return view
@@ -44,7 +44,7 @@ def entry_buttons(entries: list[Entry] | tuple[Entry, ...]) -> list[discord.ui.I
 
 
 def detail_view(d: Definition) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
+    view = DynamicView()
     for action in DETAILS:
         if action != "related" or d.related:
             view.add_item(DetailButton(action, d.id))

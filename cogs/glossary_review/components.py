@@ -11,7 +11,7 @@ import discord
 
 from bot.bot import SSEBot
 from bot.catalogues import _, draft_note
-from bot.ui.common import FORM_TIMEOUT, NO_MENTIONS, actor_of, form_id, guarded, reply
+from bot.ui.common import FORM_TIMEOUT, NO_MENTIONS, DynamicView, actor_of, form_id, guarded, reply
 from cogs.glossary_review.service import NOTE_MAX, QueueItem, ReviewService, Target
 from cogs.glossary_review.ui import (
     APPROVE,
@@ -58,7 +58,7 @@ class SuggestForm(discord.ui.Modal):
 
 
 def queue_view(item: QueueItem, language: str | None) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
+    view = DynamicView()
     for action in ("approve", "edit", "reject"):
         view.add_item(ReviewButton(action, item.suggestion.id, language))
     return view

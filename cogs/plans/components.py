@@ -14,7 +14,7 @@ from bot.bot import SSEBot
 from bot.catalogues import N_, _
 from bot.errors import InvalidInput
 from bot.text import truncate
-from bot.ui.common import FORM_TIMEOUT, actor_of, error_embed, form_id, guarded, reply
+from bot.ui.common import FORM_TIMEOUT, DynamicView, actor_of, error_embed, form_id, guarded, reply
 from cogs.plans.consultations import MAX_ANSWER, MAX_LINK, MAX_SUMMARY, MAX_TITLE, ConsultationService
 from cogs.plans.ui import consultation_embed
 from db.queries import load_query, save_query
@@ -75,7 +75,7 @@ async def open_consultation(interaction: discord.Interaction[SSEBot], options: d
             info = earlier or await service.open(session, actor_of(interaction), draft)
     except InvalidInput as problem:
         held = await _keep(interaction, {"form": "consult", "options": options, "typed": typed})
-        view = discord.ui.View(timeout=None)
+        view = DynamicView()
         view.add_item(EditTypedButton(held))
         await reply(interaction, embed=error_embed(problem), view=view, ephemeral=True)
         return
@@ -92,7 +92,7 @@ async def open_consultation(interaction: discord.Interaction[SSEBot], options: d
 
 # ------------------------------------------------------------------ members' answers
 def answer_view(info: Any, anonymous: bool) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
+    view = DynamicView()
     for q in info.questions:
         view.add_item(AnswerButton(info.id, q.id, q.position, anonymous))
     return view
@@ -169,7 +169,7 @@ async def save_answer(interaction: discord.Interaction[SSEBot], consultation_id:
     except InvalidInput as problem:
         held = await _keep(interaction, {"form": "answer", "consultation": consultation_id, "question": question_id,
                                          "anonymous": anonymous, "typed": _clip(text)})
-        view = discord.ui.View(timeout=None)
+        view = DynamicView()
         view.add_item(EditTypedButton(held))
         await reply(interaction, embed=error_embed(problem), view=view, ephemeral=True)
         return

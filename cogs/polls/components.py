@@ -14,7 +14,7 @@ from bot.bot import SSEBot
 from bot.catalogues import N_, _, format_number, use_language
 from bot.outbox import PARKED
 from bot.text import safe_echo
-from bot.ui.common import actor_of, guarded, member_language, reply
+from bot.ui.common import DynamicView, actor_of, guarded, member_language, reply
 from cogs.polls.service import PollInfo, PollService, load_poll
 from cogs.polls.ui import poll_embed, results_embed
 from cogs.sessions.planning import PlanningService
@@ -28,7 +28,7 @@ def poll_view(poll: PollInfo) -> discord.ui.View | None:
     """The poll's buttons, in the language of the moment (the server's on the public poll)."""
     if not poll.open:
         return None
-    view = discord.ui.View(timeout=None)
+    view = DynamicView()
     for slot in poll.slots:
         view.add_item(PollVoteButton(poll.id, slot.id, _("Slot {number} ({count})").format(
             number=slot.position, count=format_number(slot.votes))))
@@ -45,7 +45,7 @@ def public_poll(bot: SSEBot, poll: PollInfo) -> tuple[discord.Embed, discord.ui.
 def results_view(poll: PollInfo) -> discord.ui.View | None:
     if not poll.open:
         return None
-    view = discord.ui.View(timeout=None)
+    view = DynamicView()
     leading = poll.leading
     for slot in poll.slots:
         view.add_item(PollDecideButton(poll.id, slot.id, _("Plan slot {number}").format(number=slot.position),

@@ -10,7 +10,7 @@ import discord
 from bot.bot import SSEBot
 from bot.catalogues import N_, _
 from bot.errors import NotAllowed
-from bot.ui.common import guarded, with_note
+from bot.ui.common import DynamicView, guarded, with_note
 from cogs.privacy.service import PrivacyService
 from cogs.privacy.ui import forgotten_text
 from cogs.search.writer import ArchiveWriter
@@ -56,7 +56,7 @@ class ForgetButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
 
 
 def forget_view(user_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
+    view = DynamicView()
     view.add_item(ForgetButton(user_id, True))
     view.add_item(ForgetButton(user_id, False))
     return view

@@ -15,7 +15,7 @@ from bot.catalogues import N_, _, format_number, language_name
 from bot.errors import InvalidInput, NotAllowed
 from bot.i18n import LANGUAGES
 from bot.text import truncate
-from bot.ui.common import FORM_TIMEOUT, error_embed, form_id, guarded, reply
+from bot.ui.common import FORM_TIMEOUT, DynamicView, error_embed, form_id, guarded, reply
 from cogs.profiles.models import ORG_TYPES
 from cogs.profiles.service import MAX_BIO, MAX_ORG_NAME, DirectoryFilters, Profile, ProfileService
 from cogs.profiles.ui import directory_embed, profile_embed
@@ -77,7 +77,7 @@ async def save_form(interaction: discord.Interaction[SSEBot], typed: dict[str, A
             await _drop_typed(session, user_id)
             kept = {**typed, "org_name": (typed["org_name"] or "")[:MAX_INPUT], "bio": (typed["bio"] or "")[:MAX_INPUT]}
             held = await save_query(session, TYPED_KIND, kept, user_id)
-        view = discord.ui.View(timeout=None)
+        view = DynamicView()
         view.add_item(EditProfileButton(held))
         await reply(interaction, embed=error_embed(problem), view=view, ephemeral=True)
         return
@@ -95,7 +95,7 @@ async def _drop_typed(session: Any, user_id: int) -> None:
 
 
 def profile_view(bot: SSEBot, profile: Profile) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
+    view = DynamicView()
     topics = bot.app.service(ProfileService).topics
     if topics:
         view.add_item(TopicsSelect(profile.user_id, topics, profile.topics))
@@ -267,7 +267,7 @@ def members_view(owner_id: int, filters: DirectoryFilters, page: int, pages: int
     if pages <= 1:
         return None
     key = _filters_key(filters, topics)
-    view = discord.ui.View(timeout=None)
+    view = DynamicView()
     view.add_item(MembersPageButton(owner_id, page - 1, key, _("◀ Previous"), disabled=page <= 1))
     view.add_item(discord.ui.Button(label=f"{format_number(page)} / {format_number(pages)}", disabled=True,
                                     custom_id="sse:members:label"))

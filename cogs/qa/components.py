@@ -17,7 +17,16 @@ from bot.bot import SSEBot
 from bot.catalogues import N_, _, use_language
 from bot.errors import InvalidInput, NotFound
 from bot.text import truncate
-from bot.ui.common import FORM_TIMEOUT, NO_MENTIONS, error_embed, form_id, guarded, reply, with_note
+from bot.ui.common import (
+    FORM_TIMEOUT,
+    NO_MENTIONS,
+    DynamicView,
+    error_embed,
+    form_id,
+    guarded,
+    reply,
+    with_note,
+)
 from cogs.qa.service import (
     MAX_BODY,
     MAX_TITLE,
@@ -151,7 +160,7 @@ class UseSuggestionButton(discord.ui.DynamicItem[discord.ui.Button[Any]],
 
 
 def fix_view(held: HeldQuestion) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
+    view = DynamicView()
     for i, suggestion in enumerate(held.suggestions[:3]):
         view.add_item(UseSuggestionButton(held.id, i, _("Use {choice}").format(choice=suggestion)))
     view.add_item(EditQuestionButton(held.id))
@@ -184,7 +193,7 @@ class PostAnywayButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=
 
 
 def post_anyway_view(draft_id: int) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
+    view = DynamicView()
     view.add_item(PostAnywayButton(draft_id))
     return view
 

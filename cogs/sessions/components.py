@@ -20,7 +20,16 @@ from bot.bot import SSEBot
 from bot.catalogues import N_, _, babel_locale, draft_note, format_number, ngettext, use_language
 from bot.errors import NotAllowed
 from bot.text import safe_echo, truncate
-from bot.ui.common import COLOUR, FORM_TIMEOUT, actor_of, form_id, guarded, member_language, reply
+from bot.ui.common import (
+    COLOUR,
+    FORM_TIMEOUT,
+    DynamicView,
+    actor_of,
+    form_id,
+    guarded,
+    member_language,
+    reply,
+)
 from cogs.sessions.attendance import AttendanceService
 from cogs.sessions.calendar import ics_for
 from cogs.sessions.feeds import FeedScope, FeedService, feed_path, personal_path, webcal
@@ -66,7 +75,7 @@ def rsvp_view(training_session: TrainingSessionInfo) -> discord.ui.View | None:
     """The RSVP buttons, labelled in the language of the moment (the server's on an announcement)."""
     if training_session.cancelled:
         return None
-    view = discord.ui.View(timeout=None)
+    view = DynamicView()
     counts = training_session.rsvp.as_dict()
     for status, label in RSVP_STATUSES.items():
         view.add_item(RsvpButton(training_session.id, status, f"{_(label)} ({format_number(counts[status])})"))
@@ -80,7 +89,7 @@ def rsvp_view(training_session: TrainingSessionInfo) -> discord.ui.View | None:
 
 
 def followup_view(training_session: TrainingSessionInfo) -> discord.ui.View | None:
-    view = discord.ui.View(timeout=None)
+    view = DynamicView()
     view.add_item(AttendedButton(training_session.id, True))
     view.add_item(AttendedButton(training_session.id, False))
     return view
@@ -253,7 +262,7 @@ class ManageButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"ss
             count=format_number(rated), average=format_decimal(average, format="0.0", locale=babel_locale()))
         embed.add_field(name=_("Feedback"), value=feedback if rated else _("none yet"), inline=True)
         embed.set_footer(text=_("Edit with /session edit, add materials with /session materials"))
-        view = discord.ui.View(timeout=None)
+        view = DynamicView()
         if not training_session.cancelled:
             view.add_item(CancelButton(training_session.id))
         await reply(interaction, embed=embed, view=view, ephemeral=True)

@@ -14,7 +14,7 @@ from bot.bot import SSEBot
 from bot.catalogues import N_, _, use_language
 from bot.errors import NotAllowed, NotFound
 from bot.guild import ANNOUNCEMENT_KINDS, ARCHIVE_KINDS, FORUM_KINDS, check_channel_kind, require_manager
-from bot.ui.common import NO_MENTIONS, actor_of, guarded, reply
+from bot.ui.common import NO_MENTIONS, DynamicView, actor_of, guarded, reply
 from cogs.setup import jobs
 from cogs.setup.ui import findings_embed, settings_embed
 
@@ -110,7 +110,7 @@ class SetupButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"sse
             if self.action == "check":
                 await reply(interaction, embed=findings_embed(jobs.check_now(interaction.client)), ephemeral=True)
             elif self.action == "archived":
-                view = discord.ui.View(timeout=None)
+                view = DynamicView()
                 view.add_item(ChannelSetting("archived"))
                 await reply(interaction, content=_("Messages in these channels are stored for `/search` "
                                                    "(members should know a channel is searchable)."),
@@ -122,7 +122,7 @@ class SetupButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"sse
 
 
 def panel(has_forum: bool) -> discord.ui.View:
-    view = discord.ui.View(timeout=None)
+    view = DynamicView()
     for name in ("announcements", "qa_forum"):
         view.add_item(ChannelSetting(name))
     for name in ROLE_SETTINGS:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from cogs.search.writer import ArchiveWriter
@@ -37,6 +39,18 @@ async def test_many_results_are_paginated_with_buttons(gw: OfflineDiscord) -> No
     denied = await gw.press(second, "Next ▶", user=someone)
     assert denied.ephemeral and "Only the person" in denied.text
 
+
+async def test_paginated_replies_leave_no_view_or_timer_behind(gw: OfflineDiscord) -> None:
+    # discord.py keeps a sent view in its view store (with a 15-minute timer for an ephemeral
+    # reply, forever after an edit) unless it is finished; the page buttons do not need it.
+    await post_many(gw, [f"Khmer rice cooperative report part {i}" for i in range(12)])
+    tasks_before, views_before = len(asyncio.all_tasks()), len(gw.bot.persistent_views)
+    replies = [await gw.slash("search", query="rice cooperative") for _ in range(5)]
+    turned = await gw.press(replies[0], "Next ▶")
+    assert "page 2 of 3" in turned.message["embeds"][0]["description"]
+    assert "page 3 of 3" in (await gw.press(turned, "Next ▶")).message["embeds"][0]["description"]
+    assert len(asyncio.all_tasks()) <= tasks_before
+    assert len(gw.bot.persistent_views) == views_before
 
 async def test_author_and_scope_filters(gw: OfflineDiscord) -> None:
     other = gw.add_user("bolor")
