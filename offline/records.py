@@ -50,7 +50,7 @@ class InteractionResult:
 
     @property
     def calls(self) -> list[Call]:
-        return [c for c in self.gateway.calls if self.token in c.path or f"/{self.id}/" in c.path]
+        return self.gateway.calls_of(self.token, self.id)
 
     @property
     def callback(self) -> Call | None:
