@@ -283,6 +283,7 @@ def topic_mark(topic: str) -> str | None:
     return _TOPIC_MARK + value if value else None
 
 
+@functools.lru_cache(maxsize=4096)  # a few kinds, countries and topics: folding them per message was ~10 % of an import
 def message_marks(kind: str, *, in_post: bool = False, solved: bool = False, country: str | None = None,
                   topic: str | None = None) -> tuple[str, ...]:
     """The marks of one message: its kind, and for a message of a Q&A post its post's state."""
@@ -427,7 +428,7 @@ from contextlib import asynccontextmanager  # noqa: E402
 from datetime import datetime  # noqa: E402
 from typing import Any, NamedTuple  # noqa: E402
 
-from sqlalchemy import bindparam, insert, text  # noqa: E402
+from sqlalchemy import bindparam, text  # noqa: E402
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession  # noqa: E402
 
 
@@ -468,15 +469,17 @@ async def _write_index(session: AsyncSession, rows: Sequence[tuple[int, str]], c
     indexed = await _marks_of(session, [mid for mid, _ in rows])
     docs = [(mid, fts_document(content, indexed.get(mid, _NOT_STORED).marks), indexed.get(mid, _NOT_STORED).in_post)
             for mid, content in rows]
+    conn = await session.connection()
     for table, only_posts in ((FTS_TABLE, False), (POSTS_FTS_TABLE, True)):
-        params = [{"id": mid, "doc": doc} for mid, doc, in_post in docs if in_post or not only_posts]
+        params = [(mid, doc) for mid, doc, in_post in docs if in_post or not only_posts]
         if not params:
             continue
+        # the driver's own executemany: SQLAlchemy's per-row parameter processing of a text() was
+        # ~10 % of an import, for two plain values
         if command:
-            await session.execute(text(f"INSERT INTO {table}({table}, rowid, body) VALUES ('{command}', :id, :doc)"),
-                                  params)
+            await conn.exec_driver_sql(f"INSERT INTO {table}({table}, rowid, body) VALUES ('{command}', ?, ?)", params)
         else:
-            await session.execute(text(f"INSERT INTO {table}(rowid, body) VALUES (:id, :doc)"), params)
+            await conn.exec_driver_sql(f"INSERT INTO {table}(rowid, body) VALUES (?, ?)", params)
 
 
 async def index_messages(session: AsyncSession, rows: Sequence[tuple[int, str]]) -> None:
@@ -505,7 +508,16 @@ async def insert_messages(session: AsyncSession, table: Any, values: Sequence[di
     if not values:
         return
     if dialect(session) != "postgresql":
-        await session.execute(insert(table), list(values))
+        # the driver's executemany with the columns' own bind processors (aware datetimes stored as
+        # SQLAlchemy stores them): the Core insert's per-row parameter handling was ~8 % of an import
+        conn = await session.connection()
+        columns = [table.c[c] for c in MESSAGE_COLUMNS]
+        processors = [(c.name, c.default.arg if c.default is not None and c.default.is_scalar else None,
+                       c.type.bind_processor(conn.dialect)) for c in columns]
+        await conn.exec_driver_sql(
+            f"INSERT INTO {table.name} ({', '.join(MESSAGE_COLUMNS)}) VALUES ({', '.join('?' * len(MESSAGE_COLUMNS))})",
+            [tuple(v.get(name, default) if process is None else process(v.get(name, default))
+                   for name, default, process in processors) for v in values])
         await index_messages(session, [(v["id"], v["content"]) for v in values])
         return
     threads = sorted({v["thread_id"] for v in values if v.get("thread_id")})
