@@ -513,7 +513,7 @@ async def insert_messages(session: AsyncSession, table: Any, values: Sequence[di
         conn = await session.connection()
         columns = [table.c[c] for c in MESSAGE_COLUMNS]
         processors = [(c.name, c.default.arg if c.default is not None and c.default.is_scalar else None,
-                       c.type.bind_processor(conn.dialect)) for c in columns]
+                       c.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)) for c in columns]
         await conn.exec_driver_sql(
             f"INSERT INTO {table.name} ({', '.join(MESSAGE_COLUMNS)}) VALUES ({', '.join('?' * len(MESSAGE_COLUMNS))})",
             [tuple(v.get(name, default) if process is None else process(v.get(name, default))

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import io
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from bot.app import App
 from bot.errors import InvalidInput
 from cogs.search import archive, dce_import
 from cogs.search import service as search
+from cogs.search.models import ArchivedMessage
 from cogs.search.service import SearchService
 from tests.test_cli_search import run
 
@@ -98,3 +101,16 @@ async def test_the_cli_prints_a_summary_and_no_progress_bar_into_a_pipe(tmp_path
         "0 not member messages, 1 error(s).")
     assert "warning: messages[12]: not an object" in err
     assert "\r" not in err and "%|" not in err
+
+
+async def test_imported_times_are_stored_as_live_messages_times_are(app: App) -> None:
+    # Date filters, newest-first order and the report's month buckets compare the stored text:
+    # an imported message at the very start of a day must not sort before a live one.
+    at = datetime(2026, 3, 1, 0, 0, tzinfo=UTC)
+    async with app.db.begin() as session:
+        session.add(ArchivedMessage(id=1, channel_id=1, author_id=1, kind="message", content="live", created_at=at))
+    data = export_bytes(1).replace(b"2026-03-01T10:00:00+07:00", b"2026-03-01T07:00:00+07:00")
+    await dce_import.import_dce_export(app.db, io.BytesIO(data))
+    async with app.db.begin() as session:
+        stored = (await session.execute(text("SELECT created_at FROM archive_messages ORDER BY id"))).scalars().all()
+    assert len(stored) == 2 and stored[0] == stored[1]
