@@ -511,9 +511,9 @@ async def insert_messages(session: AsyncSession, table: Any, values: Sequence[di
         # the driver's executemany with the columns' own bind processors (aware datetimes stored as
         # SQLAlchemy stores them): the Core insert's per-row parameter handling was ~8 % of an import
         conn = await session.connection()
-        columns = [table.c[c] for c in MESSAGE_COLUMNS]
+        table_columns = [table.c[c] for c in MESSAGE_COLUMNS]
         processors = [(c.name, c.default.arg if c.default is not None and c.default.is_scalar else None,
-                       c.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)) for c in columns]
+                       c.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)) for c in table_columns]
         await conn.exec_driver_sql(
             f"INSERT INTO {table.name} ({', '.join(MESSAGE_COLUMNS)}) VALUES ({', '.join('?' * len(MESSAGE_COLUMNS))})",
             [tuple(v.get(name, default) if process is None else process(v.get(name, default))
