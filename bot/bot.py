@@ -16,7 +16,7 @@ from discord.ext import commands
 
 from bot.app import App
 from bot.capability import Job
-from bot.catalogues import _, set_language
+from bot.catalogues import _, install_command_paths, set_language
 from bot.delivery import Delivery
 from bot.errors import UserError
 from bot.health import GatewayState
@@ -108,6 +108,9 @@ class SSEBot(commands.Bot):
         for capability in self.app.capabilities:
             if capability.extension:
                 await self.load_extension(capability.extension)
+        # how replies name commands: as the member's Discord lists them (bot/catalogues.py)
+        install_command_paths(frozenset(tuple(command.qualified_name.split(" "))
+                                        for command in self.tree.walk_commands()))
         for capability in self.app.capabilities:
             for job in capability.jobs:
                 self.schedule(job)

@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from io import BytesIO
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -111,17 +111,62 @@ def is_draft(code: str) -> bool:
 
 def _(message: str) -> str:
     """``message`` in the current language."""
-    return translations(_language.get()).gettext(message)
+    code = _language.get()
+    return _named_as_shown(code, translations(code).gettext(message))
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or plural form (or the language's own form for ``n``), in the current language."""
-    return translations(_language.get()).ngettext(singular, plural, n)
+    code = _language.get()
+    return _named_as_shown(code, translations(code).ngettext(singular, plural, n))
 
 
 def pgettext(context: str, message: str) -> str:
     """``message`` in the current language, where the same English word needs different translations."""
-    return str(translations(_language.get()).pgettext(context, message))
+    code = _language.get()
+    text = str(translations(code).pgettext(context, message))
+    return text if context == COMMAND_NAME else _named_as_shown(code, text)
+
+
+# Slash commands as Discord shows them. In a language Discord has a locale for, a member's client
+# lists the commands under their translated names (bot/translator.py), so a message that says
+# "/consult answer" says it with those names: the member can find what they are told to type.
+# The paths (English names, top level first; groups too) are the bot's command tree's, installed
+# when it starts (SSEBot.setup_hook); a slash word that is not one stays as written. The web site
+# and the CLI load no commands (they never import discord), so their texts keep the English names.
+_command_paths: frozenset[tuple[str, ...]] = frozenset()
+_COMMAND_MENTION = re.compile(r"(?<![\w/<:.@#-])/([a-z][a-z0-9_-]*(?: [a-z][a-z0-9_-]*){0,2})")
+
+
+def install_command_paths(paths: frozenset[tuple[str, ...]]) -> None:
+    global _command_paths
+    if paths != _command_paths:
+        _command_paths = paths
+        _named_as_shown.cache_clear()
+
+
+@lru_cache(maxsize=8192)
+def _named_as_shown(code: str, text: str) -> str:
+    if code == DEFAULT or not _command_paths or "/" not in text or not _has_discord_locale(code):
+        return text
+    catalogue = translations(code)
+
+    def local(match: re.Match[str]) -> str:
+        words = match.group(1).split(" ")
+        for n in range(len(words), 0, -1):
+            if tuple(words[:n]) in _command_paths:
+                names = [str(catalogue.pgettext(COMMAND_NAME, word)) for word in words[:n]]
+                return "/" + " ".join(names + words[n:])
+        return match.group(0)
+
+    return _COMMAND_MENTION.sub(local, text)
+
+
+@cache
+def _has_discord_locale(code: str) -> bool:
+    from bot.i18n import LANGUAGES  # bot.i18n's own messages import this module
+
+    return code in LANGUAGES and bool(LANGUAGES[code].discord_locales)
 
 
 @dataclass(frozen=True)

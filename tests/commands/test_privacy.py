@@ -123,3 +123,20 @@ async def test_publish_answers_in_the_members_language(gw: OfflineDiscord) -> No
     assert off.text.startswith(said("th", "Publishing is off: the web site shows nothing you wrote, from now on. "
                                           "Under other members' questions your answers appear only as “an answer "
                                           "from a member who has not published their messages”, without text or name."))
+
+
+@pytest.mark.parametrize("locale", ["th", "vi", "ja", "en-US"])
+async def test_a_reply_names_commands_as_the_members_discord_lists_them(gw: OfflineDiscord, locale: str) -> None:
+    # Discord lists the commands under their translated names in these locales (from the commands
+    # the bot synced); a reply that tells a member what to type says it the same way.
+    synced = {c["name"]: c for c in gw.synced_commands[str(gw.guild_id)]}
+    privacy = synced["privacy"]
+    export = next(o for o in privacy["options"] if o["name"] == "export")
+    shown = await gw.slash("privacy show", user=gw.member_id, locale=locale)
+    footer = shown.embed["footer"]["text"]
+    if locale == "en-US":
+        assert "/privacy export" in footer
+    else:
+        local = f"/{privacy['name_localizations'][locale]} {export['name_localizations'][locale]}"
+        assert local != "/privacy export" and local in footer
+        assert "/privacy" not in footer
