@@ -98,3 +98,19 @@ def test_command_names_and_descriptions_fit_discord(language: str) -> None:
             assert DISCORD_NAME.match(name) and name == name.lower(), (language, english, name)
         elif english:
             assert len(catalogue.gettext(english)) <= 100, (language, english)
+
+
+MENU = "Mark as answer"  # the message menu (cogs/qa/cog.py), named in the Q&A nudge
+
+
+@pytest.mark.parametrize("code", TRANSLATION_LANGUAGES)
+def test_messages_name_the_answer_menu_as_the_members_discord_shows_it(code: str) -> None:
+    # Discord shows the menu under its translated name only in the languages it has a locale for;
+    # everyone else finds it under the English name, whatever their catalogue calls it.
+    catalogue = read(LOCALE_DIR / code / "LC_MESSAGES" / "messages.po")
+    menu = catalogue.get(MENU)
+    shown = str(menu.string) if LANGUAGES[code].discord_locales and menu is not None and menu.string else MENU
+    naming = [m for m in catalogue if isinstance(m.id, str) and MENU in m.id and m.id != MENU and m.string]
+    assert naming, "the nudge names the menu"
+    for message in naming:
+        assert shown in str(message.string), message.id
