@@ -277,3 +277,29 @@ async def test_the_newest_matches_are_found_however_the_engine_walks(app: App, m
     assert await find(app, "wombat", before="2026-03-01") == [
         r.id for r in common if r.created_at < end_of_first][::-1][:5]
     assert await find(app, "wombat", solved=True) == []
+
+
+async def test_writing_the_index_again_keeps_every_message_and_filter_findable(app: App) -> None:
+    """What migrations 0020 and 0021 do to an existing database (db/search.py rebuild_sqlite_index,
+    rebuild_pg_index), in batches smaller than the messages: the same searches find the same messages."""
+    from bot.config import Config
+    from bot.permissions import Actor
+
+    thread = snowflake_at(T0 - timedelta(days=3))
+    answer = rec("Our dairy cooperative pays members weekly", author=22, kind="answer", thread=thread)
+    chatter = [rec(f"dairy cooperative note {i}") for i in range(7)]
+    async with app.db.begin() as session:
+        await archive.store_messages(session, [answer, *chatter])
+        await app.service(QuestionService).record_question(
+            session, thread_id=thread, forum_id=1, guild_id=1, author_id=21, title="Paying members",
+            body="How does a dairy cooperative pay?", country="Mongolia", topic="Finance", created_at=T0)
+        await QuestionService(Config()).mark_answer(session, Actor(21), thread, answer.id, T0 + timedelta(hours=1))
+    searches = [("dairy cooperative", {}), ("dairy cooperative", {"solved": True, "country": "Mongolia"}),
+                ("dairy", {"scope": "discussions"}), ("dairy", {"topic": "Finance"})]
+    before = [sorted(await find(app, q, **kw)) for q, kw in searches]
+    assert len(before[0]) == 9 and len(before[1]) == 2
+    rebuild = db_search.rebuild_pg_index if app.db.dialect == "postgresql" else db_search.rebuild_sqlite_index
+    async with app.db.engine.begin() as conn:
+        rebuilt = await conn.run_sync(lambda sync: rebuild(sync, batch=3))
+    assert rebuilt == 9
+    assert [sorted(await find(app, q, **kw)) for q, kw in searches] == before
