@@ -423,7 +423,7 @@ PG_DROP = ["DROP INDEX IF EXISTS ix_archive_messages_search"]
 
 # ----------------------------------------------------------------- index maintenance and queries
 # These take a session and never commit; the caller owns the unit of work.
-from collections.abc import AsyncIterator, Callable, Iterable  # noqa: E402
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator  # noqa: E402
 from contextlib import asynccontextmanager  # noqa: E402
 from datetime import datetime  # noqa: E402
 from typing import Any, NamedTuple  # noqa: E402
@@ -577,17 +577,7 @@ def rebuild_sqlite_index(connection: Any, batch: int = 5000, marks: Callable[...
     for table in tables:
         connection.exec_driver_sql(_fts_table_ddl(table))
     done = 0
-    last = -1
-    while True:
-        rows = connection.execute(text(
-            "SELECT m.id, m.content, m.kind, q.thread_id IS NOT NULL, q.solved_at IS NOT NULL, q.country, q.topic "
-            "FROM archive_messages m LEFT JOIN qa_questions q ON q.thread_id = m.thread_id "
-            "WHERE m.id > :last ORDER BY m.id LIMIT :n"), {"last": last, "n": batch}).all()
-        if not rows:
-            for table in tables:
-                # one segment instead of one per batch: queries read one b-tree per token (bench/README.md)
-                connection.exec_driver_sql(f"INSERT INTO {table}({table}) VALUES ('optimize')")
-            return done
+    for rows in _stored_with_posts(connection, batch):
         docs = [(mid, fts_document(content, marks(kind, in_post=bool(in_post), solved=bool(solved), country=country,
                                                   topic=topic)), bool(in_post))
                 for mid, content, kind, in_post, solved, country, topic in rows]
@@ -596,6 +586,24 @@ def rebuild_sqlite_index(connection: Any, batch: int = 5000, marks: Callable[...
             if params:
                 connection.execute(text(f"INSERT INTO {table}(rowid, body) VALUES (:id, :doc)"), params)
         done += len(rows)
+    for table in tables:
+        # one segment instead of one per batch: queries read one b-tree per token (bench/README.md)
+        connection.exec_driver_sql(f"INSERT INTO {table}({table}) VALUES ('optimize')")
+    return done
+
+
+def _stored_with_posts(connection: Any, batch: int) -> Iterator[Sequence[Any]]:
+    """Every stored message in id order, ``batch`` at a time, with its post's state: (id, content,
+    kind, in a post, solved, country, topic). What the rebuilds write the marks from."""
+    last = -(2**63)
+    while True:
+        rows = connection.execute(text(
+            "SELECT m.id, m.content, m.kind, q.thread_id IS NOT NULL, q.solved_at IS NOT NULL, q.country, q.topic "
+            "FROM archive_messages m LEFT JOIN qa_questions q ON q.thread_id = m.thread_id "
+            "WHERE m.id > :last ORDER BY m.id LIMIT :n"), {"last": last, "n": batch}).all()
+        if not rows:
+            return
+        yield rows
         last = rows[-1][0]
 
 
@@ -606,15 +614,7 @@ def rebuild_pg_index(connection: Any, batch: int = 5000) -> int:
     for statement in PG_DROP:
         connection.exec_driver_sql(statement)
     done = 0
-    last = -(2**63)
-    while True:
-        rows = connection.execute(text(
-            "SELECT m.id, m.content, m.kind, q.thread_id IS NOT NULL, q.solved_at IS NOT NULL, q.country, q.topic "
-            "FROM archive_messages m LEFT JOIN qa_questions q ON q.thread_id = m.thread_id "
-            "WHERE m.id > :last ORDER BY m.id LIMIT :n"), {"last": last, "n": batch}).all()
-        if not rows:
-            connection.exec_driver_sql(PG_DDL[1])
-            return done
+    for rows in _stored_with_posts(connection, batch):
         connection.execute(text(
             "UPDATE archive_messages m SET search_vector = to_tsvector('simple', d.doc) "
             "FROM unnest(CAST(:ids AS bigint[]), CAST(:docs AS text[])) AS d(id, doc) WHERE m.id = d.id"), {
@@ -623,7 +623,8 @@ def rebuild_pg_index(connection: Any, batch: int = 5000) -> int:
                                                         country=country, topic=topic))
                      for _mid, content, kind, in_post, solved, country, topic in rows]})
         done += len(rows)
-        last = rows[-1][0]
+    connection.exec_driver_sql(PG_DDL[1])
+    return done
 
 
 async def purge(session: AsyncSession) -> None:
