@@ -158,7 +158,7 @@ class DynamicView(discord.ui.View):
     only disabled or link buttons. discord.py dispatches dynamic items by custom id without the view,
     so the view is stopped before it is sent: otherwise discord.py keeps every such view in its view
     store, forever for channel messages and edits, and with a 15-minute timeout task for each
-    ephemeral reply (bench/README.md, "Views discord.py kept")."""
+    ephemeral reply (bench/README.md, search, "What changed between the runs")."""
 
     def __init__(self) -> None:
         super().__init__(timeout=None)

@@ -52,6 +52,7 @@ async def test_paginated_replies_leave_no_view_or_timer_behind(gw: OfflineDiscor
     assert len(asyncio.all_tasks()) <= tasks_before
     assert len(gw.bot.persistent_views) == views_before
 
+
 async def test_author_and_scope_filters(gw: OfflineDiscord) -> None:
     other = gw.add_user("bolor")
     await post_many(gw, ["Кооператив малчдын тухай"], author=other)
