@@ -53,12 +53,12 @@ class Setup(commands.Cog):
     @group.command(name="check", description="List what the bot can and cannot do in each configured channel")
     async def check(self, interaction: discord.Interaction[SSEBot]) -> None:
         require_manager(actor_of(interaction))
-        await reply(interaction, embed=findings_embed(jobs.check_now(self.bot)), ephemeral=True)
+        await reply(interaction, embed=findings_embed(await jobs.check_now(self.bot)), ephemeral=True)
 
     # ------------------------------------------------------------------ events
     @commands.Cog.listener()
     async def on_ready(self) -> None:
-        jobs.log_problems(self.bot, "at start")
+        await jobs.log_problems(self.bot, "at start")
 
     @commands.Cog.listener()
     async def on_guild_join(self, guild: discord.Guild) -> None:

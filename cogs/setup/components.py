@@ -108,7 +108,7 @@ class SetupButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"sse
         async def act() -> None:
             require_manager(actor_of(interaction))
             if self.action == "check":
-                await reply(interaction, embed=findings_embed(jobs.check_now(interaction.client)), ephemeral=True)
+                await reply(interaction, embed=findings_embed(await jobs.check_now(interaction.client)), ephemeral=True)
             elif self.action == "archived":
                 view = DynamicView()
                 view.add_item(ChannelSetting("archived"))
@@ -141,8 +141,8 @@ async def saved(interaction: discord.Interaction[SSEBot], **values: Any) -> None
         effective = await app.guild.update(session, actor_of(interaction), interaction.guild_id or 0, **values)
     if "timezone" in values:
         interaction.client.reschedule_weekly()
-    jobs.log_problems(interaction.client, "after /setup")
-    findings = jobs.check_now(interaction.client)
+    await jobs.log_problems(interaction.client, "after /setup")
+    findings = await jobs.check_now(interaction.client)
     embeds = [settings_embed(effective, exists_in(interaction.guild))]
     if findings is not None and any(not f.ok for f in findings):
         embeds.append(findings_embed(findings))

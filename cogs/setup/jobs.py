@@ -33,9 +33,11 @@ def kind_of(channel: Any) -> str:
 
 
 # ---------------------------------------------------------------- what the bot may do
-def places_from_cache(bot: SSEBot, effective: Effective) -> list[Place] | None:
+async def places_seen(bot: SSEBot, effective: Effective) -> list[Place] | None:
     """Each configured place with Discord's computed permissions for the bot (``permissions_for``).
-    A place can be a thread (a country's plan thread): looked up among the channels and threads."""
+    A place can be a thread (a country's plan thread): looked up among the channels and threads.
+    discord.py's cache has no archived thread (nor one archived while the bot was offline), so a
+    place missing from it is asked for by id before it is called deleted (a deleted one is 404)."""
     guild = bot.get_guild(effective.guild_id) if effective.guild_id else None
     if guild is None and not effective.guild_id and len(bot.guilds) == 1:
         guild = bot.guilds[0]
@@ -46,7 +48,14 @@ def places_from_cache(bot: SSEBot, effective: Effective) -> list[Place] | None:
         if where == "guild":
             places.append(Place("guild", 0, guild.name, guild.me.guild_permissions.value, "server"))
             continue
-        channel = guild.get_channel_or_thread(cid)
+        channel: Any = guild.get_channel_or_thread(cid)
+        if channel is None:
+            try:
+                channel = await bot.fetch_channel(cid)
+            except (discord.NotFound, discord.Forbidden, discord.InvalidData):
+                channel = None
+            if getattr(getattr(channel, "guild", None), "id", None) != guild.id:
+                channel = None
         if channel is None:
             places.append(Place(where, cid, None, 0))
         elif isinstance(channel, discord.Thread) and channel.parent is None:  # its parent is not cached
@@ -107,16 +116,16 @@ def make_client() -> discord.Client:
     return discord.Client(intents=discord.Intents(guilds=True))
 
 
-def check_now(bot: SSEBot) -> list[access.Finding] | None:
-    places = places_from_cache(bot, bot.app.guild.current)
+async def check_now(bot: SSEBot) -> list[access.Finding] | None:
+    places = await places_seen(bot, bot.app.guild.current)
     if places is None:
         return None
     return access.check(bot.app.capabilities, bot.app.config, places)
 
 
-def log_problems(bot: SSEBot, when: str) -> int:
+async def log_problems(bot: SSEBot, when: str) -> int:
     """One WARNING per thing the bot cannot do (at start, and after a /setup change)."""
-    findings = check_now(bot)
+    findings = await check_now(bot)
     if findings is None:
         log.warning("permission check %s skipped: the bot is not in the configured server", when)
         return 0

@@ -97,6 +97,28 @@ async def test_a_plan_thread_is_found_checked_and_used(gw: OfflineDiscord, app: 
 
 
 @pytest.mark.parametrize("config_data", [WITH_PLACES])
+async def test_an_archived_plan_thread_is_not_called_deleted(gw: OfflineDiscord, app: App,
+                                                             config_data: dict[str, Any]) -> None:
+    """Discord archives a quiet thread; discord.py then drops it from its cache. /setup check asks
+    Discord for it by id and checks it, and only a thread Discord no longer has is reported gone."""
+    add_summary_channel(gw)
+    open_thread(gw)
+    await gw.settle()
+    archived = {**gw.channels[PLAN_THREAD]}
+    archived["thread_metadata"] = {**archived["thread_metadata"], "archived": True}
+    gw.channels[PLAN_THREAD] = archived
+    gw.dispatch("THREAD_UPDATE", archived)
+    await gw.settle()
+    assert gw.bot.get_guild(gw.guild_id).get_thread(PLAN_THREAD) is None  # gone from the cache
+    fine = await gw.slash("setup check")
+    assert "no longer exists" not in fine.text and "Everything the enabled features need is allowed" in fine.text
+    assert any(c.method == "GET" and c.path == f"/channels/{PLAN_THREAD}" for c in gw.calls)  # asked by id
+    del gw.channels[PLAN_THREAD]  # deleted on Discord's side
+    gone = await gw.slash("setup check")
+    assert f"a country's plan channel or thread (channel {PLAN_THREAD}) no longer exists" in gone.text
+
+
+@pytest.mark.parametrize("config_data", [WITH_PLACES])
 async def test_doctor_finds_the_plan_thread_over_rest(
         gw: OfflineDiscord, cli_env: Path,  # noqa: F811
         monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], config_data: dict[str, Any]) -> None:
