@@ -15,7 +15,8 @@ from bot.content import Term
 from bot.countries import PHASE_LABELS, Country, CountryChoice, CountryDirectory
 from bot.text import require_text
 from cogs.glossary.service import local_label
-from cogs.plans.service import PlanService, PlanSummary
+from cogs.plans.records import PlanSummary
+from cogs.plans.service import PlanService
 from cogs.qa.service import QuestionService, SolvedQuestion
 from cogs.resources.service import ResourceFilters, ResourceService, ResourceView
 from cogs.sessions.info import TrainingSessionInfo

@@ -18,7 +18,7 @@ from bot.countries import PHASE_LABELS, Country
 from bot.web.links import Piece, pieces
 from bot.web.page import not_found, render, served_paths, url, web_app
 from cogs.countries.service import KIND_LABELS, SOLVED, CountryProfile, CountryProfileService
-from cogs.plans.service import PlanSummary, status_label
+from cogs.plans.records import PlanSummary, status_label
 from cogs.plans.wording import counts_line
 from cogs.qa.public import PublishedQA
 from cogs.resources.service import type_label

@@ -15,7 +15,8 @@ from bot.permissions import is_facilitator
 from bot.ui.common import actor_of, clip_choices, member_language, reply
 from cogs.plans.components import COMPONENTS, ConsultModal, answer_view
 from cogs.plans.consultations import ConsultationService
-from cogs.plans.service import STATUS_LABELS, PlanService
+from cogs.plans.records import STATUS_LABELS
+from cogs.plans.service import PlanService
 from cogs.plans.ui import action_line, consultation_embed, consultations_embed, plan_embed
 from cogs.sessions.wording import facilitators_only
 

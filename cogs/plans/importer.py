@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from bot.catalogues import _
 from bot.errors import InvalidInput
 from bot.yamlfile import load_yaml, validate
-from cogs.plans.service import ActionDraft, PlanDraft, RecommendationDraft
+from cogs.plans.records import ActionDraft, PlanDraft, RecommendationDraft
 
 
 class _Action(BaseModel):

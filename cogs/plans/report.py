@@ -23,7 +23,7 @@ from cogs.plans.models import (
     PlanAction,
     Recommendation,
 )
-from cogs.plans.service import status_label
+from cogs.plans.records import status_label
 from cogs.profiles.service import org_type_label
 
 

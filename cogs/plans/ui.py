@@ -12,7 +12,8 @@ from bot.catalogues import _, ngettext
 from bot.text import safe_echo, truncate
 from bot.ui.common import COLOUR
 from cogs.plans.consultations import ConsultationInfo, Results, summary_lines
-from cogs.plans.service import LAST_MONTH, ActionInfo, PlanSummary, StatusChange, UpdateInfo, status_label
+from cogs.plans.records import ActionInfo, PlanSummary, StatusChange, UpdateInfo, status_label
+from cogs.plans.service import LAST_MONTH
 from cogs.plans.wording import counts_line
 
 FIELD = 1024

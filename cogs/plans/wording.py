@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.catalogues import _, ngettext
 from bot.text import safe_echo
-from cogs.plans.service import PlanInfo, PlanSummary, status_label
+from cogs.plans.records import PlanInfo, PlanSummary, status_label
 
 
 def counts_line(plan: PlanInfo) -> str:

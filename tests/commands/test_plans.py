@@ -292,7 +292,8 @@ async def test_privacy_shows_and_forgets_answers_and_updates(gw: OfflineDiscord,
 async def test_a_huge_plan_and_a_long_consultation_stay_inside_discords_limits(gw: OfflineDiscord, app: App) -> None:
     """The gw fixture fails the test on any payload over Discord's limits (6,000 characters an embed...)."""
     from bot.permissions import Actor
-    from cogs.plans.service import ActionDraft, PlanDraft, PlanService, RecommendationDraft
+    from cogs.plans.records import ActionDraft, PlanDraft, RecommendationDraft
+    from cogs.plans.service import PlanService
 
     recs = tuple(RecommendationDraft(f"Recommendation {i} " + "r" * 400, tuple(
         ActionDraft(f"Action {i}.{j} " + "a" * 250, "Organisation " + "o" * 150, in_days(30 + j)) for j in range(10)))

@@ -23,7 +23,8 @@ from cogs.plans.consultations import ConsultationService
 from cogs.plans.importer import load_plans
 from cogs.plans.models import ActionUpdate, ConsultationAnswer, PlanAction
 from cogs.plans.privacy import privacy_export, privacy_forget, privacy_show
-from cogs.plans.service import ActionDraft, PlanDraft, PlanService, RecommendationDraft
+from cogs.plans.records import ActionDraft, PlanDraft, RecommendationDraft
+from cogs.plans.service import PlanService
 from cogs.profiles.service import ProfileService
 from db.models import OutboxDelivery
 from tests.conftest import ANNOUNCEMENTS, FACILITATOR_ROLE, ROOT
