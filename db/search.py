@@ -916,6 +916,9 @@ def _select_pg(
     messages are checked one by one, newest first, stopping at ``limit`` matches: ``PG_WALK`` of
     them, then ``PG_WALK_MORE`` when the first ones were dense in matches (a common word); only
     when they hold too few does GIN find the older matches (then they are few: rare words).
+    ``estimate`` (:func:`pg_estimate`, from the column's statistics) at most ``PG_GIN_ROWS``: GIN first,
+    up to ``PG_GIN_CAP`` matches; fewer are all the matches (two common words rarely together: 5 ms
+    instead of a 40,000-row walk), that many means the statistics were wrong and the walk runs.
     ``ts_rank`` is computed for the rows returned only."""
     marked = bool(exclude)
     order = "DESC"
