@@ -772,7 +772,7 @@ def snowflake_time(snowflake: int) -> datetime:
 
 def candidate_sql(
     dialect_name: str, terms: Sequence[Part], filters: SearchFilters, *, limit: int, any_term: bool = False,
-    solved_only: bool = False, exclude: Sequence[Term] = (),
+    solved_only: bool = False, exclude: Sequence[Term] = (), estimate: int | None = None,
 ) -> tuple[str, dict[str, Any]]:
     """The raw query behind a search (also what the benchmark times on its own): rows of
     (message id, score, solved, expanded, thread id).
@@ -780,7 +780,8 @@ def candidate_sql(
     ``solved_only``: only messages of solved Q&A posts, however old (on SQLite through the
     solved mark in the index, so the cost follows the few solved posts, not all matches).
     ``exclude``: the query is a glossary expansion; leave out the messages matching all of these
-    terms (the words as typed) and mark the rows expanded."""
+    terms (the words as typed) and mark the rows expanded.
+    ``estimate``: PostgreSQL only, how many rows GIN would give (:func:`pg_estimate`); None walks."""
     params: dict[str, Any] = {}
     # PostgreSQL checks filters by marks only on the searches it answers from GIN (_select_pg)
     marked = dialect_name != "postgresql" or pg_filter_marks(filters, solved_only=solved_only) is not None
@@ -791,7 +792,11 @@ def candidate_sql(
         params["before_id"] = _message_id_bound(filters.before)
     params["limit"] = limit
     select = _select_pg if dialect_name == "postgresql" else _select_sqlite
-    sql = select(terms, where, params, filters, any_term=any_term, solved_only=solved_only, exclude=exclude)
+    if dialect_name == "postgresql":
+        sql = _select_pg(terms, where, params, filters, any_term=any_term, solved_only=solved_only, exclude=exclude,
+                         estimate=estimate)
+    else:
+        sql = select(terms, where, params, filters, any_term=any_term, solved_only=solved_only, exclude=exclude)
     return sql, params
 
 
@@ -801,11 +806,109 @@ def candidate_sql(
 # PostgreSQL").
 PG_WALK = 10_000
 PG_WALK_MORE = 30_000
+# A search whose GIN matches the planner estimates at no more than PG_GIN_ROWS reads them all from
+# GIN and keeps the newest (bench/README.md, "Search on PostgreSQL"): reading a few thousand rows
+# costs less than walking 40,000 messages for a conjunction of common words that is rare.
+PG_GIN_ROWS = 5_000
+PG_GIN_CAP = 2_000
+
+_STATS = text(
+    "SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples FROM pg_class c "
+    "LEFT JOIN pg_stats s ON s.tablename = c.relname AND s.attname = 'search_vector' AND s.schemaname = current_schema() "
+    "WHERE c.relname = 'archive_messages' AND c.relnamespace = to_regnamespace(current_schema())"
+)
+PG_STATS_SECONDS = 600.0
+DEFAULT_TS_MATCH_SEL = 0.005  # PostgreSQL's own guess for a lexeme it has no statistics of
+
+
+class _LexemeStats(NamedTuple):
+    frequency: dict[str, float]  # share of messages holding each of the most common lexemes
+    unknown: float  # the share assumed for any other lexeme (fewer than the least common listed)
+    rows: float
+    read_at: float
+
+
+_stats_cache: dict[str, _LexemeStats] = {}
+
+
+async def _lexeme_stats(connection: Any) -> _LexemeStats:
+    """The column's statistics as ANALYZE keeps them (pg_stats: the most common lexemes, up to 10 times
+    the statistics target, and their document frequencies), read once per PG_STATS_SECONDS."""
+    import time
+
+    key = str(connection.engine.url)
+    now = time.monotonic()
+    cached = _stats_cache.get(key)
+    if cached is not None and now - cached.read_at < PG_STATS_SECONDS:
+        return cached
+    row = (await connection.execute(_STATS)).first()
+    elems, freqs, rows = (row if row is not None else (None, None, 0.0))
+    frequency: dict[str, float] = {}
+    unknown = DEFAULT_TS_MATCH_SEL
+    if elems and freqs:
+        frequency = dict(zip(elems, freqs[: len(elems)], strict=True))
+        # after the lexemes' frequencies come the least and the greatest of them
+        unknown = min(DEFAULT_TS_MATCH_SEL, freqs[len(elems)] / 2)
+    stats = _LexemeStats(frequency, unknown, max(float(rows or 0.0), 0.0), now)
+    _stats_cache[key] = stats
+    return stats
+
+
+def _share(stats: _LexemeStats, token: str, prefix: bool = False) -> float:
+    lexeme = pg_token(token)
+    if prefix:
+        listed = sum(f for name, f in stats.frequency.items() if name.startswith(lexeme))
+        return min(1.0, max(listed, stats.unknown))
+    return stats.frequency.get(lexeme, stats.unknown)
+
+
+def _term_share(stats: _LexemeStats, t: Term) -> float:
+    """A phrase's share: its words as independent (the planner's way), but the overlapping bigrams of a
+    run in a script written without spaces as the rarest of them: they stand together in every
+    message that has the word, and multiplying them (the planner's estimate) says 1 row for a
+    common Thai word."""
+    bigrams, share = [], 1.0
+    for i, token in enumerate(t.tokens):
+        last = t.prefix and i == len(t.tokens) - 1
+        if is_unsegmented(token) and not last:
+            bigrams.append(_share(stats, token))
+        else:
+            share *= _share(stats, token, prefix=last)
+    return share * (min(bigrams) if bigrams else 1.0)
+
+
+def _part_share(stats: _LexemeStats, part: Part) -> float:
+    if isinstance(part, Term):
+        return _term_share(stats, part)
+    none = 1.0
+    for option in part.options:
+        share = 1.0
+        for t in option:
+            share *= _part_share(stats, t)
+        none *= 1.0 - share
+    return 1.0 - none
+
+
+async def pg_estimate(connection: Any, terms: Sequence[Part], *, any_term: bool = False) -> int:
+    """About how many messages GIN gives for these terms, from the column's statistics: no rows read.
+    Rough (words as independent); it only chooses between two plans that return the same newest
+    matches. A glossary expansion's exclusion is left out (it only removes rows)."""
+    stats = await _lexeme_stats(connection)
+    share = 1.0
+    if any_term:
+        none = 1.0
+        for p in terms:
+            none *= 1.0 - _part_share(stats, p)
+        share = 1.0 - none
+    else:
+        for p in terms:
+            share *= _part_share(stats, p)
+    return int(share * stats.rows)
 
 
 def _select_pg(
     terms: Sequence[Part], where: str, params: dict[str, Any], filters: SearchFilters, *,
-    any_term: bool, solved_only: bool, exclude: Sequence[Term],
+    any_term: bool, solved_only: bool, exclude: Sequence[Term], estimate: int | None = None,
 ) -> str:
     """GIN gives a search's matches in no order: the newest 500 of 60,000 matches of a common word
     cost every match's row. So: when a filter has a mark in the index (solved, Q&A, country, topic),
@@ -813,6 +916,9 @@ def _select_pg(
     messages are checked one by one, newest first, stopping at ``limit`` matches: ``PG_WALK`` of
     them, then ``PG_WALK_MORE`` when the first ones were dense in matches (a common word); only
     when they hold too few does GIN find the older matches (then they are few: rare words).
+    ``estimate`` (:func:`pg_estimate`, from the column's statistics) at most ``PG_GIN_ROWS``: GIN first,
+    up to ``PG_GIN_CAP`` matches; fewer are all the matches (two common words rarely together: 5 ms
+    instead of a 40,000-row walk), that many means the statistics were wrong and the walk runs.
     ``ts_rank`` is computed for the rows returned only."""
     marked = bool(exclude)
     order = "DESC"
@@ -841,6 +947,21 @@ def _select_pg(
         return (f"WITH hits AS MATERIALIZED (SELECT m.* FROM archive_messages m WHERE {indexed}{ranged}) "
                 f"SELECT c.id, {rank} AS expanded, c.thread_id FROM (SELECT {columns} FROM hits m {join} WHERE true{where} "
                 f"ORDER BY m.id {order} LIMIT :limit) AS c")
+    # Few rows from GIN by the statistics (a rare word, or common words whose conjunction the
+    # statistics see as rare): GIN first, up to PG_GIN_CAP matches; when it gave fewer, those are all
+    # the matches and the newest are kept, no walk. When it gave that many (the statistics were
+    # wrong), the walk below runs as without an estimate, having lost at most PG_GIN_CAP rows' reads.
+    gin_first = estimate is not None and estimate <= PG_GIN_ROWS and "q." not in where
+    gin, full = "", "true"
+    if gin_first:
+        # (the filters left here are on the message only: kind, author, dates)
+        params["gin_cap"] = PG_GIN_CAP
+        gin = (f"gin AS MATERIALIZED (SELECT m.id, m.search_vector, m.thread_id FROM archive_messages m "
+               f"WHERE {indexed}{where} LIMIT :gin_cap), ")
+        full = "(SELECT count(*) FROM gin) >= :gin_cap"
+    # a LIMIT of 0 reads nothing: no walk when GIN gave every match (a condition might be
+    # evaluated after the walk's own ones, the LIMIT is not)
+    walk_limit = f"CASE WHEN {full} THEN :limit ELSE 0 END" if gin_first else ":limit"
     params.update(walk=PG_WALK, walk_more=PG_WALK_MORE, dense=max(1, params["limit"] // 4))
     newest = " AND ".join(r.format(t="w") for r in rng) or "true"
     past = "<" if order == "DESC" else ">"
@@ -864,16 +985,18 @@ def _select_pg(
              f"/ GREATEST({found_n}, 1), -9e18), 9e18)::bigint")
     near = ">=" if order == "DESC" else "<="
     return (
-        f"WITH walked AS MATERIALIZED (SELECT {columns} FROM ({rows(':walk')}) m {join} WHERE {matching} "
-        f"ORDER BY m.id {order} LIMIT :limit) "
+        f"WITH {gin}walked AS MATERIALIZED (SELECT {columns} FROM ({rows(':walk')}) m {join} WHERE {matching} "
+        f"ORDER BY m.id {order} LIMIT {walk_limit}) "
         f"SELECT c.id, {rank} AS expanded, c.thread_id FROM ("
-        "(SELECT * FROM walked) UNION ALL "
+        + (f"(SELECT {columns} FROM gin m {join} WHERE NOT {full} ORDER BY m.id {order} LIMIT :limit) UNION ALL "
+           if gin_first else "")
+        + f"(SELECT * FROM walked WHERE {full}) UNION ALL "
         f"(SELECT {columns} FROM ({rows(':walk_more', first)}) m "
-        f"{join} WHERE {matching} AND {dense} ORDER BY m.id {order} LIMIT :limit) UNION ALL "
-        f"({found} AND {found_n} > 0 AND NOT {dense} AND m.id {past} {first} AND m.id {near} {reach} "
+        f"{join} WHERE {matching} AND {dense} AND {full} ORDER BY m.id {order} LIMIT :limit) UNION ALL "
+        f"({found} AND {found_n} > 0 AND NOT {dense} AND {full} AND m.id {past} {first} AND m.id {near} {reach} "
         f"ORDER BY m.id {order} LIMIT :limit) UNION ALL "
         # (no edge: the walk saw every message of the range; GREATEST and LEAST would skip its NULL)
-        f"({found} AND {first} IS NOT NULL AND m.id {past} CASE WHEN {dense} THEN {more} WHEN {found_n} > 0 "
+        f"({found} AND {full} AND {first} IS NOT NULL AND m.id {past} CASE WHEN {dense} THEN {more} WHEN {found_n} > 0 "
         f"THEN {reach} ELSE {first} END "
         f"ORDER BY m.id {order} LIMIT :limit)"
         ") AS c LIMIT :limit"
@@ -928,12 +1051,19 @@ async def candidates(
     ranking is left to the caller."""
     if not terms:
         return []
-    sql, params = candidate_sql(dialect(session), terms, filters, limit=limit, any_term=any_term,
-                                solved_only=solved_only, exclude=exclude)
     connection = await session.connection()
     if dialect(session) == "postgresql":
+        # the walk or GIN alone, by how many rows GIN would give (_select_pg); marked filters
+        # always go to GIN first, so they need no estimate
+        estimate = None
+        if pg_filter_marks(filters, solved_only=solved_only) is None:
+            estimate = await pg_estimate(connection, terms, any_term=any_term)
+        sql, params = candidate_sql("postgresql", terms, filters, limit=limit, any_term=any_term,
+                                    solved_only=solved_only, exclude=exclude, estimate=estimate)
         result = await connection.execute(text(sql), params)
         return [Candidate(mid, score or 0.0, bool(solved), bool(wide), thread) for mid, score, solved, wide, thread in result]
+    sql, params = candidate_sql(dialect(session), terms, filters, limit=limit, any_term=any_term,
+                                solved_only=solved_only, exclude=exclude)
     # Up to 500 rows: read them in one call on the driver's own connection (same transaction);
     # SQLAlchemy's row-by-row adapter costs more than the query for this shape (bench_search).
     raw = await connection.get_raw_connection()

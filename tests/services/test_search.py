@@ -257,12 +257,27 @@ async def test_filters_follow_a_post_through_its_life(app: App) -> None:
     assert await find(app, "weaving cooperative", solved=True) == []
 
 
-async def test_the_newest_matches_are_found_however_the_engine_walks(app: App, monkeypatch: pytest.MonkeyPatch) -> None:
+# PostgreSQL's plans (db/search.py _select_pg): GIN first when the statistics expect at most PG_GIN_ROWS
+# matches, and when GIN gave PG_GIN_CAP of them the walk after all; the walk alone otherwise
+PLANS = {
+    "walk": {"PG_GIN_ROWS": -1},
+    "gin": {"PG_GIN_ROWS": 10**9, "PG_GIN_CAP": 10**6},
+    "gin, then the walk": {"PG_GIN_ROWS": 10**9, "PG_GIN_CAP": 3},
+}
+
+
+@pytest.mark.parametrize("plan", list(PLANS))
+async def test_the_newest_matches_are_found_however_the_engine_walks(
+    app: App, monkeypatch: pytest.MonkeyPatch, plan: str,
+) -> None:
     """PostgreSQL checks the newest messages one by one before asking its index for older ones (db/search.py,
-    PG_WALK): with tiny walks, a word seen only long ago, a common one, a sparse one and a dated or filtered
-    search still find exactly the newest matches, each once, as on SQLite."""
+    PG_WALK), or asks its index first when few messages should match: with tiny walks, whichever plan, a word
+    seen only long ago, a common one, a sparse one and a dated or filtered search still find exactly the
+    newest matches, each once, as on SQLite."""
     monkeypatch.setattr(db_search, "PG_WALK", 4)
     monkeypatch.setattr(db_search, "PG_WALK_MORE", 6)
+    for name, value in PLANS[plan].items():
+        monkeypatch.setattr(db_search, name, value)
     monkeypatch.setattr(search, "CANDIDATES", 5)
     old = [rec(f"kiwi loom note {i}", when=T0 - timedelta(days=100 - i)) for i in range(3)]
     common = [rec(f"wombat day {i}", when=T0 + timedelta(hours=i)) for i in range(30)]
@@ -277,6 +292,17 @@ async def test_the_newest_matches_are_found_however_the_engine_walks(app: App, m
     assert await find(app, "wombat", before="2026-03-01") == [
         r.id for r in common if r.created_at < end_of_first][::-1][:5]
     assert await find(app, "wombat", solved=True) == []
+    # two words each common, rarely together; and a phrase in Thai: the newest of what a full scan finds
+    # (ranked by length, so compared as sets)
+    pairs = [rec(f"{'emu' if i % 2 else 'ibis'} {'fern' if i % 3 else ''} {'ผ้าไหม' if i % 4 == 0 else 'ไหม'}",
+                 when=T0 + timedelta(days=5, hours=i)) for i in range(40)]
+    async with app.db.begin() as session:
+        await archive.store_messages(session, pairs)
+    both = [r.id for r in pairs if "emu" in r.content and "fern" in r.content][::-1]
+    assert len(both) > 5 and sorted(await find(app, "fern emu")) == sorted(both[:5])
+    assert sorted(await find(app, "fern emu", scope="discussions")) == sorted(both[:5])
+    thai = [r.id for r in pairs if "ผ้าไหม" in r.content][::-1]
+    assert len(thai) > 5 and sorted(await find(app, "ผ้าไหม")) == sorted(thai[:5])
 
 
 async def test_writing_the_index_again_keeps_every_message_and_filter_findable(app: App) -> None:
