@@ -300,6 +300,20 @@ def fts_document(text: str, marks: Sequence[str] = ()) -> str:
     return " ".join([*index_tokens(text), *marks])
 
 
+def token_strings(texts: Sequence[str]) -> list[str]:
+    """The tokens of each text, joined by spaces as :func:`fts_document` joins them (tokens are
+    never empty, so an empty string is a text without tokens). The import has these computed in a
+    worker process, one batch ahead of its writes (cogs/search/dce_import.py)."""
+    return [" ".join(index_tokens(t)) for t in texts]
+
+
+def _fts_document_of(tokens: str, marks: Sequence[str]) -> str:
+    """:func:`fts_document` from the text's :func:`token_strings` entry."""
+    if not marks:
+        return tokens
+    return f"{tokens} {' '.join(marks)}" if tokens else " ".join(marks)
+
+
 def _fts_quote(token: str) -> str:
     return '"' + token.replace('"', '""') + '"'
 
@@ -423,7 +437,7 @@ PG_DROP = ["DROP INDEX IF EXISTS ix_archive_messages_search"]
 
 # ----------------------------------------------------------------- index maintenance and queries
 # These take a session and never commit; the caller owns the unit of work.
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator  # noqa: E402
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping  # noqa: E402
 from contextlib import asynccontextmanager  # noqa: E402
 from datetime import datetime  # noqa: E402
 from typing import Any, NamedTuple  # noqa: E402
@@ -464,11 +478,16 @@ async def _marks_of(session: AsyncSession, ids: list[int]) -> dict[int, _Indexed
 _NOT_STORED = _Indexed((), False)
 
 
-async def _write_index(session: AsyncSession, rows: Sequence[tuple[int, str]], command: str) -> None:
-    """Add (``command`` = "") or take back ("delete") these entries in both SQLite indexes."""
+async def _write_index(session: AsyncSession, rows: Sequence[tuple[int, str]], command: str,
+                       tokens: Mapping[int, str] | None = None) -> None:
+    """Add (``command`` = "") or take back ("delete") these entries in both SQLite indexes.
+    ``tokens``: the :func:`token_strings` entry of a row's content, by id, when already computed."""
     indexed = await _marks_of(session, [mid for mid, _ in rows])
-    docs = [(mid, fts_document(content, indexed.get(mid, _NOT_STORED).marks), indexed.get(mid, _NOT_STORED).in_post)
-            for mid, content in rows]
+    docs: list[tuple[int, str, bool]] = []
+    for mid, content in rows:
+        marks, in_post = indexed.get(mid, _NOT_STORED)
+        known = tokens.get(mid) if tokens is not None else None
+        docs.append((mid, fts_document(content, marks) if known is None else _fts_document_of(known, marks), in_post))
     conn = await session.connection()
     for table, only_posts in ((FTS_TABLE, False), (POSTS_FTS_TABLE, True)):
         params = [(mid, doc) for mid, doc, in_post in docs if in_post or not only_posts]
@@ -482,9 +501,11 @@ async def _write_index(session: AsyncSession, rows: Sequence[tuple[int, str]], c
             await conn.exec_driver_sql(f"INSERT INTO {table}(rowid, body) VALUES (?, ?)", params)
 
 
-async def index_messages(session: AsyncSession, rows: Sequence[tuple[int, str]]) -> None:
+async def index_messages(session: AsyncSession, rows: Sequence[tuple[int, str]],
+                         tokens: Mapping[int, str] | None = None) -> None:
     """Add (message id, content) pairs to the index (the messages rows must exist: their kind and
-    their post's state give the marks)."""
+    their post's state give the marks). ``tokens``: the :func:`token_strings` entry of a row's
+    content by id, when the caller has it already (SQLite only; the contents must be these rows')."""
     if not rows:
         return
     if dialect(session) == "postgresql":
@@ -494,14 +515,15 @@ async def index_messages(session: AsyncSession, rows: Sequence[tuple[int, str]])
             [{"id": mid, "doc": pg_document(content, marks.get(mid, _NOT_STORED).marks)} for mid, content in rows],
         )
     else:
-        await _write_index(session, rows, "")
+        await _write_index(session, rows, "", tokens)
 
 
 MESSAGE_COLUMNS = ("id", "guild_id", "channel_id", "thread_id", "author_id", "kind", "content", "created_at",
                    "edited_at")
 
 
-async def insert_messages(session: AsyncSession, table: Any, values: Sequence[dict[str, Any]]) -> None:
+async def insert_messages(session: AsyncSession, table: Any, values: Sequence[dict[str, Any]],
+                          tokens: Mapping[int, str] | None = None) -> None:
     """Store new messages (``values``: rows of ``table``, archive_messages, with MESSAGE_COLUMNS) and
     index them. On PostgreSQL the INSERT writes the vector itself: no second write of every row
     (and of its GIN entries) by a later UPDATE."""
@@ -518,7 +540,7 @@ async def insert_messages(session: AsyncSession, table: Any, values: Sequence[di
             f"INSERT INTO {table.name} ({', '.join(MESSAGE_COLUMNS)}) VALUES ({', '.join('?' * len(MESSAGE_COLUMNS))})",
             [tuple(v.get(name, default) if process is None else process(v.get(name, default))
                    for name, default, process in processors) for v in values])
-        await index_messages(session, [(v["id"], v["content"]) for v in values])
+        await index_messages(session, [(v["id"], v["content"]) for v in values], tokens)
         return
     threads = sorted({v["thread_id"] for v in values if v.get("thread_id")})
     posts: dict[int, tuple[bool, str | None, str | None]] = {}

@@ -13,7 +13,7 @@ check against Discord after a reconnect (``reconcile.py``) and ``/privacy`` (``p
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -121,8 +121,11 @@ async def store_messages(session: AsyncSession, records: Sequence[MessageRecord]
     return (await store_batch(session, records)).written
 
 
-async def store_batch(session: AsyncSession, records: Sequence[MessageRecord]) -> StoreResult:
-    """:func:`store_messages`, telling new, changed and tombstoned apart (for import summaries)."""
+async def store_batch(session: AsyncSession, records: Sequence[MessageRecord],
+                      tokens: Mapping[int, str] | None = None) -> StoreResult:
+    """:func:`store_messages`, telling new, changed and tombstoned apart (for import summaries).
+    ``tokens``: :func:`db.search.token_strings` of each record's stored content (its first
+    MAX_CONTENT characters) by id, already computed (the import's worker process)."""
     if not records:
         return StoreResult()
     latest: dict[int, MessageRecord] = {}
@@ -145,6 +148,7 @@ async def store_batch(session: AsyncSession, records: Sequence[MessageRecord]) -
                 }
                 for r in new
             ],
+            tokens,
         )
     if changed:
         await search.unindex_messages(session, [(r.id, existing[r.id][0]) for r in changed])
@@ -153,7 +157,7 @@ async def store_batch(session: AsyncSession, records: Sequence[MessageRecord]) -
                 update(ArchivedMessage).where(ArchivedMessage.id == r.id)
                 .values(content=r.content[:MAX_CONTENT], edited_at=r.edited_at or r.created_at)
             )
-        await search.index_messages(session, [(r.id, r.content[:MAX_CONTENT]) for r in changed])
+        await search.index_messages(session, [(r.id, r.content[:MAX_CONTENT]) for r in changed], tokens)
     answers = [r for r in new if r.kind == "answer" and r.thread_id]
     for r in answers:
         await session.execute(
