@@ -437,6 +437,8 @@ PG_DROP = ["DROP INDEX IF EXISTS ix_archive_messages_search"]
 
 # ----------------------------------------------------------------- index maintenance and queries
 # These take a session and never commit; the caller owns the unit of work.
+import json  # noqa: E402
+import operator  # noqa: E402
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping  # noqa: E402
 from contextlib import asynccontextmanager  # noqa: E402
 from datetime import datetime  # noqa: E402
@@ -461,14 +463,24 @@ _MARKS_QUERY = text(
     "SELECT m.id, m.kind, q.thread_id IS NOT NULL, q.solved_at IS NOT NULL, q.country, q.topic "
     "FROM archive_messages m LEFT JOIN qa_questions q ON q.thread_id = m.thread_id WHERE m.id IN :ids"
 ).bindparams(bindparam("ids", expanding=True))
+_MARKS_QUERY_SQLITE = text(
+    "SELECT m.id, m.kind, q.thread_id IS NOT NULL, q.solved_at IS NOT NULL, q.country, q.topic "
+    "FROM archive_messages m LEFT JOIN qa_questions q ON q.thread_id = m.thread_id "
+    "WHERE m.id IN (SELECT value FROM json_each(:ids))"
+)
 
 
 async def _marks_of(session: AsyncSession, ids: list[int]) -> dict[int, _Indexed]:
     """The marks of these messages as the database says now (see :func:`message_marks`)."""
     out: dict[int, _Indexed] = {}
-    for start in range(0, len(ids), 500):
+    if dialect(session) == "sqlite":
+        # one JSON array for all the ids: rendering an expanding IN of 500 binds per chunk was ~5 % of an import
+        chunks: list[tuple[Any, dict[str, Any]]] = [(_MARKS_QUERY_SQLITE, {"ids": json.dumps(ids)})]
+    else:
         # the ids spliced in at execution: a text() with 500 named parameters is parsed again every time
-        rows = await session.execute(_MARKS_QUERY, {"ids": ids[start : start + 500]})
+        chunks = [(_MARKS_QUERY, {"ids": ids[start : start + 500]}) for start in range(0, len(ids), 500)]
+    for query, params in chunks:
+        rows = await session.execute(query, params)
         for mid, kind, in_post, solved, country, topic in rows:
             out[mid] = _Indexed(message_marks(kind, in_post=bool(in_post), solved=bool(solved), country=country,
                                               topic=topic), bool(in_post))
@@ -536,10 +548,22 @@ async def insert_messages(session: AsyncSession, table: Any, values: Sequence[di
         table_columns = [table.c[c] for c in MESSAGE_COLUMNS]
         processors = [(c.name, c.default.arg if c.default is not None and c.default.is_scalar else None,
                        c.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)) for c in table_columns]
+        every = operator.itemgetter(*MESSAGE_COLUMNS)
+        processed = [(i, process) for i, (_name, _default, process) in enumerate(processors) if process is not None]
+
+        def row(v: dict[str, Any]) -> tuple[Any, ...]:
+            try:
+                out = list(every(v))  # every column given (the import): one C call, not a loop per column
+            except KeyError:
+                return tuple(v.get(name, default) if process is None else process(v.get(name, default))
+                             for name, default, process in processors)
+            for i, process in processed:
+                out[i] = process(out[i])
+            return tuple(out)
+
         await conn.exec_driver_sql(
             f"INSERT INTO {table.name} ({', '.join(MESSAGE_COLUMNS)}) VALUES ({', '.join('?' * len(MESSAGE_COLUMNS))})",
-            [tuple(v.get(name, default) if process is None else process(v.get(name, default))
-                   for name, default, process in processors) for v in values])
+            [row(v) for v in values])
         await index_messages(session, [(v["id"], v["content"]) for v in values], tokens)
         return
     threads = sorted({v["thread_id"] for v in values if v.get("thread_id")})

@@ -12,6 +12,7 @@ check against Discord after a reconnect (``reconcile.py``) and ``/privacy`` (``p
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from sqlalchemy import (
     literal_column,
     null,
     select,
+    text,
     union_all,
     update,
 )
@@ -97,14 +99,24 @@ _KNOWN: Any = union_all(
     select(ArchiveTombstone.id, null(), null(), literal_column("1", Integer)).where(ArchiveTombstone.id.in_(_IDS)),
 )
 
+_KNOWN_SQLITE: Any = text(
+    "SELECT id, content, kind, 0 FROM archive_messages WHERE id IN (SELECT value FROM json_each(:ids)) "
+    "UNION ALL SELECT id, NULL, NULL, 1 FROM archive_tombstones WHERE id IN (SELECT value FROM json_each(:ids))"
+)
+
 
 async def _known(session: AsyncSession, ids: Sequence[int]) -> tuple[set[int], dict[int, tuple[str, str]]]:
     """Of these ids, the tombstoned ones and the stored ones with their (content, kind): one query
     per chunk for both (the import asks this for every batch)."""
     gone: set[int] = set()
     existing: dict[int, tuple[str, str]] = {}
-    for start in range(0, len(ids), _CHUNK):
-        rows: Any = await session.execute(_KNOWN, {"ids": ids[start : start + _CHUNK]})  # (id, content, kind, gone?)
+    if search.dialect(session) == "sqlite":
+        # one JSON array for all the ids: rendering an expanding IN of 500 binds per chunk was ~5 % of an import
+        chunks: list[tuple[Any, dict[str, Any]]] = [(_KNOWN_SQLITE, {"ids": json.dumps(list(ids))})]
+    else:
+        chunks = [(_KNOWN, {"ids": ids[start : start + _CHUNK]}) for start in range(0, len(ids), _CHUNK)]
+    for query, params in chunks:
+        rows: Any = await session.execute(query, params)  # (id, content, kind, gone?)
         for mid, content, kind, tombstone in rows:
             if tombstone:
                 gone.add(mid)
