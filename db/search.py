@@ -300,6 +300,20 @@ def fts_document(text: str, marks: Sequence[str] = ()) -> str:
     return " ".join([*index_tokens(text), *marks])
 
 
+def token_strings(texts: Sequence[str]) -> list[str]:
+    """The tokens of each text, joined by spaces as :func:`fts_document` joins them (tokens are
+    never empty, so an empty string is a text without tokens). The import has these computed in a
+    worker process, one batch ahead of its writes (cogs/search/dce_import.py)."""
+    return [" ".join(index_tokens(t)) for t in texts]
+
+
+def _fts_document_of(tokens: str, marks: Sequence[str]) -> str:
+    """:func:`fts_document` from the text's :func:`token_strings` entry."""
+    if not marks:
+        return tokens
+    return f"{tokens} {' '.join(marks)}" if tokens else " ".join(marks)
+
+
 def _fts_quote(token: str) -> str:
     return '"' + token.replace('"', '""') + '"'
 
@@ -423,7 +437,9 @@ PG_DROP = ["DROP INDEX IF EXISTS ix_archive_messages_search"]
 
 # ----------------------------------------------------------------- index maintenance and queries
 # These take a session and never commit; the caller owns the unit of work.
-from collections.abc import AsyncIterator, Callable, Iterable, Iterator  # noqa: E402
+import json  # noqa: E402
+import operator  # noqa: E402
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping  # noqa: E402
 from contextlib import asynccontextmanager  # noqa: E402
 from datetime import datetime  # noqa: E402
 from typing import Any, NamedTuple  # noqa: E402
@@ -447,14 +463,24 @@ _MARKS_QUERY = text(
     "SELECT m.id, m.kind, q.thread_id IS NOT NULL, q.solved_at IS NOT NULL, q.country, q.topic "
     "FROM archive_messages m LEFT JOIN qa_questions q ON q.thread_id = m.thread_id WHERE m.id IN :ids"
 ).bindparams(bindparam("ids", expanding=True))
+_MARKS_QUERY_SQLITE = text(
+    "SELECT m.id, m.kind, q.thread_id IS NOT NULL, q.solved_at IS NOT NULL, q.country, q.topic "
+    "FROM archive_messages m LEFT JOIN qa_questions q ON q.thread_id = m.thread_id "
+    "WHERE m.id IN (SELECT value FROM json_each(:ids))"
+)
 
 
 async def _marks_of(session: AsyncSession, ids: list[int]) -> dict[int, _Indexed]:
     """The marks of these messages as the database says now (see :func:`message_marks`)."""
     out: dict[int, _Indexed] = {}
-    for start in range(0, len(ids), 500):
+    if dialect(session) == "sqlite":
+        # one JSON array for all the ids: rendering an expanding IN of 500 binds per chunk was ~5 % of an import
+        chunks: list[tuple[Any, dict[str, Any]]] = [(_MARKS_QUERY_SQLITE, {"ids": json.dumps(ids)})]
+    else:
         # the ids spliced in at execution: a text() with 500 named parameters is parsed again every time
-        rows = await session.execute(_MARKS_QUERY, {"ids": ids[start : start + 500]})
+        chunks = [(_MARKS_QUERY, {"ids": ids[start : start + 500]}) for start in range(0, len(ids), 500)]
+    for query, params in chunks:
+        rows = await session.execute(query, params)
         for mid, kind, in_post, solved, country, topic in rows:
             out[mid] = _Indexed(message_marks(kind, in_post=bool(in_post), solved=bool(solved), country=country,
                                               topic=topic), bool(in_post))
@@ -464,11 +490,16 @@ async def _marks_of(session: AsyncSession, ids: list[int]) -> dict[int, _Indexed
 _NOT_STORED = _Indexed((), False)
 
 
-async def _write_index(session: AsyncSession, rows: Sequence[tuple[int, str]], command: str) -> None:
-    """Add (``command`` = "") or take back ("delete") these entries in both SQLite indexes."""
+async def _write_index(session: AsyncSession, rows: Sequence[tuple[int, str]], command: str,
+                       tokens: Mapping[int, str] | None = None) -> None:
+    """Add (``command`` = "") or take back ("delete") these entries in both SQLite indexes.
+    ``tokens``: the :func:`token_strings` entry of a row's content, by id, when already computed."""
     indexed = await _marks_of(session, [mid for mid, _ in rows])
-    docs = [(mid, fts_document(content, indexed.get(mid, _NOT_STORED).marks), indexed.get(mid, _NOT_STORED).in_post)
-            for mid, content in rows]
+    docs: list[tuple[int, str, bool]] = []
+    for mid, content in rows:
+        marks, in_post = indexed.get(mid, _NOT_STORED)
+        known = tokens.get(mid) if tokens is not None else None
+        docs.append((mid, fts_document(content, marks) if known is None else _fts_document_of(known, marks), in_post))
     conn = await session.connection()
     for table, only_posts in ((FTS_TABLE, False), (POSTS_FTS_TABLE, True)):
         params = [(mid, doc) for mid, doc, in_post in docs if in_post or not only_posts]
@@ -482,9 +513,11 @@ async def _write_index(session: AsyncSession, rows: Sequence[tuple[int, str]], c
             await conn.exec_driver_sql(f"INSERT INTO {table}(rowid, body) VALUES (?, ?)", params)
 
 
-async def index_messages(session: AsyncSession, rows: Sequence[tuple[int, str]]) -> None:
+async def index_messages(session: AsyncSession, rows: Sequence[tuple[int, str]],
+                         tokens: Mapping[int, str] | None = None) -> None:
     """Add (message id, content) pairs to the index (the messages rows must exist: their kind and
-    their post's state give the marks)."""
+    their post's state give the marks). ``tokens``: the :func:`token_strings` entry of a row's
+    content by id, when the caller has it already (SQLite only; the contents must be these rows')."""
     if not rows:
         return
     if dialect(session) == "postgresql":
@@ -494,14 +527,15 @@ async def index_messages(session: AsyncSession, rows: Sequence[tuple[int, str]])
             [{"id": mid, "doc": pg_document(content, marks.get(mid, _NOT_STORED).marks)} for mid, content in rows],
         )
     else:
-        await _write_index(session, rows, "")
+        await _write_index(session, rows, "", tokens)
 
 
 MESSAGE_COLUMNS = ("id", "guild_id", "channel_id", "thread_id", "author_id", "kind", "content", "created_at",
                    "edited_at")
 
 
-async def insert_messages(session: AsyncSession, table: Any, values: Sequence[dict[str, Any]]) -> None:
+async def insert_messages(session: AsyncSession, table: Any, values: Sequence[dict[str, Any]],
+                          tokens: Mapping[int, str] | None = None) -> None:
     """Store new messages (``values``: rows of ``table``, archive_messages, with MESSAGE_COLUMNS) and
     index them. On PostgreSQL the INSERT writes the vector itself: no second write of every row
     (and of its GIN entries) by a later UPDATE."""
@@ -514,11 +548,23 @@ async def insert_messages(session: AsyncSession, table: Any, values: Sequence[di
         table_columns = [table.c[c] for c in MESSAGE_COLUMNS]
         processors = [(c.name, c.default.arg if c.default is not None and c.default.is_scalar else None,
                        c.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)) for c in table_columns]
+        every = operator.itemgetter(*MESSAGE_COLUMNS)
+        processed = [(i, process) for i, (_name, _default, process) in enumerate(processors) if process is not None]
+
+        def row(v: dict[str, Any]) -> tuple[Any, ...]:
+            try:
+                out = list(every(v))  # every column given (the import): one C call, not a loop per column
+            except KeyError:
+                return tuple(v.get(name, default) if process is None else process(v.get(name, default))
+                             for name, default, process in processors)
+            for i, process in processed:
+                out[i] = process(out[i])
+            return tuple(out)
+
         await conn.exec_driver_sql(
             f"INSERT INTO {table.name} ({', '.join(MESSAGE_COLUMNS)}) VALUES ({', '.join('?' * len(MESSAGE_COLUMNS))})",
-            [tuple(v.get(name, default) if process is None else process(v.get(name, default))
-                   for name, default, process in processors) for v in values])
-        await index_messages(session, [(v["id"], v["content"]) for v in values])
+            [row(v) for v in values])
+        await index_messages(session, [(v["id"], v["content"]) for v in values], tokens)
         return
     threads = sorted({v["thread_id"] for v in values if v.get("thread_id")})
     posts: dict[int, tuple[bool, str | None, str | None]] = {}

@@ -12,8 +12,9 @@ check against Discord after a reconnect (``reconcile.py``) and ``/privacy`` (``p
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -27,6 +28,7 @@ from sqlalchemy import (
     literal_column,
     null,
     select,
+    text,
     union_all,
     update,
 )
@@ -97,14 +99,24 @@ _KNOWN: Any = union_all(
     select(ArchiveTombstone.id, null(), null(), literal_column("1", Integer)).where(ArchiveTombstone.id.in_(_IDS)),
 )
 
+_KNOWN_SQLITE: Any = text(
+    "SELECT id, content, kind, 0 FROM archive_messages WHERE id IN (SELECT value FROM json_each(:ids)) "
+    "UNION ALL SELECT id, NULL, NULL, 1 FROM archive_tombstones WHERE id IN (SELECT value FROM json_each(:ids))"
+)
+
 
 async def _known(session: AsyncSession, ids: Sequence[int]) -> tuple[set[int], dict[int, tuple[str, str]]]:
     """Of these ids, the tombstoned ones and the stored ones with their (content, kind): one query
     per chunk for both (the import asks this for every batch)."""
     gone: set[int] = set()
     existing: dict[int, tuple[str, str]] = {}
-    for start in range(0, len(ids), _CHUNK):
-        rows: Any = await session.execute(_KNOWN, {"ids": ids[start : start + _CHUNK]})  # (id, content, kind, gone?)
+    if search.dialect(session) == "sqlite":
+        # one JSON array for all the ids: rendering an expanding IN of 500 binds per chunk was ~5 % of an import
+        chunks: list[tuple[Any, dict[str, Any]]] = [(_KNOWN_SQLITE, {"ids": json.dumps(list(ids))})]
+    else:
+        chunks = [(_KNOWN, {"ids": ids[start : start + _CHUNK]}) for start in range(0, len(ids), _CHUNK)]
+    for query, params in chunks:
+        rows: Any = await session.execute(query, params)  # (id, content, kind, gone?)
         for mid, content, kind, tombstone in rows:
             if tombstone:
                 gone.add(mid)
@@ -121,8 +133,11 @@ async def store_messages(session: AsyncSession, records: Sequence[MessageRecord]
     return (await store_batch(session, records)).written
 
 
-async def store_batch(session: AsyncSession, records: Sequence[MessageRecord]) -> StoreResult:
-    """:func:`store_messages`, telling new, changed and tombstoned apart (for import summaries)."""
+async def store_batch(session: AsyncSession, records: Sequence[MessageRecord],
+                      tokens: Mapping[int, str] | None = None) -> StoreResult:
+    """:func:`store_messages`, telling new, changed and tombstoned apart (for import summaries).
+    ``tokens``: :func:`db.search.token_strings` of each record's stored content (its first
+    MAX_CONTENT characters) by id, already computed (the import's worker process)."""
     if not records:
         return StoreResult()
     latest: dict[int, MessageRecord] = {}
@@ -145,6 +160,7 @@ async def store_batch(session: AsyncSession, records: Sequence[MessageRecord]) -
                 }
                 for r in new
             ],
+            tokens,
         )
     if changed:
         await search.unindex_messages(session, [(r.id, existing[r.id][0]) for r in changed])
@@ -153,7 +169,7 @@ async def store_batch(session: AsyncSession, records: Sequence[MessageRecord]) -
                 update(ArchivedMessage).where(ArchivedMessage.id == r.id)
                 .values(content=r.content[:MAX_CONTENT], edited_at=r.edited_at or r.created_at)
             )
-        await search.index_messages(session, [(r.id, r.content[:MAX_CONTENT]) for r in changed])
+        await search.index_messages(session, [(r.id, r.content[:MAX_CONTENT]) for r in changed], tokens)
     answers = [r for r in new if r.kind == "answer" and r.thread_id]
     for r in answers:
         await session.execute(

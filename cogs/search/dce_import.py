@@ -3,14 +3,18 @@ import that keeps memory flat whatever the file's size (``python -m bot import-a
 
 from __future__ import annotations
 
+import asyncio
+import multiprocessing
+import os
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
 from bot.errors import InvalidInput
-from cogs.search.archive import MessageRecord, store_batch
+from cogs.search.archive import MAX_CONTENT, MessageRecord, store_batch
 from db import search
 from db.engine import Database
 
@@ -138,21 +142,52 @@ def _read_head(stream: IO[bytes], start: int) -> tuple[Any, Any]:
     return head.get("guild"), head.get("channel")
 
 
+# An export at least this big has its messages tokenized in a worker process (below that the
+# worker's start, ~0.5 s, is not won back).
+POOL_MIN_BYTES = 16 * 1024 * 1024
+
+
+def _quiet_worker() -> None:
+    """In the worker: Ctrl-C is the importing process's to handle (it shuts the worker down)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _use_pool(db: Database, stream: IO[bytes], start: int, workers: int | None) -> bool:
+    if workers is not None:
+        return workers > 0
+    if db.dialect != "sqlite" or (os.cpu_count() or 1) < 2:
+        return False  # PostgreSQL builds its documents from the tokens itself; one core gains nothing
+    try:
+        size = os.fstat(stream.fileno()).st_size - start
+    except (AttributeError, OSError, ValueError):  # an in-memory stream: small
+        return False
+    return size >= POOL_MIN_BYTES
+
+
 async def import_dce_export(
     db: Database, source: str | Path | IO[bytes], *, batch: int = 2000,
     progress: Callable[[int], None] | None = None, problem: Callable[[str], None] | None = None,
+    workers: int | None = None,
 ) -> ImportSummary:
     """Import a DiscordChatExporter JSON export without loading it: the messages list is
     parsed one entry at a time and stored ``batch`` records per transaction, so memory stays
     flat whatever the file's size, and a rerun (or a run after a kill) stores nothing twice.
     Tombstoned ids are skipped. ``progress`` gets the bytes read so far after each batch;
     ``problem`` gets each per-message problem. Raises InvalidInput for a file that is not an
-    export, or that is cut off (what was read before the damage stays stored)."""
+    export, or that is cut off (what was read before the damage stays stored).
+
+    ``workers``: 1 has each batch's messages tokenized in a worker process while this one parses
+    the next batch and writes the previous one (the import is CPU-bound on one core otherwise);
+    0 tokenizes here; None (default) uses the worker for a file of at least POOL_MIN_BYTES on
+    SQLite with two cores or more. What is stored and indexed is the same either way."""
     import ijson
 
     own = isinstance(source, str | Path)
     # Blocking reads are fine here: the import owns its process (the CLI), nothing else waits.
     stream: IO[bytes] = open(source, "rb") if isinstance(source, str | Path) else source  # noqa: ASYNC230
+    pool: ProcessPoolExecutor | None = None
     try:
         start = stream.tell()
         if stream.read(3) != b"\xef\xbb\xbf":  # a UTF-8 BOM (Windows exports) is not JSON
@@ -163,19 +198,44 @@ async def import_dce_export(
         except ijson.JSONError as exc:
             raise InvalidInput(f"not valid JSON: {exc}") from None
         stream.seek(start)
+        if _use_pool(db, stream, start, workers):
+            # spawn, not fork: this process has the database driver's thread running
+            pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=_quiet_worker)
         summary = ImportSummary()
         pending: list[MessageRecord] = []
+        # the batch whose tokens the worker is computing (at most one: memory stays bounded)
+        inflight: tuple[list[MessageRecord], asyncio.Future[list[str]]] | None = None
 
-        async def flush() -> None:
+        async def write(records: list[MessageRecord], tokens: dict[int, str] | None) -> None:
             async with db.begin() as session:
-                result = await store_batch(session, pending)
+                result = await store_batch(session, records, tokens)
             summary.new += result.new
             summary.changed += result.changed
             summary.tombstoned += result.tombstoned
-            summary.already += len({r.id for r in pending}) - result.written - result.tombstoned
-            pending.clear()
+            summary.already += len({r.id for r in records}) - result.written - result.tombstoned
             if progress is not None:
                 progress(stream.tell())
+
+        async def write_inflight() -> None:
+            nonlocal inflight
+            if inflight is None:
+                return
+            records, future = inflight
+            inflight = None
+            token_strings = await future
+            # the last version of an id in a batch wins, in store_batch and here alike
+            await write(records, dict(zip([r.id for r in records], token_strings, strict=True)))
+
+        async def flush() -> None:
+            nonlocal inflight
+            records = pending[:]
+            pending.clear()
+            if pool is None:
+                await write(records, None)
+                return
+            future = asyncio.wrap_future(pool.submit(search.token_strings, [r.content[:MAX_CONTENT] for r in records]))
+            await write_inflight()  # the previous batch, while the worker tokenizes this one
+            inflight = (records, future)
 
         try:
             for i, m in enumerate(ijson.items(stream, "messages.item", use_float=True)):
@@ -194,10 +254,14 @@ async def import_dce_export(
         except ijson.JSONError as exc:
             if pending:
                 await flush()
+            await write_inflight()
             raise InvalidInput(f"not valid JSON after {summary.read:,} message(s): {exc}") from None
         if pending:
             await flush()
+        await write_inflight()
         return summary
     finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
         if own:
             stream.close()

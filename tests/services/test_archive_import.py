@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -114,3 +117,80 @@ async def test_imported_times_are_stored_as_live_messages_times_are(app: App) ->
     async with app.db.begin() as session:
         stored = (await session.execute(text("SELECT created_at FROM archive_messages ORDER BY id"))).scalars().all()
     assert len(stored) == 2 and stored[0] == stored[1]
+
+
+def mixed_export(edited: bool = False) -> bytes:
+    """Messages in several scripts (CJK characters indexed alone too, Thai bigrams, marks), one id
+    twice in the export with different texts, and one text longer than the store keeps."""
+    texts = ["ภาษีเงินได้ของ SME", "会社の税金 세금 신고", "Đặt lịch hẹn café naïve", "emoji 👍🏽 and ZWJ 👩‍💻",
+             "x" * (archive.MAX_CONTENT + 50) + " tail", "クラウド 税", "plain words only"]
+    messages: list[object] = [
+        {"id": str(1_400_000_000_000_000_000 + i), "type": "Default", "timestamp": "2026-03-02T10:00:00Z",
+         "content": f"{texts[i % len(texts)]} {i}", "author": {"id": str(80 + i % 3)}}
+        for i in range(23)
+    ]
+    messages.append({"id": str(1_400_000_000_000_000_000 + 2), "type": "Default", "content": "二度目 second version",
+                     "author": {"id": "80"}})
+    if edited:
+        messages[5] = {**messages[5], "content": "編集された edited text", "timestampEdited": "2026-03-03T10:00:00Z"}
+    head = {"guild": {"id": "710000000000000001"}, "channel": {"id": "710000000000000202"}}
+    return json.dumps({**head, "messages": messages}, ensure_ascii=False).encode("utf-8")
+
+
+async def stored_and_indexed(app: App) -> tuple[list[object], ...]:
+    """Every stored row, and every token occurrence of both full-text indexes (term, message, position)."""
+    async with app.db.begin() as session:
+        rows = (await session.execute(text("SELECT * FROM archive_messages ORDER BY id"))).all()
+        out: list[list[object]] = [list(rows)]
+        for table in ("search_fts", "search_posts_fts"):
+            await session.execute(text(f"CREATE VIRTUAL TABLE temp.v_{table} USING fts5vocab(main, {table}, instance)"))
+            out.append(list((await session.execute(
+                text(f'SELECT term, doc, "offset" FROM temp.v_{table} ORDER BY doc, "offset", term'))).all()))
+            await session.execute(text(f"DROP TABLE temp.v_{table}"))
+    return tuple(out)
+
+
+@pytest.mark.skipif(bool(os.environ.get("TEST_DATABASE_URL")), reason="compares SQLite's FTS5 indexes")
+async def test_tokenizing_in_a_worker_process_stores_and_indexes_the_same(
+    app: App, settings: Any, template_database: str, tmp_path: Path,
+) -> None:
+    # A big import tokenizes in a worker process, one batch ahead of its writes: what ends up in
+    # the store and both indexes must be what the in-process import writes, through new, changed,
+    # tombstoned and cut-off imports alike.
+    shutil.copy(template_database, tmp_path / "in-process.db")
+    other = await App.create(settings.model_copy(update={"database_url": f"sqlite+aiosqlite:///{tmp_path / 'in-process.db'}"}))
+    try:
+        gone = 1_400_000_000_000_000_000 + 7
+        for target in (app, other):
+            async with target.db.begin() as session:
+                await archive.delete_messages(session, [gone])
+        summaries = []
+        for target, workers in ((app, 1), (other, 0)):
+            first = await dce_import.import_dce_export(target.db, io.BytesIO(mixed_export()), batch=4, workers=workers)
+            edited = await dce_import.import_dce_export(target.db, io.BytesIO(mixed_export(edited=True)), batch=5,
+                                                        workers=workers)
+            summaries.append((first, edited))
+        assert summaries[0] == summaries[1]
+        first, edited = summaries[0]
+        # id 2's second version comes in a later batch: a change each time (and back, then again)
+        assert (first.new, first.changed, first.tombstoned, edited.changed) == (22, 1, 1, 3)
+        pooled, in_process = await stored_and_indexed(app), await stored_and_indexed(other)
+        assert pooled == in_process
+        assert len(pooled[0]) == 22 and pooled[1] and not pooled[2]  # channel messages: not in the posts index
+
+        cut = export_bytes(30)
+        for target, workers in ((app, 1), (other, 0)):
+            with pytest.raises(InvalidInput, match="not valid JSON"):
+                await dce_import.import_dce_export(target.db, io.BytesIO(cut[: len(cut) * 2 // 3]), batch=4,
+                                                   workers=workers)
+        assert await stored_and_indexed(app) == await stored_and_indexed(other)
+        found = []
+        for target in (app, other):
+            async with target.db.begin() as session:
+                page = await target.service(SearchService).search(session, search.parse_params("税"))
+            found.append([hit.message_id for hit in page.hits])
+        assert found[0] == found[1]
+        assert set(found[0]) <= {1_400_000_000_000_000_000 + i for i in (1, 8, 12, 15, 19, 22)}  # 5 was edited
+        assert len(found[0]) >= 5
+    finally:
+        await other.close()
