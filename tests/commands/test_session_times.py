@@ -76,7 +76,7 @@ async def test_a_start_outside_working_hours_is_planned_with_a_warning_naming_co
 
 
 async def test_editing_with_a_natural_start_asks_first(gw: OfflineDiscord, app: App) -> None:
-    await create(gw)
+    await create(gw, start=in_days(3, hour=10))  # never already "next monday 14:00", whatever today is
     sid = str(await session_id(app))
     asked = await gw.slash("session edit", user=gw.facilitator_id, session=sid, start="next monday 14:00")
     assert "Move the session to this start?" in asked.text and "Start read as" in asked.text
