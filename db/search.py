@@ -459,31 +459,38 @@ class _Indexed(NamedTuple):
     in_post: bool  # also in the posts index
 
 
-_MARKS_QUERY = text(
+class IdsQuery:
+    """One statement over a list of ids, written with ``{ids}`` where the list goes. On SQLite all
+    the ids go as one JSON array through ``json_each`` (rendering an expanding IN of 500 binds per
+    chunk was ~5 % of an import); elsewhere an expanding IN per chunk of ``chunk`` ids, spliced in
+    at execution (a text() with 500 named parameters is parsed again every time)."""
+
+    def __init__(self, sql: str, chunk: int = 500):
+        self._sqlite = text(sql.format(ids="(SELECT value FROM json_each(:ids))"))
+        self._expanding = text(sql.format(ids=":ids")).bindparams(bindparam("ids", expanding=True))
+        self._chunk = chunk
+
+    async def rows(self, session: AsyncSession, ids: Sequence[int]) -> list[Any]:
+        if dialect(session) == "sqlite":
+            return list(await session.execute(self._sqlite, {"ids": json.dumps(list(ids))}))
+        out: list[Any] = []
+        for start in range(0, len(ids), self._chunk):
+            out.extend(await session.execute(self._expanding, {"ids": list(ids[start : start + self._chunk])}))
+        return out
+
+
+_MARKS_QUERY = IdsQuery(
     "SELECT m.id, m.kind, q.thread_id IS NOT NULL, q.solved_at IS NOT NULL, q.country, q.topic "
-    "FROM archive_messages m LEFT JOIN qa_questions q ON q.thread_id = m.thread_id WHERE m.id IN :ids"
-).bindparams(bindparam("ids", expanding=True))
-_MARKS_QUERY_SQLITE = text(
-    "SELECT m.id, m.kind, q.thread_id IS NOT NULL, q.solved_at IS NOT NULL, q.country, q.topic "
-    "FROM archive_messages m LEFT JOIN qa_questions q ON q.thread_id = m.thread_id "
-    "WHERE m.id IN (SELECT value FROM json_each(:ids))"
+    "FROM archive_messages m LEFT JOIN qa_questions q ON q.thread_id = m.thread_id WHERE m.id IN {ids}"
 )
 
 
 async def _marks_of(session: AsyncSession, ids: list[int]) -> dict[int, _Indexed]:
     """The marks of these messages as the database says now (see :func:`message_marks`)."""
     out: dict[int, _Indexed] = {}
-    if dialect(session) == "sqlite":
-        # one JSON array for all the ids: rendering an expanding IN of 500 binds per chunk was ~5 % of an import
-        chunks: list[tuple[Any, dict[str, Any]]] = [(_MARKS_QUERY_SQLITE, {"ids": json.dumps(ids)})]
-    else:
-        # the ids spliced in at execution: a text() with 500 named parameters is parsed again every time
-        chunks = [(_MARKS_QUERY, {"ids": ids[start : start + 500]}) for start in range(0, len(ids), 500)]
-    for query, params in chunks:
-        rows = await session.execute(query, params)
-        for mid, kind, in_post, solved, country, topic in rows:
-            out[mid] = _Indexed(message_marks(kind, in_post=bool(in_post), solved=bool(solved), country=country,
-                                              topic=topic), bool(in_post))
+    for mid, kind, in_post, solved, country, topic in await _MARKS_QUERY.rows(session, ids):
+        out[mid] = _Indexed(message_marks(kind, in_post=bool(in_post), solved=bool(solved), country=country,
+                                          topic=topic), bool(in_post))
     return out
 
 

@@ -12,24 +12,17 @@ check against Discord after a reconnect (``reconcile.py``) and ``/privacy`` (``p
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, cast
+from typing import cast
 
 from sqlalchemy import (
-    Integer,
     Table,
-    bindparam,
     delete,
     func,
-    literal_column,
-    null,
     select,
-    text,
-    union_all,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -92,36 +85,23 @@ _MESSAGES = cast(Table, ArchivedMessage.__table__)
 _CHUNK = 500  # ids per IN (...): far below SQLite's and asyncpg's parameter limits
 
 
-_IDS: Any = bindparam("ids", expanding=True)  # the list is spliced in at execution: no literal per id to build
-_KNOWN: Any = union_all(
-    select(ArchivedMessage.id, ArchivedMessage.content, ArchivedMessage.kind, literal_column("0", Integer))
-    .where(ArchivedMessage.id.in_(_IDS)),
-    select(ArchiveTombstone.id, null(), null(), literal_column("1", Integer)).where(ArchiveTombstone.id.in_(_IDS)),
-)
-
-_KNOWN_SQLITE: Any = text(
-    "SELECT id, content, kind, 0 FROM archive_messages WHERE id IN (SELECT value FROM json_each(:ids)) "
-    "UNION ALL SELECT id, NULL, NULL, 1 FROM archive_tombstones WHERE id IN (SELECT value FROM json_each(:ids))"
+# (id, content, kind, tombstoned?) of the ids stored or tombstoned
+_KNOWN = search.IdsQuery(
+    "SELECT id, content, kind, 0 FROM archive_messages WHERE id IN {ids} "
+    "UNION ALL SELECT id, NULL, NULL, 1 FROM archive_tombstones WHERE id IN {ids}", _CHUNK
 )
 
 
 async def _known(session: AsyncSession, ids: Sequence[int]) -> tuple[set[int], dict[int, tuple[str, str]]]:
     """Of these ids, the tombstoned ones and the stored ones with their (content, kind): one query
-    per chunk for both (the import asks this for every batch)."""
+    for both (the import asks this for every batch)."""
     gone: set[int] = set()
     existing: dict[int, tuple[str, str]] = {}
-    if search.dialect(session) == "sqlite":
-        # one JSON array for all the ids: rendering an expanding IN of 500 binds per chunk was ~5 % of an import
-        chunks: list[tuple[Any, dict[str, Any]]] = [(_KNOWN_SQLITE, {"ids": json.dumps(list(ids))})]
-    else:
-        chunks = [(_KNOWN, {"ids": ids[start : start + _CHUNK]}) for start in range(0, len(ids), _CHUNK)]
-    for query, params in chunks:
-        rows: Any = await session.execute(query, params)  # (id, content, kind, gone?)
-        for mid, content, kind, tombstone in rows:
-            if tombstone:
-                gone.add(mid)
-            else:
-                existing[mid] = (content, kind)
+    for mid, content, kind, tombstone in await _KNOWN.rows(session, ids):
+        if tombstone:
+            gone.add(mid)
+        else:
+            existing[mid] = (content, kind)
     for mid in gone:
         existing.pop(mid, None)
     return gone, existing
