@@ -438,7 +438,9 @@ PG_DROP = ["DROP INDEX IF EXISTS ix_archive_messages_search"]
 # ----------------------------------------------------------------- index maintenance and queries
 # These take a session and never commit; the caller owns the unit of work.
 import json  # noqa: E402
+import math  # noqa: E402
 import operator  # noqa: E402
+import time  # noqa: E402
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping  # noqa: E402
 from contextlib import asynccontextmanager  # noqa: E402
 from datetime import datetime  # noqa: E402
@@ -844,12 +846,12 @@ def candidate_sql(
     if filters.before is not None:
         params["before_id"] = _message_id_bound(filters.before)
     params["limit"] = limit
-    select = _select_pg if dialect_name == "postgresql" else _select_sqlite
     if dialect_name == "postgresql":
         sql = _select_pg(terms, where, params, filters, any_term=any_term, solved_only=solved_only, exclude=exclude,
                          estimate=estimate)
     else:
-        sql = select(terms, where, params, filters, any_term=any_term, solved_only=solved_only, exclude=exclude)
+        sql = _select_sqlite(terms, where, params, filters, any_term=any_term, solved_only=solved_only,
+                             exclude=exclude)
     return sql, params
 
 
@@ -859,7 +861,7 @@ def candidate_sql(
 # PostgreSQL").
 PG_WALK = 10_000
 PG_WALK_MORE = 30_000
-# A search whose GIN matches the planner estimates at no more than PG_GIN_ROWS reads them all from
+# A search whose GIN matches the column's statistics estimate at no more than PG_GIN_ROWS reads them from
 # GIN and keeps the newest (bench/README.md, "Search on PostgreSQL"): reading a few thousand rows
 # costs less than walking 40,000 messages for a conjunction of common words that is rare.
 PG_GIN_ROWS = 5_000
@@ -887,8 +889,6 @@ _stats_cache: dict[str, _LexemeStats] = {}
 async def _lexeme_stats(connection: Any) -> _LexemeStats:
     """The column's statistics as ANALYZE keeps them (pg_stats: the most common lexemes, up to 10 times
     the statistics target, and their document frequencies), read once per PG_STATS_SECONDS."""
-    import time
-
     key = str(connection.engine.url)
     now = time.monotonic()
     cached = _stats_cache.get(key)
@@ -930,16 +930,15 @@ def _term_share(stats: _LexemeStats, t: Term) -> float:
     return share * (min(bigrams) if bigrams else 1.0)
 
 
+def _any_share(shares: Iterable[float]) -> float:
+    """The share of messages with at least one of these (as independent)."""
+    return 1.0 - math.prod(1.0 - share for share in shares)
+
+
 def _part_share(stats: _LexemeStats, part: Part) -> float:
     if isinstance(part, Term):
         return _term_share(stats, part)
-    none = 1.0
-    for option in part.options:
-        share = 1.0
-        for t in option:
-            share *= _part_share(stats, t)
-        none *= 1.0 - share
-    return 1.0 - none
+    return _any_share(math.prod(_part_share(stats, t) for t in option) for option in part.options)
 
 
 async def pg_estimate(connection: Any, terms: Sequence[Part], *, any_term: bool = False) -> int:
@@ -947,15 +946,8 @@ async def pg_estimate(connection: Any, terms: Sequence[Part], *, any_term: bool 
     Rough (words as independent); it only chooses between two plans that return the same newest
     matches. A glossary expansion's exclusion is left out (it only removes rows)."""
     stats = await _lexeme_stats(connection)
-    share = 1.0
-    if any_term:
-        none = 1.0
-        for p in terms:
-            none *= 1.0 - _part_share(stats, p)
-        share = 1.0 - none
-    else:
-        for p in terms:
-            share *= _part_share(stats, p)
+    shares = (_part_share(stats, p) for p in terms)
+    share = _any_share(shares) if any_term else math.prod(shares)
     return int(share * stats.rows)
 
 
