@@ -130,6 +130,8 @@ class SSEBot(commands.Bot):
     def schedule(self, job: Job) -> None:
         config = self.app.config
         run = partial(self._run_job, job)
+        if job.when is not None and not job.when(config):
+            return
         if job.every_seconds is not None:
             self.app.scheduler.interval(job.id, job.every_seconds(config), run)
         elif job.weekly is not None:

@@ -99,6 +99,7 @@ class Job:
     run: Callable[[Any], Awaitable[object]]
     every_seconds: Callable[[Config], float] | None = None
     weekly: Callable[[Config], tuple[str, str] | None] | None = None  # None: job disabled
+    when: Callable[[Config], bool] | None = None  # False: the config turns the job's feature off
 
 
 @dataclass(frozen=True)

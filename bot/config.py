@@ -163,6 +163,12 @@ class Archive(_Section):
     # After a (re)connect, stored messages this recent are checked against Discord's history:
     # ones deleted or edited while the bot was away are removed or updated.
     reconcile_days: Annotated[int, Field(ge=0, le=90)] = 7
+    # Where /search, the web and the CLI find their matches: "database" (SQLite's FTS5 or
+    # PostgreSQL's GIN index) or "tantivy", a search engine in a folder of its own, kept in step with
+    # the database (db/search_index.py; bench/README.md says when it pays).
+    search_engine: Literal["database", "tantivy"] = "database"
+    # tantivy's folder, relative to config.yaml's folder; each bot instance needs its own
+    search_index_dir: Annotated[str, Field(min_length=1)] = "data/search-index"
 
 
 class Ops(_Section):
@@ -225,6 +231,10 @@ class Config(_Section):
         path = Path(self.content_dir)
         return path if path.is_absolute() else base / path
 
+    def search_index_path(self, base: Path) -> Path:
+        path = Path(self.archive.search_index_dir)
+        return path if path.is_absolute() else base / path
+
 
 class Settings(BaseModel):
     """Config plus what comes from the environment (secrets and deployment)."""
@@ -239,6 +249,10 @@ class Settings(BaseModel):
     @property
     def content_dir(self) -> Path:
         return self.config.content_path(self.config_path.resolve().parent)
+
+    @property
+    def search_index_dir(self) -> Path:
+        return self.config.search_index_path(self.config_path.resolve().parent)
 
 
 def load_config(path: Path) -> Config:

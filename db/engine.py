@@ -96,5 +96,12 @@ class Database:
         async with self._write_lock, self.begin() as session:
             yield session
 
+    def use_search_index(self, index: Any) -> None:
+        """Every session from now on searches through this dedicated engine (db/search_index.py;
+        None: the database's own index again)."""
+        from db.search import SEARCH_INDEX
+
+        self.sessionmaker.configure(info={SEARCH_INDEX: index} if index is not None else {})
+
     async def close(self) -> None:
         await self.engine.dispose()

@@ -472,12 +472,13 @@ class IdsQuery:
         self._expanding = text(sql.format(ids=":ids")).bindparams(bindparam("ids", expanding=True))
         self._chunk = chunk
 
-    async def rows(self, session: AsyncSession, ids: Sequence[int]) -> list[Any]:
+    async def rows(self, session: AsyncSession, ids: Sequence[int], params: Mapping[str, Any] | None = None) -> list[Any]:
+        """The statement's rows for these ids (``params``: its other parameters)."""
         if dialect(session) == "sqlite":
-            return list(await session.execute(self._sqlite, {"ids": json.dumps(list(ids))}))
+            return list(await session.execute(self._sqlite, {**(params or {}), "ids": json.dumps(list(ids))}))
         out: list[Any] = []
         for start in range(0, len(ids), self._chunk):
-            out.extend(await session.execute(self._expanding, {"ids": list(ids[start : start + self._chunk])}))
+            out.extend(await session.execute(self._expanding, {**(params or {}), "ids": list(ids[start : start + self._chunk])}))
         return out
 
 
@@ -497,6 +498,60 @@ async def _marks_of(session: AsyncSession, ids: list[int]) -> dict[int, _Indexed
 
 
 _NOT_STORED = _Indexed((), False)
+
+
+# ----------------------------------------------------------------- change notes (db/search_index.py)
+# Every write below notes the ids it touched in search_changes, in the caller's transaction, so the
+# dedicated engine (when configured) can apply exactly what changed; one row per message, its
+# version bumped by each write. PURGE_NOTE (no message has id 0) asks for a rebuild after a forget.
+PURGE_NOTE = 0
+_NOTE_SQLITE = text(
+    "INSERT INTO search_changes (message_id, version) SELECT value, "
+    "(SELECT coalesce(max(version), 0) + 1 FROM search_changes) FROM json_each(:ids) WHERE true "
+    "ON CONFLICT (message_id) DO UPDATE SET version = excluded.version"
+)
+_NOTE_PG = text(
+    "INSERT INTO search_changes (message_id, version) SELECT DISTINCT unnest(CAST(:ids AS bigint[])), "
+    "pg_current_xact_id()::text::bigint ON CONFLICT (message_id) DO UPDATE SET version = excluded.version"
+)
+_CHANGES_SQLITE = text("SELECT message_id, version FROM search_changes WHERE version > :seen")
+_CHANGES_PG = text(
+    "SELECT c.message_id, c.version, s.xmin FROM (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin) s "
+    "LEFT JOIN search_changes c ON c.version >= :seen"
+)
+
+
+async def record_changes(session: AsyncSession, ids: Iterable[int]) -> None:
+    """Note that these messages were written (stored, edited, marked, deleted)."""
+    ids = list(ids)
+    if not ids:
+        return
+    if dialect(session) == "postgresql":
+        await session.execute(_NOTE_PG, {"ids": ids})
+    else:
+        await session.execute(_NOTE_SQLITE, {"ids": json.dumps(ids)})
+
+
+async def read_changes(session: AsyncSession, seen: int | None) -> tuple[dict[int, int], int]:
+    """The notes not yet applied by an index that has seen up to ``seen`` (None: none, only where
+    the notes stand), by message id, and the new ``seen``. SQLite: the highest version read (writes
+    commit one at a time, in version order). PostgreSQL: the oldest transaction still running, so
+    the notes of every transaction that might still commit are read again next time."""
+    if dialect(session) == "postgresql":
+        if seen is None:
+            return {}, int((await session.execute(text("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint"))).scalar_one())
+        rows = list(await session.execute(_CHANGES_PG, {"seen": seen}))
+        return {mid: version for mid, version, _ in rows if mid is not None}, int(rows[0][2])
+    if seen is None:
+        return {}, int((await session.execute(text("SELECT coalesce(max(version), 0) FROM search_changes"))).scalar_one())
+    changes = {mid: version for mid, version in await session.execute(_CHANGES_SQLITE, {"seen": seen})}
+    return changes, max(changes.values(), default=seen)
+
+
+async def purge_note(session: AsyncSession) -> int | None:
+    """The version of the last rebuild asked for (:func:`purge`), or None."""
+    return (await session.execute(text("SELECT version FROM search_changes WHERE message_id = :p"),
+                                  {"p": PURGE_NOTE})).scalar_one_or_none()
 
 
 async def _write_index(session: AsyncSession, rows: Sequence[tuple[int, str]], command: str,
@@ -529,6 +584,7 @@ async def index_messages(session: AsyncSession, rows: Sequence[tuple[int, str]],
     content by id, when the caller has it already (SQLite only; the contents must be these rows')."""
     if not rows:
         return
+    await record_changes(session, [mid for mid, _ in rows])
     if dialect(session) == "postgresql":
         marks = await _marks_of(session, [mid for mid, _ in rows])
         await session.execute(
@@ -591,6 +647,7 @@ async def insert_messages(session: AsyncSession, table: Any, values: Sequence[di
             return message_marks(v["kind"])
         return message_marks(v["kind"], in_post=True, solved=post[0], country=post[1], topic=post[2])
 
+    await record_changes(session, [v["id"] for v in values])
     columns = ", ".join(MESSAGE_COLUMNS)
     binds = ", ".join(f":{c}" for c in MESSAGE_COLUMNS)
     await session.execute(
@@ -604,7 +661,10 @@ async def unindex_messages(session: AsyncSession, rows: Iterable[tuple[int, str]
     so call this before the message, its kind or its post (solved, country, topic) changes:
     :func:`reindexed` does both sides."""
     rows = list(rows)
-    if not rows or dialect(session) == "postgresql":
+    if not rows:
+        return
+    await record_changes(session, [mid for mid, _ in rows])
+    if dialect(session) == "postgresql":
         return
     await _write_index(session, rows, "delete")
 
@@ -687,7 +747,9 @@ async def purge(session: AsyncSession) -> None:
     hidden. SQLite's FTS5 records a deletion as a new "delete" entry next to the old tokens; only
     a merge drops both, and 'optimize' merges every segment into one. It rewrites the whole index
     (seconds at a million messages), so call it after a forget, not after every live deletion.
-    PostgreSQL keeps the vector in the row itself: nothing to do here (see :func:`vacuum`)."""
+    PostgreSQL keeps the vector in the row itself: nothing to do here (see :func:`vacuum`).
+    The dedicated engine, when configured, is noted to build itself again (db/search_index.py)."""
+    await record_changes(session, [PURGE_NOTE])
     if dialect(session) == "postgresql":
         return
     for table in SQLITE_TABLES:
@@ -787,22 +849,34 @@ def _any_mark(marks: Iterable[str | None]) -> str | None:
 POST_KINDS = ("question", "answer")
 
 
-def _filter_marks(f: SearchFilters, *, in_posts: bool) -> tuple[list[str], str | None]:
-    """The filters as FTS5 terms every match must have, and one it must not (unsolved posts).
+def filter_marks(f: SearchFilters, *, in_posts: bool = False, solved_only: bool = False,
+                 ) -> tuple[list[tuple[list[str | None], str]], bool]:
+    """The marks the filters ask for: groups of which every match must have one mark (with the
+    mark to ask for when a group has none: a country or topic with no letters or digits, which no
+    message has, so nothing matches), and whether it must not have the solved mark (unsolved posts).
     ``in_posts``: asked of the posts index, where every message is a question or an answer."""
     kinds = f.kinds
     if f.published_only or f.solved is False:  # only messages of Q&A posts can be either
         kinds = tuple(k for k in kinds or POST_KINDS if k in POST_KINDS) or ("none",)
     if in_posts and set(POST_KINDS) <= set(kinds):
         kinds = ()
-    # a country or topic with no letters or digits gets a mark no message has: nothing matches
-    required = [m for m in (
-        _any_mark(kind_mark(k) for k in kinds) if kinds else None,
-        (_any_mark(country_mark(c) for c in f.countries) or _fts_quote(_COUNTRY_MARK)) if f.countries else None,
-        (_any_mark([topic_mark(f.topic)]) or _fts_quote(_TOPIC_MARK)) if f.topic is not None else None,
-        _fts_quote(SOLVED_MARK) if f.solved is True or f.published_only else None,
-    ) if m]
-    return required, (_fts_quote(SOLVED_MARK) if f.solved is False else None)
+    groups: list[tuple[list[str | None], str]] = []
+    if kinds:
+        groups.append(([kind_mark(k) for k in kinds], _KIND_MARK))
+    if f.countries:
+        groups.append(([country_mark(c) for c in f.countries], _COUNTRY_MARK))
+    if f.topic is not None:
+        groups.append(([topic_mark(f.topic)], _TOPIC_MARK))
+    if f.solved is True or f.published_only or solved_only:
+        groups.append(([SOLVED_MARK], SOLVED_MARK))
+    return groups, f.solved is False
+
+
+def _filter_marks(f: SearchFilters, *, in_posts: bool) -> tuple[list[str], str | None]:
+    """The filters as FTS5 terms every match must have, and one it must not (unsolved posts)."""
+    groups, unsolved = filter_marks(f, in_posts=in_posts)
+    required = [_any_mark(marks) or _fts_quote(missing) for marks, missing in groups]
+    return required, (_fts_quote(SOLVED_MARK) if unsolved else None)
 
 
 def _message_id_bound(when: datetime) -> int:
@@ -1096,6 +1170,13 @@ async def candidates(
     ranking is left to the caller."""
     if not terms:
         return []
+    index = session.info.get(SEARCH_INDEX)
+    if index is not None:  # the dedicated engine (db/search_index.py), confirmed by the database
+        found = await index.candidates(session, terms, filters, limit=limit, any_term=any_term,
+                                       solved_only=solved_only, exclude=exclude)
+        if found is not None:
+            return list(found)
+        # (None: it is being built for the first time; the database's own index answers meanwhile)
     connection = await session.connection()
     if dialect(session) == "postgresql":
         # the walk or GIN alone, by how many rows GIN would give (_select_pg); marked filters
@@ -1118,3 +1199,26 @@ async def candidates(
     else:
         rows = list(await connection.exec_driver_sql(sql, params))
     return [Candidate(mid, score or 0.0, bool(solved), bool(wide), thread) for mid, score, solved, wide, thread in rows]
+
+
+# The key of a session's ``info`` holding the dedicated engine, when ``archive.search_engine`` names
+# one (db/engine.py Database.use_search_index): then candidates() asks it instead of the database's index.
+SEARCH_INDEX = "search_index"
+
+
+async def confirm(session: AsyncSession, ids: Sequence[int], filters: SearchFilters, *, solved_only: bool = False,
+                  expanded: bool = False) -> list[Candidate]:
+    """Of these message ids (a dedicated engine's matches, newest first), the ones the database has
+    and every filter accepts, checked in SQL as the database's own search checks them, in the same
+    order, as candidates with the same relevance as SQLite's (a length prior)."""
+    params: dict[str, Any] = {}
+    where = _filter_sql(filters, params, marked=False)
+    if solved_only:
+        where += " AND q.solved_at IS NOT NULL"
+    query = IdsQuery(
+        "SELECT m.id, 1.0 / (1 + length(m.content) / 200.0), q.solved_at IS NOT NULL, m.thread_id "
+        "FROM archive_messages m LEFT JOIN qa_questions q ON q.thread_id = m.thread_id "
+        f"WHERE m.id IN {{ids}}{where}", chunk=len(ids) or 1)
+    found = {mid: (score, solved, thread) for mid, score, solved, thread in await query.rows(session, ids, params)}
+    return [Candidate(mid, float(found[mid][0]), bool(found[mid][1]), expanded, found[mid][2])
+            for mid in ids if mid in found]

@@ -42,6 +42,26 @@ def cmd_search(args: argparse.Namespace) -> int:
         return run_with_app(args, go)
 
 
+def cmd_search_index(args: argparse.Namespace) -> int:
+    from db.search_index import IndexBusy, SearchIndex
+
+    async def go(app: App) -> int:
+        try:
+            index = app.service(SearchIndex)
+        except LookupError:
+            raise UserError("archive.search_engine is \"database\": there is no separate index to build "
+                            "(set it to tantivy in config.yaml)") from None
+        try:
+            done = await index.rebuild()
+        except IndexBusy:
+            raise UserError(f"another process (the running bot) holds the index in {index.folder}: it keeps "
+                            "the index up to date itself; stop it first to build the index again") from None
+        print(f"search index built again: {done} messages in {index.folder}")
+        return 0
+
+    return run_with_app(args, go)
+
+
 def cmd_import_archive(args: argparse.Namespace) -> int:
     from cogs.search import dce_import
 
@@ -80,6 +100,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     srch.add_argument("--json", action="store_true")
     add_language_option(srch)
     srch.set_defaults(func=cmd_search)
+
+    idx = sub.add_parser("search-index", help="build the dedicated search engine's index again from the database "
+                         "(archive.search_engine: tantivy)")
+    idx.add_argument("action", choices=["rebuild"])
+    idx.set_defaults(func=cmd_search_index)
 
     imp = sub.add_parser("import-archive", help="import a DiscordChatExporter JSON export (idempotent)")
     imp.add_argument("file")

@@ -52,3 +52,15 @@ class ArchiveTombstone(Base):
 
     id: Mapped[int] = mapped_column(AutoId, primary_key=True, autoincrement=False)
     deleted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SearchChange(Base):
+    """That a searchable message was written (stored, edited, marked, deleted) since the dedicated
+    search engine last looked: one row per message, its version raised by every write
+    (db/search.py record_changes; db/search_index.py applies them)."""
+
+    __tablename__ = "search_changes"
+
+    message_id: Mapped[int] = mapped_column(Snowflake, primary_key=True, autoincrement=False)
+    # SQLite: a write's number, one higher than any before; PostgreSQL: its transaction's id
+    version: Mapped[int] = mapped_column(Snowflake, index=True)
