@@ -151,6 +151,14 @@ def config_data() -> dict[str, Any]:
     return base_config()
 
 
+@pytest.fixture(params=["database", "tantivy"])
+def config_on_both_search_engines(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """A module that imports this as its ``config_data`` runs each of its tests twice: on the
+    database's own index and on the dedicated engine (``archive.search_engine: tantivy``). Both must
+    find the same messages."""
+    return {**base_config(), "archive": {"search_engine": request.param}}
+
+
 @pytest.fixture
 def settings(tmp_path: Path, config_data: dict[str, Any], database_url: str):  # type: ignore[no-untyped-def]
     path = tmp_path / "config.yaml"
@@ -170,6 +178,10 @@ def shipped_content() -> Content:
 async def app(settings, shipped_content: Content) -> AsyncIterator[App]:  # type: ignore[no-untyped-def]
     content = shipped_content if settings.content_dir == ROOT / "content" else None
     application = await App.create(settings, content=content)
+    if settings.config.archive.search_engine == "tantivy":
+        from db.search_index import SearchIndex
+
+        await application.service(SearchIndex).wait_built()  # its first build, started by App.create
     yield application
     await application.close()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -64,3 +65,21 @@ async def test_search_also_looks_for_the_glossary_names_unless_exact(tmp_path: P
     assert code == 0 and out.strip().splitlines()[-1].startswith("Also searched: Social enterprise")
     code, out, _ = await run(tmp_path, database_url, "search", "วิสาหกิจเพื่อสังคม", "--exact", "--json")
     assert code == 0 and len(json.loads(out)) == 1
+
+
+async def test_search_index_rebuild_builds_the_dedicated_engine_and_says_so(tmp_path: Path, database_url: str) -> None:
+    code, _, err = await run(tmp_path, database_url, "search-index", "rebuild")
+    assert code == 2 and "no separate index to build" in err  # the default engine is the database's own
+    (tmp_path / "config.yaml").write_text(
+        yaml.safe_dump({**base_config(), "archive": {"search_engine": "tantivy"}}), encoding="utf-8")
+    code, out, _ = await run(tmp_path, database_url, "import-archive", str(SAMPLE))
+    stored = int(re.search(r": (\d+) new or changed", out)[1])  # type: ignore[index]
+    assert code == 0 and stored > 0
+    code, out, _ = await run(tmp_path, database_url, "search-index", "rebuild")
+    assert code == 0 and f"search index built again: {stored} messages" in out
+    code, out, _ = await run(tmp_path, database_url, "search-index", "rebuild")
+    assert code == 0 and f"search index built again: {stored} messages" in out
+    folders = [p.name for p in (tmp_path / "data" / "search-index").iterdir() if p.is_dir()]
+    assert len(folders) == 1  # each build writes a new folder, and the old one is deleted
+    code, out, _ = await run(tmp_path, database_url, "search", "certify", "--json")
+    assert code == 0 and any("certify" in item["content"] for item in json.loads(out))

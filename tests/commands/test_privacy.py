@@ -10,6 +10,7 @@ import pytest
 from bot.app import App
 from offline import OfflineDiscord
 from tests.conftest import ARCHIVED, PG_URL
+from tests.conftest import config_on_both_search_engines as config_data  # noqa: F401 (each test on both engines)
 from tests.test_forget_bytes import file_bytes
 
 

@@ -9,6 +9,7 @@ import pytest
 from cogs.search.writer import ArchiveWriter
 from offline import OfflineDiscord
 from tests.conftest import ARCHIVED
+from tests.conftest import config_on_both_search_engines as config_data  # noqa: F401 (each test on both engines)
 
 
 async def post_many(gw: OfflineDiscord, texts: list[str], author: int | None = None) -> None:

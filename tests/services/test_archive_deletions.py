@@ -11,6 +11,7 @@ from cogs.search import service as search
 from cogs.search.service import SearchService
 from cogs.search.writer import ArchiveWriter
 from db.search import snowflake_at
+from tests.conftest import config_on_both_search_engines as config_data  # noqa: F401 (each test on both engines)
 
 CHANNEL = 4242
 

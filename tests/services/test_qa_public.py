@@ -18,6 +18,7 @@ from cogs.qa.service import QuestionService
 from cogs.search import archive
 from db.search import snowflake_at
 from tests.conftest import ARCHIVED, QA_FORUM
+from tests.conftest import config_on_both_search_engines as config_data  # noqa: F401 (each test on both engines)
 
 T0 = datetime(2026, 5, 1, 3, 0, tzinfo=UTC)
 _ids = itertools.count(1)

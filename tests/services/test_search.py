@@ -15,6 +15,7 @@ from cogs.search import service as search
 from cogs.search.service import SearchService
 from db import search as db_search
 from db.search import snowflake_at
+from tests.conftest import config_on_both_search_engines as config_data  # noqa: F401 (each test on both engines)
 
 CHANNEL = 900000000000000203
 T0 = datetime(2026, 3, 1, 3, 0, tzinfo=UTC)
