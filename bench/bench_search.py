@@ -180,11 +180,13 @@ async def add_qa(app: App, *, batch: int = 250) -> int:
 
 
 # ---------------------------------------------------------------- the project engine
-def settings_for(db_path: Path | None, workdir: Path, url: str | None = None):  # type: ignore[no-untyped-def]
+def settings_for(db_path: Path | None, workdir: Path, url: str | None = None,  # type: ignore[no-untyped-def]
+                 *, search_engine: str = "database", index_dir: Path | None = None):
     cfg = workdir / "config.yaml"
     cfg.write_text(yaml.safe_dump({
         "guild_id": GUILD, "channels": {"archived": [CHANNEL], "qa_forum": 0},
         "content_dir": str(ROOT / "content"), "log_level": "WARNING",
+        "archive": {"search_engine": search_engine, "search_index_dir": str(index_dir or workdir / "search-index")},
     }), encoding="utf-8")
     return load_settings(cfg, env={"DATABASE_URL": url or f"sqlite+aiosqlite:///{db_path}"})
 
@@ -235,8 +237,10 @@ async def db_bytes(app: App, db_path: Path | None) -> int:
 
 async def run_project(args: argparse.Namespace, corpus_path: Path, queries: list[Query], workdir: Path) -> dict[str, Any]:
     db_path = None if args.database_url else (Path(args.db) if args.db else workdir / "bench.db")
-    app = await App.create(settings_for(db_path, workdir, args.database_url))
-    out: dict[str, Any] = {"engine": "project", "dialect": app.db.dialect}
+    index_dir = args.index_dir or (db_path.with_name(db_path.name + ".search-index") if args.db else None)
+    app = await App.create(settings_for(db_path, workdir, args.database_url, search_engine=args.search_engine,
+                                        index_dir=index_dir))
+    out: dict[str, Any] = {"engine": "project", "dialect": app.db.dialect, "search_engine": args.search_engine}
     try:
         async with app.db.begin() as session:
             before = await archive.count_messages(session)
@@ -257,6 +261,8 @@ async def run_project(args: argparse.Namespace, corpus_path: Path, queries: list
         async with app.db.begin() as session:
             out["messages"] = await archive.count_messages(session)
         out["db_bytes"] = await db_bytes(app, db_path)
+        if args.search_engine == "tantivy":
+            out.update(await build_index(app, rebuild=args.rebuild_index))
         if args.skip_queries:
             return out
         searches = app.service(SearchService)
@@ -288,6 +294,27 @@ async def run_project(args: argparse.Namespace, corpus_path: Path, queries: list
         await gw.close()
     finally:
         await app.close()
+    return out
+
+
+async def build_index(app: App, *, rebuild: bool) -> dict[str, Any]:
+    """The dedicated engine's index made ready as the bot does it (built from the database when it
+    is missing or too far behind, else the notes applied): how long until it answers, the time of a
+    full build (``search-index rebuild``) with ``rebuild``, and its size on disk."""
+    from db.search_index import SearchIndex
+
+    index = app.service(SearchIndex)
+    t0 = time.perf_counter()
+    await index.wait_built()  # the build App.create started, when there was no index
+    await index.catch_up()  # after an import: too many notes, so it is built again
+    await index.wait_built()
+    out: dict[str, Any] = {"index_ready_s": round(time.perf_counter() - t0, 1)}
+    if rebuild:
+        t0 = time.perf_counter()
+        out["index_messages"] = await index.rebuild()
+        out["index_rebuild_s"] = round(time.perf_counter() - t0, 1)
+    out["index_bytes"] = sum(p.stat().st_size for p in index.files())
+    log(f"search index: {out}")
     return out
 
 
@@ -343,6 +370,10 @@ async def main() -> None:
     parser.add_argument("--engine", choices=["project", "fts5", "tantivy"], default="project")
     parser.add_argument("--database-url", help="the project engine on this database (default: a new SQLite file)")
     parser.add_argument("--db", help="SQLite file to reuse (or keep with --keep)")
+    parser.add_argument("--search-engine", choices=["database", "tantivy"], default="database",
+                        help="the project's archive.search_engine (tantivy: the index is built after the import)")
+    parser.add_argument("--rebuild-index", action="store_true", help="with tantivy: time a full build of its index")
+    parser.add_argument("--index-dir", type=Path, help="tantivy's folder (default: next to --db, else the work directory)")
     parser.add_argument("--keep", action="store_true", help="keep the work directory")
     parser.add_argument("--batch", type=int, default=2000)
     parser.add_argument("--skip-queries", action="store_true", help="ingest (and Q&A) only")
