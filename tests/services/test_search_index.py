@@ -277,3 +277,49 @@ async def test_a_message_written_while_the_index_is_built_again_is_found_during_
                                            limit=10)
     assert found is not None and sorted(c.message_id for c in found) == sorted([old.id, during.id])
     await bot.stop()
+
+
+async def test_the_newest_matches_come_window_by_window_exactly_as_from_the_whole_index(
+    instance: Any, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # at 1M messages the index is searched in windows, newest first (db/search_index.py WINDOW_SHARES);
+    # here the windows start at any size, so 300 messages make four of them
+    monkeypatch.setattr("db.search_index.WINDOWS_FROM", 0)
+    bot = instance()
+    app = await bot.start()
+    records = []
+    for n in range(300):
+        words = ["loan"]
+        if n % 7 == 0:
+            words.append("weavers")
+        if n in (3, 250):  # one in the oldest window, one in the newest ones
+            words.append("tamarind")
+        records.append(rec(" ".join(words) + f" note {n}"))
+    async with app.db.begin() as session:
+        await archive.store_messages(session, records)
+    await bot.index.catch_up()
+    assert len(bot.index._store.windows) == 4  # type: ignore[union-attr]
+    after, before = records[100].created_at, records[280].created_at
+    # when the database turns some down (deleted since the index saw them), the next ones come from
+    # where the last round stopped, inside the same window
+    gone = {r.id for n, r in enumerate(records) if n % 5 == 0}
+    confirm = db_search.confirm
+
+    async def confirm_without_gone(session: Any, ids: list[int], *args: Any, **kwargs: Any) -> list[Any]:
+        return [c for c in await confirm(session, ids, *args, **kwargs) if c.message_id not in gone]
+
+    everything = db_search.SearchFilters()
+    cases = [("loan", everything, 10, set()), ("loan", everything, 250, set()), ("weavers", everything, 30, set()),
+             ("tamarind", everything, 5, set()), ("weavers", db_search.SearchFilters(after=after, before=before), 50, set()),
+             ("loan", db_search.SearchFilters(after=after), 500, set()),
+             ("loan", everything, 10, gone), ("loan", everything, 100, gone), ("weavers", everything, 30, gone)]
+    for word, filters, limit, turned_down in cases:
+        monkeypatch.setattr(db_search, "confirm", confirm_without_gone if turned_down else confirm)
+        expected = [r.id for r in sorted(records, key=lambda r: -r.id)
+                    if word in r.content.split() and r.id not in turned_down
+                    and (filters.after is None or r.created_at >= filters.after)
+                    and (filters.before is None or r.created_at < filters.before)][:limit]
+        async with app.db.begin() as session:
+            found = await bot.index.candidates(session, db_search.query_terms(word), filters, limit=limit)
+        assert found is not None and [c.message_id for c in found] == expected, (word, filters, limit, len(turned_down))
+    await bot.stop()
