@@ -396,10 +396,14 @@ class SearchIndex:
         each confirmed by the database. None while the index is being built for the first time (the
         caller asks the database's own index, which is always written too). While it is being built
         again, or applying a large batch, the index as it stood answers."""
-        if not await self.catch_up(session):
-            return None
+        transaction = session.sync_session.get_transaction()
+        if transaction is None or session.info.get(search.CAUGHT_UP) is not transaction:
+            if not await self.catch_up(session):
+                return None
+            session.info[search.CAUGHT_UP] = session.sync_session.get_transaction()
         store = self._store
-        assert store is not None
+        if store is None:  # closed, or replaced by a build, since this session caught up
+            return None
         searcher = store.searcher()
         lowest, highest = _id_range(filters)
         windows = [(lo, hi) for lo, hi in store.windows if hi > lowest and lo < highest]  # (the dates may leave some out)

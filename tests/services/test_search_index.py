@@ -256,6 +256,29 @@ async def test_a_write_that_commits_after_a_later_one_is_not_missed(instance: An
     await bot.stop()
 
 
+async def test_a_search_after_a_write_in_the_same_transaction_finds_it(instance: Any, database_url: str) -> None:
+    # one catch-up per transaction (db.search.CAUGHT_UP): a write after it in the same transaction,
+    # or another process's write before the next one, must still be found
+    bot = instance()
+    app = await bot.start()
+    first, second, elsewhere = rec("rice bank in Svay Rieng"), rec("rice bank ledger"), rec("rice bank in Kampot")
+    svc = app.service(SearchService)
+    async with app.db.begin() as session:
+        await archive.store_messages(session, [first])
+        page = await svc.search(session, search.parse_params("rice bank"), page_size=50)
+        assert [h.message_id for h in page.hits] == [first.id]
+        await archive.store_messages(session, [second])
+        page = await svc.search(session, search.parse_params("rice bank"), page_size=50)
+        assert sorted(h.message_id for h in page.hits) == sorted([first.id, second.id])
+    await write(database_url, lambda session: archive.store_messages(session, [elsewhere]))
+    assert sorted(await bot.find("rice bank")) == sorted([first.id, second.id, elsewhere.id])
+    async with app.db.begin() as session:  # and the index itself answered, not the database's own
+        found = await bot.index.candidates(session, db_search.query_terms("rice bank"), db_search.SearchFilters(),
+                                           limit=10)
+    assert found is not None and len(found) == 3
+    await bot.stop()
+
+
 async def test_a_message_written_while_the_index_is_built_again_is_found_during_and_after(instance: Any) -> None:
     bot = instance()
     app = await bot.start()
