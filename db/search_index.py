@@ -63,6 +63,10 @@ CONFIRM_ROUNDS = 4
 # to the window's first document (documents are added in id order, so a window is a run of them).
 WINDOW_SHARES = (0.02, 0.1, 0.4)
 WINDOWS_FROM = 50_000  # a smaller index is searched whole
+# ... and so is a search its filters' marks restrict to fewer messages than this (a country, a topic,
+# solved posts, the solved supplement): sorting all of them is one call, where the windows were four
+# (1M messages: filtered p50 14.9 -> 11.6 ms; Q&A kinds alone, 2 % of the messages, stay in windows).
+WHOLE_BELOW = 10_000
 MAX_ID = 2**63 - 1
 
 _ROWS = search.IdsQuery(
@@ -407,6 +411,8 @@ class SearchIndex:
         searcher = store.searcher()
         lowest, highest = _id_range(filters)
         windows = [(lo, hi) for lo, hi in store.windows if hi > lowest and lo < highest]  # (the dates may leave some out)
+        if _marked_at_most(searcher, filters, solved_only=solved_only) < WHOLE_BELOW:
+            windows = [(-MAX_ID, MAX_ID)]
         queries: dict[int, Any] = {}  # built when its window is reached
         window, offset = 0, 0
 
@@ -505,6 +511,13 @@ class SearchIndex:
         within = tantivy.Query.range_query(schema, "id", tantivy.FieldType.Integer, lowest, highest,
                                            include_lower=True, include_upper=False)
         return tantivy.Query.boolean_query([(must, main), (must, within)])
+
+
+def _marked_at_most(searcher: Any, filters: SearchFilters, *, solved_only: bool) -> int:
+    """How many messages at most have the marks these filters require (the rarest group's)."""
+    groups, _unsolved = search.filter_marks(filters, solved_only=solved_only)
+    counts = [sum(searcher.doc_freq("marks", m) for m in dict.fromkeys(m for m in marks if m)) for marks, _missing in groups]
+    return min(counts, default=MAX_ID)
 
 
 def _id_range(filters: SearchFilters) -> tuple[int, int]:
