@@ -406,7 +406,7 @@ class SearchIndex:
                 return None
             session.info[search.CAUGHT_UP] = session.sync_session.get_transaction()
         store = self._store
-        if store is None:  # closed, or replaced by a build, since this session caught up
+        if store is None:  # closed since this session caught up, or the owner's new folder would not open
             return None
         searcher = store.searcher()
         lowest, highest = _id_range(filters)
@@ -491,16 +491,15 @@ class SearchIndex:
         # ms; each branch led by the mark, 2.3 ms. The window's id range stays outside: evaluated
         # in every branch, it cost each of them about as much as the whole search of a small window.
         def restricted_every(parts: Sequence[Part]) -> Any:
+            if not restrict:
+                return every([part(p) for p in parts])
             union = next((p for p in parts if isinstance(p, Alternatives)), None)
             if union is None:  # no union: one intersection, led by its rarest clause
                 return tantivy.Query.boolean_query([*((must, part(p)) for p in parts), *restrict])
             branches = tantivy.Query.boolean_query([(should, restricted_every(option)) for option in union.options])
             return every([branches, *(part(p) for p in parts if p is not union)])
 
-        if not restrict:
-            main = (tantivy.Query.boolean_query([(should, part(p)) for p in terms]) if any_term and len(terms) > 1
-                    else every([part(p) for p in terms]))
-        elif any_term and len(terms) > 1:
+        if any_term and len(terms) > 1:
             main = tantivy.Query.boolean_query([(should, restricted_every([p])) for p in terms])
         else:
             main = restricted_every(terms)
